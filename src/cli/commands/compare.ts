@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { LabError } from '../../errors.js';
+import { compareRuns, comparePolicies, compareTable } from '../../lab/compare.js';
+import { prepareExperiment, reproCommand } from '../../lab/prepare.js';
+import { POLICY_NAMES } from '../../policy/policies.js';
+import { addDbOption, collect, parseIntArg, parseRunId, withStore } from '../common.js';
+import { printJson, table } from '../output.js';
+import { Progress } from '../progress.js';
+
+export function registerCompare(program: Command): void {
+  const cmd = program
+    .command('compare')
+    .description('run one experiment under several policies (or take finished runs) and compare their metrics')
+    .argument('[experiment]', 'experiment JSON file (default: experiments/default.json)')
+    .option('--policies <list>', 'comma-separated policies', 'legacy,reparent')
+    .option('--runs <ids>', 'compare these finished runs instead of running anything (comma-separated ids)')
+    .option('--seed <n>', 'override the seed')
+    .option('--set <path=value>', 'override any experiment field (repeatable)', collect, [])
+    .option('--json', 'print one JSON object');
+  addDbOption(cmd).action((file: string | undefined, opts) => {
+    const entries = withStore(opts, !!opts.runs, (store) => {
+      if (opts.runs) return compareRuns(store, String(opts.runs).split(',').map((v) => parseRunId(v.trim())));
+      const policies = String(opts.policies).split(',').map((p) => p.trim()).filter(Boolean);
+      for (const p of policies) {
+        if (!(POLICY_NAMES as readonly string[]).includes(p)) throw new LabError(`unknown policy '${p}' in --policies; choose from: ${POLICY_NAMES.join(', ')}`);
+      }
+      const { exp, file: path } = prepareExperiment({ file, seed: parseIntArg('--seed', opts.seed), set: opts.set });
+      if (!opts.json) process.stdout.write(`${exp.name}: ${exp.workload.cycles} restart cycles, ${exp.machine.lru} LRU, seed ${exp.seed}\n`);
+      return comparePolicies(store, exp, policies, (policy) => {
+        const progress = new Progress(`[${policy}] cycle`, opts.json);
+        return {
+          repro: reproCommand(path, { ...exp, policy: policy as typeof exp.policy }, opts.set),
+          onProgress: (d, t) => {
+            progress.update(d, t);
+            if (d === t) progress.done();
+          },
+        };
+      });
+    });
+    if (opts.json) return printJson({ runs: entries });
+    const { headers, rows } = compareTable(entries);
+    process.stdout.write(table(headers, rows));
+  });
+}

@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { formatBytes } from '../../lab/sizes.js';
+import { replayState, summarize } from '../../lab/replay.js';
+import { addDbOption, parseIntArg, parseRunId, withStore } from '../common.js';
+import { printJson, table } from '../output.js';
+
+export function registerReplay(program: Command): void {
+  const cmd = program
+    .command('replay')
+    .description("rebuild a run's kernel state from its event log, as of any event")
+    .argument('<run>', 'run id')
+    .option('--seq <n>', 'stop after this event (default: the end of the log)')
+    .option('--json', 'print one JSON object');
+  addDbOption(cmd).action((id: string, opts) => {
+    const runId = parseRunId(id);
+    const s = withStore(opts, true, (store) => replayState(store, runId, { seq: parseIntArg('--seq', opts.seq) }));
+    const sum = summarize(runId, s);
+    if (opts.json) return printJson(sum);
+    const live = sum.memcgs.filter((m) => m.state !== 'freed');
+    process.stdout.write(
+      `run ${runId} at seq ${sum.seq}, tick ${sum.tick}, after cycle ${sum.cycle}\n` +
+        `state ${sum.stateHash}\nnr_dying_descendants ${sum.nr_dying}, ${sum.memcgs.length - live.length} freed memcgs\n\n` +
+        table(['id', 'path', 'state', 'memory.current'], live.map((m) => [m.id, m.path, m.state, formatBytes(m.current)])),
+    );
+  });
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { LabError } from '../errors.js';
+import { codeVersion } from '../lab/version.js';
+import { registerCompare } from './commands/compare.js';
+import { registerQuery } from './commands/query.js';
+import { registerReplay } from './commands/replay.js';
+import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
+import { registerShow } from './commands/show.js';
+
+const program = new Command();
+program
+  .name('memcglab')
+  .description("An event-sourced lab for the Linux kernel's dying memory cgroup problem and memcg reparenting")
+  .version(codeVersion())
+  .showHelpAfterError('(add --help for usage)')
+  .exitOverride();
+
+registerRun(program);
+registerCompare(program);
+registerRuns(program);
+registerShow(program);
+registerReplay(program);
+registerQuery(program);
+
+try {
+  program.parse(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode);
+  if (e instanceof LabError) {
+    process.stderr.write(`memcglab: ${e.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`memcglab: internal error: ${(e as Error).stack ?? e}\n`);
+  process.exit(2);
+}

@@ -1,0 +1,32 @@
+// Kernel constants (include/linux/mmzone.h, include/linux/swap.h, mm/internal.h).
+export const PAGE_SIZE = 4096;
+export const PAGE_SHIFT = 12;
+export const MIN_NR_GENS = 2;
+export const MAX_NR_GENS = 4;
+export const MAX_NR_TIERS = 4;
+export const SWAP_CLUSTER_MAX = 32;
+export const DEF_PRIORITY = 12;
+export const MAX_RECLAIM_RETRIES = 16;
+export const MIN_LRU_BATCH = 64; // BITS_PER_LONG
+export const MAX_LRU_BATCH = MIN_LRU_BATCH * 64;
+export const MEMCG_NR_GENS = 2;
+export const MEMCG_NR_BINS = 8;
+
+// enum lru_list
+export const LRU_INACTIVE_ANON = 0;
+export const LRU_ACTIVE_ANON = 1;
+export const LRU_INACTIVE_FILE = 2;
+export const LRU_ACTIVE_FILE = 3;
+export const LRU_UNEVICTABLE = 4;
+export const NR_LRU_LISTS = 5;
+export const LRU_ACTIVE = 1;
+export const LRU_FILE = 2;
+export const LRU_NAMES = ['inactive_anon', 'active_anon', 'inactive_file', 'active_file', 'unevictable'] as const;
+
+// MGLRU types (LRU_GEN_ANON / LRU_GEN_FILE)
+export const LRU_GEN_ANON = 0;
+export const LRU_GEN_FILE = 1;
+export const ANON_AND_FILE = 2;
+
+/** The root memcg's id, as the kernel's (ids start at 1). */
+export const ROOT_MEMCG = 1;

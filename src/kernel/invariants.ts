@@ -1,0 +1,133 @@
+import { NR_LRU_LISTS, LRU_UNEVICTABLE, ROOT_MEMCG } from './constants.js';
+import { Stat } from './stat.js';
+import { MEMCG_DYING, MEMCG_ONLINE, folioLruList, type Folio, type KernelState, type Memcg } from './state.js';
+
+export interface Violation {
+  invariant: string;
+  detail: string;
+}
+
+/**
+ * The kernel invariants (reference §6), checked over the whole state in O(folios + memcgs).
+ * Returns every violation found; an empty array means the state is one the kernel could be in.
+ */
+export function checkInvariants(s: KernelState): Violation[] {
+  const out: Violation[] = [];
+  const bad = (invariant: string, detail: string) => out.push({ invariant, detail });
+
+  // Per-memcg pages as folio_memcg() sees them.
+  const local = new Map<number, { anon: number; file: number }>();
+  for (const m of s.memcgs.values()) local.set(m.id, { anon: 0, file: 0 });
+  const objcgPages = new Map<number, { anon: number; file: number }>();
+  for (const f of s.folios.values()) {
+    const mid = s.objcgCharging ? s.objcgs.get(f.owner)?.memcg : f.owner;
+    if (s.objcgCharging && !s.objcgs.has(f.owner)) { bad('owner', `folio ${f.id} owned by missing objcg ${f.owner}`); continue; }
+    const l = mid === undefined ? undefined : local.get(mid);
+    if (!l) { bad('freed-owns-nothing', `folio ${f.id} belongs to memcg ${mid}, which is not live`); continue; }
+    if (f.file) l.file++;
+    else l.anon++;
+    if (s.objcgCharging) {
+      const o = objcgPages.get(f.owner) ?? { anon: 0, file: 0 };
+      if (f.file) o.file++;
+      else o.anon++;
+      objcgPages.set(f.owner, o);
+    }
+    if (f.file && s.pageCache.get(f.key) !== f.id) bad('page-cache', `file folio ${f.id} is not in the page cache at its key`);
+  }
+  for (const [key, id] of s.pageCache) {
+    const f = s.folios.get(id);
+    if (!f || f.key !== key) bad('page-cache', `page-cache key ${key} maps to folio ${id}, which does not hold it`);
+  }
+
+  // Lists: sizes = counters, each folio on exactly one list, folio_memcg == lruvec_memcg unless
+  // a reparent holds both lruvec locks.
+  const seen = new Set<number>();
+  const lockedPair = new Set<number>();
+  for (const [c, p] of s.reparentLocked) { lockedPair.add(c); lockedPair.add(p); }
+  for (const m of s.memcgs.values()) {
+    for (let lru = 0; lru < NR_LRU_LISTS; lru++) {
+      const l = m.lruvec.lists[lru];
+      let n = 0;
+      let prev: Folio | null = null;
+      for (let f = l.head; f; f = f.next) {
+        n++;
+        if (f.prev !== prev) bad('list-links', `${m.path} ${lru}: broken prev link at folio ${f.id}`);
+        prev = f;
+        if (seen.has(f.id)) bad('one-list', `folio ${f.id} is on more than one list`);
+        seen.add(f.id);
+        if (!s.mglru && folioLruList(f) !== lru) bad('list-flags', `folio ${f.id} on list ${lru} but its flags say ${folioLruList(f)}`);
+        const fm = s.objcgCharging ? s.objcgs.get(f.owner)?.memcg : f.owner;
+        if (fm !== m.id && !lockedPair.has(m.id)) {
+          bad('folio_memcg==lruvec_memcg', `folio ${f.id} on ${m.path}'s lruvec but folio_memcg is ${fm}`);
+        }
+        if (n > s.folios.size) break;
+      }
+      if (l.tail !== prev) bad('list-links', `${m.path} list ${lru}: tail is not the last folio`);
+      if (n !== l.count) bad('list-count', `${m.path} list ${lru}: count ${l.count} but ${n} linked`);
+      if (lru !== LRU_UNEVICTABLE && !s.mglru && m.lruvec.size[lru] !== n && !lockedPair.has(m.id)) {
+        bad('lru-size', `${m.path} ${lru}: lru_zone_size ${m.lruvec.size[lru]} but ${n} folios listed`);
+      }
+      if (m.lruvec.size[lru] < 0) bad('lru-size', `${m.path} list ${lru}: negative size`);
+    }
+  }
+  if (seen.size !== s.folios.size) bad('one-list', `${s.folios.size} folios but ${seen.size} on lists`);
+
+  // Charges: hierarchical page counter = sum over the subtree; local sizes; pins.
+  const subtree = new Map<number, number>();
+  const order = preOrder(s);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const m = order[i];
+    const l = local.get(m.id)!;
+    let sum = l.anon + l.file;
+    for (const c of m.children) sum += subtree.get(c) ?? 0;
+    subtree.set(m.id, sum);
+    if (m.memory !== sum) bad('hierarchical-charge', `${m.path}: memory.current ${m.memory} pages, subtree holds ${sum}`);
+    if (!lockedPair.has(m.id) && (m.stat[Stat.anon] !== l.anon || m.stat[Stat.file] !== l.file)) {
+      bad('local-size', `${m.path}: anon/file ${m.stat[Stat.anon]}/${m.stat[Stat.file]} but folios ${l.anon}/${l.file}`);
+    }
+    const online = m.state === MEMCG_ONLINE ? 1 : 0;
+    const pins = s.objcgCharging ? online : online + l.anon + l.file;
+    if (m.cssRefs !== pins) bad('css-refs', `${m.path}: ${m.cssRefs} css refs, expected ${pins}`);
+    let desc = 0;
+    let dying = 0;
+    for (const c of m.children) {
+      const cm = s.memcgs.get(c);
+      if (!cm) { bad('tree', `${m.path} lists child ${c}, which is not live`); continue; }
+      desc += cm.nrDescendants + (cm.state === MEMCG_ONLINE ? 1 : 0);
+      dying += cm.nrDyingDescendants + (cm.state === MEMCG_DYING ? 1 : 0);
+    }
+    if (m.nrDescendants !== desc) bad('cgroup.stat', `${m.path}: nr_descendants ${m.nrDescendants}, tree has ${desc}`);
+    if (m.nrDyingDescendants !== dying) bad('cgroup.stat', `${m.path}: nr_dying_descendants ${m.nrDyingDescendants}, tree has ${dying}`);
+  }
+  if (order.length !== s.memcgs.size) bad('tree', `${s.memcgs.size} live memcgs but ${order.length} reachable from the root`);
+
+  // objcgs: point at live memcgs, counts match, each on exactly one list.
+  for (const o of s.objcgs.values()) {
+    const m = s.memcgs.get(o.memcg);
+    if (!m) { bad('freed-owns-nothing', `objcg ${o.id} points at memcg ${o.memcg}, which is not live`); continue; }
+    const onList = m.objcg === o.id || m.objcgList.includes(o.id);
+    if (!onList) bad('objcg-list', `objcg ${o.id} points at ${m.path} but is not on its list`);
+    if (s.objcgCharging) {
+      const p = objcgPages.get(o.id) ?? { anon: 0, file: 0 };
+      if (p.anon !== o.nrAnon || p.file !== o.nrFile) bad('objcg-charge', `objcg ${o.id}: ${o.nrAnon}/${o.nrFile} charged but folios ${p.anon}/${p.file}`);
+    }
+  }
+  return out;
+}
+
+/** Live memcgs in pre-order (css_next_descendant_pre), children in creation order. */
+export function preOrder(s: KernelState): Memcg[] {
+  const out: Memcg[] = [];
+  const root = s.memcgs.get(ROOT_MEMCG);
+  if (!root) return out;
+  const stack: Memcg[] = [root];
+  while (stack.length) {
+    const m = stack.pop()!;
+    out.push(m);
+    for (let i = m.children.length - 1; i >= 0; i--) {
+      const c = s.memcgs.get(m.children[i]);
+      if (c) stack.push(c);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { NR_LRU_LISTS } from './constants.js';
+import { Reader, Writer } from './codec.js';
+import { listAddTail } from './list.js';
+import { newLruvec, type Folio, type KernelState, type Memcg, type MemcgState } from './state.js';
+
+/**
+ * The canonical encoding of the whole kernel state: used for snapshots and for the state hash.
+ * Maps are written in their insertion order (which only the events decide) so a state read back
+ * iterates exactly as the one that was written; lists are written head to tail.
+ */
+export const STATE_FORMAT_VERSION = 1;
+
+export function serializeState(s: KernelState): Buffer {
+  const w = new Writer();
+  w.u(STATE_FORMAT_VERSION);
+  w.u(s.seq); w.u(s.tick); w.u(s.memoryPages); w.bool(s.mglru); w.bool(s.objcgCharging);
+  w.u(s.nextFolio); w.u(s.nextObjcg); w.u(s.nextMemcg); w.u(s.cycle); w.u(s.reclaims); w.u(s.lruvecsScanned);
+  w.u(s.folios.size);
+  for (const f of s.folios.values()) {
+    w.u(f.id); w.bool(f.file); w.i(f.key); w.u(f.owner);
+    w.u((f.active ? 1 : 0) | (f.referenced ? 2 : 0) | (f.workingset ? 4 : 0) | (f.mapped ? 8 : 0));
+    w.u(f.lastAccess);
+  }
+  w.u(s.memcgs.size);
+  for (const m of s.memcgs.values()) writeMemcg(w, m);
+  w.u(s.freed.size);
+  for (const t of s.freed.values()) { w.u(t.id); w.u(t.parent); w.str(t.path); w.u(t.createdTick); w.i(t.offlineTick); }
+  w.u(s.objcgs.size);
+  for (const o of s.objcgs.values()) { w.u(o.id); w.u(o.memcg); w.u(o.nrAnon); w.u(o.nrFile); w.bool(o.dead); }
+  w.u(s.pageCache.size);
+  for (const [k, id] of s.pageCache) { w.u(k); w.u(id); }
+  w.u(s.shadows.size);
+  for (const [k, sh] of s.shadows) { w.u(k); w.u(sh.eviction); w.u(sh.memcg); w.bool(sh.workingset); }
+  w.u(s.reparentLocked.size);
+  for (const [c, p] of s.reparentLocked) { w.u(c); w.u(p); }
+  return w.bytes();
+}
+
+function writeMemcg(w: Writer, m: Memcg): void {
+  w.u(m.id); w.u(m.parent); w.str(m.name); w.str(m.path); w.u(m.state); w.u(m.cssRefs); w.u(m.nrTasks);
+  w.u(m.children.length); for (const c of m.children) w.u(c);
+  w.u(m.nrDescendants); w.u(m.nrDyingDescendants); w.u(m.memory); w.i(m.max); w.i(m.high);
+  w.u(m.objcg); w.u(m.objcgList.length); for (const o of m.objcgList) w.u(o);
+  w.u(m.lruvec.nonresidentAge);
+  for (let l = 0; l < NR_LRU_LISTS; l++) {
+    w.i(m.lruvec.size[l]);
+    const list = m.lruvec.lists[l];
+    w.u(list.count);
+    for (let f = list.head; f; f = f.next) w.u(f.id);
+  }
+  w.u(m.stat.length); for (const v of m.stat) w.i(v);
+  w.u(m.createdTick); w.i(m.offlineTick);
+}
+
+export function deserializeState(buf: Uint8Array): KernelState {
+  const r = new Reader(buf);
+  const version = r.u();
+  if (version !== STATE_FORMAT_VERSION) throw new Error(`snapshot format ${version} is not supported (this build reads ${STATE_FORMAT_VERSION})`);
+  const s: KernelState = {
+    seq: r.u(), tick: r.u(), memoryPages: r.u(), mglru: r.bool(), objcgCharging: r.bool(),
+    nextFolio: r.u(), nextObjcg: r.u(), nextMemcg: r.u(), cycle: r.u(), reclaims: r.u(), lruvecsScanned: r.u(),
+    memcgs: new Map(), freed: new Map(), objcgs: new Map(), folios: new Map(), pageCache: new Map(),
+    shadows: new Map(), reparentLocked: new Map(),
+  };
+  for (let n = r.u(); n > 0; n--) {
+    const id = r.u(); const file = r.bool(); const key = r.i(); const owner = r.u(); const fl = r.u();
+    const f: Folio = {
+      id, file, key, owner, active: (fl & 1) !== 0, referenced: (fl & 2) !== 0, workingset: (fl & 4) !== 0,
+      mapped: (fl & 8) !== 0, lastAccess: r.u(), prev: null, next: null,
+    };
+    s.folios.set(id, f);
+  }
+  for (let n = r.u(); n > 0; n--) {
+    const m = readMemcg(r, s);
+    s.memcgs.set(m.id, m);
+  }
+  for (let n = r.u(); n > 0; n--) {
+    const t = { id: r.u(), parent: r.u(), path: r.str(), createdTick: r.u(), offlineTick: r.i() };
+    s.freed.set(t.id, t);
+  }
+  for (let n = r.u(); n > 0; n--) {
+    const o = { id: r.u(), memcg: r.u(), nrAnon: r.u(), nrFile: r.u(), dead: r.bool() };
+    s.objcgs.set(o.id, o);
+  }
+  for (let n = r.u(); n > 0; n--) s.pageCache.set(r.u(), r.u());
+  for (let n = r.u(); n > 0; n--) {
+    const k = r.u();
+    s.shadows.set(k, { eviction: r.u(), memcg: r.u(), workingset: r.bool() });
+  }
+  for (let n = r.u(); n > 0; n--) s.reparentLocked.set(r.u(), r.u());
+  if (!r.done()) throw new Error('snapshot has trailing bytes');
+  return s;
+}
+
+function readMemcg(r: Reader, s: KernelState): Memcg {
+  const id = r.u(); const parent = r.u(); const name = r.str(); const path = r.str();
+  const state = r.u() as MemcgState; const cssRefs = r.u(); const nrTasks = r.u();
+  const children: number[] = [];
+  for (let n = r.u(); n > 0; n--) children.push(r.u());
+  const nrDescendants = r.u(); const nrDyingDescendants = r.u(); const memory = r.u();
+  const max = r.i(); const high = r.i(); const objcg = r.u();
+  const objcgList: number[] = [];
+  for (let n = r.u(); n > 0; n--) objcgList.push(r.u());
+  const lruvec = newLruvec();
+  lruvec.nonresidentAge = r.u();
+  for (let l = 0; l < NR_LRU_LISTS; l++) {
+    lruvec.size[l] = r.i();
+    for (let n = r.u(); n > 0; n--) listAddTail(lruvec.lists[l], s.folios.get(r.u())!);
+  }
+  const stat: number[] = [];
+  for (let n = r.u(); n > 0; n--) stat.push(r.i());
+  return {
+    id, parent, name, path, state, cssRefs, nrTasks, children, nrDescendants, nrDyingDescendants, memory,
+    max, high, objcg, objcgList, lruvec, stat, createdTick: r.u(), offlineTick: r.i(),
+  };
+}
+
+/** A hash of the whole kernel state (sha256 of its canonical encoding, hex). */
+export function stateHash(s: KernelState): string {
+  return createHash('sha256').update(serializeState(s)).digest('hex');
+}

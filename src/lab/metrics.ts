@@ -1,0 +1,58 @@
+import { PAGE_SIZE, ROOT_MEMCG } from '../kernel/constants.js';
+import { Stat } from '../kernel/stat.js';
+import { MEMCG_DYING, type KernelState } from '../kernel/state.js';
+
+/** The metric vocabulary shared by samples, `run --json`, compare and reports (DESIGN §7). */
+export interface Metrics {
+  nr_dying: number; // nr_dying_descendants at the root
+  dying_bytes: number; // nr_dying × the per-memcg size model
+  stale_pages: number; // pages still owned by dying memcgs
+  memory_current: number; // bytes charged machine-wide
+  pgscan: number;
+  pgsteal: number;
+  reclaim_efficiency: number | null; // pgsteal / pgscan; null before any scan
+  workingset_refault_file: number;
+  refault_rate: number | null; // refaults per reclaimed page
+  lruvecs_scanned: number;
+  reclaims: number;
+}
+
+export const METRIC_NAMES: (keyof Metrics)[] = [
+  'nr_dying', 'dying_bytes', 'stale_pages', 'memory_current', 'pgscan', 'pgsteal', 'reclaim_efficiency',
+  'workingset_refault_file', 'refault_rate', 'lruvecs_scanned', 'reclaims',
+];
+
+/** Sum of a counter over every memcg, live or folded into a live ancestor when freed. */
+export function totalStat(s: Readonly<KernelState>, item: number): number {
+  let sum = 0;
+  for (const m of s.memcgs.values()) sum += m.stat[item];
+  return sum;
+}
+
+export function computeMetrics(s: Readonly<KernelState>, memcgSize: number): Metrics {
+  const root = s.memcgs.get(ROOT_MEMCG)!;
+  let stale = 0;
+  for (const m of s.memcgs.values()) {
+    if (m.state === MEMCG_DYING) stale += m.stat[Stat.anon] + m.stat[Stat.file];
+  }
+  const pgscan = totalStat(s, Stat.pgscan);
+  const pgsteal = totalStat(s, Stat.pgsteal);
+  const refaults = totalStat(s, Stat.workingset_refault_file);
+  return {
+    nr_dying: root.nrDyingDescendants,
+    dying_bytes: root.nrDyingDescendants * memcgSize,
+    stale_pages: stale,
+    memory_current: root.memory * PAGE_SIZE,
+    pgscan,
+    pgsteal,
+    reclaim_efficiency: pgscan ? round(pgsteal / pgscan) : null,
+    workingset_refault_file: refaults,
+    refault_rate: pgsteal ? round(refaults / pgsteal) : null,
+    lruvecs_scanned: s.lruvecsScanned,
+    reclaims: s.reclaims,
+  };
+}
+
+function round(v: number): number {
+  return Math.round(v * 1e6) / 1e6;
+}

@@ -1,0 +1,25 @@
+import { applyOverrides, loadExperimentFile, parseExperiment, type Experiment } from './experiment.js';
+import { defaultExperimentPath } from './version.js';
+
+export interface ExperimentArgs {
+  file?: string;
+  policy?: string;
+  seed?: number;
+  set?: string[];
+}
+
+/** Experiment file + CLI overrides (--policy, --seed, --set) → a validated experiment. */
+export function prepareExperiment(args: ExperimentArgs): { exp: Experiment; file: string } {
+  const file = args.file ?? defaultExperimentPath();
+  const sets = [...(args.set ?? [])];
+  if (args.policy !== undefined) sets.push(`policy=${JSON.stringify(args.policy)}`);
+  if (args.seed !== undefined) sets.push(`seed=${args.seed}`);
+  const raw = applyOverrides(loadExperimentFile(file), sets);
+  return { exp: parseExperiment(raw, file), file };
+}
+
+/** The one-line command that repeats a run exactly. */
+export function reproCommand(file: string, exp: Experiment, sets: readonly string[] = []): string {
+  const extra = sets.map((s) => ` --set '${s}'`).join('');
+  return `memcglab run ${file} --policy ${exp.policy} --seed ${exp.seed}${extra}`;
+}

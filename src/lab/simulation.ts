@@ -1,0 +1,53 @@
+import type { Event } from '../kernel/events.js';
+import { EVENT_NAMES } from '../kernel/events.js';
+import { evolve } from '../kernel/evolve.js';
+import { checkInvariants } from '../kernel/invariants.js';
+import { createState, type KernelState } from '../kernel/state.js';
+import type { Ctx } from '../policy/context.js';
+import type { Policy } from '../policy/policies.js';
+import { Rng } from '../workload/rng.js';
+
+/** Thrown when an invariant breaks while running with checks on: names the event and how to repeat it. */
+export class InvariantError extends Error {}
+
+/**
+ * The running side of the loop: decide → emit → append + evolve. `emit` stamps seq and tick,
+ * hands the event to the sink (the log) and applies it, so deciders always read current state.
+ */
+export class Simulation implements Ctx {
+  readonly s: KernelState;
+  readonly rng: Rng;
+  private clock: number;
+
+  constructor(
+    readonly policy: Policy,
+    seed: number,
+    private readonly sink: (e: Event, s: KernelState) => void,
+    private readonly opts: { checkInvariants?: boolean; repro?: string } = {},
+    state?: KernelState,
+  ) {
+    this.s = state ?? createState();
+    this.rng = new Rng(seed);
+    this.clock = this.s.tick;
+  }
+
+  advance(): void {
+    this.clock++;
+  }
+
+  emit(e: Event): void {
+    e.seq = this.s.seq + 1;
+    e.tick = this.clock;
+    evolve(this.s, e);
+    this.sink(e, this.s);
+    if (this.opts.checkInvariants) {
+      const v = checkInvariants(this.s);
+      if (v.length) {
+        throw new InvariantError(
+          `invariant ${v[0].invariant} broken after event seq ${e.seq} (${EVENT_NAMES[e.type]}): ${v[0].detail}` +
+            (this.opts.repro ? `; repeat with: ${this.opts.repro}` : ''),
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import type { Event } from '../kernel/events.js';
+import type { KernelState } from '../kernel/state.js';
+import type { Policy } from './policies.js';
+
+/**
+ * What a decider sees: the state (read only), the policy, and `emit`, which appends an event and
+ * applies it through `evolve` before returning — so the next decision reads the updated state.
+ */
+export interface Ctx {
+  readonly s: Readonly<KernelState>;
+  readonly policy: Policy;
+  emit(e: Event): void;
+  /** Advance simulated time by one tick (one workload step); events are stamped with it. */
+  advance(): void;
+}

@@ -1,0 +1,89 @@
+import { ROOT_MEMCG } from '../kernel/constants.js';
+import { E, FOLIO_ACTIVE, FOLIO_FILE, FOLIO_MAPPED, FOLIO_WORKINGSET, REFAULT_RECENT, REFAULT_WORKINGSET } from '../kernel/events.js';
+import { LRU_ACTIVE_FILE } from '../kernel/constants.js';
+import { MEMCG_ONLINE, type Folio, type KernelState, type Shadow } from '../kernel/state.js';
+import type { Ctx } from './context.js';
+import { makeRoomForCharge, subtreeIds } from './reclaim.js';
+import { releaseUnpinned } from './release.js';
+
+/**
+ * filemap_read() of one page by a task in `memcg`. A hit only marks the folio accessed — it is
+ * never re-charged. A miss allocates, charges the reader, consults the shadow entry
+ * (workingset_refault) and adds the folio to the LRU.
+ */
+export function readPage(ctx: Ctx, memcg: number, key: number): void {
+  const id = ctx.s.pageCache.get(key);
+  if (id !== undefined) return markAccessed(ctx, ctx.s.folios.get(id)!);
+  addPageCacheFolio(ctx, memcg, key);
+}
+
+/** A write() that creates a page (a growing log): charged to the writer, then marked accessed. */
+export function writePage(ctx: Ctx, memcg: number, key: number): void {
+  const id = ctx.s.pageCache.get(key);
+  if (id !== undefined) return markAccessed(ctx, ctx.s.folios.get(id)!);
+  addPageCacheFolio(ctx, memcg, key);
+}
+
+function addPageCacheFolio(ctx: Ctx, memcg: number, key: number): void {
+  makeRoomForCharge(ctx, memcg);
+  const shadow = ctx.s.shadows.get(key);
+  let flags = FOLIO_FILE;
+  let refault = 0;
+  if (shadow) {
+    refault = testRecent(ctx.s, shadow) ? REFAULT_RECENT : 0;
+    if (refault) {
+      flags |= FOLIO_ACTIVE;
+      if (shadow.workingset) {
+        flags |= FOLIO_WORKINGSET;
+        refault |= REFAULT_WORKINGSET;
+      }
+    }
+  }
+  const folio = ctx.s.nextFolio;
+  ctx.emit(E.charge(folio, memcg, flags, key));
+  if (shadow) ctx.emit(E.refault(folio, shadow.memcg, refault));
+  markAccessed(ctx, ctx.s.folios.get(folio)!);
+}
+
+/**
+ * workingset_test_recent(), classic: the eviction memcg must still have its ID (it is erased at
+ * offline); the refault is recent when the refault distance fits in the workingset (active file;
+ * anon is not counted without swap).
+ */
+function testRecent(s: Readonly<KernelState>, shadow: Shadow): boolean {
+  const m = s.memcgs.get(shadow.memcg);
+  if (!m || m.state !== MEMCG_ONLINE) return false;
+  const distance = m.lruvec.nonresidentAge - shadow.eviction;
+  let workingset = 0;
+  if (m.id === ROOT_MEMCG) {
+    for (const x of s.memcgs.values()) workingset += x.lruvec.size[LRU_ACTIVE_FILE];
+  } else {
+    for (const id of subtreeIds(s, m.id)) workingset += s.memcgs.get(id)!.lruvec.size[LRU_ACTIVE_FILE];
+  }
+  return distance <= workingset;
+}
+
+/** folio_mark_accessed(), classic: inactive,unref → inactive,ref → active,unref → active,ref. */
+export function markAccessed(ctx: Ctx, f: Folio): void {
+  const activate = f.referenced && !f.active;
+  ctx.emit(E.access(f.id));
+  if (activate) ctx.emit(E.activate(f.id));
+}
+
+/** A page fault on fresh anonymous memory: charged to the faulting memcg, mapped. */
+export function faultAnon(ctx: Ctx, memcg: number): number {
+  makeRoomForCharge(ctx, memcg);
+  const folio = ctx.s.nextFolio;
+  ctx.emit(E.charge(folio, memcg, FOLIO_MAPPED, 0));
+  return folio;
+}
+
+/** Free a folio (exit, munmap, truncate): uncharge, then let go of what it pinned. */
+export function freeFolio(ctx: Ctx, folio: number): void {
+  const f = ctx.s.folios.get(folio);
+  if (!f) return;
+  const owner = f.owner;
+  const memcg = ctx.s.objcgCharging ? ctx.s.objcgs.get(owner)!.memcg : owner;
+  ctx.emit(E.uncharge(folio));
+  releaseUnpinned(ctx, memcg, owner);
+}

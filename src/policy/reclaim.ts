@@ -1,0 +1,71 @@
+import { DEF_PRIORITY, MAX_RECLAIM_RETRIES, ROOT_MEMCG, SWAP_CLUSTER_MAX } from '../kernel/constants.js';
+import { E } from '../kernel/events.js';
+import type { KernelState, Memcg } from '../kernel/state.js';
+import { LabError } from '../errors.js';
+import type { Ctx } from './context.js';
+import { shrinkLruvecClassic, type ScanControl } from './reclaim_classic.js';
+
+/**
+ * do_try_to_free_pages() → shrink_node_memcgs(): at each priority from DEF_PRIORITY down, walk
+ * every live memcg under the target (mem_cgroup_iter visits dying ones too) and shrink its lruvec.
+ * Global reclaim walks the whole tree every round; limit reclaim stops once it has enough.
+ */
+export function tryToFreePages(ctx: Ctx, target: number, nrToReclaim: number): number {
+  ctx.emit(E.reclaimBegin(target, nrToReclaim));
+  const sc: ScanControl = { target, nrToReclaim, nrReclaimed: 0, priority: DEF_PRIORITY, lruvecsVisited: 0 };
+  const rootReclaim = target === ROOT_MEMCG;
+  for (let prio = DEF_PRIORITY; prio >= 0 && sc.nrReclaimed < nrToReclaim; prio--) {
+    sc.priority = prio;
+    for (const id of subtreeIds(ctx.s, target)) {
+      const m = ctx.s.memcgs.get(id);
+      if (!m) continue; // freed earlier in this round
+      sc.lruvecsVisited++;
+      shrinkLruvecClassic(ctx, m, sc);
+      if (!rootReclaim && sc.nrReclaimed >= nrToReclaim) break;
+    }
+  }
+  ctx.emit(E.reclaimEnd(target, sc.lruvecsVisited, sc.nrReclaimed));
+  return sc.nrReclaimed;
+}
+
+/** Ids of the live memcgs under (and including) `root`, pre-order (css_next_descendant_pre). */
+export function subtreeIds(s: Readonly<KernelState>, root: number): number[] {
+  const out: number[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const id = stack.pop()!;
+    const m = s.memcgs.get(id);
+    if (!m) continue;
+    out.push(id);
+    for (let i = m.children.length - 1; i >= 0; i--) stack.push(m.children[i]);
+  }
+  return out;
+}
+
+/** The memcg whose limit a one-page charge to `memcg` would break, or the root when the machine is full. */
+export function memOverLimit(s: Readonly<KernelState>, memcg: number): number {
+  for (let x: Memcg | undefined = s.memcgs.get(memcg); x; x = s.memcgs.get(x.parent)) {
+    if (x.max >= 0 && x.memory + 1 > x.max) return x.id;
+  }
+  const root = s.memcgs.get(ROOT_MEMCG)!;
+  if (s.memoryPages > 0 && root.memory + 1 > s.memoryPages) return ROOT_MEMCG;
+  return 0;
+}
+
+/**
+ * try_charge_memcg(), the reclaim part: make room for one page, reclaiming SWAP_CLUSTER_MAX at a
+ * time from the memcg over its limit (or globally). Without swap, memory full of anon cannot be
+ * reclaimed: after MAX_RECLAIM_RETRIES empty rounds the run stops with an OOM error.
+ */
+export function makeRoomForCharge(ctx: Ctx, memcg: number): void {
+  let failures = 0;
+  for (let over = memOverLimit(ctx.s, memcg); over; over = memOverLimit(ctx.s, memcg)) {
+    if (tryToFreePages(ctx, over, SWAP_CLUSTER_MAX) > 0) continue;
+    if (++failures >= MAX_RECLAIM_RETRIES) {
+      const m = ctx.s.memcgs.get(over)!;
+      throw new LabError(
+        `out of memory at tick ${ctx.s.tick}: nothing reclaimable under ${m.path} (anon is not reclaimable without swap); raise machine.memory or lower workload.anonPages`,
+      );
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import type Database from 'better-sqlite3';
+import type { Event } from '../kernel/events.js';
+
+const COLS = 9;
+/** Rows per INSERT statement: 9 × 256 = 2304 bound values, well under SQLite's limit. */
+export const ROWS_PER_INSERT = 256;
+
+/**
+ * The hot path: events are buffered in a flat array and written with one prepared multi-row
+ * INSERT per ROWS_PER_INSERT rows, inside a long transaction that `commit()` closes. Anything
+ * else written between two commits (samples, projections, snapshots) commits with the events,
+ * so a crash leaves either all of it or none.
+ */
+export class EventAppender {
+  private readonly buf: (number | string | null)[] = new Array(COLS * ROWS_PER_INSERT);
+  private n = 0;
+  private readonly bulk: Database.Statement;
+  private readonly single: Database.Statement;
+  private inTx = false;
+  appended = 0;
+
+  constructor(private readonly sqlite: Database.Database, private readonly run: number) {
+    const row = `(${new Array(COLS).fill('?').join(',')})`;
+    const head = 'INSERT INTO events (run, seq, tick, type, memcg, folio, a, b, data) VALUES ';
+    this.bulk = sqlite.prepare(head + new Array(ROWS_PER_INSERT).fill(row).join(','));
+    this.single = sqlite.prepare(head + row);
+  }
+
+  begin(): void {
+    if (!this.inTx) {
+      this.sqlite.exec('BEGIN');
+      this.inTx = true;
+    }
+  }
+
+  append(e: Event): void {
+    if (!this.inTx) this.begin();
+    const o = this.n * COLS;
+    const b = this.buf;
+    b[o] = this.run;
+    b[o + 1] = e.seq;
+    b[o + 2] = e.tick;
+    b[o + 3] = e.type;
+    b[o + 4] = e.memcg;
+    b[o + 5] = e.folio;
+    b[o + 6] = e.a;
+    b[o + 7] = e.b;
+    b[o + 8] = e.data;
+    this.appended++;
+    if (++this.n === ROWS_PER_INSERT) {
+      this.bulk.run(b);
+      this.n = 0;
+    }
+  }
+
+  /** Write buffered rows (still inside the transaction). */
+  flush(): void {
+    for (let i = 0; i < this.n; i++) this.single.run(this.buf.slice(i * COLS, i * COLS + COLS));
+    this.n = 0;
+  }
+
+  /** Flush and make everything written so far durable. */
+  commit(): void {
+    this.flush();
+    if (this.inTx) {
+      this.sqlite.exec('COMMIT');
+      this.inTx = false;
+    }
+  }
+
+  rollback(): void {
+    this.n = 0;
+    if (this.inTx) {
+      this.sqlite.exec('ROLLBACK');
+      this.inTx = false;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LabError } from '../errors.js';
+import { EVENT_NAMES } from '../kernel/events.js';
+import { EVENT_COLUMNS } from './event_columns.js';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+export interface Store {
+  sqlite: Database.Database;
+  db: Db;
+  path: string;
+}
+
+
+export function defaultDbPath(): string {
+  return process.env.MEMCGLAB_DB || './memcglab.db';
+}
+
+/** The repo's migrations folder, found from this module whether it runs from src/ or dist/. */
+export function migrationsFolder(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'migrations', 'meta', '_journal.json'))) return join(dir, 'migrations');
+    dir = dirname(dir);
+  }
+  throw new Error('cannot find the migrations folder next to memcglab');
+}
+
+function knownMigrations(): number {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8'));
+  return journal.entries.length as number;
+}
+
+function appliedMigrations(sqlite: Database.Database): number {
+  const t = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name='__drizzle_migrations'`).get();
+  if (!t) return 0;
+  return (sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n;
+}
+
+/**
+ * Open (and create or migrate) a memcglab database. Read-only opens never write: they refuse a
+ * missing or unmigrated file instead.
+ */
+export function openStore(path: string, opts: { readonly?: boolean } = {}): Store {
+  if (opts.readonly && !existsSync(path)) {
+    throw new LabError(`database ${path} does not exist; run an experiment first (memcglab run …) or pass --db`);
+  }
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(path, { readonly: !!opts.readonly, fileMustExist: !!opts.readonly });
+  } catch (e) {
+    throw new LabError(`cannot open database ${path}: ${(e as Error).message}`);
+  }
+  try {
+    const applied = appliedMigrations(sqlite);
+    const known = knownMigrations();
+    if (applied > known) {
+      throw new LabError(`database ${path} was written by a newer memcglab (schema ${applied} > ${known}); upgrade memcglab to read it`);
+    }
+    if (opts.readonly) {
+      if (applied < known) throw new LabError(`database ${path} has an older schema (${applied} < ${known}); open it once without read-only (e.g. memcglab runs) to migrate it`);
+    } else {
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('busy_timeout = 5000');
+      const db = drizzle(sqlite, { schema });
+      migrate(db, { migrationsFolder: migrationsFolder() });
+      syncEventTypes(sqlite);
+    }
+    sqlite.pragma('cache_size = -65536');
+    return { sqlite, db: drizzle(sqlite, { schema }), path };
+  } catch (e) {
+    sqlite.close();
+    if (e instanceof LabError) throw e;
+    throw new LabError(`cannot use database ${path}: ${(e as Error).message}`);
+  }
+}
+
+function syncEventTypes(sqlite: Database.Database): void {
+  const up = sqlite.prepare(
+    'INSERT INTO event_types (code, name, columns) VALUES (?, ?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name, columns = excluded.columns',
+  );
+  sqlite.transaction(() => {
+    for (const [code, name] of Object.entries(EVENT_NAMES)) up.run(Number(code), name, EVENT_COLUMNS[name] ?? '');
+  })();
+}

@@ -1,0 +1,40 @@
+import type Database from 'better-sqlite3';
+import { EventType, type Event } from '../kernel/events.js';
+
+/**
+ * The `memcgs` table: per memcg, when it was created, went offline and was freed — built from
+ * the events alone, so it can be rebuilt from any log.
+ */
+export class MemcgProjection {
+  private readonly paths = new Map<number, string>([[1, '/']]);
+  private readonly ins: Database.Statement;
+  private readonly off: Database.Statement;
+  private readonly free: Database.Statement;
+
+  constructor(sqlite: Database.Database, private readonly run: number) {
+    this.ins = sqlite.prepare(
+      'INSERT INTO memcgs (run, id, path, parent, created_seq, created_tick) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.off = sqlite.prepare('UPDATE memcgs SET offline_seq = ?, offline_tick = ? WHERE run = ? AND id = ?');
+    this.free = sqlite.prepare('UPDATE memcgs SET freed_seq = ?, freed_tick = ? WHERE run = ? AND id = ?');
+  }
+
+  observe(e: Event): void {
+    switch (e.type) {
+      case EventType.memcg_create: {
+        const pp = this.paths.get(e.a) ?? '/';
+        const path = pp === '/' ? `/${e.data}` : `${pp}/${e.data}`;
+        this.paths.set(e.memcg, path);
+        this.ins.run(this.run, e.memcg, path, e.a, e.seq, e.tick);
+        return;
+      }
+      case EventType.memcg_offline:
+        this.off.run(e.seq, e.tick, this.run, e.memcg);
+        return;
+      case EventType.memcg_free:
+        this.free.run(e.seq, e.tick, this.run, e.memcg);
+        this.paths.delete(e.memcg);
+        return;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { sql } from 'drizzle-orm';
+import { blob, index, integer, primaryKey, real, sqliteTable, sqliteView, text } from 'drizzle-orm/sqlite-core';
+
+/** One row per experiment run. */
+export const runs = sqliteTable('runs', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  experiment: text('experiment').notNull(), // the resolved experiment, JSON
+  policy: text('policy').notNull(),
+  lru: text('lru').notNull(),
+  seed: integer('seed').notNull(),
+  status: text('status', { enum: ['running', 'done', 'failed', 'interrupted'] }).notNull(),
+  error: text('error'),
+  startedAt: text('started_at').notNull(), // wall clock: bookkeeping only, never read by the core
+  finishedAt: text('finished_at'),
+  events: integer('events').notNull().default(0),
+  cycles: integer('cycles').notNull().default(0),
+  stateHash: text('state_hash'),
+  metrics: text('metrics'), // final metrics, JSON
+  schemaVersion: integer('schema_version').notNull(), // event catalogue version of this log
+  codeVersion: text('code_version').notNull(),
+  pid: integer('pid'), // the writer's pid while running (detects runs killed mid-way)
+});
+
+/**
+ * The event log. Integer columns only on the hot path; `data` for rare wide events.
+ * The migration creates it WITHOUT ROWID (drizzle has no option for it): (run, seq) is the
+ * clustered key, so a row costs its values and nothing more.
+ */
+export const events = sqliteTable(
+  'events',
+  {
+    run: integer('run').notNull(),
+    seq: integer('seq').notNull(),
+    tick: integer('tick').notNull(),
+    type: integer('type').notNull(),
+    memcg: integer('memcg').notNull(),
+    folio: integer('folio').notNull(),
+    a: integer('a').notNull(),
+    b: integer('b').notNull(),
+    data: text('data'),
+  },
+  (t) => [primaryKey({ columns: [t.run, t.seq] })],
+);
+
+export const eventTypes = sqliteTable('event_types', {
+  code: integer('code').primaryKey(),
+  name: text('name').notNull().unique(),
+  columns: text('columns').notNull(), // what memcg/folio/a/b mean for this type
+});
+
+/** Metrics over time, one row per sample point (every `sampleEvery` cycles). */
+export const samples = sqliteTable(
+  'samples',
+  {
+    run: integer('run').notNull(),
+    seq: integer('seq').notNull(),
+    tick: integer('tick').notNull(),
+    cycle: integer('cycle').notNull(),
+    nrDying: integer('nr_dying').notNull(),
+    dyingBytes: integer('dying_bytes').notNull(),
+    stalePages: integer('stale_pages').notNull(),
+    memoryCurrent: integer('memory_current').notNull(),
+    pgscan: integer('pgscan').notNull(),
+    pgsteal: integer('pgsteal').notNull(),
+    reclaimEfficiency: real('reclaim_efficiency'),
+    workingsetRefaultFile: integer('workingset_refault_file').notNull(),
+    lruvecsScanned: integer('lruvecs_scanned').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.run, t.seq] })],
+);
+
+/** Projection: one row per memcg of a run — when it was created, went offline, was freed. */
+export const memcgs = sqliteTable(
+  'memcgs',
+  {
+    run: integer('run').notNull(),
+    id: integer('id').notNull(),
+    path: text('path').notNull(),
+    parent: integer('parent').notNull(),
+    createdSeq: integer('created_seq').notNull(),
+    createdTick: integer('created_tick').notNull(),
+    offlineSeq: integer('offline_seq'),
+    offlineTick: integer('offline_tick'),
+    freedSeq: integer('freed_seq'),
+    freedTick: integer('freed_tick'),
+  },
+  (t) => [primaryKey({ columns: [t.run, t.id] }), index('memcgs_path').on(t.run, t.path)],
+);
+
+/** Full kernel state every `snapshotEvery` events, so "state at seq S" costs O(interval). */
+export const snapshots = sqliteTable(
+  'snapshots',
+  {
+    run: integer('run').notNull(),
+    seq: integer('seq').notNull(),
+    tick: integer('tick').notNull(),
+    cycle: integer('cycle').notNull(),
+    state: blob('state', { mode: 'buffer' }).notNull(),
+    lab: text('lab').notNull(), // runner state needed to resume (PRNG, workload cursor), JSON
+    stateHash: text('state_hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.run, t.seq] })],
+);
+
+/** Events with their type names, for SQL users. */
+export const eventsView = sqliteView('events_v').as((qb) =>
+  qb
+    .select({
+      run: events.run, seq: events.seq, tick: events.tick, type: eventTypes.name, memcg: events.memcg,
+      folio: events.folio, a: events.a, b: events.b, data: events.data,
+    })
+    .from(events)
+    .innerJoin(eventTypes, sql`${eventTypes.code} = ${events.type}`),
+);
+
+/** A tiny key/value table: the schema version of the database itself. */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -1,0 +1,34 @@
+import type { Rng } from './rng.js';
+
+export type AccessDist = { dist: 'uniform' } | { dist: 'zipf'; alpha: number };
+
+/** Draws page indexes in [0, n): uniform, or zipf(alpha) with page 0 the hottest. */
+export interface Sampler {
+  sample(rng: Rng): number;
+}
+
+export function makeSampler(d: AccessDist, n: number): Sampler {
+  if (n <= 0) return { sample: () => 0 };
+  if (d.dist === 'uniform') return { sample: (rng) => rng.int(n) };
+  // Inverse CDF over a precomputed table: O(log n) per draw, exact for any alpha.
+  const cdf = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    sum += 1 / Math.pow(i + 1, d.alpha);
+    cdf[i] = sum;
+  }
+  for (let i = 0; i < n; i++) cdf[i] /= sum;
+  return {
+    sample(rng) {
+      const u = rng.float();
+      let lo = 0;
+      let hi = n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cdf[mid] > u) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    },
+  };
+}
