@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
+import { E, type Event } from '../src/kernel/events.js';
+import { evolve } from '../src/kernel/evolve.js';
+import { checkInvariants } from '../src/kernel/invariants.js';
+import { createState, type KernelState } from '../src/kernel/state.js';
+import type { Ctx } from '../src/policy/context.js';
+import { getPolicy, type Policy } from '../src/policy/policies.js';
+
+export const ROOT = resolve(__dirname, '..');
+export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+
+/** A fresh temp folder, removed after the file's tests. */
+export function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'memcglab-test-'));
+  afterAll(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the built CLI as a child process, as a user would. */
+export function cli(args: string[], env: Record<string, string> = {}): CliResult {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function cliJson<T = any>(args: string[]): T {
+  const r = cli([...args, '--json']);
+  if (r.code !== 0) throw new Error(`memcglab ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+/**
+ * A decider context over an in-memory state that checks every invariant after every event —
+ * the harness for unit and property tests of the deciders.
+ */
+export class TestCtx implements Ctx {
+  readonly s: KernelState = createState();
+  readonly log: Event[] = [];
+  private clock = 0;
+  constructor(readonly policy: Policy = getPolicy('reparent'), private readonly check = true) {}
+  advance(): void {
+    this.clock++;
+  }
+  emit(e: Event): void {
+    e.seq = this.s.seq + 1;
+    e.tick = this.clock;
+    evolve(this.s, e);
+    this.log.push(e);
+    if (this.check) {
+      const v = checkInvariants(this.s);
+      if (v.length) throw new Error(`after seq ${e.seq} (type ${e.type}): ${v.map((x) => `${x.invariant}: ${x.detail}`).join('; ')}`);
+    }
+  }
+}
+
+/** Apply raw events to a fresh state, stamping seq/tick. */
+export function applyAll(events: Event[], s = createState()): KernelState {
+  for (const e of events) {
+    e.seq = s.seq + 1;
+    e.tick = Math.max(e.tick, s.tick);
+    evolve(s, e);
+  }
+  return s;
+}
+
+export { E };
