@@ -50,12 +50,22 @@ export const ExperimentSchema = z.strictObject({
       memory: size('machine.memory').default(512 * 1024 * 1024),
       /** bytes one dying memcg costs; default: the model fitted to ~75 KB at 32 CPUs */
       memcgSize: size('machine.memcgSize').optional(),
+      /** milliseconds one tick stands for (ages in lru_gen are printed in ms) */
+      msPerTick: z.number().positive().default(1),
     })
     .prefault({}),
   policy: z.enum(POLICY_NAMES).default('reparent'),
+  policyOptions: z
+    .strictObject({
+      /** how the reparent policy moves MGLRU generations (issue: MGLRU) */
+      mglru: z.enum(['same-gen', 'tail', 'age-order']).default('same-gen'),
+    })
+    .prefault({}),
   workload: RestartCyclesSchema,
   /** metrics sample every this many cycles */
   sampleEvery: z.number().int().positive().default(1),
+  /** store a full state snapshot every this many events (replay cost is bounded by it) */
+  snapshotEvery: z.number().int().positive().default(100_000),
 });
 
 export type Experiment = z.output<typeof ExperimentSchema>;
