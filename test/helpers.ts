@@ -9,6 +9,7 @@ import { checkInvariants } from '../src/kernel/invariants.js';
 import { createState, type KernelState } from '../src/kernel/state.js';
 import type { Ctx } from '../src/policy/context.js';
 import { getPolicy, type Policy } from '../src/policy/policies.js';
+import { Rng } from '../src/workload/rng.js';
 
 export const ROOT = resolve(__dirname, '..');
 export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -48,7 +49,10 @@ export class TestCtx implements Ctx {
   readonly s: KernelState = createState();
   readonly log: Event[] = [];
   private clock = 0;
-  constructor(readonly policy: Policy = getPolicy('reparent'), private readonly check = true) {}
+  readonly rng: Rng;
+  constructor(readonly policy: Policy = getPolicy('reparent'), private readonly check = true, seed = 1) {
+    this.rng = new Rng(seed);
+  }
   advance(): void {
     this.clock++;
   }

@@ -29,6 +29,12 @@ export class Writer {
     this.u(v ? 1 : 0);
   }
 
+  f64(v: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleLE(v, this.pos);
+    this.pos += 8;
+  }
+
   str(v: string): void {
     const b = Buffer.from(v, 'utf8');
     this.u(b.length);
@@ -65,6 +71,13 @@ export class Reader {
 
   bool(): boolean {
     return this.u() !== 0;
+  }
+
+  f64(): number {
+    if (this.pos + 8 > this.buf.length) throw new Error('snapshot truncated');
+    const v = Buffer.from(this.buf.buffer, this.buf.byteOffset + this.pos, 8).readDoubleLE(0);
+    this.pos += 8;
+    return v;
   }
 
   str(): string {

@@ -25,11 +25,17 @@ export const EventType = {
   reclaim_end: 17, // memcg = target, a = lruvecs visited, b = nr reclaimed
   splice: 18, // memcg = from, a = to, b = lru list (classic) or gen<<8|type (MGLRU)
   reparent_locks: 19, // memcg = child, a = parent
-  reparent_unlocks: 20, // memcg = child, a = parent
+  reparent_unlocks: 20, // memcg = child, a = parent, b = 1 when dropped to retry (recheck failed)
   job_start: 21, // memcg, a = cycle
   job_exit: 22, // memcg, a = cycle
   cycle: 23, // a = cycle that just ended
   limit_set: 24, // memcg, a = LIMIT_*, b = pages (-1 = max)
+  // MGLRU
+  age: 25, // memcg (inc_max_seq; every type already below MAX_NR_GENS)
+  inc_min_seq: 26, // memcg, a = type, b = 1 if the type is evictable (its oldest folios move up)
+  gen_update: 27, // folio, a = gen (page-table walk: folio_update_gen)
+  sort: 28, // folio, a = SORT_* (sort_folio: lazy move or protection)
+  memcg_lru_rotate: 29, // memcg, a = MEMCG_LRU_* op, b = bin
 } as const;
 export type EventTypeName = keyof typeof EventType;
 export type EventCode = (typeof EventType)[EventTypeName];
@@ -49,6 +55,25 @@ export const FOLIO_REFERENCED = 16;
 
 export const REFAULT_RECENT = 1;
 export const REFAULT_WORKINGSET = 2;
+
+export const REFAULT_ACTIVATE = 4; // MGLRU: counted as activation only inside a fault
+
+export const SORT_PROMOTED = 1;
+export const SORT_PROTECTED = 2;
+
+/** splice.b for MGLRU: child gen, type, parent gen and how the folios land there. */
+export const SPLICE_MGLRU = 256;
+export const SPLICE_SAME_GEN = 0; // list_splice_init onto the parent's same index; flags untouched
+export const SPLICE_REWRITE_TAIL = 1; // to the tail of a parent gen, each folio's gen rewritten
+export const SPLICE_REWRITE_HEAD = 2; // to the head of a parent gen, each folio's gen rewritten
+
+export function encodeSplice(childGen: number, type: number, parentGen: number, mode: number): number {
+  return SPLICE_MGLRU | childGen | (type << 2) | (parentGen << 3) | (mode << 5);
+}
+
+export function decodeSplice(b: number): { childGen: number; type: number; parentGen: number; mode: number } {
+  return { childGen: b & 3, type: (b >> 2) & 1, parentGen: (b >> 3) & 3, mode: (b >> 5) & 3 };
+}
 
 export const LIMIT_MAX = 1;
 export const LIMIT_HIGH = 2;
@@ -75,8 +100,8 @@ export function ev(type: EventCode, memcg = 0, folio = 0, a = 0, b = 0, data: st
 /** Typed constructors: deciders build events through these so each column's meaning is named once. */
 export const E = {
   machine: (memoryPages: number, flags: number) => ev(EventType.machine, 0, 0, memoryPages, flags),
-  memcgCreate: (memcg: number, parent: number, name: string) => ev(EventType.memcg_create, memcg, 0, parent, 0, name),
-  memcgOffline: (memcg: number) => ev(EventType.memcg_offline, memcg),
+  memcgCreate: (memcg: number, parent: number, name: string, bin = 0) => ev(EventType.memcg_create, memcg, 0, parent, bin, name),
+  memcgOffline: (memcg: number, bin = 0) => ev(EventType.memcg_offline, memcg, 0, 0, bin),
   memcgFree: (memcg: number) => ev(EventType.memcg_free, memcg),
   objcgReparent: (from: number, to: number) => ev(EventType.objcg_reparent, from, 0, to),
   objcgRelease: (objcg: number) => ev(EventType.objcg_release, 0, 0, objcg),
@@ -87,15 +112,20 @@ export const E = {
   deactivate: (folio: number) => ev(EventType.deactivate, 0, folio),
   rotate: (folio: number) => ev(EventType.rotate, 0, folio),
   evict: (folio: number, target: number) => ev(EventType.evict, target, folio),
-  refault: (folio: number, shadowMemcg: number, flags: number) => ev(EventType.refault, shadowMemcg, folio, flags),
+  refault: (folio: number, shadowMemcg: number, flags: number, refs = 0) => ev(EventType.refault, shadowMemcg, folio, flags, refs),
   scan: (memcg: number, lru: number, nr: number) => ev(EventType.scan, memcg, 0, lru, nr),
   reclaimBegin: (target: number, nrToReclaim: number) => ev(EventType.reclaim_begin, target, 0, nrToReclaim),
   reclaimEnd: (target: number, visited: number, reclaimed: number) => ev(EventType.reclaim_end, target, 0, visited, reclaimed),
   splice: (from: number, to: number, list: number) => ev(EventType.splice, from, 0, to, list),
   reparentLocks: (child: number, parent: number) => ev(EventType.reparent_locks, child, 0, parent),
-  reparentUnlocks: (child: number, parent: number) => ev(EventType.reparent_unlocks, child, 0, parent),
+  reparentUnlocks: (child: number, parent: number, retry = false) => ev(EventType.reparent_unlocks, child, 0, parent, retry ? 1 : 0),
   jobStart: (memcg: number, cycle: number) => ev(EventType.job_start, memcg, 0, cycle),
   jobExit: (memcg: number, cycle: number) => ev(EventType.job_exit, memcg, 0, cycle),
   cycle: (cycle: number) => ev(EventType.cycle, 0, 0, cycle),
   limitSet: (memcg: number, which: number, pages: number) => ev(EventType.limit_set, memcg, 0, which, pages),
+  age: (memcg: number) => ev(EventType.age, memcg),
+  incMinSeq: (memcg: number, type: number, evictable: boolean) => ev(EventType.inc_min_seq, memcg, 0, type, evictable ? 1 : 0),
+  genUpdate: (folio: number, gen: number) => ev(EventType.gen_update, 0, folio, gen),
+  sort: (folio: number, reason: number) => ev(EventType.sort, 0, folio, reason),
+  memcgLruRotate: (memcg: number, op: number, bin: number) => ev(EventType.memcg_lru_rotate, memcg, 0, op, bin),
 };

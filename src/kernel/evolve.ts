@@ -1,11 +1,17 @@
-import { LRU_ACTIVE, LRU_UNEVICTABLE, NR_LRU_LISTS } from './constants.js';
+import { LRU_ACTIVE, LRU_UNEVICTABLE, MAX_NR_GENS, MAX_NR_TIERS, MIN_NR_GENS, NR_LRU_LISTS, ROOT_MEMCG } from './constants.js';
 import {
   EventType, FOLIO_ACTIVE, FOLIO_FILE, FOLIO_MAPPED, FOLIO_REFERENCED, FOLIO_WORKINGSET,
-  LIMIT_HIGH, LIMIT_MAX, MACHINE_MGLRU, MACHINE_OBJCG, REFAULT_RECENT, REFAULT_WORKINGSET,
-  type Event,
+  LIMIT_HIGH, LIMIT_MAX, MACHINE_MGLRU, MACHINE_OBJCG, REFAULT_ACTIVATE, REFAULT_RECENT, REFAULT_WORKINGSET,
+  SORT_PROMOTED, SORT_PROTECTED, type Event,
 } from './events.js';
-import { listDel, listAdd, listSpliceTail } from './list.js';
+import { listDel, listAdd } from './list.js';
 import { ageNonresident, lruvecAddFolio, lruvecDelFolio } from './lru.js';
+import {
+  folioIncGen, folioLruRefs, folioType, getNrGens, incMaxSeq, incMinSeq, lruGenFromSeq, lruGenIncRefs,
+  lruGenMove, lruGenUpdateSize, lruTierFromRefs, LRU_REFS_WIDTH,
+} from './lru_gen.js';
+import { memcgLruOnline, memcgLruRelease, memcgLruRotate, MEMCG_LRU_OLD } from './memcg_lru.js';
+import { splice } from './reparent.js';
 import { SIZE_STATS, Stat } from './stat.js';
 import {
   MEMCG_DYING, MEMCG_FREED, MEMCG_ONLINE, folioLruList, folioMemcg, getFolio, getMemcg, newMemcg,
@@ -30,9 +36,11 @@ export function evolve(s: KernelState, e: Event): void {
   s.tick = e.tick;
   switch (e.type) {
     case EventType.machine:
+      if (s.memoryPages || s.folios.size || s.memcgs.size > 1) throw new EvolveError(e, 'the machine is already set up');
       s.memoryPages = e.a;
       s.mglru = (e.b & MACHINE_MGLRU) !== 0;
       s.objcgCharging = (e.b & MACHINE_OBJCG) !== 0;
+      if (s.mglru) memcgLruOnline(s, s.memcgs.get(ROOT_MEMCG)!, 0); // the root comes online first, bin 0
       return;
     case EventType.memcg_create: return memcgCreate(s, e);
     case EventType.memcg_offline: return memcgOffline(s, e);
@@ -46,39 +54,43 @@ export function evolve(s: KernelState, e: Event): void {
     case EventType.evict: return evict(s, e);
     case EventType.refault: return refault(s, e);
     case EventType.access: {
+      // A mapped folio gets its PTE accessed bit; an fd access is folio_mark_accessed(), whose
+      // classic half (activation) the decider emits as its own event.
       const f = getFolio(s, e.folio);
-      f.referenced = true;
+      if (f.mapped) f.young = true;
+      else if (s.mglru) lruGenIncRefs(f);
+      else f.referenced = true;
       f.lastAccess = s.tick;
       return;
     }
     case EventType.activate: {
       // folio_activate() from folio_mark_accessed(), or activate_locked in reclaim.
-      const f = getFolio(s, e.folio);
+      const f = classicFolio(s, e);
       if (f.active) throw new EvolveError(e, `folio ${f.id} is already active`);
       const m = folioMemcg(s, f);
-      lruvecDelFolio(m, f);
+      lruvecDelFolio(s, m, f);
       f.active = true;
       f.referenced = false;
-      lruvecAddFolio(m, f);
+      lruvecAddFolio(s, m, f);
       m.stat[Stat.pgactivate]++;
       ageNonresident(s, m, 1); // workingset_activation()
       return;
     }
     case EventType.deactivate: {
       // shrink_active_list(): PG_active cleared, PG_workingset set, to the inactive head.
-      const f = getFolio(s, e.folio);
+      const f = classicFolio(s, e);
       if (!f.active) throw new EvolveError(e, `folio ${f.id} is not active`);
       const m = folioMemcg(s, f);
-      lruvecDelFolio(m, f);
+      lruvecDelFolio(s, m, f);
       f.active = false;
       f.workingset = true;
-      lruvecAddFolio(m, f);
+      lruvecAddFolio(s, m, f);
       m.stat[Stat.pgdeactivate]++;
       return;
     }
     case EventType.rotate: {
-      const f = getFolio(s, e.folio);
-      const l = folioMemcg(s, f).lruvec.lists[folioLruList(f)];
+      const f = classicFolio(s, e);
+      const l = folioMemcg(s, f).lruvec.lists[f.list];
       listDel(l, f);
       listAdd(l, f);
       return;
@@ -94,7 +106,13 @@ export function evolve(s: KernelState, e: Event): void {
     case EventType.reclaim_end:
       s.lruvecsScanned += e.a;
       return;
-    case EventType.splice: return splice(s, e);
+    case EventType.splice:
+      try {
+        splice(s, e.memcg, e.a, e.b);
+      } catch (err) {
+        throw new EvolveError(e, (err as Error).message);
+      }
+      return;
     case EventType.reparent_locks:
       if (s.reparentLocked.has(e.memcg)) throw new EvolveError(e, `memcg ${e.memcg} is already locked`);
       s.reparentLocked.set(e.memcg, e.a);
@@ -102,6 +120,7 @@ export function evolve(s: KernelState, e: Event): void {
     case EventType.reparent_unlocks:
       if (s.reparentLocked.get(e.memcg) !== e.a) throw new EvolveError(e, `memcg ${e.memcg} is not locked`);
       s.reparentLocked.delete(e.memcg);
+      if (e.b) s.lab.reparentRetries++;
       return;
     case EventType.job_start:
       getMemcg(s, e.memcg).nrTasks++;
@@ -122,9 +141,81 @@ export function evolve(s: KernelState, e: Event): void {
       else throw new EvolveError(e, `unknown limit ${e.a}`);
       return;
     }
+    case EventType.age: {
+      const m = mglruMemcg(s, e);
+      const g = m.lruvec.lrugen;
+      for (let t = 0; t < 2; t++) {
+        if (getNrGens(g, t) >= MAX_NR_GENS) throw new EvolveError(e, `${m.path}: type ${t} has ${MAX_NR_GENS} gens; inc_min_seq first`);
+      }
+      incMaxSeq(m.lruvec, s.tick);
+      return;
+    }
+    case EventType.inc_min_seq: {
+      const m = mglruMemcg(s, e);
+      const g = m.lruvec.lrugen;
+      if (e.a !== 0 && e.a !== 1) throw new EvolveError(e, `bad type ${e.a}`);
+      if (getNrGens(g, e.a) <= MIN_NR_GENS) throw new EvolveError(e, `${m.path}: type ${e.a} has only ${MIN_NR_GENS} gens`);
+      if (!e.b && getNrGens(g, e.a) < MAX_NR_GENS) throw new EvolveError(e, `${m.path}: a type that is not evictable only moves at MAX_NR_GENS`);
+      if (e.b && e.a === 1 && g.lists[lruGenFromSeq(g.minSeq[1]) * 2 + 1].count && getNrGens(g, 1) < MAX_NR_GENS) {
+        throw new EvolveError(e, `${m.path}: oldest file gen is not empty (try_to_inc_min_seq only skips empty gens)`);
+      }
+      incMinSeq(m.lruvec, e.a, e.b !== 0);
+      return;
+    }
+    case EventType.gen_update: {
+      // folio_update_gen(): a young PTE promotes only on the second chance (referenced or
+      // workingset already); the folio stays on its list until sort_folio moves it.
+      const f = getFolio(s, e.folio);
+      const m = folioMemcg(s, f);
+      if (!s.mglru || f.gen < 0) throw new EvolveError(e, `folio ${f.id} is not on an MGLRU list`);
+      f.young = false;
+      if (!f.referenced && !f.workingset) {
+        f.referenced = true;
+        f.refs = 0;
+        return;
+      }
+      const old = f.gen;
+      f.gen = e.a % MAX_NR_GENS;
+      f.referenced = false;
+      f.refs = 0;
+      f.workingset = true;
+      lruGenUpdateSize(m.lruvec, folioType(f), old, f.gen);
+      return;
+    }
+    case EventType.sort: {
+      const f = getFolio(s, e.folio);
+      const m = folioMemcg(s, f);
+      const g = m.lruvec.lrugen;
+      const type = folioType(f);
+      if (!s.mglru || f.gen < 0) throw new EvolveError(e, `folio ${f.id} is not on an MGLRU list`);
+      if (e.a === SORT_PROMOTED) {
+        if (f.gen === lruGenFromSeq(g.minSeq[type])) throw new EvolveError(e, `folio ${f.id} was not promoted`);
+        lruGenMove(m.lruvec, f, f.gen * 2 + type, false);
+      } else if (e.a === SORT_PROTECTED) {
+        const refs = folioLruRefs(f);
+        const ws = f.workingset;
+        const gen = folioIncGen(m.lruvec, f);
+        lruGenMove(m.lruvec, f, gen * 2 + type, false);
+        if (refs + (ws ? 1 : 0) !== (1 << LRU_REFS_WIDTH) + 1) g.protected[type * MAX_NR_TIERS + lruTierFromRefs(refs, ws)]++;
+      } else throw new EvolveError(e, `bad sort reason ${e.a}`);
+      return;
+    }
+    case EventType.memcg_lru_rotate:
+      memcgLruRotate(s, mglruMemcg(s, e), e.a, e.b);
+      return;
     default:
       throw new EvolveError(e, `unknown event type ${e.type as number}`);
   }
+}
+
+function classicFolio(s: KernelState, e: Event): Folio {
+  if (s.mglru) throw new EvolveError(e, 'a classic-LRU move on an MGLRU machine');
+  return getFolio(s, e.folio);
+}
+
+function mglruMemcg(s: KernelState, e: Event): Memcg {
+  if (!s.mglru) throw new EvolveError(e, 'an MGLRU event on a classic-LRU machine');
+  return getMemcg(s, e.memcg);
 }
 
 function memcgCreate(s: KernelState, e: Event): void {
@@ -141,6 +232,7 @@ function memcgCreate(s: KernelState, e: Event): void {
   if (m.id >= s.nextMemcg) s.nextMemcg = m.id + 1;
   parent.children.push(m.id);
   for (let x: Memcg | undefined = parent; x; x = s.memcgs.get(x.parent)) x.nrDescendants++;
+  if (s.mglru) memcgLruOnline(s, m, e.b);
 }
 
 function memcgOffline(s: KernelState, e: Event): void {
@@ -159,6 +251,7 @@ function memcgOffline(s: KernelState, e: Event): void {
     x.nrDescendants--;
     x.nrDyingDescendants++;
   }
+  if (s.mglru) memcgLruRotate(s, m, MEMCG_LRU_OLD, e.b); // lru_gen_offline_memcg(): reclaimed first
 }
 
 function memcgFree(s: KernelState, e: Event): void {
@@ -170,6 +263,9 @@ function memcgFree(s: KernelState, e: Event): void {
   for (let l = 0; l < NR_LRU_LISTS; l++) {
     if (m.lruvec.size[l] !== 0) throw new EvolveError(e, `${m.path} lru ${l} is not empty`);
   }
+  // lru_gen_exit_memcg() warns on any nr_pages left.
+  if (m.lruvec.lrugen.nrPages.some((n) => n !== 0)) throw new EvolveError(e, `${m.path} still has MGLRU nr_pages`);
+  if (s.mglru) memcgLruRelease(s, m);
   const parent = getMemcg(s, m.parent);
   // rstat: the dead memcg's event counts live on in its parent's hierarchical view.
   for (let i = 0; i < m.stat.length; i++) if (!SIZE_STATS.includes(i)) parent.stat[i] += m.stat[i];
@@ -224,7 +320,7 @@ function charge(s: KernelState, e: Event): void {
     id: e.folio, file, key: file ? e.b : -1, owner: s.objcgCharging ? m.objcg : m.id,
     active: (e.a & FOLIO_ACTIVE) !== 0, referenced: (e.a & FOLIO_REFERENCED) !== 0,
     workingset: (e.a & FOLIO_WORKINGSET) !== 0, mapped: (e.a & FOLIO_MAPPED) !== 0,
-    lastAccess: s.tick, prev: null, next: null,
+    young: (e.a & FOLIO_MAPPED) !== 0, gen: -1, refs: 0, list: -1, lastAccess: s.tick, prev: null, next: null,
   };
   // charge_memcg(): the page counter of the memcg and every ancestor, then the folio's ref.
   for (let x: Memcg | undefined = m; x; x = s.memcgs.get(x.parent)) x.memory++;
@@ -240,13 +336,13 @@ function charge(s: KernelState, e: Event): void {
     s.pageCache.set(f.key, f.id);
     s.shadows.delete(f.key); // the shadow entry is replaced by the folio
   }
-  lruvecAddFolio(m, f);
+  lruvecAddFolio(s, m, f);
 }
 
 /** Uncharge and free: lruvec_del_folio, the page counters, the folio's memcg or objcg ref. */
-function freeFolio(s: KernelState, f: Folio): Memcg {
+function freeFolio(s: KernelState, f: Folio, reclaiming = false): Memcg {
   const m = folioMemcg(s, f);
-  lruvecDelFolio(m, f);
+  lruvecDelFolio(s, m, f, reclaiming);
   for (let x: Memcg | undefined = m; x; x = s.memcgs.get(x.parent)) x.memory--;
   m.stat[f.file ? Stat.file : Stat.anon]--;
   if (s.objcgCharging) {
@@ -265,35 +361,71 @@ function evict(s: KernelState, e: Event): void {
     throw new EvolveError(e, `reclaim target ${e.memcg} is not live`);
   }
   const target = getMemcg(s, e.memcg);
-  const m = freeFolio(s, f);
+  noteEvictionOrder(s, f);
+  if (s.mglru) {
+    // lru_gen_eviction(): the token is the folio's own lruvec's min_seq and its refs.
+    const m = folioMemcg(s, f);
+    const g = m.lruvec.lrugen;
+    const type = folioType(f);
+    const refs = folioLruRefs(f);
+    const shadow = { eviction: g.minSeq[type], memcg: m.id, workingset: f.workingset, refs: Math.max(refs - 1, 0) };
+    g.evicted[type * MAX_NR_TIERS + lruTierFromRefs(refs, f.workingset)]++;
+    freeFolio(s, f, true);
+    m.stat[Stat.pgsteal]++;
+    if (f.file) s.shadows.set(f.key, shadow);
+    return;
+  }
+  const m = freeFolio(s, f, true);
   m.stat[Stat.pgsteal]++;
   if (f.file) {
     // workingset_eviction(): the shadow names the reclaim target's lruvec, then ages it.
-    s.shadows.set(f.key, { eviction: target.lruvec.nonresidentAge, memcg: target.id, workingset: f.workingset });
+    s.shadows.set(f.key, { eviction: target.lruvec.nonresidentAge, memcg: target.id, workingset: f.workingset, refs: 0 });
     ageNonresident(s, target, 1);
   }
+}
+
+/**
+ * eviction_inversion (lab metric): the share of the folios of the same type resident in the
+ * victim's lruvec that were last accessed before it. 0 = the victim was the least recently used.
+ */
+function noteEvictionOrder(s: KernelState, victim: Folio): void {
+  const lv = folioMemcg(s, victim).lruvec;
+  const lists = s.mglru
+    ? [0, 1, 2, 3].map((g) => lv.lrugen.lists[g * 2 + folioType(victim)])
+    : victim.file ? [lv.lists[2], lv.lists[3]] : [lv.lists[0], lv.lists[1]];
+  let older = 0;
+  let n = 0;
+  for (const l of lists) {
+    for (let f = l.head; f; f = f.next) {
+      if (f === victim) continue;
+      n++;
+      if (f.lastAccess < victim.lastAccess) older++;
+    }
+  }
+  if (n === 0) return;
+  s.lab.inversionSum += older / n;
+  s.lab.inversionCount++;
 }
 
 function refault(s: KernelState, e: Event): void {
   const f = getFolio(s, e.folio);
   const m = folioMemcg(s, f);
   m.stat[f.file ? Stat.workingset_refault_file : Stat.workingset_refault_anon]++;
+  if (s.mglru) {
+    // lru_gen_refault(): only reached when the shadow's lruvec is the folio's own.
+    if (!(e.a & REFAULT_RECENT)) return;
+    const g = m.lruvec.lrugen;
+    const refs = e.b + 1;
+    const ws = (e.a & REFAULT_WORKINGSET) !== 0;
+    g.refaulted[folioType(f) * MAX_NR_TIERS + lruTierFromRefs(refs, ws)]++;
+    if (e.a & REFAULT_ACTIVATE) m.stat[f.file ? Stat.workingset_activate_file : Stat.workingset_activate_anon]++;
+    if (ws) m.stat[f.file ? Stat.workingset_restore_file : Stat.workingset_restore_anon]++;
+    else f.refs = e.b; // the refs bits come back (PG_referenced does not)
+    return;
+  }
   if (e.a & REFAULT_RECENT) {
     m.stat[f.file ? Stat.workingset_activate_file : Stat.workingset_activate_anon]++;
     ageNonresident(s, m, 1);
     if (e.a & REFAULT_WORKINGSET) m.stat[f.file ? Stat.workingset_restore_file : Stat.workingset_restore_anon]++;
   }
 }
-
-function splice(s: KernelState, e: Event): void {
-  // lru_reparent_memcg(): list_splice_tail_init() onto the parent's same list, sizes moved.
-  const child = getMemcg(s, e.memcg);
-  const parent = getMemcg(s, e.a);
-  if (s.reparentLocked.get(child.id) !== parent.id) throw new EvolveError(e, 'splice without reparent_locks');
-  const lru = e.b;
-  if (lru < 0 || lru >= NR_LRU_LISTS) throw new EvolveError(e, `bad lru ${lru}`);
-  if (lru !== LRU_UNEVICTABLE) listSpliceTail(child.lruvec.lists[lru], parent.lruvec.lists[lru]);
-  parent.lruvec.size[lru] += child.lruvec.size[lru];
-  child.lruvec.size[lru] = 0;
-}
-

@@ -1,6 +1,7 @@
-import { NR_LRU_LISTS, LRU_UNEVICTABLE, ROOT_MEMCG } from './constants.js';
+import { MAX_NR_GENS, MEMCG_NR_BINS, MEMCG_NR_GENS, MIN_NR_GENS, NR_LRU_LISTS, LRU_UNEVICTABLE, ROOT_MEMCG } from './constants.js';
+import { genClassicList, getNrGens, lruGenFromSeq } from './lru_gen.js';
 import { Stat } from './stat.js';
-import { MEMCG_DYING, MEMCG_ONLINE, folioLruList, type Folio, type KernelState, type Memcg } from './state.js';
+import { MEMCG_DYING, MEMCG_ONLINE, folioLruList, type Folio, type KernelState, type ListHead, type Memcg } from './state.js';
 
 export interface Violation {
   invariant: string;
@@ -45,32 +46,40 @@ export function checkInvariants(s: KernelState): Violation[] {
   const lockedPair = new Set<number>();
   for (const [c, p] of s.reparentLocked) { lockedPair.add(c); lockedPair.add(p); }
   for (const m of s.memcgs.values()) {
-    for (let lru = 0; lru < NR_LRU_LISTS; lru++) {
-      const l = m.lruvec.lists[lru];
+    const locked = lockedPair.has(m.id);
+    // Walk one list: links, membership, the folio's idea of where it is, whose it is.
+    const walk = (l: ListHead, idx: number, name: string): number => {
       let n = 0;
       let prev: Folio | null = null;
       for (let f = l.head; f; f = f.next) {
         n++;
-        if (f.prev !== prev) bad('list-links', `${m.path} ${lru}: broken prev link at folio ${f.id}`);
+        if (f.prev !== prev) bad('list-links', `${m.path} ${name}: broken prev link at folio ${f.id}`);
         prev = f;
         if (seen.has(f.id)) bad('one-list', `folio ${f.id} is on more than one list`);
         seen.add(f.id);
-        if (!s.mglru && folioLruList(f) !== lru) bad('list-flags', `folio ${f.id} on list ${lru} but its flags say ${folioLruList(f)}`);
+        if (f.list !== idx) bad('list-index', `folio ${f.id} is on ${name} but records list ${f.list}`);
         const fm = s.objcgCharging ? s.objcgs.get(f.owner)?.memcg : f.owner;
-        if (fm !== m.id && !lockedPair.has(m.id)) {
-          bad('folio_memcg==lruvec_memcg', `folio ${f.id} on ${m.path}'s lruvec but folio_memcg is ${fm}`);
-        }
+        if (fm !== m.id && !locked) bad('folio_memcg==lruvec_memcg', `folio ${f.id} on ${m.path}'s lruvec but folio_memcg is ${fm}`);
         if (n > s.folios.size) break;
       }
-      if (l.tail !== prev) bad('list-links', `${m.path} list ${lru}: tail is not the last folio`);
-      if (n !== l.count) bad('list-count', `${m.path} list ${lru}: count ${l.count} but ${n} linked`);
-      if (lru !== LRU_UNEVICTABLE && !s.mglru && m.lruvec.size[lru] !== n && !lockedPair.has(m.id)) {
+      if (l.tail !== prev) bad('list-links', `${m.path} ${name}: tail is not the last folio`);
+      if (n !== l.count) bad('list-count', `${m.path} ${name}: count ${l.count} but ${n} linked`);
+      return n;
+    };
+    for (let lru = 0; lru < NR_LRU_LISTS; lru++) {
+      const l = m.lruvec.lists[lru];
+      if (s.mglru && l.count) bad('mglru-classic-lists', `${m.path}: classic list ${lru} is in use under MGLRU`);
+      const n = walk(l, lru, `list ${lru}`);
+      for (let f = l.head; f; f = f.next) if (folioLruList(f) !== lru) bad('list-flags', `folio ${f.id} on list ${lru} but its flags say ${folioLruList(f)}`);
+      if (lru !== LRU_UNEVICTABLE && !s.mglru && m.lruvec.size[lru] !== n && !locked) {
         bad('lru-size', `${m.path} ${lru}: lru_zone_size ${m.lruvec.size[lru]} but ${n} folios listed`);
       }
       if (m.lruvec.size[lru] < 0) bad('lru-size', `${m.path} list ${lru}: negative size`);
     }
+    if (s.mglru) checkLruGen(s, m, locked, walk, bad);
   }
   if (seen.size !== s.folios.size) bad('one-list', `${s.folios.size} folios but ${seen.size} on lists`);
+  if (s.mglru) checkMemcgLru(s, bad);
 
   // Charges: hierarchical page counter = sum over the subtree; local sizes; pins.
   const subtree = new Map<number, number>();
@@ -113,6 +122,71 @@ export function checkInvariants(s: KernelState): Violation[] {
     }
   }
   return out;
+}
+
+/**
+ * MGLRU (reference §6.2-4): 2 ≤ nr_gens ≤ 4; nr_pages[g][t] = pages whose flags gen is g (the
+ * list they sit on may differ: lazy sorting); flags gens and non-empty lists inside the window;
+ * the classic active/inactive counters agree with the gens; PG_active clear on MGLRU lists.
+ */
+function checkLruGen(
+  s: KernelState, m: Memcg, locked: boolean, walk: (l: ListHead, idx: number, name: string) => number,
+  bad: (invariant: string, detail: string) => void,
+): void {
+  const g = m.lruvec.lrugen;
+  const inWindow = (type: number, gen: number) => {
+    for (let seq = g.minSeq[type]; seq <= g.maxSeq; seq++) if (lruGenFromSeq(seq) === gen) return true;
+    return false;
+  };
+  const byFlags = new Array<number>(MAX_NR_GENS * 2).fill(0);
+  for (let type = 0; type < 2; type++) {
+    const nr = getNrGens(g, type);
+    if (nr < MIN_NR_GENS || nr > MAX_NR_GENS) bad('nr_gens', `${m.path} type ${type}: ${nr} generations`);
+    for (let gen = 0; gen < MAX_NR_GENS; gen++) {
+      const l = g.lists[gen * 2 + type];
+      walk(l, gen * 2 + type, `gen ${gen} type ${type}`);
+      if (l.count && !inWindow(type, gen)) bad('gen-window', `${m.path}: list of gen ${gen} type ${type} is outside [min_seq, max_seq]`);
+      for (let f = l.head; f; f = f.next) {
+        if ((f.file ? 1 : 0) !== type) bad('gen-type', `folio ${f.id} on a type ${type} list`);
+        if (f.active) bad('PG_active', `folio ${f.id} has PG_active on an MGLRU list`);
+        if (!inWindow(type, f.gen)) bad('gen-window', `folio ${f.id} has flags gen ${f.gen} outside ${m.path}'s window`);
+        else byFlags[f.gen * 2 + type]++;
+      }
+    }
+  }
+  if (locked) return;
+  const sizes = [0, 0, 0, 0];
+  for (let type = 0; type < 2; type++) {
+    for (let gen = 0; gen < MAX_NR_GENS; gen++) {
+      const i = gen * 2 + type;
+      if (g.nrPages[i] !== byFlags[i]) bad('nr_pages', `${m.path} gen ${gen} type ${type}: nr_pages ${g.nrPages[i]} but ${byFlags[i]} folios have that flags gen`);
+      sizes[genClassicList(g, type, gen)] += g.nrPages[i];
+    }
+  }
+  for (let lru = 0; lru < 4; lru++) {
+    if (m.lruvec.size[lru] !== sizes[lru]) bad('active-inactive', `${m.path} list ${lru}: counter ${m.lruvec.size[lru]} but gens hold ${sizes[lru]}`);
+  }
+}
+
+/** Every live memcg sits once on the memcg LRU, in the gen it records; nr_memcgs counts them. */
+function checkMemcgLru(s: KernelState, bad: (invariant: string, detail: string) => void): void {
+  const seenAt = new Map<number, number>();
+  const counts = new Array<number>(MEMCG_NR_GENS).fill(0);
+  s.memcgLru.fifo.forEach((bin, i) => {
+    const gen = Math.floor(i / MEMCG_NR_BINS);
+    for (const id of bin) {
+      if (seenAt.has(id)) bad('memcg-lru', `memcg ${id} is on the memcg LRU twice`);
+      seenAt.set(id, gen);
+      counts[gen]++;
+      const m = s.memcgs.get(id);
+      if (!m) bad('memcg-lru', `memcg ${id} is on the memcg LRU but not live`);
+      else if (m.lruvec.lrugen.memcgGen !== gen) bad('memcg-lru', `${m.path} is in gen ${gen} but records ${m.lruvec.lrugen.memcgGen}`);
+    }
+  });
+  for (const m of s.memcgs.values()) if (!seenAt.has(m.id)) bad('memcg-lru', `${m.path} is not on the memcg LRU`);
+  for (let gen = 0; gen < MEMCG_NR_GENS; gen++) {
+    if (counts[gen] !== s.memcgLru.nrMemcgs[gen]) bad('memcg-lru', `nr_memcgs[${gen}] ${s.memcgLru.nrMemcgs[gen]} but ${counts[gen]} listed`);
+  }
 }
 
 /** Live memcgs in pre-order (css_next_descendant_pre), children in creation order. */

@@ -1,27 +1,27 @@
 import { LRU_ACTIVE, LRU_FILE } from './constants.js';
 import { listAdd, listAddTail, listDel } from './list.js';
+import { lruGenAddFolio, lruGenDelFolio } from './lru_gen.js';
 import type { Folio, KernelState, Memcg } from './state.js';
 import { folioLruList } from './state.js';
 
-// lruvec_add_folio / lruvec_del_folio for the classic LRU (include/linux/mm_inline.h).
-// update_lru_size and list_add always go together, which is invariant 1.
+// lruvec_add_folio / lruvec_del_folio (include/linux/mm_inline.h): MGLRU when enabled, else the
+// classic lists. update_lru_size and list_add always go together (invariant 1).
 
-export function lruvecAddFolio(m: Memcg, f: Folio): void {
+export function lruvecAddFolio(s: KernelState, m: Memcg, f: Folio, reclaiming = false): void {
+  if (s.mglru) return lruGenAddFolio(m.lruvec, f, reclaiming);
   const lru = folioLruList(f);
   m.lruvec.size[lru]++;
-  listAdd(m.lruvec.lists[lru], f);
+  f.list = lru;
+  if (reclaiming) listAddTail(m.lruvec.lists[lru], f);
+  else listAdd(m.lruvec.lists[lru], f);
 }
 
-export function lruvecAddFolioTail(m: Memcg, f: Folio): void {
-  const lru = folioLruList(f);
-  m.lruvec.size[lru]++;
-  listAddTail(m.lruvec.lists[lru], f);
-}
-
-export function lruvecDelFolio(m: Memcg, f: Folio): void {
+export function lruvecDelFolio(s: KernelState, m: Memcg, f: Folio, reclaiming = false): void {
+  if (s.mglru) return lruGenDelFolio(m.lruvec, f, reclaiming);
   const lru = folioLruList(f);
   m.lruvec.size[lru]--;
   listDel(m.lruvec.lists[lru], f);
+  f.list = -1;
 }
 
 /** workingset_age_nonresident(): the lruvec and every ancestor's. */

@@ -2,14 +2,16 @@ import { createHash } from 'node:crypto';
 import { NR_LRU_LISTS } from './constants.js';
 import { Reader, Writer } from './codec.js';
 import { listAddTail } from './list.js';
-import { newLruvec, type Folio, type KernelState, type Memcg, type MemcgState } from './state.js';
+import {
+  newLruvec, newMemcgLru, type Folio, type KernelState, type LruGen, type Memcg, type MemcgState,
+} from './state.js';
 
 /**
  * The canonical encoding of the whole kernel state: used for snapshots and for the state hash.
  * Maps are written in their insertion order (which only the events decide) so a state read back
  * iterates exactly as the one that was written; lists are written head to tail.
  */
-export const STATE_FORMAT_VERSION = 1;
+export const STATE_FORMAT_VERSION = 2;
 
 export function serializeState(s: KernelState): Buffer {
   const w = new Writer();
@@ -19,8 +21,8 @@ export function serializeState(s: KernelState): Buffer {
   w.u(s.folios.size);
   for (const f of s.folios.values()) {
     w.u(f.id); w.bool(f.file); w.i(f.key); w.u(f.owner);
-    w.u((f.active ? 1 : 0) | (f.referenced ? 2 : 0) | (f.workingset ? 4 : 0) | (f.mapped ? 8 : 0));
-    w.u(f.lastAccess);
+    w.u((f.active ? 1 : 0) | (f.referenced ? 2 : 0) | (f.workingset ? 4 : 0) | (f.mapped ? 8 : 0) | (f.young ? 16 : 0));
+    w.i(f.gen); w.u(f.refs); w.u(f.lastAccess);
   }
   w.u(s.memcgs.size);
   for (const m of s.memcgs.values()) writeMemcg(w, m);
@@ -31,9 +33,14 @@ export function serializeState(s: KernelState): Buffer {
   w.u(s.pageCache.size);
   for (const [k, id] of s.pageCache) { w.u(k); w.u(id); }
   w.u(s.shadows.size);
-  for (const [k, sh] of s.shadows) { w.u(k); w.u(sh.eviction); w.u(sh.memcg); w.bool(sh.workingset); }
+  for (const [k, sh] of s.shadows) { w.u(k); w.u(sh.eviction); w.u(sh.memcg); w.bool(sh.workingset); w.u(sh.refs); }
   w.u(s.reparentLocked.size);
   for (const [c, p] of s.reparentLocked) { w.u(c); w.u(p); }
+  const lru = s.memcgLru;
+  w.u(lru.seq); for (const n of lru.nrMemcgs) w.u(n);
+  w.u(lru.fifo.length); for (const bin of lru.fifo) { w.u(bin.length); for (const id of bin) w.u(id); }
+  const lab = s.lab;
+  w.u(lab.reparentSplices); w.u(lab.reparentFoliosWalked); w.u(lab.reparentRetries); w.f64(lab.inversionSum); w.u(lab.inversionCount);
   return w.bytes();
 }
 
@@ -49,8 +56,34 @@ function writeMemcg(w: Writer, m: Memcg): void {
     w.u(list.count);
     for (let f = list.head; f; f = f.next) w.u(f.id);
   }
+  writeLruGen(w, m.lruvec.lrugen);
   w.u(m.stat.length); for (const v of m.stat) w.i(v);
   w.u(m.createdTick); w.i(m.offlineTick);
+}
+
+function writeLruGen(w: Writer, g: LruGen): void {
+  w.u(g.maxSeq); for (const v of g.minSeq) w.u(v); for (const v of g.timestamps) w.u(v);
+  for (const l of g.lists) { w.u(l.count); for (let f = l.head; f; f = f.next) w.u(f.id); }
+  for (const arr of [g.nrPages, g.avgRefaulted, g.avgTotal, g.refaulted, g.evicted, g.protected]) for (const v of arr) w.i(v);
+  w.u(g.memcgGen); w.u(g.memcgSeg);
+}
+
+function readLruGen(r: Reader, g: LruGen, s: KernelState): void {
+  g.maxSeq = r.u();
+  for (let i = 0; i < g.minSeq.length; i++) g.minSeq[i] = r.u();
+  for (let i = 0; i < g.timestamps.length; i++) g.timestamps[i] = r.u();
+  g.lists.forEach((l, li) => {
+    for (let n = r.u(); n > 0; n--) {
+      const f = s.folios.get(r.u())!;
+      f.list = li;
+      listAddTail(l, f);
+    }
+  });
+  for (const arr of [g.nrPages, g.avgRefaulted, g.avgTotal, g.refaulted, g.evicted, g.protected]) {
+    for (let i = 0; i < arr.length; i++) arr[i] = r.i();
+  }
+  g.memcgGen = r.u();
+  g.memcgSeg = r.u();
 }
 
 export function deserializeState(buf: Uint8Array): KernelState {
@@ -61,13 +94,14 @@ export function deserializeState(buf: Uint8Array): KernelState {
     seq: r.u(), tick: r.u(), memoryPages: r.u(), mglru: r.bool(), objcgCharging: r.bool(),
     nextFolio: r.u(), nextObjcg: r.u(), nextMemcg: r.u(), cycle: r.u(), reclaims: r.u(), lruvecsScanned: r.u(),
     memcgs: new Map(), freed: new Map(), objcgs: new Map(), folios: new Map(), pageCache: new Map(),
-    shadows: new Map(), reparentLocked: new Map(),
+    shadows: new Map(), reparentLocked: new Map(), memcgLru: newMemcgLru(),
+    lab: { reparentSplices: 0, reparentFoliosWalked: 0, reparentRetries: 0, inversionSum: 0, inversionCount: 0 },
   };
   for (let n = r.u(); n > 0; n--) {
     const id = r.u(); const file = r.bool(); const key = r.i(); const owner = r.u(); const fl = r.u();
     const f: Folio = {
       id, file, key, owner, active: (fl & 1) !== 0, referenced: (fl & 2) !== 0, workingset: (fl & 4) !== 0,
-      mapped: (fl & 8) !== 0, lastAccess: r.u(), prev: null, next: null,
+      mapped: (fl & 8) !== 0, young: (fl & 16) !== 0, gen: r.i(), refs: r.u(), list: -1, lastAccess: r.u(), prev: null, next: null,
     };
     s.folios.set(id, f);
   }
@@ -86,9 +120,18 @@ export function deserializeState(buf: Uint8Array): KernelState {
   for (let n = r.u(); n > 0; n--) s.pageCache.set(r.u(), r.u());
   for (let n = r.u(); n > 0; n--) {
     const k = r.u();
-    s.shadows.set(k, { eviction: r.u(), memcg: r.u(), workingset: r.bool() });
+    s.shadows.set(k, { eviction: r.u(), memcg: r.u(), workingset: r.bool(), refs: r.u() });
   }
   for (let n = r.u(); n > 0; n--) s.reparentLocked.set(r.u(), r.u());
+  s.memcgLru.seq = r.u();
+  for (let i = 0; i < s.memcgLru.nrMemcgs.length; i++) s.memcgLru.nrMemcgs[i] = r.u();
+  s.memcgLru.fifo = [];
+  for (let n = r.u(); n > 0; n--) {
+    const bin: number[] = [];
+    for (let k = r.u(); k > 0; k--) bin.push(r.u());
+    s.memcgLru.fifo.push(bin);
+  }
+  s.lab = { reparentSplices: r.u(), reparentFoliosWalked: r.u(), reparentRetries: r.u(), inversionSum: r.f64(), inversionCount: r.u() };
   if (!r.done()) throw new Error('snapshot has trailing bytes');
   return s;
 }
@@ -106,8 +149,13 @@ function readMemcg(r: Reader, s: KernelState): Memcg {
   lruvec.nonresidentAge = r.u();
   for (let l = 0; l < NR_LRU_LISTS; l++) {
     lruvec.size[l] = r.i();
-    for (let n = r.u(); n > 0; n--) listAddTail(lruvec.lists[l], s.folios.get(r.u())!);
+    for (let n = r.u(); n > 0; n--) {
+      const f = s.folios.get(r.u())!;
+      f.list = l;
+      listAddTail(lruvec.lists[l], f);
+    }
   }
+  readLruGen(r, lruvec.lrugen, s);
   const stat: number[] = [];
   for (let n = r.u(); n > 0; n--) stat.push(r.i());
   return {

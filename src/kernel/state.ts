@@ -1,4 +1,7 @@
-import { LRU_ACTIVE, LRU_FILE, NR_LRU_LISTS, ROOT_MEMCG } from './constants.js';
+import {
+  ANON_AND_FILE, LRU_ACTIVE, LRU_FILE, MAX_NR_GENS, MAX_NR_TIERS, MEMCG_NR_BINS, MEMCG_NR_GENS, MIN_NR_GENS,
+  NR_LRU_LISTS, ROOT_MEMCG,
+} from './constants.js';
 import { newStats } from './stat.js';
 
 export const MEMCG_ONLINE = 0;
@@ -25,16 +28,49 @@ export interface Folio {
   referenced: boolean; // PG_referenced
   workingset: boolean; // PG_workingset
   mapped: boolean;
+  young: boolean; // a PTE mapping it has the accessed bit (mapped folios only)
+  /** MGLRU: the gen stored in folio->flags (-1 = not on an MGLRU list); may differ from `list` */
+  gen: number;
+  /** MGLRU: the LRU_REFS counter bits (accesses through fds beyond the first, saturating) */
+  refs: number;
+  /** which list of its lruvec it is linked on: classic lru (0..4) or MGLRU gen*2+type; -1 none */
+  list: number;
   lastAccess: number; // tick of the last access (lab bookkeeping for eviction-order metrics)
   prev: Folio | null;
   next: Folio | null;
 }
 
+/** struct lru_gen_folio (include/linux/mmzone.h), one zone. */
+export interface LruGen {
+  maxSeq: number;
+  minSeq: number[]; // [ANON_AND_FILE]
+  timestamps: number[]; // [MAX_NR_GENS], ticks
+  lists: ListHead[]; // folios[gen][type] at gen * 2 + type
+  nrPages: number[]; // nr_pages[gen][type] at gen * 2 + type, by flags gen
+  // PID controller inputs (NR_HIST_GENS = 1 without CONFIG_LRU_GEN_STATS): [type * MAX_NR_TIERS + tier]
+  avgRefaulted: number[];
+  avgTotal: number[];
+  refaulted: number[];
+  evicted: number[];
+  protected: number[];
+  /** memcg LRU placement: lrugen->gen and lrugen->seg */
+  memcgGen: number;
+  memcgSeg: number;
+}
+
+/** pgdat->memcg_lru: the per-node memcg LRU global reclaim walks (MGLRU). */
+export interface MemcgLru {
+  seq: number;
+  nrMemcgs: number[]; // [MEMCG_NR_GENS]
+  fifo: number[][]; // [gen * MEMCG_NR_BINS + bin]: memcg ids, head first
+}
+
 export interface Lruvec {
   lists: ListHead[]; // [NR_LRU_LISTS]
-  /** lru_zone_size per list, in pages (one zone) */
+  /** lru_zone_size per list, in pages (one zone); kept in step by lru_gen_update_size too */
   size: number[];
   nonresidentAge: number;
+  lrugen: LruGen;
 }
 
 export interface Memcg {
@@ -76,6 +112,7 @@ export interface Shadow {
   eviction: number; // nonresident_age of the eviction lruvec at eviction time
   memcg: number; // memcg id the shadow names
   workingset: boolean;
+  refs: number; // MGLRU: refs - 1 at eviction (the token's low bits)
 }
 
 export interface KernelState {
@@ -100,23 +137,57 @@ export interface KernelState {
   lruvecsScanned: number;
   /** reparent_locks held: child memcg id → parent id */
   reparentLocked: Map<number, number>;
+  memcgLru: MemcgLru;
+  /** lab accumulators that only the log decides (metrics read them) */
+  lab: LabCounters;
+}
+
+export interface LabCounters {
+  reparentSplices: number;
+  reparentFoliosWalked: number;
+  reparentRetries: number;
+  /** sum over evictions of the share of resident same-type folios accessed before the victim */
+  inversionSum: number;
+  inversionCount: number;
 }
 
 export function newList(): ListHead {
   return { head: null, tail: null, count: 0 };
 }
 
-export function newLruvec(): Lruvec {
+export function newLruvec(tick = 0): Lruvec {
   const lists: ListHead[] = [];
   for (let i = 0; i < NR_LRU_LISTS; i++) lists.push(newList());
-  return { lists, size: new Array<number>(NR_LRU_LISTS).fill(0), nonresidentAge: 0 };
+  return { lists, size: new Array<number>(NR_LRU_LISTS).fill(0), nonresidentAge: 0, lrugen: newLruGen(tick) };
+}
+
+/** lru_gen_init_lruvec(): max_seq = MIN_NR_GENS + 1, min_seq = 0, so a new lruvec has MAX_NR_GENS gens. */
+export function newLruGen(tick: number): LruGen {
+  const lists: ListHead[] = [];
+  for (let i = 0; i < MAX_NR_GENS * ANON_AND_FILE; i++) lists.push(newList());
+  const tiers = () => new Array<number>(ANON_AND_FILE * MAX_NR_TIERS).fill(0);
+  return {
+    maxSeq: MIN_NR_GENS + 1, minSeq: [0, 0], timestamps: new Array<number>(MAX_NR_GENS).fill(tick), lists,
+    nrPages: new Array<number>(MAX_NR_GENS * ANON_AND_FILE).fill(0), avgRefaulted: tiers(), avgTotal: tiers(),
+    refaulted: tiers(), evicted: tiers(), protected: tiers(), memcgGen: 0, memcgSeg: 0,
+  };
+}
+
+export function newMemcgLru(): MemcgLru {
+  const fifo: number[][] = [];
+  for (let i = 0; i < MEMCG_NR_GENS * MEMCG_NR_BINS; i++) fifo.push([]);
+  return { seq: 0, nrMemcgs: new Array<number>(MEMCG_NR_GENS).fill(0), fifo };
+}
+
+export function newLabCounters(): LabCounters {
+  return { reparentSplices: 0, reparentFoliosWalked: 0, reparentRetries: 0, inversionSum: 0, inversionCount: 0 };
 }
 
 export function newMemcg(id: number, parent: number, name: string, path: string, tick: number): Memcg {
   return {
     id, parent, name, path, state: MEMCG_ONLINE, cssRefs: 1, nrTasks: 0, children: [],
     nrDescendants: 0, nrDyingDescendants: 0, memory: 0, max: -1, high: -1, objcg: 0, objcgList: [],
-    lruvec: newLruvec(), stat: newStats(), createdTick: tick, offlineTick: -1,
+    lruvec: newLruvec(tick), stat: newStats(), createdTick: tick, offlineTick: -1,
   };
 }
 
@@ -128,6 +199,7 @@ export function createState(): KernelState {
     seq: 0, tick: 0, memoryPages: 0, mglru: false, objcgCharging: false, memcgs, freed: new Map(),
     objcgs: new Map(), folios: new Map(), pageCache: new Map(), shadows: new Map(),
     nextFolio: 1, nextObjcg: 1, nextMemcg: ROOT_MEMCG + 1, cycle: 0, reclaims: 0, lruvecsScanned: 0, reparentLocked: new Map(),
+    memcgLru: newMemcgLru(), lab: newLabCounters(),
   };
 }
 
@@ -141,7 +213,7 @@ export function folioMemcg(s: KernelState, f: Folio): Memcg {
   return s.memcgs.get(id)!;
 }
 
-/** folio_lru_list() for the classic LRU. */
+/** The classic list a folio counts on: folio_lru_list(), or for MGLRU the active/inactive list of its gen. */
 export function folioLruList(f: Folio): number {
   return (f.file ? LRU_FILE : 0) + (f.active ? LRU_ACTIVE : 0);
 }

@@ -15,11 +15,16 @@ export interface Metrics {
   refault_rate: number | null; // refaults per reclaimed page
   lruvecs_scanned: number;
   reclaims: number;
+  eviction_inversion: number | null; // mean share of same-type resident folios last accessed before each victim
+  reparent_splices: number;
+  reparent_folios_walked: number; // folios touched under the lruvec locks while reparenting
+  reparent_retries: number;
 }
 
 export const METRIC_NAMES: (keyof Metrics)[] = [
   'nr_dying', 'dying_bytes', 'stale_pages', 'memory_current', 'pgscan', 'pgsteal', 'reclaim_efficiency',
-  'workingset_refault_file', 'refault_rate', 'lruvecs_scanned', 'reclaims',
+  'workingset_refault_file', 'refault_rate', 'lruvecs_scanned', 'reclaims', 'eviction_inversion',
+  'reparent_splices', 'reparent_folios_walked', 'reparent_retries',
 ];
 
 /** Sum of a counter over every memcg, live or folded into a live ancestor when freed. */
@@ -50,6 +55,10 @@ export function computeMetrics(s: Readonly<KernelState>, memcgSize: number): Met
     refault_rate: pgsteal ? round(refaults / pgsteal) : null,
     lruvecs_scanned: s.lruvecsScanned,
     reclaims: s.reclaims,
+    eviction_inversion: s.lab.inversionCount ? round(s.lab.inversionSum / s.lab.inversionCount) : null,
+    reparent_splices: s.lab.reparentSplices,
+    reparent_folios_walked: s.lab.reparentFoliosWalked,
+    reparent_retries: s.lab.reparentRetries,
   };
 }
 

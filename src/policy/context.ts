@@ -1,5 +1,6 @@
 import type { Event } from '../kernel/events.js';
 import type { KernelState } from '../kernel/state.js';
+import type { Rng } from '../workload/rng.js';
 import type { Policy } from './policies.js';
 
 /**
@@ -9,6 +10,8 @@ import type { Policy } from './policies.js';
 export interface Ctx {
   readonly s: Readonly<KernelState>;
   readonly policy: Policy;
+  /** the run's one PRNG, for the kernel's own random choices (memcg LRU bins) */
+  readonly rng: Rng;
   emit(e: Event): void;
   /** Advance simulated time by one tick (one workload step); events are stamped with it. */
   advance(): void;

@@ -1,4 +1,4 @@
-import { ROOT_MEMCG } from '../kernel/constants.js';
+import { MAX_NR_GENS, ROOT_MEMCG } from '../kernel/constants.js';
 import { E, FOLIO_ACTIVE, FOLIO_FILE, FOLIO_MAPPED, FOLIO_WORKINGSET, REFAULT_RECENT, REFAULT_WORKINGSET } from '../kernel/events.js';
 import { LRU_ACTIVE_FILE } from '../kernel/constants.js';
 import { MEMCG_ONLINE, type Folio, type KernelState, type Shadow } from '../kernel/state.js';
@@ -28,8 +28,17 @@ function addPageCacheFolio(ctx: Ctx, memcg: number, key: number): void {
   makeRoomForCharge(ctx, memcg);
   const shadow = ctx.s.shadows.get(key);
   let flags = FOLIO_FILE;
-  let refault = 0;
-  if (shadow) {
+  let refault = -1; // -1: nothing is counted
+  if (shadow && ctx.s.mglru) {
+    // lru_gen_refault(): counted only when the shadow's lruvec is the new folio's own.
+    if (lruGenShadowMatches(ctx.s, shadow, memcg)) {
+      refault = lruGenTestRecent(ctx.s, shadow) ? REFAULT_RECENT : 0;
+      if (refault && shadow.workingset) {
+        flags |= FOLIO_WORKINGSET;
+        refault |= REFAULT_WORKINGSET;
+      }
+    }
+  } else if (shadow) {
     refault = testRecent(ctx.s, shadow) ? REFAULT_RECENT : 0;
     if (refault) {
       flags |= FOLIO_ACTIVE;
@@ -41,8 +50,20 @@ function addPageCacheFolio(ctx: Ctx, memcg: number, key: number): void {
   }
   const folio = ctx.s.nextFolio;
   ctx.emit(E.charge(folio, memcg, flags, key));
-  if (shadow) ctx.emit(E.refault(folio, shadow.memcg, refault));
+  if (shadow && refault >= 0) ctx.emit(E.refault(folio, shadow.memcg, refault, shadow.refs));
   markAccessed(ctx, ctx.s.folios.get(folio)!);
+}
+
+/** The shadow names a memcg whose ID still resolves, and it is the refaulting folio's memcg. */
+function lruGenShadowMatches(s: Readonly<KernelState>, shadow: Shadow, memcg: number): boolean {
+  const m = s.memcgs.get(shadow.memcg);
+  return !!m && m.state === MEMCG_ONLINE && m.id === memcg;
+}
+
+/** lru_gen_test_recent(): the eviction seq is within MAX_NR_GENS of the lruvec's max_seq. */
+function lruGenTestRecent(s: Readonly<KernelState>, shadow: Shadow): boolean {
+  const g = s.memcgs.get(shadow.memcg)!.lruvec.lrugen;
+  return Math.abs(g.maxSeq - shadow.eviction) < MAX_NR_GENS;
 }
 
 /**
@@ -63,9 +84,12 @@ function testRecent(s: Readonly<KernelState>, shadow: Shadow): boolean {
   return distance <= workingset;
 }
 
-/** folio_mark_accessed(), classic: inactive,unref → inactive,ref → active,unref → active,ref. */
+/**
+ * folio_mark_accessed(). Classic: inactive,unref → inactive,ref → active,unref → active,ref.
+ * MGLRU: lru_gen_inc_refs() only (in evolve of the access); tiers do the rest at eviction.
+ */
 export function markAccessed(ctx: Ctx, f: Folio): void {
-  const activate = f.referenced && !f.active;
+  const activate = !ctx.s.mglru && !f.mapped && f.referenced && !f.active;
   ctx.emit(E.access(f.id));
   if (activate) ctx.emit(E.activate(f.id));
 }
@@ -74,7 +98,8 @@ export function markAccessed(ctx: Ctx, f: Folio): void {
 export function faultAnon(ctx: Ctx, memcg: number): number {
   makeRoomForCharge(ctx, memcg);
   const folio = ctx.s.nextFolio;
-  ctx.emit(E.charge(folio, memcg, FOLIO_MAPPED, 0));
+  // folio_add_lru() in a fault sets PG_active under MGLRU (lru_gen_in_fault); classic adds inactive.
+  ctx.emit(E.charge(folio, memcg, FOLIO_MAPPED | (ctx.s.mglru ? FOLIO_ACTIVE : 0), 0));
   return folio;
 }
 

@@ -4,23 +4,35 @@ import type { KernelState, Memcg } from '../kernel/state.js';
 import { LabError } from '../errors.js';
 import type { Ctx } from './context.js';
 import { shrinkLruvecClassic, type ScanControl } from './reclaim_classic.js';
+import { shrinkMany, tryToShrinkLruvec } from './reclaim_mglru.js';
 
 /**
- * do_try_to_free_pages() → shrink_node_memcgs(): at each priority from DEF_PRIORITY down, walk
- * every live memcg under the target (mem_cgroup_iter visits dying ones too) and shrink its lruvec.
- * Global reclaim walks the whole tree every round; limit reclaim stops once it has enough.
+ * do_try_to_free_pages(): at each priority from DEF_PRIORITY down, shrink the node. Classic
+ * (shrink_node_memcgs): walk every live memcg under the target (mem_cgroup_iter visits dying
+ * ones too); global reclaim walks the whole tree every round, limit reclaim stops once it has
+ * enough. MGLRU: global reclaim walks the memcg LRU (shrink_many); limit reclaim walks the
+ * subtree with lru_gen_shrink_lruvec.
  */
 export function tryToFreePages(ctx: Ctx, target: number, nrToReclaim: number): number {
   ctx.emit(E.reclaimBegin(target, nrToReclaim));
-  const sc: ScanControl = { target, nrToReclaim, nrReclaimed: 0, priority: DEF_PRIORITY, lruvecsVisited: 0 };
   const rootReclaim = target === ROOT_MEMCG;
+  const sc: ScanControl = { target, nrToReclaim, nrReclaimed: 0, priority: DEF_PRIORITY, lruvecsVisited: 0, rootReclaim };
   for (let prio = DEF_PRIORITY; prio >= 0 && sc.nrReclaimed < nrToReclaim; prio--) {
     sc.priority = prio;
+    if (ctx.s.mglru && rootReclaim) {
+      shrinkMany(ctx, sc);
+      continue;
+    }
     for (const id of subtreeIds(ctx.s, target)) {
       const m = ctx.s.memcgs.get(id);
       if (!m) continue; // freed earlier in this round
-      sc.lruvecsVisited++;
-      shrinkLruvecClassic(ctx, m, sc);
+      if (ctx.s.mglru) {
+        sc.lruvecsVisited++;
+        tryToShrinkLruvec(ctx, m, sc);
+      } else {
+        sc.lruvecsVisited++;
+        shrinkLruvecClassic(ctx, m, sc);
+      }
       if (!rootReclaim && sc.nrReclaimed >= nrToReclaim) break;
     }
   }

@@ -13,6 +13,8 @@ export interface ScanControl {
   nrReclaimed: number;
   priority: number;
   lruvecsVisited: number;
+  /** global (root) reclaim rather than a memcg's limit */
+  rootReclaim: boolean;
 }
 
 /**

@@ -2,7 +2,7 @@ import { ROOT_MEMCG } from '../kernel/constants.js';
 import { E, MACHINE_MGLRU, MACHINE_OBJCG } from '../kernel/events.js';
 import { pageCacheKey } from '../kernel/state.js';
 import type { Ctx } from '../policy/context.js';
-import { rmdir } from '../policy/offline.js';
+import { mkdir, rmdir } from '../policy/cgroup.js';
 import { faultAnon, freeFolio, readPage, writePage } from '../policy/pagecache.js';
 import { makeSampler, type AccessDist, type Sampler } from './distribution.js';
 import type { Rng } from './rng.js';
@@ -45,11 +45,7 @@ export class RestartCyclesWorkload {
   setup(ctx: Ctx, machine: MachineSetup): void {
     ctx.emit(E.machine(machine.memoryPages, (machine.mglru ? MACHINE_MGLRU : 0) | (machine.objcgCharging ? MACHINE_OBJCG : 0)));
     let parent = ROOT_MEMCG;
-    for (const name of this.w.parent.split('/').filter(Boolean)) {
-      const id = ctx.s.nextMemcg;
-      ctx.emit(E.memcgCreate(id, parent, name));
-      parent = id;
-    }
+    for (const name of this.w.parent.split('/').filter(Boolean)) parent = mkdir(ctx, parent, name);
   }
 
   parentId(ctx: Ctx): number {
@@ -66,9 +62,8 @@ export class RestartCyclesWorkload {
   /** One restart: mkdir, run the instance, exit, rmdir. */
   runCycle(ctx: Ctx, rng: Rng, cycle: number): void {
     const w = this.w;
-    const memcg = ctx.s.nextMemcg;
     ctx.advance();
-    ctx.emit(E.memcgCreate(memcg, this.parentId(ctx), `${w.unit}@${cycle}.service`));
+    const memcg = mkdir(ctx, this.parentId(ctx), `${w.unit}@${cycle}.service`);
     ctx.emit(E.jobStart(memcg, cycle));
     if (w.readWholeFile) {
       for (let i = 0; i < w.sharedFilePages; i++) {

@@ -67,7 +67,7 @@ describe('evolve: classic LRU moves', () => {
   it('evict leaves a shadow naming the reclaim target and ages its nonresident_age', () => {
     const s = applyAll([...base(false), E.charge(1, 3, FOLIO_FILE, key(0)), E.evict(1, ROOT_MEMCG)]);
     expect(s.folios.size).toBe(0);
-    expect(s.shadows.get(key(0))).toEqual({ eviction: 0, memcg: ROOT_MEMCG, workingset: false });
+    expect(s.shadows.get(key(0))).toEqual({ eviction: 0, memcg: ROOT_MEMCG, workingset: false, refs: 0 });
     expect(s.memcgs.get(ROOT_MEMCG)!.lruvec.nonresidentAge).toBe(1);
     expect(s.memcgs.get(3)!.stat[Stat.pgsteal]).toBe(1);
     expect(s.memcgs.get(3)!.memory).toBe(0);

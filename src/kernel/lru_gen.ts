@@ -1,0 +1,193 @@
+import {
+  LRU_ACTIVE, LRU_FILE, LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MAX_NR_TIERS, MIN_NR_GENS,
+} from './constants.js';
+import { listAdd, listAddTail, listDel } from './list.js';
+import type { Folio, Lruvec, LruGen } from './state.js';
+
+// MGLRU (include/linux/mm_inline.h, mm/vmscan.c), one node and one zone.
+
+/** Width of the LRU_REFS counter: MAX_NR_TIERS - 2 bits. */
+export const LRU_REFS_WIDTH = MAX_NR_TIERS - 2;
+export const LRU_REFS_MAX = (1 << LRU_REFS_WIDTH) - 1;
+
+export function lruGenFromSeq(seq: number): number {
+  return seq % MAX_NR_GENS;
+}
+
+export function getNrGens(g: LruGen, type: number): number {
+  return g.maxSeq - g.minSeq[type] + 1;
+}
+
+/** The two youngest gens count as active (ABI compatibility with the active and inactive counters). */
+export function lruGenIsActive(g: LruGen, gen: number): boolean {
+  return gen === lruGenFromSeq(g.maxSeq) || gen === lruGenFromSeq(g.maxSeq - 1);
+}
+
+export function folioType(f: Folio): number {
+  return f.file ? LRU_GEN_FILE : LRU_GEN_ANON;
+}
+
+/** folio_lru_refs(): accesses through fds, PG_referenced included; 0 when not referenced. */
+export function folioLruRefs(f: Folio): number {
+  return f.referenced ? f.refs + 1 : 0;
+}
+
+/** lru_tier_from_refs(): workingset folios are in the top tier, others in order_base_2(refs). */
+export function lruTierFromRefs(refs: number, workingset: boolean): number {
+  if (workingset) return MAX_NR_TIERS - 1;
+  return refs <= 1 ? 0 : Math.ceil(Math.log2(refs));
+}
+
+/** The classic list a gen's pages count on. */
+export function genClassicList(g: LruGen, type: number, gen: number): number {
+  return (type === LRU_GEN_FILE ? LRU_FILE : 0) + (lruGenIsActive(g, gen) ? LRU_ACTIVE : 0);
+}
+
+/**
+ * lru_gen_update_size(): nr_pages moves with the flags gen, and the classic per-list counters
+ * follow the active/inactive mapping. -1 means "not on an MGLRU list".
+ */
+export function lruGenUpdateSize(lv: Lruvec, type: number, oldGen: number, newGen: number): void {
+  const g = lv.lrugen;
+  if (oldGen >= 0) {
+    g.nrPages[oldGen * 2 + type]--;
+    lv.size[genClassicList(g, type, oldGen)]--;
+  }
+  if (newGen >= 0) {
+    g.nrPages[newGen * 2 + type]++;
+    lv.size[genClassicList(g, type, newGen)]++;
+  }
+}
+
+/**
+ * lru_gen_folio_seq() (6.19-rc, relative to max_seq): active → max_seq-1 (workingset: max_seq);
+ * reclaiming → oldest; anon not in swapcache → max_seq-1; file → max_seq-3 (workingset: max_seq-2);
+ * never below min_seq[type].
+ */
+export function lruGenFolioSeq(g: LruGen, f: Folio, active: boolean, reclaiming: boolean): number {
+  const ws = f.workingset ? 1 : 0;
+  let n: number;
+  if (active) n = MIN_NR_GENS - ws;
+  else if (reclaiming) n = MAX_NR_GENS;
+  else if (!f.file) n = MIN_NR_GENS; // no swap: anon is never in the swapcache
+  else n = MAX_NR_GENS - ws;
+  return Math.max(g.maxSeq - n + 1, g.minSeq[folioType(f)]);
+}
+
+/** lru_gen_add_folio(): PG_active is consumed, the gen goes into the flags, head (or tail when reclaiming). */
+export function lruGenAddFolio(lv: Lruvec, f: Folio, reclaiming: boolean): void {
+  const g = lv.lrugen;
+  const type = folioType(f);
+  const gen = lruGenFromSeq(lruGenFolioSeq(g, f, f.active, reclaiming));
+  f.active = false;
+  f.gen = gen;
+  lruGenUpdateSize(lv, type, -1, gen);
+  f.list = gen * 2 + type;
+  if (reclaiming) listAddTail(g.lists[f.list], f);
+  else listAdd(g.lists[f.list], f);
+}
+
+/** lru_gen_del_folio(): the size comes off the flags gen, whatever list the folio sits on. */
+export function lruGenDelFolio(lv: Lruvec, f: Folio, reclaiming: boolean): void {
+  const g = lv.lrugen;
+  const type = folioType(f);
+  const gen = f.gen;
+  listDel(g.lists[f.list], f);
+  f.list = -1;
+  f.gen = -1;
+  if (!reclaiming && lruGenIsActive(g, gen)) f.active = true;
+  lruGenUpdateSize(lv, type, gen, -1);
+}
+
+/** Move a folio to the head (or tail) of another MGLRU list without touching its flags. */
+export function lruGenMove(lv: Lruvec, f: Folio, list: number, tail: boolean): void {
+  const g = lv.lrugen;
+  listDel(g.lists[f.list], f);
+  f.list = list;
+  if (tail) listAddTail(g.lists[list], f);
+  else listAdd(g.lists[list], f);
+}
+
+/**
+ * folio_inc_gen(): a folio in the oldest gen moves to the next one, its refs cleared; a folio
+ * already promoted by the walk keeps its gen. Returns the new gen.
+ */
+export function folioIncGen(lv: Lruvec, f: Folio): number {
+  const g = lv.lrugen;
+  const type = folioType(f);
+  const oldGen = lruGenFromSeq(g.minSeq[type]);
+  if (f.gen >= 0 && f.gen !== oldGen) return f.gen;
+  const newGen = (oldGen + 1) % MAX_NR_GENS;
+  f.referenced = false;
+  f.refs = 0;
+  f.gen = newGen;
+  lruGenUpdateSize(lv, type, oldGen, newGen);
+  return newGen;
+}
+
+/** lru_gen_inc_refs() (folio_mark_accessed under MGLRU): referenced, then count up, then workingset. */
+export function lruGenIncRefs(f: Folio): void {
+  if (!f.referenced) {
+    f.referenced = true;
+    f.refs = 0;
+    return;
+  }
+  if (f.refs === LRU_REFS_MAX) f.workingset = true;
+  else f.refs++;
+}
+
+/** reset_ctrl_pos(carryover): fold this period's refault/evict counts into the moving averages. */
+export function resetCtrlPos(g: LruGen, type: number, carryover: boolean): void {
+  for (let tier = 0; tier < MAX_NR_TIERS; tier++) {
+    const i = type * MAX_NR_TIERS + tier;
+    if (carryover) {
+      g.avgRefaulted[i] = Math.floor((g.avgRefaulted[i] + g.refaulted[i]) / 2);
+      g.avgTotal[i] = Math.floor((g.avgTotal[i] + g.evicted[i] + g.protected[i]) / 2);
+    }
+    g.refaulted[i] = 0;
+    g.evicted[i] = 0;
+    g.protected[i] = 0;
+  }
+}
+
+/**
+ * inc_min_seq(): with the type evictable, every folio still in the oldest gen moves up one gen
+ * (no hot/cold inversion; counted as protected); then the stats carry over and min_seq++.
+ */
+export function incMinSeq(lv: Lruvec, type: number, evictable: boolean): void {
+  const g = lv.lrugen;
+  if (evictable) {
+    const oldGen = lruGenFromSeq(g.minSeq[type]);
+    const head = g.lists[oldGen * 2 + type];
+    while (head.tail) {
+      const f = head.tail;
+      const refs = folioLruRefs(f);
+      const ws = f.workingset;
+      const newGen = folioIncGen(lv, f);
+      lruGenMove(lv, f, newGen * 2 + type, true);
+      if (refs + (ws ? 1 : 0) !== (1 << LRU_REFS_WIDTH) + 1) {
+        g.protected[type * MAX_NR_TIERS + lruTierFromRefs(refs, ws)]++;
+      }
+    }
+  }
+  resetCtrlPos(g, type, true);
+  g.minSeq[type]++;
+}
+
+/**
+ * inc_max_seq() after any inc_min_seq: gen(max_seq-1) turns inactive and gen(max_seq+1) active,
+ * so their page counts swap sides in the classic counters; the new gen is born now.
+ */
+export function incMaxSeq(lv: Lruvec, tick: number): void {
+  const g = lv.lrugen;
+  const prev = lruGenFromSeq(g.maxSeq - 1);
+  const next = lruGenFromSeq(g.maxSeq + 1);
+  for (let type = 0; type < 2; type++) {
+    const delta = g.nrPages[prev * 2 + type] - g.nrPages[next * 2 + type];
+    const base = type === LRU_GEN_FILE ? LRU_FILE : 0;
+    lv.size[base] += delta;
+    lv.size[base + LRU_ACTIVE] -= delta;
+  }
+  g.timestamps[next] = tick;
+  g.maxSeq++;
+}

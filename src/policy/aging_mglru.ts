@@ -1,0 +1,85 @@
+import { ANON_AND_FILE, LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MIN_NR_GENS } from '../kernel/constants.js';
+import { E } from '../kernel/events.js';
+import { getNrGens, lruGenFromSeq } from '../kernel/lru_gen.js';
+import type { LruGen, Memcg } from '../kernel/state.js';
+import type { Ctx } from './context.js';
+
+// MGLRU aging decisions (mm/vmscan.c). No swap is modelled, so get_swappiness() is 0: only the
+// file type is evictable.
+
+export function isEvictable(type: number): boolean {
+  return type === LRU_GEN_FILE;
+}
+
+/** evictable_min_seq() with swappiness 0. */
+export function evictableMinSeq(g: LruGen): number {
+  return g.minSeq[LRU_GEN_FILE];
+}
+
+/**
+ * inc_max_seq(): a type already at MAX_NR_GENS first gives up its oldest gen (inc_min_seq),
+ * then max_seq++.
+ */
+export function incMaxSeq(ctx: Ctx, m: Memcg): void {
+  const g = m.lruvec.lrugen;
+  for (let type = 0; type < ANON_AND_FILE; type++) {
+    if (getNrGens(g, type) === MAX_NR_GENS) ctx.emit(E.incMinSeq(m.id, type, isEvictable(type)));
+  }
+  ctx.emit(E.age(m.id));
+}
+
+/**
+ * try_to_inc_max_seq(): with tasks in the memcg, the page-table walk first promotes folios whose
+ * PTEs are young (folio_update_gen to max_seq's gen); a memcg without an mm (dying) ages without
+ * a walk, as iterate_mm_list_nowalk does.
+ */
+export function tryToIncMaxSeq(ctx: Ctx, m: Memcg, seq: number): boolean {
+  const g = m.lruvec.lrugen;
+  if (seq !== g.maxSeq) return false;
+  if (m.nrTasks > 0) {
+    const young: number[] = [];
+    for (let gen = 0; gen < MAX_NR_GENS; gen++) {
+      for (const type of [LRU_GEN_ANON, LRU_GEN_FILE]) {
+        for (let f = g.lists[gen * 2 + type].head; f; f = f.next) if (f.mapped && f.young) young.push(f.id);
+      }
+    }
+    const newGen = lruGenFromSeq(g.maxSeq);
+    for (const id of young) ctx.emit(E.genUpdate(id, newGen));
+  }
+  incMaxSeq(ctx, m);
+  return true;
+}
+
+/**
+ * try_to_inc_min_seq(): skip the evictable type's empty oldest gens while at least MIN_NR_GENS
+ * remain. Returns whether min_seq moved.
+ */
+export function tryToIncMinSeq(ctx: Ctx, m: Memcg): boolean {
+  const g = m.lruvec.lrugen;
+  let moved = false;
+  while (g.minSeq[LRU_GEN_FILE] + MIN_NR_GENS <= g.maxSeq && getNrGens(g, LRU_GEN_FILE) > MIN_NR_GENS) {
+    if (g.lists[lruGenFromSeq(g.minSeq[LRU_GEN_FILE]) * 2 + LRU_GEN_FILE].count) break;
+    ctx.emit(E.incMinSeq(m.id, LRU_GEN_FILE, true));
+    moved = true;
+  }
+  return moved;
+}
+
+/**
+ * should_run_aging(): must age when fewer than MIN_NR_GENS + 1 evictable gens are left; "better
+ * to age" at exactly that many. nr_to_scan is every evictable page in the window.
+ */
+export function shouldRunAging(g: LruGen): { age: boolean; nrToScan: number } {
+  if (evictableMinSeq(g) + MIN_NR_GENS > g.maxSeq) return { age: true, nrToScan: 0 };
+  let total = 0;
+  for (let seq = g.minSeq[LRU_GEN_FILE]; seq <= g.maxSeq; seq++) {
+    total += Math.max(g.nrPages[lruGenFromSeq(seq) * 2 + LRU_GEN_FILE], 0);
+  }
+  return { age: evictableMinSeq(g) + MIN_NR_GENS === g.maxSeq, nrToScan: total };
+}
+
+/** max_lru_gen_memcg(): age (without a walk) until both types have MAX_NR_GENS gens. */
+export function ageToMaxGens(ctx: Ctx, m: Memcg): void {
+  const g = m.lruvec.lrugen;
+  while (getNrGens(g, LRU_GEN_ANON) < MAX_NR_GENS || getNrGens(g, LRU_GEN_FILE) < MAX_NR_GENS) incMaxSeq(ctx, m);
+}

@@ -1,0 +1,171 @@
+import {
+  DEF_PRIORITY, LRU_ACTIVE_FILE, LRU_GEN_FILE, LRU_INACTIVE_FILE, MAX_LRU_BATCH, MAX_NR_TIERS, MEMCG_NR_BINS,
+  MIN_LRU_BATCH, MIN_NR_GENS,
+} from '../kernel/constants.js';
+import { E, SORT_PROMOTED, SORT_PROTECTED } from '../kernel/events.js';
+import { folioLruRefs, getNrGens, lruGenFromSeq, lruTierFromRefs, LRU_REFS_WIDTH } from '../kernel/lru_gen.js';
+import { getMemcgGen, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG } from '../kernel/memcg_lru.js';
+import { MEMCG_ONLINE, type Folio, type LruGen, type Memcg } from '../kernel/state.js';
+import { evictableMinSeq, shouldRunAging, tryToIncMaxSeq, tryToIncMinSeq } from './aging_mglru.js';
+import type { Ctx } from './context.js';
+import type { ScanControl } from './reclaim_classic.js';
+import { releaseUnpinned } from './release.js';
+
+// MGLRU eviction (mm/vmscan.c, 6.19-rc): get_nr_to_scan → evict_folios → scan_folios/sort_folio,
+// the PID controller that picks the protected tiers, and shrink_many over the memcg LRU.
+
+/**
+ * get_nr_to_scan(): a dead memcg is scraped whole; otherwise size >> priority, aging first when
+ * needed (-1 = aged, rotate this lruvec; 0 = nothing to do).
+ */
+export function getNrToScan(ctx: Ctx, m: Memcg, sc: ScanControl): number {
+  const g = m.lruvec.lrugen;
+  const { age, nrToScan } = shouldRunAging(g);
+  if (nrToScan && m.state !== MEMCG_ONLINE) return nrToScan;
+  if (!age || sc.priority === DEF_PRIORITY) return nrToScan >> sc.priority;
+  return tryToIncMaxSeq(ctx, m, g.maxSeq) ? -1 : 0;
+}
+
+/** try_to_shrink_lruvec(): evict until the scan goal is met; true = rotate this memcg. */
+export function tryToShrinkLruvec(ctx: Ctx, m: Memcg, sc: ScanControl): boolean {
+  let scanned = 0;
+  let nrToScan = 0;
+  for (;;) {
+    nrToScan = getNrToScan(ctx, m, sc);
+    if (nrToScan <= 0) break;
+    const delta = evictFolios(ctx, m, nrToScan, sc);
+    if (!delta) break;
+    scanned += delta;
+    if (scanned >= nrToScan) break;
+    if (shouldAbortScan(sc)) break;
+  }
+  return nrToScan < 0;
+}
+
+interface CtrlPos { refaulted: number; total: number; gain: number }
+
+function readCtrlPos(g: LruGen, type: number, tier: number, gain: number): CtrlPos {
+  const i = type * MAX_NR_TIERS + tier;
+  return {
+    refaulted: g.avgRefaulted[i] + g.refaulted[i],
+    total: g.avgTotal[i] + g.evicted[i] + g.protected[i],
+    gain,
+  };
+}
+
+/** positive_ctrl_err(): the PV has few refaults, or a lower refaulted/total than the SP. */
+function positiveCtrlErr(sp: CtrlPos, pv: CtrlPos): boolean {
+  return pv.refaulted < MIN_LRU_BATCH || pv.refaulted * (sp.total + MIN_LRU_BATCH) * sp.gain <= (sp.refaulted + 1) * pv.total * pv.gain;
+}
+
+/** get_tier_idx(): tiers above the returned one refault more than tier 0 and are protected. */
+export function getTierIdx(g: LruGen, type: number): number {
+  const sp = readCtrlPos(g, type, 0, 2);
+  let tier = 1;
+  for (; tier < MAX_NR_TIERS; tier++) {
+    if (!positiveCtrlErr(sp, readCtrlPos(g, type, tier, 3))) break;
+  }
+  return tier - 1;
+}
+
+/** sort_folio(): why a folio at the tail of the oldest gen is kept (0 = it may be isolated). */
+export function sortReason(g: LruGen, f: Folio, tierIdx: number): number {
+  const type = f.file ? 1 : 0;
+  if (f.gen !== lruGenFromSeq(g.minSeq[type])) return SORT_PROMOTED;
+  const refs = folioLruRefs(f);
+  const ws = f.workingset ? 1 : 0;
+  if (lruTierFromRefs(refs, f.workingset) > tierIdx || refs + ws === (1 << LRU_REFS_WIDTH) + 1) return SORT_PROTECTED;
+  return 0;
+}
+
+/**
+ * evict_folios(): scan the oldest file gen from its tail (scan_folios: at most MAX_LRU_BATCH,
+ * stopping once MIN_LRU_BATCH are isolated), sort what must stay, free the rest (clean unmapped
+ * file folios are always reclaimable), then try_to_inc_min_seq. Returns pages scanned.
+ * The evictions are logged before try_to_inc_min_seq (the kernel isolates under the lock and
+ * frees after it); the end state is the same.
+ */
+export function evictFolios(ctx: Ctx, m: Memcg, nrToScan: number, sc: ScanControl): number {
+  const g = m.lruvec.lrugen;
+  const type = LRU_GEN_FILE;
+  let scanned = 0;
+  let sorted = 0;
+  const isolated: Folio[] = [];
+  if (getNrGens(g, type) > MIN_NR_GENS) {
+    const tierIdx = getTierIdx(g, type);
+    const head = g.lists[lruGenFromSeq(g.minSeq[type]) * 2 + type];
+    let remaining = Math.min(nrToScan, MAX_LRU_BATCH);
+    for (let f = head.tail; f && remaining > 0; ) {
+      const prev: Folio | null = f.prev;
+      scanned++;
+      const reason = sortReason(g, f, tierIdx);
+      if (reason) {
+        ctx.emit(E.sort(f.id, reason));
+        sorted++;
+      } else isolated.push(f);
+      remaining--;
+      if (isolated.length >= MIN_LRU_BATCH) break;
+      f = prev;
+    }
+    if (!isolated.length && remaining) scanned = 0;
+  }
+  if (isolated.length) ctx.emit(E.scan(m.id, LRU_INACTIVE_FILE, isolated.length));
+  if (sorted) ctx.emit(E.scan(m.id, LRU_ACTIVE_FILE, sorted)); // PGREFILL
+  for (const f of isolated) {
+    const owner = f.owner;
+    ctx.emit(E.evict(f.id, sc.target));
+    sc.nrReclaimed++;
+    releaseUnpinned(ctx, m.id, owner);
+  }
+  if (!ctx.s.memcgs.has(m.id)) return scanned; // freed with its last folio (legacy)
+  if (tryToIncMinSeq(ctx, m)) scanned++;
+  if (evictableMinSeq(g) + MIN_NR_GENS > g.maxSeq) scanned = 0;
+  return scanned;
+}
+
+/** should_abort_scan(): global reclaim stops once it has what it came for. */
+export function shouldAbortScan(sc: ScanControl): boolean {
+  return sc.rootReclaim && sc.nrReclaimed >= sc.nrToReclaim;
+}
+
+/** lruvec_is_sizable(): an offline memcg is worth another pass while it holds anything. */
+function lruvecIsSizable(m: Memcg, sc: ScanControl): boolean {
+  const g = m.lruvec.lrugen;
+  let total = 0;
+  for (let seq = evictableMinSeq(g); seq <= g.maxSeq; seq++) total += Math.max(g.nrPages[lruGenFromSeq(seq) * 2 + LRU_GEN_FILE], 0);
+  return (m.state === MEMCG_ONLINE ? total >> sc.priority : total) > 0;
+}
+
+/** shrink_one(): shrink one lruvec and say where the memcg goes on the memcg LRU. */
+function shrinkOne(ctx: Ctx, m: Memcg, sc: ScanControl): number {
+  sc.lruvecsVisited++;
+  const rotate = tryToShrinkLruvec(ctx, m, sc);
+  const live = ctx.s.memcgs.get(m.id);
+  if (!live) return 0; // released while being shrunk
+  if (!rotate && lruvecIsSizable(live, sc)) return 0;
+  // one retry if offlined or too small
+  return live.lruvec.lrugen.memcgSeg !== MEMCG_LRU_TAIL ? MEMCG_LRU_TAIL : MEMCG_LRU_YOUNG;
+}
+
+/**
+ * shrink_many(): walk the old gen's bins of the memcg LRU from a random one, shrinking each
+ * memcg and rotating it as shrink_one says, until the reclaim goal is met.
+ */
+export function shrinkMany(ctx: Ctx, sc: ScanControl): void {
+  const lru = ctx.s.memcgLru;
+  const gen = getMemcgGen(lru.seq);
+  const firstBin = ctx.rng.int(MEMCG_NR_BINS);
+  let bin = firstBin;
+  do {
+    // The kernel walks the RCU list while entries rotate away; a copy walks the same order.
+    const ids = [...lru.fifo[gen * MEMCG_NR_BINS + bin]];
+    for (const id of ids) {
+      const m = ctx.s.memcgs.get(id);
+      if (!m || m.lruvec.lrugen.memcgGen !== gen) continue;
+      const op = shrinkOne(ctx, m, sc);
+      if (op && ctx.s.memcgs.has(id)) ctx.emit(E.memcgLruRotate(id, op, ctx.rng.int(MEMCG_NR_BINS)));
+      if (shouldAbortScan(sc)) return;
+    }
+    bin = (bin + 1) % MEMCG_NR_BINS;
+  } while (bin !== firstBin);
+}
