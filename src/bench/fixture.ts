@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import type { Event } from '../kernel/events.js';
+import { applyOverrides, loadExperimentFile, parseExperiment, type Experiment } from '../lab/experiment.js';
+import { runExperiment } from '../lab/run.js';
+import { defaultExperimentPath } from '../lab/version.js';
+import { openStore, type Store } from '../store/db.js';
+import { readEvents } from '../store/reader.js';
+import type { BenchContext } from './types.js';
+
+/** The default experiment (experiments/default.json), with `--set`-style overrides. */
+export function defaultExperiment(sets: string[] = []): Experiment {
+  const file = defaultExperimentPath();
+  return parseExperiment(applyOverrides(loadExperimentFile(file), sets), file);
+}
+
+/** Cycles of the default experiment the in-process figures use (quick: a fifth). */
+export function recordingCycles(ctx: BenchContext): number {
+  return ctx.quick ? 40 : defaultExperiment().workload.cycles;
+}
+
+export interface Recording {
+  path: string;
+  runId: number;
+  /** the run's events as the reader decodes them: the realistic event mix */
+  events: Event[];
+}
+
+let cached: { dir: string; rec: Recording } | undefined;
+
+/**
+ * One real run of the default experiment (reparent, classic LRU), recorded once per suite and
+ * shared by the append, replay and size figures.
+ */
+export function recording(ctx: BenchContext): Recording {
+  if (cached?.dir === ctx.dir) return cached.rec;
+  const path = join(ctx.dir, 'recording.db');
+  const store = openStore(path);
+  try {
+    const exp = defaultExperiment([`workload.cycles=${recordingCycles(ctx)}`]);
+    const { runId } = runExperiment(store, exp);
+    const events = [...readEvents(store.sqlite, runId)];
+    cached = { dir: ctx.dir, rec: { path, runId, events } };
+    return cached.rec;
+  } finally {
+    store.sqlite.close();
+  }
+}
+
+export function withStore<T>(path: string, fn: (store: Store) => T, readonly = false): T {
+  const store = openStore(path, { readonly });
+  try {
+    return fn(store);
+  } finally {
+    store.sqlite.close();
+  }
+}

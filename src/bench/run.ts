@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import type { Event } from '../kernel/events.js';
+import type { Experiment } from '../lab/experiment.js';
+import { COMMIT_EVERY, runExperiment } from '../lab/run.js';
+import { Simulation } from '../lab/simulation.js';
+import { bytesToPages } from '../lab/sizes.js';
+import { getPolicy } from '../policy/policies.js';
+import { EventAppender } from '../store/appender.js';
+import { openStore, type Store } from '../store/db.js';
+import { RestartCyclesWorkload } from '../workload/restart_cycles.js';
+import { defaultExperiment, recordingCycles } from './fixture.js';
+import { bestOf } from './timing.js';
+import { round, type BenchContext, type BenchResult } from './types.js';
+
+/**
+ * The simulation alone: the same loop as runExperiment (workload → deciders → evolve), with the
+ * event log replaced by `sink`. Returns the number of events.
+ */
+export function simulate(exp: Experiment, sink: (e: Event) => void, each?: () => void): number {
+  const policy = getPolicy(exp.policy, exp.policyOptions.mglru);
+  const sim = new Simulation(policy, exp.seed, sink);
+  const workload = new RestartCyclesWorkload(exp.workload);
+  workload.setup(sim, {
+    memoryPages: bytesToPages(exp.machine.memory), mglru: exp.machine.lru === 'mglru', objcgCharging: policy.objcgCharging,
+  });
+  for (let c = 1; c <= exp.workload.cycles; c++) {
+    workload.runCycle(sim, sim.rng, c);
+    each?.();
+  }
+  return sim.s.seq;
+}
+
+/**
+ * run: end-to-end events/s of the default experiment (runExperiment into a fresh database), next
+ * to the same simulation with no storage at all (its ceiling), and the share of the time spent
+ * in simulation, in the event log, and in the rest of the bookkeeping (samples, memcgs
+ * projection, run row).
+ */
+export function benchRun(ctx: BenchContext): BenchResult[] {
+  const out: BenchResult[] = [];
+  for (const lru of ['classic', 'mglru'] as const) {
+    const sets = [`workload.cycles=${recordingCycles(ctx)}`, `machine.lru="${lru}"`];
+    let exp: Experiment;
+    try {
+      exp = defaultExperiment(sets);
+    } catch (e) {
+      out.push(skipped(`run.${lru}`, `experiment refused: ${(e as Error).message}`));
+      continue;
+    }
+    try {
+      out.push(...runFigures(ctx, exp, lru));
+    } catch (e) {
+      if (lru === 'classic') throw e;
+      out.push(skipped(`run.${lru}`, `run failed (MGLRU in progress?): ${(e as Error).message.split('\n')[0]}`));
+    }
+  }
+  return out;
+}
+
+function runFigures(ctx: BenchContext, exp: Experiment, lru: string): BenchResult[] {
+  let k = 0;
+  let store: Store | undefined;
+  let events = 0;
+  let simEvents = 0;
+  let logEvents = 0;
+  const open = () => {
+    store = openStore(join(ctx.dir, `run-${lru}-${++k}.db`));
+  };
+  const full = () => {
+    try {
+      events = runExperiment(store!, exp).events;
+    } finally {
+      store!.sqlite.close();
+    }
+  };
+  const simOnly = () => {
+    let x = 0;
+    simEvents = simulate(exp, (e) => { x += e.type; });
+  };
+  const simLog = () => {
+    try {
+      const app = new EventAppender(store!.sqlite, 1);
+      let last = 0;
+      app.begin();
+      logEvents = simulate(exp, (e) => app.append(e), () => {
+        if (app.appended - last >= COMMIT_EVERY) { app.commit(); last = app.appended; }
+      });
+      app.commit();
+    } finally {
+      store!.sqlite.close();
+    }
+  };
+  const iters = ctx.quick ? 1 : 3;
+  ctx.log(`run (${lru}): ${exp.workload.cycles} cycles × ${iters} rounds: simulation, + event log, full runExperiment`);
+  const t = bestOf(
+    [
+      { name: 'sim', fn: simOnly },
+      { name: 'simlog', fn: simLog, beforeEach: open },
+      { name: 'full', fn: full, beforeEach: open },
+    ],
+    iters,
+  );
+  const ms = (x: string) => t.get(x)!;
+  const rate = (x: string) => Math.round(events / (ms(x) / 1000));
+  const same = simEvents === events && logEvents === events;
+  const pct = (x: number) => Math.round((100 * x) / ms('full'));
+  const simShare = pct(ms('sim'));
+  const logShare = pct(Math.max(0, ms('simlog') - ms('sim')));
+  const restShare = Math.max(0, 100 - simShare - logShare);
+  const caveat = same ? '' : ` (warning: the storage-free loop made ${simEvents} events, runExperiment ${events}: the split is approximate)`;
+  return [
+    {
+      name: `run.${lru}`, value: rate('full'), unit: 'events/s', baseline: rate('sim'), ratio: round(ms('sim') / ms('full')),
+      goal: null, met: null,
+      note: `default experiment, ${exp.workload.cycles} cycles, ${events} events in ${ms('full').toFixed(0)} ms; baseline: the same simulation with no storage${caveat}`,
+    },
+    {
+      name: `run.${lru}.share`, value: simShare, unit: '% simulation', baseline: null, ratio: null, goal: null, met: null,
+      note: `of runExperiment's time: simulation ${simShare}%, event log (EventAppender) ${logShare}%, samples + memcgs projection + run row ${restShare}%`,
+    },
+  ];
+}
+
+export function skipped(name: string, note: string): BenchResult {
+  return { name, value: null, unit: 'events/s', baseline: null, ratio: null, goal: null, met: null, note: `skipped: ${note}` };
+}

@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../lab/version.js';
+import { benchAppend } from './append.js';
+import { machineInfo } from './machine.js';
+import { benchMemory } from './memory.js';
+import { benchPointInTime } from './pit.js';
+import { benchReplay } from './replay.js';
+import { benchRun } from './run.js';
+import { benchSize } from './size.js';
+import { timeMs } from './timing.js';
+import type { BenchContext, BenchReport, BenchResult } from './types.js';
+
+export interface BenchOptions {
+  quick?: boolean;
+  /** progress lines; default: none */
+  log?: (msg: string) => void;
+  /** keep the temp databases (for inspection) */
+  keep?: boolean;
+}
+
+/** The figures, in the order they run (the cheap in-process ones first). */
+export const FIGURES: readonly { name: string; run: (ctx: BenchContext) => BenchResult[] }[] = [
+  { name: 'run', run: benchRun },
+  { name: 'append', run: benchAppend },
+  { name: 'replay', run: benchReplay },
+  { name: 'size', run: benchSize },
+  { name: 'memory', run: benchMemory },
+  { name: 'point-in-time', run: benchPointInTime },
+];
+
+/** Run every figure next to its baseline; temp databases live in a private folder removed at the end. */
+export function runBench(opts: BenchOptions = {}): BenchReport {
+  const root = packageRoot();
+  const dir = mkdtempSync(join(tmpdir(), 'memcglab-bench-'));
+  const ctx: BenchContext = {
+    quick: !!opts.quick, dir, root, cli: join(root, 'dist', 'src', 'cli', 'main.js'), log: opts.log ?? (() => {}),
+  };
+  try {
+    const results: BenchResult[] = [];
+    const { ms } = timeMs(() => {
+      for (const f of FIGURES) results.push(...f.run(ctx));
+    });
+    return { ...machineInfo(root), quick: ctx.quick, seconds: Math.round(ms / 100) / 10, results };
+  } finally {
+    if (opts.keep) ctx.log(`bench databases kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { runBench } from '../../bench/runner.js';
+import type { BenchReport } from '../../bench/types.js';
+import { printJson, table } from '../output.js';
+
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description('measure append, replay, run, point-in-time, memory and size against their baselines')
+    .option('--quick', 'small sizes: a smoke run for CI (under 30 s)')
+    .option('--keep', 'keep the temporary databases and print where they are')
+    .option('--json', 'print one JSON object')
+    .action((opts) => {
+      const log = opts.json ? undefined : (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+      const report = runBench({ quick: !!opts.quick, keep: !!opts.keep, log: opts.keep && !log ? (m) => process.stderr.write(`bench: ${m}\n`) : log });
+      if (opts.json) return printJson(report);
+      process.stdout.write(formatReport(report));
+    });
+}
+
+export function formatReport(r: BenchReport): string {
+  const num = (v: number | null) => (v === null ? '-' : Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : String(v));
+  const head =
+    `memcglab bench${r.quick ? ' --quick' : ''}: node ${r.node}, ${r.cpu} (${r.cores} cores), ` +
+    `commit ${r.commit ? r.commit.slice(0, 12) : 'unknown'}, ${r.seconds} s\n\n`;
+  const rows = r.results.map((x) => [
+    x.name, num(x.value), x.unit, num(x.baseline), x.ratio ?? '-', x.goal ?? '-', x.met === null ? '-' : x.met ? 'yes' : 'NO',
+  ]);
+  const notes = r.results.filter((x) => x.note).map((x) => `  ${x.name}: ${x.note}`).join('\n');
+  return (
+    head +
+    table(['figure', 'value', 'unit', 'baseline', 'ratio', 'goal', 'met'], rows, [false, true, false, true, true, false, false]) +
+    `\n${notes}\n`
+  );
+}

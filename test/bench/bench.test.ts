@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers.js';
+
+/** The CI smoke of `memcglab bench`: the JSON shape only — never an assertion on speed. */
+describe('memcglab bench --quick --json', () => {
+  it('prints machine info and one well-formed result per figure', () => {
+    const r = cli(['bench', '--quick', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.node).toBe(process.version);
+    expect(typeof report.cpu).toBe('string');
+    expect(report.cpu.length).toBeGreaterThan(0);
+    expect(report.commit === null || /^[0-9a-f]{40}$/.test(report.commit)).toBe(true);
+    expect(report.quick).toBe(true);
+    expect(Array.isArray(report.results)).toBe(true);
+
+    const names = report.results.map((x: { name: string }) => x.name);
+    for (const figure of ['append', 'replay', 'run.classic', 'run.mglru', 'point-in-time', 'memory', 'size', 'scale']) {
+      expect(names).toContain(figure);
+    }
+    expect(new Set(names).size).toBe(names.length);
+
+    const numOrNull = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
+    for (const x of report.results) {
+      expect(Object.keys(x)).toEqual(expect.arrayContaining(['name', 'value', 'unit', 'baseline', 'ratio', 'goal', 'met']));
+      expect(typeof x.unit).toBe('string');
+      expect(numOrNull(x.value)).toBe(true);
+      expect(numOrNull(x.baseline)).toBe(true);
+      expect(numOrNull(x.ratio)).toBe(true);
+      expect(x.goal === null || typeof x.goal === 'string').toBe(true);
+      expect(x.met === null || typeof x.met === 'boolean').toBe(true);
+      // a goal is judged whenever there is a value to judge
+      if (x.goal !== null && x.value !== null) expect(typeof x.met).toBe('boolean');
+      if (x.value === null) expect(x.note).toMatch(/skipped/);
+    }
+    // the figures with a goal in the issue carry it
+    for (const figure of ['append', 'replay', 'point-in-time', 'memory', 'size']) {
+      expect(report.results.find((x: { name: string }) => x.name === figure).goal).not.toBeNull();
+    }
+  }, 120_000);
+
+  it('prints a table without --json', () => {
+    const r = cli(['bench', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/--quick/);
+  });
+});
