@@ -64,6 +64,19 @@ export class TestCtx implements Ctx {
     if (this.check) {
       const v = checkInvariants(this.s);
       if (v.length) throw new Error(`after seq ${e.seq} (type ${e.type}): ${v.map((x) => `${x.invariant}: ${x.detail}`).join('; ')}`);
+      this.checkSeqsMonotonic(e);
+    }
+  }
+
+  /** MGLRU seqs never decrease (invariant 3), checked against the previous event's values. */
+  private readonly lastSeqs = new Map<number, number[]>();
+  private checkSeqsMonotonic(e: Event): void {
+    for (const m of this.s.memcgs.values()) {
+      const g = m.lruvec.lrugen;
+      const now = [g.maxSeq, g.minSeq[0], g.minSeq[1]];
+      const before = this.lastSeqs.get(m.id);
+      if (before && now.some((v, i) => v < before[i])) throw new Error(`after seq ${e.seq}: ${m.path} seqs went back ${before} → ${now}`);
+      this.lastSeqs.set(m.id, now);
     }
   }
 }

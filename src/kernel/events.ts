@@ -31,8 +31,8 @@ export const EventType = {
   cycle: 23, // a = cycle that just ended
   limit_set: 24, // memcg, a = LIMIT_*, b = pages (-1 = max)
   // MGLRU
-  age: 25, // memcg (inc_max_seq; every type already below MAX_NR_GENS)
-  inc_min_seq: 26, // memcg, a = type, b = 1 if the type is evictable (its oldest folios move up)
+  age: 25, // memcg, a = evictable types (bit 0 anon, bit 1 file): inc_max_seq, with inc_min_seq first for a type at MAX_NR_GENS
+  inc_min_seq: 26, // memcg, a = type (try_to_inc_min_seq: drop an empty oldest gen)
   gen_update: 27, // folio, a = gen (page-table walk: folio_update_gen)
   sort: 28, // folio, a = SORT_* (sort_folio: lazy move or protection)
   memcg_lru_rotate: 29, // memcg, a = MEMCG_LRU_* op, b = bin
@@ -123,8 +123,8 @@ export const E = {
   jobExit: (memcg: number, cycle: number) => ev(EventType.job_exit, memcg, 0, cycle),
   cycle: (cycle: number) => ev(EventType.cycle, 0, 0, cycle),
   limitSet: (memcg: number, which: number, pages: number) => ev(EventType.limit_set, memcg, 0, which, pages),
-  age: (memcg: number) => ev(EventType.age, memcg),
-  incMinSeq: (memcg: number, type: number, evictable: boolean) => ev(EventType.inc_min_seq, memcg, 0, type, evictable ? 1 : 0),
+  age: (memcg: number, evictableTypes: number) => ev(EventType.age, memcg, 0, evictableTypes),
+  incMinSeq: (memcg: number, type: number) => ev(EventType.inc_min_seq, memcg, 0, type),
   genUpdate: (folio: number, gen: number) => ev(EventType.gen_update, 0, folio, gen),
   sort: (folio: number, reason: number) => ev(EventType.sort, 0, folio, reason),
   memcgLruRotate: (memcg: number, op: number, bin: number) => ev(EventType.memcg_lru_rotate, memcg, 0, op, bin),

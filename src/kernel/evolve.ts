@@ -142,24 +142,24 @@ export function evolve(s: KernelState, e: Event): void {
       return;
     }
     case EventType.age: {
+      // inc_max_seq() under one lru_lock hold: a type at MAX_NR_GENS first gives up its oldest
+      // gen (inc_min_seq; its folios move up only if the type is evictable), then max_seq++.
       const m = mglruMemcg(s, e);
       const g = m.lruvec.lrugen;
       for (let t = 0; t < 2; t++) {
-        if (getNrGens(g, t) >= MAX_NR_GENS) throw new EvolveError(e, `${m.path}: type ${t} has ${MAX_NR_GENS} gens; inc_min_seq first`);
+        if (getNrGens(g, t) === MAX_NR_GENS) incMinSeq(m.lruvec, t, (e.a & (1 << t)) !== 0);
       }
       incMaxSeq(m.lruvec, s.tick);
       return;
     }
     case EventType.inc_min_seq: {
+      // try_to_inc_min_seq(): only an empty oldest gen goes, and MIN_NR_GENS always stay.
       const m = mglruMemcg(s, e);
       const g = m.lruvec.lrugen;
       if (e.a !== 0 && e.a !== 1) throw new EvolveError(e, `bad type ${e.a}`);
       if (getNrGens(g, e.a) <= MIN_NR_GENS) throw new EvolveError(e, `${m.path}: type ${e.a} has only ${MIN_NR_GENS} gens`);
-      if (!e.b && getNrGens(g, e.a) < MAX_NR_GENS) throw new EvolveError(e, `${m.path}: a type that is not evictable only moves at MAX_NR_GENS`);
-      if (e.b && e.a === 1 && g.lists[lruGenFromSeq(g.minSeq[1]) * 2 + 1].count && getNrGens(g, 1) < MAX_NR_GENS) {
-        throw new EvolveError(e, `${m.path}: oldest file gen is not empty (try_to_inc_min_seq only skips empty gens)`);
-      }
-      incMinSeq(m.lruvec, e.a, e.b !== 0);
+      if (g.lists[lruGenFromSeq(g.minSeq[e.a]) * 2 + e.a].count) throw new EvolveError(e, `${m.path}: the oldest gen of type ${e.a} is not empty`);
+      incMinSeq(m.lruvec, e.a, true);
       return;
     }
     case EventType.gen_update: {
@@ -188,6 +188,8 @@ export function evolve(s: KernelState, e: Event): void {
       const g = m.lruvec.lrugen;
       const type = folioType(f);
       if (!s.mglru || f.gen < 0) throw new EvolveError(e, `folio ${f.id} is not on an MGLRU list`);
+      // sort_folio() only sees folios on the oldest generation's list
+      if (f.list !== lruGenFromSeq(g.minSeq[type]) * 2 + type) throw new EvolveError(e, `folio ${f.id} is not on the oldest gen's list`);
       if (e.a === SORT_PROMOTED) {
         if (f.gen === lruGenFromSeq(g.minSeq[type])) throw new EvolveError(e, `folio ${f.id} was not promoted`);
         lruGenMove(m.lruvec, f, f.gen * 2 + type, false);

@@ -1,4 +1,4 @@
-import { ANON_AND_FILE, LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MIN_NR_GENS } from '../kernel/constants.js';
+import { LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MIN_NR_GENS } from '../kernel/constants.js';
 import { E } from '../kernel/events.js';
 import { getNrGens, lruGenFromSeq } from '../kernel/lru_gen.js';
 import type { LruGen, Memcg } from '../kernel/state.js';
@@ -16,16 +16,12 @@ export function evictableMinSeq(g: LruGen): number {
   return g.minSeq[LRU_GEN_FILE];
 }
 
-/**
- * inc_max_seq(): a type already at MAX_NR_GENS first gives up its oldest gen (inc_min_seq),
- * then max_seq++.
- */
+/** Bit mask of the evictable types, as the age event carries it (swappiness 0: file only). */
+export const EVICTABLE_TYPES = 1 << LRU_GEN_FILE;
+
+/** inc_max_seq(): one event; evolve does the inc_min_seq a type at MAX_NR_GENS needs first. */
 export function incMaxSeq(ctx: Ctx, m: Memcg): void {
-  const g = m.lruvec.lrugen;
-  for (let type = 0; type < ANON_AND_FILE; type++) {
-    if (getNrGens(g, type) === MAX_NR_GENS) ctx.emit(E.incMinSeq(m.id, type, isEvictable(type)));
-  }
-  ctx.emit(E.age(m.id));
+  ctx.emit(E.age(m.id, EVICTABLE_TYPES));
 }
 
 /**
@@ -59,7 +55,7 @@ export function tryToIncMinSeq(ctx: Ctx, m: Memcg): boolean {
   let moved = false;
   while (g.minSeq[LRU_GEN_FILE] + MIN_NR_GENS <= g.maxSeq && getNrGens(g, LRU_GEN_FILE) > MIN_NR_GENS) {
     if (g.lists[lruGenFromSeq(g.minSeq[LRU_GEN_FILE]) * 2 + LRU_GEN_FILE].count) break;
-    ctx.emit(E.incMinSeq(m.id, LRU_GEN_FILE, true));
+    ctx.emit(E.incMinSeq(m.id, LRU_GEN_FILE));
     moved = true;
   }
   return moved;

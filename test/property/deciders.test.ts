@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ROOT_MEMCG, SWAP_CLUSTER_MAX } from '../../src/kernel/constants.js';
-import { E, MACHINE_OBJCG } from '../../src/kernel/events.js';
+import { E, MACHINE_MGLRU, MACHINE_OBJCG } from '../../src/kernel/events.js';
 import { deserializeState, serializeState, stateHash } from '../../src/kernel/serialize.js';
 import { MEMCG_ONLINE, pageCacheKey } from '../../src/kernel/state.js';
 import { LabError } from '../../src/errors.js';
-import { rmdir } from '../../src/policy/offline.js';
-import { faultAnon, freeFolio, readPage, writePage } from '../../src/policy/pagecache.js';
-import { getPolicy } from '../../src/policy/policies.js';
+import { mkdir, rmdir } from '../../src/policy/cgroup.js';
+import { tryToIncMaxSeq } from '../../src/policy/aging_mglru.js';
+import { faultAnon, freeFolio, markAccessed, readPage, writePage } from '../../src/policy/pagecache.js';
+import { getPolicy, type MglruReparentMode } from '../../src/policy/policies.js';
 import { tryToFreePages } from '../../src/policy/reclaim.js';
 import { applyAll, TestCtx } from '../helpers.js';
 
@@ -21,15 +22,18 @@ const op = fc.oneof(
   fc.record({ k: fc.constant('rmdir' as const), memcg: fc.nat() }),
   fc.record({ k: fc.constant('reclaim' as const), memcg: fc.nat(), nr: fc.integer({ min: 1, max: 64 }) }),
   fc.record({ k: fc.constant('limit' as const), memcg: fc.nat(), pages: fc.integer({ min: 4, max: 40 }) }),
+  fc.record({ k: fc.constant('age' as const), memcg: fc.nat() }),
+  fc.record({ k: fc.constant('task' as const), memcg: fc.nat(), start: fc.boolean() }),
+  fc.record({ k: fc.constant('touch' as const), folio: fc.nat() }),
 );
 
 function pick<T>(xs: T[], i: number): T | undefined {
   return xs.length ? xs[i % xs.length] : undefined;
 }
 
-function runOps(policy: string, memoryPages: number, ops: fc.infer<typeof op>[]): TestCtx {
-  const ctx = new TestCtx(getPolicy(policy));
-  ctx.emit(E.machine(memoryPages, ctx.policy.objcgCharging ? MACHINE_OBJCG : 0));
+function runOps(policy: string, memoryPages: number, ops: fc.infer<typeof op>[], lru: 'classic' | MglruReparentMode = 'classic'): TestCtx {
+  const ctx = new TestCtx(getPolicy(policy, lru === 'classic' ? 'same-gen' : lru));
+  ctx.emit(E.machine(memoryPages, (ctx.policy.objcgCharging ? MACHINE_OBJCG : 0) | (lru !== 'classic' ? MACHINE_MGLRU : 0)));
   let nextLogPage = 0;
   for (const o of ops) {
     ctx.advance();
@@ -39,7 +43,7 @@ function runOps(policy: string, memoryPages: number, ops: fc.infer<typeof op>[])
       switch (o.k) {
         case 'mkdir': {
           const p = pick(online, o.parent)!;
-          if (p.path.split('/').length < 4) ctx.emit(E.memcgCreate(ctx.s.nextMemcg, p.id, `cg${ctx.s.nextMemcg}`));
+          if (p.path.split('/').length < 4) mkdir(ctx, p.id, `cg${ctx.s.nextMemcg}`);
           break;
         }
         case 'read': { const m = pick(nonRoot, o.memcg); if (m) readPage(ctx, m.id, pageCacheKey(1, o.page)); break; }
@@ -47,7 +51,7 @@ function runOps(policy: string, memoryPages: number, ops: fc.infer<typeof op>[])
         case 'anon': { const m = pick(nonRoot, o.memcg); if (m) faultAnon(ctx, m.id); break; }
         case 'free': { const f = pick([...ctx.s.folios.keys()], o.folio); if (f) freeFolio(ctx, f); break; }
         case 'rmdir': {
-          const leaves = nonRoot.filter((m) => m.children.every((c) => ctx.s.memcgs.get(c)!.state !== MEMCG_ONLINE));
+          const leaves = nonRoot.filter((m) => m.nrTasks === 0 && m.children.every((c) => ctx.s.memcgs.get(c)!.state !== MEMCG_ONLINE));
           const m = pick(leaves, o.memcg);
           if (m) rmdir(ctx, m.id);
           break;
@@ -58,6 +62,18 @@ function runOps(policy: string, memoryPages: number, ops: fc.infer<typeof op>[])
           break;
         }
         case 'limit': { const m = pick(nonRoot, o.memcg); if (m) ctx.emit(E.limitSet(m.id, 1, o.pages)); break; }
+        case 'age': {
+          const m = pick([...ctx.s.memcgs.values()], o.memcg);
+          if (m && ctx.s.mglru) tryToIncMaxSeq(ctx, m, m.lruvec.lrugen.maxSeq);
+          break;
+        }
+        case 'task': {
+          const m = pick(nonRoot, o.memcg);
+          if (m && o.start) ctx.emit(E.jobStart(m.id, 0));
+          else if (m && m.nrTasks > 0) ctx.emit(E.jobExit(m.id, 0));
+          break;
+        }
+        case 'touch': { const f = pick([...ctx.s.folios.keys()], o.folio); if (f) markAccessed(ctx, ctx.s.folios.get(f)!); break; }
       }
     } catch (e) {
       if (e instanceof LabError && /out of memory/.test(e.message)) break; // a legitimate end: anon filled memory
@@ -68,16 +84,20 @@ function runOps(policy: string, memoryPages: number, ops: fc.infer<typeof op>[])
 }
 
 describe('property: random operations through the deciders keep every kernel invariant', () => {
-  for (const policy of ['legacy', 'reparent']) {
-    it(`${policy}: invariants after every event; replay and snapshot round-trip give the same state`, () => {
+  const cases: [string, 'classic' | MglruReparentMode][] = [
+    ['legacy', 'classic'], ['reparent', 'classic'],
+    ['legacy', 'same-gen'], ['reparent', 'same-gen'], ['reparent', 'tail'], ['reparent', 'age-order'],
+  ];
+  for (const [policy, lru] of cases) {
+    it(`${policy}, ${lru === 'classic' ? 'classic LRU' : `MGLRU ${lru}`}: invariants after every event; replay and snapshot round-trip give the same state`, () => {
       fc.assert(
         fc.property(fc.array(op, { minLength: 1, maxLength: 150 }), fc.integer({ min: 24, max: 200 }), (ops, mem) => {
-          const ctx = runOps(policy, mem, ops); // TestCtx throws on the first broken invariant
+          const ctx = runOps(policy, mem, ops, lru); // TestCtx throws on the first broken invariant
           const replayed = applyAll(ctx.log.map((e) => ({ ...e })), undefined);
           expect(stateHash(replayed)).toBe(stateHash(ctx.s));
           expect(stateHash(deserializeState(serializeState(ctx.s)))).toBe(stateHash(ctx.s));
         }),
-        { numRuns: 150, seed: 20261125 },
+        { numRuns: 100, seed: 20261125 },
       );
     });
   }
