@@ -1,26 +1,52 @@
 import { LabError } from '../errors.js';
+import { EventType } from '../kernel/events.js';
 import { evolve } from '../kernel/evolve.js';
-import { stateHash } from '../kernel/serialize.js';
+import { deserializeState, stateHash } from '../kernel/serialize.js';
 import { createState, MEMCG_STATE_NAMES, type KernelState } from '../kernel/state.js';
 import { PAGE_SIZE } from '../kernel/constants.js';
 import type { Store } from '../store/db.js';
-import { lastSeq, readEvents } from '../store/reader.js';
+import { nearestSnapshot, type SnapshotKey } from '../store/snapshots.js';
+import { logEnd, runEvents } from './log.js';
 import { getRun } from './runs.js';
 
-/** Where in a run to stop. */
+/** Where in a run to stop: after event `seq`, after the last event at or before `tick`, or when cycle `cycle` ended. */
 export interface ReplayTarget {
   seq?: number;
+  tick?: number;
+  cycle?: number;
 }
 
-/** Rebuild the kernel state of a run as of a point in its log, through the same `evolve` that ran it. */
+/**
+ * Rebuild the kernel state of a run as of a point in its log, through the same `evolve` that ran
+ * it: start from the nearest snapshot at or before the target and fold the events after it, so the
+ * cost is bounded by the snapshot interval, not by the target's seq.
+ */
 export function replayState(store: Store, runId: number, target: ReplayTarget = {}): KernelState {
-  getRun(store, runId);
-  const last = lastSeq(store.sqlite, runId);
-  const seq = target.seq ?? last;
-  if (!Number.isInteger(seq) || seq < 0) throw new LabError(`--seq must be a non-negative integer (got ${target.seq})`);
-  if (seq > last) throw new LabError(`run ${runId} has ${last} events; --seq ${seq} is past its end`);
-  const s = createState();
-  for (const e of readEvents(store.sqlite, runId, 0, seq)) evolve(s, e);
+  const run = getRun(store, runId);
+  const given = (['seq', 'tick', 'cycle'] as const).filter((k) => target[k] !== undefined);
+  if (given.length > 1) throw new LabError(`give one of --seq, --tick, --cycle (got ${given.map((k) => `--${k}`).join(' and ')})`);
+  const end = logEnd(store, runId);
+  const key: SnapshotKey = given[0] ?? 'seq';
+  const value = target[key] ?? end.seq;
+  if (!Number.isInteger(value) || value < 0) throw new LabError(`--${key} must be a non-negative integer (got ${value})`);
+  if (key === 'seq' && value > end.seq) throw new LabError(`run ${runId} has ${end.seq} events; --seq ${value} is past its end`);
+  if (key === 'tick' && value > end.tick) throw new LabError(`run ${runId} ends at tick ${end.tick}; --tick ${value} is past its end`);
+  if (key === 'cycle' && value < 1) throw new LabError('--cycle must be at least 1 (cycle C is the state right after cycle C ended)');
+
+  const snap = nearestSnapshot(store.sqlite, runId, key, value);
+  const s = snap ? deserializeState(snap.state) : createState();
+  if (key === 'cycle' && s.cycle === value) return s;
+  try {
+    for (const e of runEvents(store, run, s.seq, key === 'seq' ? value : undefined)) {
+      if (key === 'tick' && e.tick > value) return s;
+      evolve(s, e);
+      if (key === 'cycle' && e.type === EventType.cycle && e.a === value) return s;
+    }
+  } catch (err) {
+    if (err instanceof LabError) throw err;
+    throw new LabError(`run ${runId}'s log does not replay (${(err as Error).message}); check it with: memcglab verify ${runId}`);
+  }
+  if (key === 'cycle') throw new LabError(`run ${runId} ends after cycle ${s.cycle}; --cycle ${value} is past its end`);
   return s;
 }
 

@@ -6,12 +6,14 @@ import { EventType, type Event } from '../kernel/events.js';
  * the events alone, so it can be rebuilt from any log.
  */
 export class MemcgProjection {
-  private readonly paths = new Map<number, string>([[1, '/']]);
+  private readonly paths: Map<number, string>;
   private readonly ins: Database.Statement;
   private readonly off: Database.Statement;
   private readonly free: Database.Statement;
 
-  constructor(sqlite: Database.Database, private readonly run: number) {
+  /** `paths`: the memcgs already created (id → path) when continuing a log from a snapshot. */
+  constructor(sqlite: Database.Database, private readonly run: number, paths: Iterable<[number, string]> = [[1, '/']]) {
+    this.paths = new Map(paths);
     this.ins = sqlite.prepare(
       'INSERT INTO memcgs (run, id, path, parent, created_seq, created_tick) VALUES (?, ?, ?, ?, ?, ?)',
     );

@@ -1,0 +1,15 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Forget everything a run wrote after `seq`: events, snapshots and the projections (samples,
+ * memcgs rows and the offline/freed marks set by later events). Leaves the run as it stood right
+ * after event `seq`, so a resumed writer can append from there. Call inside a transaction.
+ */
+export function truncateRunAfter(sqlite: Database.Database, run: number, seq: number): void {
+  sqlite.prepare('DELETE FROM events WHERE run = ? AND seq > ?').run(run, seq);
+  sqlite.prepare('DELETE FROM snapshots WHERE run = ? AND seq > ?').run(run, seq);
+  sqlite.prepare('DELETE FROM samples WHERE run = ? AND seq > ?').run(run, seq);
+  sqlite.prepare('DELETE FROM memcgs WHERE run = ? AND created_seq > ?').run(run, seq);
+  sqlite.prepare('UPDATE memcgs SET offline_seq = NULL, offline_tick = NULL WHERE run = ? AND offline_seq > ?').run(run, seq);
+  sqlite.prepare('UPDATE memcgs SET freed_seq = NULL, freed_tick = NULL WHERE run = ? AND freed_seq > ?').run(run, seq);
+}
