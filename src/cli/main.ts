@@ -2,13 +2,16 @@
 import { Command, CommanderError } from 'commander';
 import { LabError } from '../errors.js';
 import { codeVersion } from '../lab/version.js';
-import { registerBench } from './commands/bench.js';
+import { registerCat } from './commands/cat.js';
 import { registerCompare } from './commands/compare.js';
 import { registerQuery } from './commands/query.js';
+import { registerRebuild } from './commands/rebuild.js';
 import { registerReplay } from './commands/replay.js';
+import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerShow } from './commands/show.js';
+import { registerVerify } from './commands/verify.js';
 
 const program = new Command();
 program
@@ -19,12 +22,15 @@ program
   .exitOverride();
 
 registerRun(program);
+registerResume(program);
 registerCompare(program);
 registerRuns(program);
 registerShow(program);
 registerReplay(program);
+registerCat(program);
+registerVerify(program);
+registerRebuild(program);
 registerQuery(program);
-registerBench(program);
 
 try {
   program.parse(process.argv);

@@ -46,10 +46,3 @@ export function nearestSnapshot(sqlite: Database.Database, run: number, key: Sna
 export function lastSnapshot(sqlite: Database.Database, run: number): SnapshotRow | undefined {
   return nearestSnapshot(sqlite, run, 'seq', Number.MAX_SAFE_INTEGER);
 }
-
-/** Every snapshot's seq and hash, in seq order (for verify). */
-export function snapshotHashes(sqlite: Database.Database, run: number): { seq: number; stateHash: string; state: Buffer }[] {
-  return (sqlite.prepare('SELECT seq, state_hash, state FROM snapshots WHERE run = ? ORDER BY seq').all(run) as {
-    seq: number; state_hash: string; state: Buffer;
-  }[]).map((r) => ({ seq: r.seq, stateHash: r.state_hash, state: r.state }));
-}

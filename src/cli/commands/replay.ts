@@ -1,19 +1,19 @@
 import type { Command } from 'commander';
 import { formatBytes } from '../../lab/sizes.js';
 import { replayState, summarize } from '../../lab/replay.js';
-import { addDbOption, parseIntArg, parseRunId, withStore } from '../common.js';
+import { addDbOption, parseRunId, withStore } from '../common.js';
 import { printJson, table } from '../output.js';
+import { addTargetOptions, parseTarget } from '../target.js';
 
 export function registerReplay(program: Command): void {
   const cmd = program
     .command('replay')
-    .description("rebuild a run's kernel state from its event log, as of any event")
-    .argument('<run>', 'run id')
-    .option('--seq <n>', 'stop after this event (default: the end of the log)')
-    .option('--json', 'print one JSON object');
+    .description("rebuild a run's kernel state from its event log (nearest snapshot + the events after it), as of any event, tick or cycle")
+    .argument('<run>', 'run id');
+  addTargetOptions(cmd).option('--json', 'print one JSON object');
   addDbOption(cmd).action((id: string, opts) => {
     const runId = parseRunId(id);
-    const s = withStore(opts, true, (store) => replayState(store, runId, { seq: parseIntArg('--seq', opts.seq) }));
+    const s = withStore(opts, true, (store) => replayState(store, runId, parseTarget(opts)));
     const sum = summarize(runId, s);
     if (opts.json) return printJson(sum);
     const live = sum.memcgs.filter((m) => m.state !== 'freed');

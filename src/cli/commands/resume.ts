@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { METRIC_NAMES } from '../../lab/metrics.js';
+import { resumeRun } from '../../lab/resume.js';
+import { addDbOption, parseRunId, withStore } from '../common.js';
+import { printJson, table } from '../output.js';
+import { Progress } from '../progress.js';
+
+export function registerResume(program: Command): void {
+  const cmd = program
+    .command('resume')
+    .description('continue an interrupted run from its last snapshot; ends as the uninterrupted run would have')
+    .argument('<run>', 'run id')
+    .option('--check', 'check every kernel invariant after every event (slow; for small runs)')
+    .option('--json', 'print one JSON object (as run --json)');
+  addDbOption(cmd).action((id: string, opts) => {
+    const runId = parseRunId(id);
+    const progress = new Progress(`resume run ${runId}: cycle`, opts.json);
+    const res = withStore(opts, false, (store) =>
+      resumeRun(store, runId, { checkInvariants: !!opts.check, repro: `memcglab resume ${runId}`, onProgress: (d, t) => progress.update(d, t) }),
+    );
+    progress.done();
+    if (opts.json) return printJson(res);
+    process.stdout.write(
+      `run ${res.runId} resumed and done: ${res.events} events, state ${res.stateHash.slice(0, 16)}\n\n` +
+        table(['metric', 'value'], METRIC_NAMES.map((k) => [k, res.metrics[k]])),
+    );
+  });
+}

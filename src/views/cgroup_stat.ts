@@ -1,0 +1,6 @@
+import type { KernelState, Memcg } from '../kernel/state.js';
+
+/** cgroup.stat (cgroup_stat_show): visible and dying descendants, one `key value` per line. */
+export function renderCgroupStat(_s: Readonly<KernelState>, m: Readonly<Memcg>): string {
+  return `nr_descendants ${m.nrDescendants}\nnr_dying_descendants ${m.nrDyingDescendants}\n`;
+}

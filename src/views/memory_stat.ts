@@ -1,0 +1,48 @@
+import {
+  LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, LRU_UNEVICTABLE, PAGE_SIZE,
+} from '../kernel/constants.js';
+import { Stat } from '../kernel/stat.js';
+import type { KernelState, Memcg } from '../kernel/state.js';
+import { subtree } from './subtree.js';
+
+type Source = { stat: number } | { lru: number };
+
+/**
+ * The keys we model, in the order memory_stat_format() prints them (memory_stats[], then the
+ * accumulated pgscan/pgsteal, then memcg_vm_event_stat[]); keys we do not model are left out
+ * rather than printed as a made-up 0. `bytes`: a page count the kernel prints × PAGE_SIZE.
+ * With MGLRU, active_* are the two youngest gens and inactive_* the rest (lru_gen_is_active).
+ */
+const KEYS: { key: string; from: Source; bytes: boolean }[] = [
+  { key: 'anon', from: { stat: Stat.anon }, bytes: true },
+  { key: 'file', from: { stat: Stat.file }, bytes: true },
+  { key: 'inactive_anon', from: { lru: LRU_INACTIVE_ANON }, bytes: true },
+  { key: 'active_anon', from: { lru: LRU_ACTIVE_ANON }, bytes: true },
+  { key: 'inactive_file', from: { lru: LRU_INACTIVE_FILE }, bytes: true },
+  { key: 'active_file', from: { lru: LRU_ACTIVE_FILE }, bytes: true },
+  { key: 'unevictable', from: { lru: LRU_UNEVICTABLE }, bytes: true },
+  { key: 'workingset_refault_anon', from: { stat: Stat.workingset_refault_anon }, bytes: false },
+  { key: 'workingset_refault_file', from: { stat: Stat.workingset_refault_file }, bytes: false },
+  { key: 'workingset_activate_anon', from: { stat: Stat.workingset_activate_anon }, bytes: false },
+  { key: 'workingset_activate_file', from: { stat: Stat.workingset_activate_file }, bytes: false },
+  { key: 'workingset_restore_anon', from: { stat: Stat.workingset_restore_anon }, bytes: false },
+  { key: 'workingset_restore_file', from: { stat: Stat.workingset_restore_file }, bytes: false },
+  { key: 'pgscan', from: { stat: Stat.pgscan }, bytes: false },
+  { key: 'pgsteal', from: { stat: Stat.pgsteal }, bytes: false },
+  { key: 'pgfault', from: { stat: Stat.pgfault }, bytes: false },
+  { key: 'pgrefill', from: { stat: Stat.pgrefill }, bytes: false },
+  { key: 'pgactivate', from: { stat: Stat.pgactivate }, bytes: false },
+  { key: 'pgdeactivate', from: { stat: Stat.pgdeactivate }, bytes: false },
+];
+
+/** memory.stat: hierarchical values (rstat sums over the subtree, freed children folded in), flat `key value` lines. */
+export function renderMemoryStat(s: Readonly<KernelState>, m: Readonly<Memcg>): string {
+  const tree = subtree(s, m);
+  let out = '';
+  for (const { key, from, bytes } of KEYS) {
+    let v = 0;
+    for (const x of tree) v += 'stat' in from ? x.stat[from.stat] : x.lruvec.size[from.lru];
+    out += `${key} ${bytes ? v * PAGE_SIZE : v}\n`;
+  }
+  return out;
+}
