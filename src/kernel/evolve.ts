@@ -336,7 +336,7 @@ function charge(s: KernelState, e: Event): void {
   if (f.id >= s.nextFolio) s.nextFolio = f.id + 1;
   if (file) {
     s.pageCache.set(f.key, f.id);
-    s.shadows.delete(f.key); // the shadow entry is replaced by the folio
+    if (s.shadows.delete(f.key)) s.lab.shadowHits++; // the shadow entry is replaced by the folio
   }
   lruvecAddFolio(s, m, f);
 }

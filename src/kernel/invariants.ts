@@ -1,5 +1,6 @@
-import { MAX_NR_GENS, MEMCG_NR_BINS, MEMCG_NR_GENS, MIN_NR_GENS, NR_LRU_LISTS, LRU_UNEVICTABLE, ROOT_MEMCG } from './constants.js';
+import { MAX_NR_GENS, MEMCG_NR_BINS, MEMCG_NR_GENS, MIN_NR_GENS, NR_LRU_LISTS, LRU_UNEVICTABLE } from './constants.js';
 import { genClassicList, getNrGens, lruGenFromSeq } from './lru_gen.js';
+import { preOrder } from './tree.js';
 import { Stat } from './stat.js';
 import { MEMCG_DYING, MEMCG_ONLINE, folioLruList, type Folio, type KernelState, type ListHead, type Memcg } from './state.js';
 
@@ -187,21 +188,4 @@ function checkMemcgLru(s: KernelState, bad: (invariant: string, detail: string) 
   for (let gen = 0; gen < MEMCG_NR_GENS; gen++) {
     if (counts[gen] !== s.memcgLru.nrMemcgs[gen]) bad('memcg-lru', `nr_memcgs[${gen}] ${s.memcgLru.nrMemcgs[gen]} but ${counts[gen]} listed`);
   }
-}
-
-/** Live memcgs in pre-order (css_next_descendant_pre), children in creation order. */
-export function preOrder(s: KernelState): Memcg[] {
-  const out: Memcg[] = [];
-  const root = s.memcgs.get(ROOT_MEMCG);
-  if (!root) return out;
-  const stack: Memcg[] = [root];
-  while (stack.length) {
-    const m = stack.pop()!;
-    out.push(m);
-    for (let i = m.children.length - 1; i >= 0; i--) {
-      const c = s.memcgs.get(m.children[i]);
-      if (c) stack.push(c);
-    }
-  }
-  return out;
 }

@@ -3,7 +3,7 @@ import { NR_LRU_LISTS } from './constants.js';
 import { Reader, Writer } from './codec.js';
 import { listAddTail } from './list.js';
 import {
-  newLruvec, newMemcgLru, type Folio, type KernelState, type LruGen, type Memcg, type MemcgState,
+  newLabCounters, newLruvec, newMemcgLru, type Folio, type KernelState, type LruGen, type Memcg, type MemcgState,
 } from './state.js';
 
 /**
@@ -40,7 +40,7 @@ export function serializeState(s: KernelState): Buffer {
   w.u(lru.seq); for (const n of lru.nrMemcgs) w.u(n);
   w.u(lru.fifo.length); for (const bin of lru.fifo) { w.u(bin.length); for (const id of bin) w.u(id); }
   const lab = s.lab;
-  w.u(lab.reparentSplices); w.u(lab.reparentFoliosWalked); w.u(lab.reparentRetries); w.f64(lab.inversionSum); w.u(lab.inversionCount);
+  w.u(lab.reparentSplices); w.u(lab.reparentFoliosWalked); w.u(lab.reparentRetries); w.f64(lab.inversionSum); w.u(lab.inversionCount); w.u(lab.shadowHits);
   return w.bytes();
 }
 
@@ -95,7 +95,7 @@ export function deserializeState(buf: Uint8Array): KernelState {
     nextFolio: r.u(), nextObjcg: r.u(), nextMemcg: r.u(), cycle: r.u(), reclaims: r.u(), lruvecsScanned: r.u(),
     memcgs: new Map(), freed: new Map(), objcgs: new Map(), folios: new Map(), pageCache: new Map(),
     shadows: new Map(), reparentLocked: new Map(), memcgLru: newMemcgLru(),
-    lab: { reparentSplices: 0, reparentFoliosWalked: 0, reparentRetries: 0, inversionSum: 0, inversionCount: 0 },
+    lab: newLabCounters(),
   };
   for (let n = r.u(); n > 0; n--) {
     const id = r.u(); const file = r.bool(); const key = r.i(); const owner = r.u(); const fl = r.u();
@@ -131,7 +131,7 @@ export function deserializeState(buf: Uint8Array): KernelState {
     for (let k = r.u(); k > 0; k--) bin.push(r.u());
     s.memcgLru.fifo.push(bin);
   }
-  s.lab = { reparentSplices: r.u(), reparentFoliosWalked: r.u(), reparentRetries: r.u(), inversionSum: r.f64(), inversionCount: r.u() };
+  s.lab = { reparentSplices: r.u(), reparentFoliosWalked: r.u(), reparentRetries: r.u(), inversionSum: r.f64(), inversionCount: r.u(), shadowHits: r.u() };
   if (!r.done()) throw new Error('snapshot has trailing bytes');
   return s;
 }

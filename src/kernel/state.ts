@@ -149,6 +149,8 @@ export interface LabCounters {
   /** sum over evictions of the share of resident same-type folios accessed before the victim */
   inversionSum: number;
   inversionCount: number;
+  /** page-cache misses that found a shadow entry: evicted pages that came back, whatever the kernel counted */
+  shadowHits: number;
 }
 
 export function newList(): ListHead {
@@ -180,7 +182,7 @@ export function newMemcgLru(): MemcgLru {
 }
 
 export function newLabCounters(): LabCounters {
-  return { reparentSplices: 0, reparentFoliosWalked: 0, reparentRetries: 0, inversionSum: 0, inversionCount: 0 };
+  return { reparentSplices: 0, reparentFoliosWalked: 0, reparentRetries: 0, inversionSum: 0, inversionCount: 0, shadowHits: 0 };
 }
 
 export function newMemcg(id: number, parent: number, name: string, path: string, tick: number): Memcg {

@@ -4,6 +4,7 @@ import type { Experiment } from './experiment.js';
 import { METRIC_NAMES, type Metrics } from './metrics.js';
 import { runExperiment, type RunOptions } from './run.js';
 import { getRun } from './runs.js';
+import { resolvePolicyAlias } from '../policy/policies.js';
 
 export interface CompareEntry {
   runId: number;
@@ -14,14 +15,18 @@ export interface CompareEntry {
   metrics: Metrics;
 }
 
-/** Run one experiment under each policy (same seed, same workload) and collect the metrics. */
+/**
+ * Run one experiment under each policy (same seed, same workload) and collect the metrics.
+ * A policy may be an MGLRU reparent mode (same-gen, tail, age-order): reparent with that mode.
+ */
 export function comparePolicies(
-  store: Store, exp: Experiment, policies: string[], opts: (policy: string) => RunOptions = () => ({}),
+  store: Store, exp: Experiment, policies: string[], opts: (policy: string, exp: Experiment) => RunOptions = () => ({}),
 ): CompareEntry[] {
-  return policies.map((policy) => {
-    const e = { ...exp, policy } as Experiment;
-    const r = runExperiment(store, e, opts(policy));
-    return { runId: r.runId, policy, lru: e.machine.lru, events: r.events, stateHash: r.stateHash, metrics: r.metrics };
+  return policies.map((alias) => {
+    const { policy, mglru } = resolvePolicyAlias(alias);
+    const e: Experiment = { ...exp, policy, policyOptions: { ...exp.policyOptions, mglru: mglru ?? exp.policyOptions.mglru } };
+    const r = runExperiment(store, e, opts(alias, e));
+    return { runId: r.runId, policy: alias, lru: e.machine.lru, events: r.events, stateHash: r.stateHash, metrics: r.metrics };
   });
 }
 
@@ -30,7 +35,9 @@ export function compareRuns(store: Store, ids: number[]): CompareEntry[] {
   return ids.map((id) => {
     const r = getRun(store, id);
     if (r.status !== 'done' || !r.metrics || !r.stateHash) throw new LabError(`run ${id} is ${r.status}, not done; only finished runs can be compared`);
-    return { runId: r.id, policy: r.policy, lru: r.lru, events: r.events, stateHash: r.stateHash, metrics: JSON.parse(r.metrics) };
+    const exp = JSON.parse(r.experiment) as Experiment;
+    const policy = r.policy === 'reparent' && r.lru === 'mglru' ? exp.policyOptions?.mglru ?? 'same-gen' : r.policy;
+    return { runId: r.id, policy, lru: r.lru, events: r.events, stateHash: r.stateHash, metrics: JSON.parse(r.metrics) };
   });
 }
 

@@ -12,7 +12,7 @@ export interface Metrics {
   pgsteal: number;
   reclaim_efficiency: number | null; // pgsteal / pgscan; null before any scan
   workingset_refault_file: number;
-  refault_rate: number | null; // refaults per reclaimed page
+  refault_rate: number | null; // evicted pages read back (any shadow hit) per reclaimed page
   lruvecs_scanned: number;
   reclaims: number;
   eviction_inversion: number | null; // mean share of same-type resident folios last accessed before each victim
@@ -52,7 +52,7 @@ export function computeMetrics(s: Readonly<KernelState>, memcgSize: number): Met
     pgsteal,
     reclaim_efficiency: pgscan ? round(pgsteal / pgscan) : null,
     workingset_refault_file: refaults,
-    refault_rate: pgsteal ? round(refaults / pgsteal) : null,
+    refault_rate: pgsteal ? round(s.lab.shadowHits / pgsteal) : null,
     lruvecs_scanned: s.lruvecsScanned,
     reclaims: s.reclaims,
     eviction_inversion: s.lab.inversionCount ? round(s.lab.inversionSum / s.lab.inversionCount) : null,

@@ -20,6 +20,7 @@ export function prepareExperiment(args: ExperimentArgs): { exp: Experiment; file
 
 /** The one-line command that repeats a run exactly. */
 export function reproCommand(file: string, exp: Experiment, sets: readonly string[] = []): string {
+  const mode = exp.machine.lru === 'mglru' && exp.policy === 'reparent' ? ` --set policyOptions.mglru='"${exp.policyOptions.mglru}"'` : '';
   const extra = sets.map((s) => ` --set '${s}'`).join('');
-  return `memcglab run ${file} --policy ${exp.policy} --seed ${exp.seed}${extra}`;
+  return `memcglab run ${file} --policy ${exp.policy} --seed ${exp.seed}${mode}${extra}`;
 }

@@ -3,7 +3,8 @@ import { E, FOLIO_ACTIVE, FOLIO_FILE, FOLIO_MAPPED, FOLIO_WORKINGSET, REFAULT_RE
 import { LRU_ACTIVE_FILE } from '../kernel/constants.js';
 import { MEMCG_ONLINE, type Folio, type KernelState, type Shadow } from '../kernel/state.js';
 import type { Ctx } from './context.js';
-import { makeRoomForCharge, subtreeIds } from './reclaim.js';
+import { makeRoomForCharge } from './reclaim.js';
+import { subtreeIds } from '../kernel/tree.js';
 import { releaseUnpinned } from './release.js';
 
 /**

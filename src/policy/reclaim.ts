@@ -1,6 +1,7 @@
 import { DEF_PRIORITY, MAX_RECLAIM_RETRIES, ROOT_MEMCG, SWAP_CLUSTER_MAX } from '../kernel/constants.js';
 import { E } from '../kernel/events.js';
 import type { KernelState, Memcg } from '../kernel/state.js';
+import { subtreeIds } from '../kernel/tree.js';
 import { LabError } from '../errors.js';
 import type { Ctx } from './context.js';
 import { shrinkLruvecClassic, type ScanControl } from './reclaim_classic.js';
@@ -38,20 +39,6 @@ export function tryToFreePages(ctx: Ctx, target: number, nrToReclaim: number): n
   }
   ctx.emit(E.reclaimEnd(target, sc.lruvecsVisited, sc.nrReclaimed));
   return sc.nrReclaimed;
-}
-
-/** Ids of the live memcgs under (and including) `root`, pre-order (css_next_descendant_pre). */
-export function subtreeIds(s: Readonly<KernelState>, root: number): number[] {
-  const out: number[] = [];
-  const stack = [root];
-  while (stack.length) {
-    const id = stack.pop()!;
-    const m = s.memcgs.get(id);
-    if (!m) continue;
-    out.push(id);
-    for (let i = m.children.length - 1; i >= 0; i--) stack.push(m.children[i]);
-  }
-  return out;
 }
 
 /** The memcg whose limit a one-page charge to `memcg` would break, or the root when the machine is full. */

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { LabError } from '../../errors.js';
 import { compareRuns, comparePolicies, compareTable } from '../../lab/compare.js';
 import { prepareExperiment, reproCommand } from '../../lab/prepare.js';
-import { POLICY_NAMES } from '../../policy/policies.js';
+import { resolvePolicyAlias } from '../../policy/policies.js';
 import { addDbOption, collect, parseIntArg, parseRunId, withStore } from '../common.js';
 import { printJson, table } from '../output.js';
 import { Progress } from '../progress.js';
@@ -12,7 +12,7 @@ export function registerCompare(program: Command): void {
     .command('compare')
     .description('run one experiment under several policies (or take finished runs) and compare their metrics')
     .argument('[experiment]', 'experiment JSON file (default: experiments/default.json)')
-    .option('--policies <list>', 'comma-separated policies', 'legacy,reparent')
+    .option('--policies <list>', 'comma-separated: legacy, reparent, or an MGLRU reparent mode (same-gen, tail, age-order)', 'legacy,reparent')
     .option('--runs <ids>', 'compare these finished runs instead of running anything (comma-separated ids)')
     .option('--seed <n>', 'override the seed')
     .option('--set <path=value>', 'override any experiment field (repeatable)', collect, [])
@@ -21,15 +21,14 @@ export function registerCompare(program: Command): void {
     const entries = withStore(opts, !!opts.runs, (store) => {
       if (opts.runs) return compareRuns(store, String(opts.runs).split(',').map((v) => parseRunId(v.trim())));
       const policies = String(opts.policies).split(',').map((p) => p.trim()).filter(Boolean);
-      for (const p of policies) {
-        if (!(POLICY_NAMES as readonly string[]).includes(p)) throw new LabError(`unknown policy '${p}' in --policies; choose from: ${POLICY_NAMES.join(', ')}`);
-      }
+      if (!policies.length) throw new LabError('--policies is empty; e.g. --policies legacy,same-gen,tail,age-order');
+      for (const p of policies) resolvePolicyAlias(p);
       const { exp, file: path } = prepareExperiment({ file, seed: parseIntArg('--seed', opts.seed), set: opts.set });
       if (!opts.json) process.stdout.write(`${exp.name}: ${exp.workload.cycles} restart cycles, ${exp.machine.lru} LRU, seed ${exp.seed}\n`);
-      return comparePolicies(store, exp, policies, (policy) => {
-        const progress = new Progress(`[${policy}] cycle`, opts.json);
+      return comparePolicies(store, exp, policies, (alias, e) => {
+        const progress = new Progress(`[${alias}] cycle`, opts.json);
         return {
-          repro: reproCommand(path, { ...exp, policy: policy as typeof exp.policy }, opts.set),
+          repro: reproCommand(path, e, opts.set),
           onProgress: (d, t) => {
             progress.update(d, t);
             if (d === t) progress.done();

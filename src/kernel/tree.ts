@@ -1,0 +1,21 @@
+import { ROOT_MEMCG } from './constants.js';
+import type { KernelState, Memcg } from './state.js';
+
+/** Ids of the live memcgs under (and including) `root`, pre-order (css_next_descendant_pre). */
+export function subtreeIds(s: Readonly<KernelState>, root: number = ROOT_MEMCG): number[] {
+  const out: number[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const id = stack.pop()!;
+    const m = s.memcgs.get(id);
+    if (!m) continue;
+    out.push(id);
+    for (let i = m.children.length - 1; i >= 0; i--) stack.push(m.children[i]);
+  }
+  return out;
+}
+
+/** Live memcgs in pre-order from the root, children in creation order (mem_cgroup_iter). */
+export function preOrder(s: Readonly<KernelState>): Memcg[] {
+  return subtreeIds(s).map((id) => s.memcgs.get(id)!);
+}

@@ -1,0 +1,47 @@
+import { LabError } from '../errors.js';
+import { lruGenFromSeq } from '../kernel/lru_gen.js';
+import type { KernelState, Memcg } from '../kernel/state.js';
+import { preOrder } from '../kernel/tree.js';
+
+/**
+ * /sys/kernel/debug/lru_gen (lru_gen_seq_show, non-full view): for every memcg mem_cgroup_iter
+ * visits (dying ones included), `memcg <id> <path>`, ` node <nid>`, then one line per generation
+ * from evictable_min_seq(min_seq, MAX_SWAPPINESS / 2) to max_seq: seq, age in ms, anon and file
+ * pages (negative nr_pages printed as 0).
+ */
+export function renderLruGen(s: Readonly<KernelState>, _root: Readonly<Memcg>, msPerTick = 1): string {
+  if (!s.mglru) throw new LabError('/sys/kernel/debug/lru_gen needs MGLRU; this run has machine.lru = classic');
+  let out = '';
+  for (const m of preOrder(s)) {
+    const g = m.lruvec.lrugen;
+    out += `memcg ${String(m.id).padStart(5)} ${m.path}\n`;
+    out += ` node ${String(0).padStart(5)}\n`;
+    for (let seq = Math.min(g.minSeq[0], g.minSeq[1]); seq <= g.maxSeq; seq++) {
+      const gen = lruGenFromSeq(seq);
+      const age = Math.max(0, Math.round((s.tick - g.timestamps[gen]) * msPerTick));
+      out += ` ${String(seq).padStart(10)} ${String(age).padStart(10)}`;
+      for (let type = 0; type < 2; type++) out += ` ${String(Math.max(g.nrPages[gen * 2 + type], 0)).padStart(10)} `;
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+export interface LruGenLine { seq: number; ageMs: number; anon: number; file: number }
+
+/** Parse the text back (tests, scripts): memcg id → its generation lines. */
+export function parseLruGen(text: string): Map<number, { path: string; gens: LruGenLine[] }> {
+  const out = new Map<number, { path: string; gens: LruGenLine[] }>();
+  let cur: { path: string; gens: LruGenLine[] } | undefined;
+  for (const line of text.split('\n')) {
+    const mm = /^memcg\s+(\d+)\s+(.*)$/.exec(line);
+    if (mm) {
+      cur = { path: mm[2], gens: [] };
+      out.set(Number(mm[1]), cur);
+      continue;
+    }
+    const gm = /^\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/.exec(line);
+    if (gm && cur) cur.gens.push({ seq: +gm[1], ageMs: +gm[2], anon: +gm[3], file: +gm[4] });
+  }
+  return out;
+}
