@@ -5,7 +5,7 @@ import { deserializeState, stateHash } from '../kernel/serialize.js';
 import { createState, MEMCG_STATE_NAMES, type KernelState } from '../kernel/state.js';
 import { PAGE_SIZE } from '../kernel/constants.js';
 import type { Store } from '../store/db.js';
-import { nearestSnapshot, type SnapshotKey } from '../store/snapshots.js';
+import { nearestSnapshot, type SnapshotKey, type SnapshotRow } from '../store/snapshots.js';
 import { logEnd, runEvents } from './log.js';
 import { getRun } from './runs.js';
 
@@ -34,7 +34,7 @@ export function replayState(store: Store, runId: number, target: ReplayTarget = 
   if (key === 'cycle' && value < 1) throw new LabError('--cycle must be at least 1 (cycle C is the state right after cycle C ended)');
 
   const snap = nearestSnapshot(store.sqlite, runId, key, value);
-  const s = snap ? deserializeState(snap.state) : createState();
+  const s = (snap && restore(snap)) || createState();
   if (key === 'cycle' && s.cycle === value) return s;
   try {
     for (const e of runEvents(store, run, s.seq, key === 'seq' ? value : undefined)) {
@@ -48,6 +48,19 @@ export function replayState(store: Store, runId: number, target: ReplayTarget = 
   }
   if (key === 'cycle') throw new LabError(`run ${runId} ends after cycle ${s.cycle}; --cycle ${value} is past its end`);
   return s;
+}
+
+/**
+ * A snapshot's state, or undefined when its blob no longer decodes to its hash (a build with a
+ * different state encoding wrote it): replay then folds from the start, slower but still exact.
+ */
+function restore(snap: SnapshotRow): KernelState | undefined {
+  try {
+    const s = deserializeState(snap.state);
+    return stateHash(s) === snap.stateHash ? s : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ReplaySummary {
