@@ -19,7 +19,8 @@ export function registerVerify(program: Command): void {
     if (opts.json) {
       printJson(res);
     } else if (res.ok) {
-      process.stdout.write(`run ${runId}: ok, ${res.events} events replay with every invariant holding; state ${res.stateHash}\n`);
+      const every = opts.checkEvery && opts.checkEvery !== '1' ? ` (invariants checked every ${opts.checkEvery} events)` : ' with every invariant holding after every event';
+      process.stdout.write(`run ${runId}: ok, ${res.events} events replay${every}; snapshots and final state match; state ${res.stateHash}\n`);
     } else {
       const v = res.violations[0];
       const more = res.violations.length > 1 ? ` (and ${res.violations.length - 1} more)` : '';
