@@ -332,6 +332,7 @@ function charge(s: KernelState, e: Event): void {
     else o.nrAnon++;
   } else m.cssRefs++;
   m.stat[file ? Stat.file : Stat.anon]++;
+  if (f.mapped) m.stat[Stat.pgfault]++; // a mapped folio arrives by a page fault
   s.folios.set(f.id, f);
   if (f.id >= s.nextFolio) s.nextFolio = f.id + 1;
   if (file) {

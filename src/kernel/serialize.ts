@@ -11,7 +11,7 @@ import {
  * Maps are written in their insertion order (which only the events decide) so a state read back
  * iterates exactly as the one that was written; lists are written head to tail.
  */
-export const STATE_FORMAT_VERSION = 2;
+export const STATE_FORMAT_VERSION = 3;
 
 export function serializeState(s: KernelState): Buffer {
   const w = new Writer();

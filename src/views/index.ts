@@ -4,6 +4,7 @@ import { MEMCG_ONLINE, type KernelState, type Memcg } from '../kernel/state.js';
 import { renderCgroupStat } from './cgroup_stat.js';
 import { renderMemoryCurrent } from './memory_current.js';
 import { renderMemoryStat } from './memory_stat.js';
+import { renderLruGen } from './lru_gen.js';
 
 export interface View {
   /** exists in the root cgroup too (the kernel gives the root no memory.current / memory.stat) */
@@ -21,6 +22,7 @@ export const VIEWS: Record<string, View> = {
   'memory.current': { inRoot: false, render: renderMemoryCurrent },
   'memory.stat': { inRoot: false, render: renderMemoryStat },
   'cgroup.stat': { inRoot: true, render: renderCgroupStat },
+  '/sys/kernel/debug/lru_gen': { inRoot: true, render: renderLruGen },
 };
 
 /** Render `<cgroup path>/<file>` (or a global file's path) against a state, or say clearly why not. */
