@@ -10,7 +10,13 @@ export interface View {
   /** exists in the root cgroup too (the kernel gives the root no memory.current / memory.stat) */
   inRoot: boolean;
   /** the file's text, exactly as the kernel prints it, for this cgroup */
-  render(s: Readonly<KernelState>, m: Readonly<Memcg>): string;
+  render(s: Readonly<KernelState>, m: Readonly<Memcg>, opts: ViewOptions): string;
+}
+
+/** What a view needs from the run's experiment rather than from the state. */
+export interface ViewOptions {
+  /** milliseconds per tick (machine.msPerTick), for ages */
+  msPerTick: number;
 }
 
 /**
@@ -26,9 +32,9 @@ export const VIEWS: Record<string, View> = {
 };
 
 /** Render `<cgroup path>/<file>` (or a global file's path) against a state, or say clearly why not. */
-export function renderPath(s: Readonly<KernelState>, path: string): string {
+export function renderPath(s: Readonly<KernelState>, path: string, opts: ViewOptions = { msPerTick: 1 }): string {
   const global = Object.hasOwn(VIEWS, path) ? VIEWS[path] : undefined;
-  if (path.startsWith('/') && global) return global.render(s, s.memcgs.get(ROOT_MEMCG)!);
+  if (path.startsWith('/') && global) return global.render(s, s.memcgs.get(ROOT_MEMCG)!, opts);
   if (!path.startsWith('/')) throw new LabError(`'${path}' is not an absolute path; give <cgroup path>/<file>, e.g. /system.slice/memory.stat`);
   const cut = path.lastIndexOf('/');
   const dir = path.slice(0, cut) || '/';
@@ -42,7 +48,7 @@ export function renderPath(s: Readonly<KernelState>, path: string): string {
   if (m.id === ROOT_MEMCG && !view.inRoot) {
     throw new LabError(`${file} does not exist in the root cgroup (the kernel has it for non-root cgroups only); try cgroup.stat, or a child like /system.slice/${file}`);
   }
-  return view.render(s, m);
+  return view.render(s, m, opts);
 }
 
 /** The live memcg at a path: the online one if a dying one shares its name (the kernel shows the new directory). */

@@ -2,6 +2,7 @@ import { LabError } from '../errors.js';
 import { lruGenFromSeq } from '../kernel/lru_gen.js';
 import type { KernelState, Memcg } from '../kernel/state.js';
 import { preOrder } from '../kernel/tree.js';
+import type { ViewOptions } from './index.js';
 
 /**
  * /sys/kernel/debug/lru_gen (lru_gen_seq_show, non-full view): for every memcg mem_cgroup_iter
@@ -9,7 +10,7 @@ import { preOrder } from '../kernel/tree.js';
  * from evictable_min_seq(min_seq, MAX_SWAPPINESS / 2) to max_seq: seq, age in ms, anon and file
  * pages (negative nr_pages printed as 0).
  */
-export function renderLruGen(s: Readonly<KernelState>, _root: Readonly<Memcg>, msPerTick = 1): string {
+export function renderLruGen(s: Readonly<KernelState>, _root: Readonly<Memcg>, { msPerTick }: ViewOptions): string {
   if (!s.mglru) throw new LabError('/sys/kernel/debug/lru_gen needs MGLRU; this run has machine.lru = classic');
   let out = '';
   for (const m of preOrder(s)) {

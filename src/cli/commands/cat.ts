@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import type { Experiment } from '../../lab/experiment.js';
 import { replayState } from '../../lab/replay.js';
+import { getRun } from '../../lab/runs.js';
 import { renderPath, VIEWS } from '../../views/index.js';
 import { addDbOption, parseRunId, withStore } from '../common.js';
 import { addTargetOptions, parseTarget } from '../target.js';
@@ -13,7 +15,10 @@ export function registerCat(program: Command): void {
   addTargetOptions(cmd);
   addDbOption(cmd).action((id: string, file: string, opts) => {
     const runId = parseRunId(id);
-    const text = withStore(opts, true, (store) => renderPath(replayState(store, runId, parseTarget(opts)), file));
+    const text = withStore(opts, true, (store) => {
+      const exp = JSON.parse(getRun(store, runId).experiment) as Experiment;
+      return renderPath(replayState(store, runId, parseTarget(opts)), file, { msPerTick: exp.machine.msPerTick ?? 1 });
+    });
     process.stdout.write(text);
   });
 }
