@@ -17,8 +17,8 @@ export function benchPointInTime(ctx: BenchContext): BenchResult[] {
   // The last seq (the issue's figure; a final snapshot may make it a plain load), and the seq just
   // before it: the nearest earlier snapshot plus up to one snapshot interval of events.
   for (const [name, back] of [['point-in-time', 0], ['point-in-time.last-1', 1]] as const) {
-    const ta = replayTime(ctx, a, a.events - back, 3);
-    const tb = replayTime(ctx, b, b.events - back, ta * 10 > 20_000 ? 1 : 3);
+    const ta = replayTime(ctx, a, a.events - back, 5);
+    const tb = replayTime(ctx, b, b.events - back, ta * 10 > 20_000 ? 1 : 5);
     const ratio = round(tb / ta);
     out.push({
       name, value: round(tb, 1), unit: 'ms', baseline: round(ta, 1), ratio, ...atMost(ratio, 1.5),
@@ -27,6 +27,12 @@ export function benchPointInTime(ctx: BenchContext): BenchResult[] {
         `(scale experiment, ${large} vs ${small} cycles), best wall time`,
     });
   }
+  const blob = (r: ScaleRun) =>
+    withStore(r.db, (st) => {
+      const row = st.sqlite.prepare('SELECT length(state) AS n FROM snapshots WHERE run = ? ORDER BY seq DESC LIMIT 1').get(r.runId) as { n: number } | undefined;
+      return row ? `${Math.round(row.n / 1024)} KiB` : 'none';
+    }, true);
+  out[0].note += `; last snapshot ${blob(b)} vs ${blob(a)}`;
   return out;
 }
 

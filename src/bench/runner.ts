@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../lab/version.js';
 import { benchAppend } from './append.js';
+import { dropRecordingEvents } from './fixture.js';
 import { machineInfo } from './machine.js';
 import { benchMemory } from './memory.js';
 import { benchPointInTime } from './pit.js';
@@ -25,7 +26,7 @@ export const FIGURES: readonly { name: string; run: (ctx: BenchContext) => Bench
   { name: 'run', run: benchRun },
   { name: 'append', run: benchAppend },
   { name: 'replay', run: benchReplay },
-  { name: 'size', run: benchSize },
+  { name: 'size', run: (ctx) => (dropRecordingEvents(), benchSize(ctx)) },
   { name: 'memory', run: benchMemory },
   { name: 'point-in-time', run: benchPointInTime },
 ];
@@ -40,7 +41,16 @@ export function runBench(opts: BenchOptions = {}): BenchReport {
   try {
     const results: BenchResult[] = [];
     const { ms } = timeMs(() => {
-      for (const f of FIGURES) results.push(...f.run(ctx));
+      for (const f of FIGURES) {
+        try {
+          results.push(...f.run(ctx));
+        } catch (e) {
+          // One broken figure (e.g. code mid-change) is reported, not fatal to the others.
+          const msg = (e as Error).message.split('\n')[0];
+          ctx.log(`${f.name} failed: ${msg}`);
+          results.push({ name: f.name, value: null, unit: '-', baseline: null, ratio: null, goal: null, met: null, note: `failed: ${msg}` });
+        }
+      }
     });
     return { ...machineInfo(root), quick: ctx.quick, seconds: Math.round(ms / 100) / 10, results };
   } finally {

@@ -21,6 +21,8 @@ describe('memcglab bench --quick --json', () => {
     expect(new Set(names).size).toBe(names.length);
 
     const numOrNull = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
+    // a figure that failed outright is a failure of this test, with its reason
+    for (const x of report.results) expect(String(x.note ?? '')).not.toMatch(/^failed/);
     for (const x of report.results) {
       expect(Object.keys(x)).toEqual(expect.arrayContaining(['name', 'value', 'unit', 'baseline', 'ratio', 'goal', 'met']));
       expect(typeof x.unit).toBe('string');
@@ -31,7 +33,7 @@ describe('memcglab bench --quick --json', () => {
       expect(x.met === null || typeof x.met === 'boolean').toBe(true);
       // a goal is judged whenever there is a value to judge
       if (x.goal !== null && x.value !== null) expect(typeof x.met).toBe('boolean');
-      if (x.value === null) expect(x.note).toMatch(/skipped/);
+      if (x.value === null) expect(x.note).toMatch(/skipped|failed/);
     }
     // the figures with a goal in the issue carry it
     for (const figure of ['append', 'replay', 'point-in-time', 'memory', 'size']) {
