@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { LabError } from '../errors.js';
 import { codeVersion } from '../lab/version.js';
+import { registerBench } from './commands/bench.js';
 import { registerCat } from './commands/cat.js';
 import { registerCompare } from './commands/compare.js';
 import { registerQuery } from './commands/query.js';
@@ -31,6 +32,7 @@ registerCat(program);
 registerVerify(program);
 registerRebuild(program);
 registerQuery(program);
+registerBench(program);
 
 try {
   program.parse(process.argv);

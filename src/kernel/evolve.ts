@@ -221,7 +221,8 @@ function mglruMemcg(s: KernelState, e: Event): Memcg {
 }
 
 function memcgCreate(s: KernelState, e: Event): void {
-  if (s.memcgs.has(e.memcg) || s.freed.has(e.memcg)) throw new EvolveError(e, `memcg id ${e.memcg} is taken`);
+  // memcg ids are never reused within a run: a new one is above every id handed out so far
+  if (e.memcg < s.nextMemcg) throw new EvolveError(e, `memcg id ${e.memcg} was already used (next free id is ${s.nextMemcg})`);
   const parent = getMemcg(s, e.a);
   if (parent.state !== MEMCG_ONLINE) throw new EvolveError(e, `parent ${parent.path} is not online`);
   const name = e.data ?? '';
@@ -274,8 +275,7 @@ function memcgFree(s: KernelState, e: Event): void {
   parent.children.splice(parent.children.indexOf(m.id), 1);
   for (let x: Memcg | undefined = parent; x; x = s.memcgs.get(x.parent)) x.nrDyingDescendants--;
   m.state = MEMCG_FREED;
-  s.memcgs.delete(m.id);
-  s.freed.set(m.id, { id: m.id, parent: m.parent, path: m.path, createdTick: m.createdTick, offlineTick: m.offlineTick });
+  s.memcgs.delete(m.id); // gone from the state: its history is in the log (and the memcgs table)
 }
 
 /** __memcg_reparent_objcgs(): the active objcg and every inherited one now point at the parent. */

@@ -11,7 +11,7 @@ import {
  * Maps are written in their insertion order (which only the events decide) so a state read back
  * iterates exactly as the one that was written; lists are written head to tail.
  */
-export const STATE_FORMAT_VERSION = 3;
+export const STATE_FORMAT_VERSION = 4;
 
 export function serializeState(s: KernelState): Buffer {
   const w = new Writer();
@@ -26,8 +26,6 @@ export function serializeState(s: KernelState): Buffer {
   }
   w.u(s.memcgs.size);
   for (const m of s.memcgs.values()) writeMemcg(w, m);
-  w.u(s.freed.size);
-  for (const t of s.freed.values()) { w.u(t.id); w.u(t.parent); w.str(t.path); w.u(t.createdTick); w.i(t.offlineTick); }
   w.u(s.objcgs.size);
   for (const o of s.objcgs.values()) { w.u(o.id); w.u(o.memcg); w.u(o.nrAnon); w.u(o.nrFile); w.bool(o.dead); }
   w.u(s.pageCache.size);
@@ -93,7 +91,7 @@ export function deserializeState(buf: Uint8Array): KernelState {
   const s: KernelState = {
     seq: r.u(), tick: r.u(), memoryPages: r.u(), mglru: r.bool(), objcgCharging: r.bool(),
     nextFolio: r.u(), nextObjcg: r.u(), nextMemcg: r.u(), cycle: r.u(), reclaims: r.u(), lruvecsScanned: r.u(),
-    memcgs: new Map(), freed: new Map(), objcgs: new Map(), folios: new Map(), pageCache: new Map(),
+    memcgs: new Map(), objcgs: new Map(), folios: new Map(), pageCache: new Map(),
     shadows: new Map(), reparentLocked: new Map(), memcgLru: newMemcgLru(),
     lab: newLabCounters(),
   };
@@ -108,10 +106,6 @@ export function deserializeState(buf: Uint8Array): KernelState {
   for (let n = r.u(); n > 0; n--) {
     const m = readMemcg(r, s);
     s.memcgs.set(m.id, m);
-  }
-  for (let n = r.u(); n > 0; n--) {
-    const t = { id: r.u(), parent: r.u(), path: r.str(), createdTick: r.u(), offlineTick: r.i() };
-    s.freed.set(t.id, t);
   }
   for (let n = r.u(); n > 0; n--) {
     const o = { id: r.u(), memcg: r.u(), nrAnon: r.u(), nrFile: r.u(), dead: r.bool() };

@@ -122,8 +122,6 @@ export interface KernelState {
   mglru: boolean;
   objcgCharging: boolean;
   memcgs: Map<number, Memcg>;
-  /** freed memcgs: just enough to name them (tombstones) */
-  freed: Map<number, { id: number; parent: number; path: string; createdTick: number; offlineTick: number }>;
   objcgs: Map<number, Objcg>;
   folios: Map<number, Folio>;
   pageCache: Map<number, number>; // key → folio id
@@ -198,7 +196,7 @@ export function createState(): KernelState {
   const memcgs = new Map<number, Memcg>();
   memcgs.set(ROOT_MEMCG, newMemcg(ROOT_MEMCG, 0, '', '/', 0));
   return {
-    seq: 0, tick: 0, memoryPages: 0, mglru: false, objcgCharging: false, memcgs, freed: new Map(),
+    seq: 0, tick: 0, memoryPages: 0, mglru: false, objcgCharging: false, memcgs,
     objcgs: new Map(), folios: new Map(), pageCache: new Map(), shadows: new Map(),
     nextFolio: 1, nextObjcg: 1, nextMemcg: ROOT_MEMCG + 1, cycle: 0, reclaims: 0, lruvecsScanned: 0, reparentLocked: new Map(),
     memcgLru: newMemcgLru(), lab: newLabCounters(),

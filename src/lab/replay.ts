@@ -63,6 +63,13 @@ function restore(snap: SnapshotRow): KernelState | undefined {
   }
 }
 
+/** Memcgs of a run freed at or before `seq`, from the projection. */
+export function freedMemcgs(store: Store, runId: number, seq: number): { id: number; path: string }[] {
+  return store.sqlite
+    .prepare('SELECT id, path FROM memcgs WHERE run = ? AND freed_seq IS NOT NULL AND freed_seq <= ? ORDER BY id')
+    .all(runId, seq) as { id: number; path: string }[];
+}
+
 export interface ReplaySummary {
   runId: number;
   seq: number;
@@ -73,12 +80,16 @@ export interface ReplaySummary {
   memcgs: { id: number; path: string; state: 'online' | 'dying' | 'freed'; current: number }[];
 }
 
-export function summarize(runId: number, s: KernelState): ReplaySummary {
+/**
+ * The replay contract: live memcgs from the state; freed ones (which the state no longer holds, so
+ * its size follows live memcgs, not history) from the `memcgs` projection, as of the same seq.
+ */
+export function summarize(store: Store, runId: number, s: KernelState): ReplaySummary {
   const memcgs: ReplaySummary['memcgs'] = [];
   for (const m of s.memcgs.values()) {
     memcgs.push({ id: m.id, path: m.path, state: MEMCG_STATE_NAMES[m.state], current: m.memory * PAGE_SIZE });
   }
-  for (const t of s.freed.values()) memcgs.push({ id: t.id, path: t.path, state: 'freed', current: 0 });
+  for (const t of freedMemcgs(store, runId, s.seq)) memcgs.push({ id: t.id, path: t.path, state: 'freed', current: 0 });
   memcgs.sort((a, b) => a.id - b.id);
   return {
     runId, seq: s.seq, tick: s.tick, cycle: s.cycle, stateHash: stateHash(s),

@@ -58,8 +58,5 @@ function findMemcg(s: Readonly<KernelState>, path: string): Memcg {
     if (m.path === path && (!found || m.state === MEMCG_ONLINE)) found = m;
   }
   if (found) return found;
-  for (const t of s.freed.values()) {
-    if (t.path === path) throw new LabError(`cgroup ${path} (memcg ${t.id}) was freed by seq ${s.seq}; pick an earlier --seq, --tick or --cycle`);
-  }
-  throw new LabError(`no cgroup ${path} at seq ${s.seq}`);
+  throw new LabError(`no live cgroup ${path} at seq ${s.seq} (not created yet, or already freed: see the memcgs table); pick another --seq, --tick or --cycle`);
 }

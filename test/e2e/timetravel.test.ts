@@ -122,7 +122,7 @@ describe('replay, cat, verify and rebuild through the CLI', () => {
     const root = cli(['cat', String(run), '/memory.current', '--db', db]);
     expect(root.code).toBe(1);
     expect(root.stderr).toMatch(/does not exist in the root cgroup/);
-    expect(cli(['cat', String(run), '/nope.slice/memory.stat', '--db', db]).stderr).toMatch(/no cgroup \/nope.slice/);
+    expect(cli(['cat', String(run), '/nope.slice/memory.stat', '--db', db]).stderr).toMatch(/no live cgroup \/nope.slice/);
     expect(cli(['cat', String(run), '/system.slice/memory.bogus', '--db', db]).stderr).toMatch(/no file 'memory.bogus'/);
   });
 

@@ -13,8 +13,7 @@ export function registerReplay(program: Command): void {
   addTargetOptions(cmd).option('--json', 'print one JSON object');
   addDbOption(cmd).action((id: string, opts) => {
     const runId = parseRunId(id);
-    const s = withStore(opts, true, (store) => replayState(store, runId, parseTarget(opts)));
-    const sum = summarize(runId, s);
+    const sum = withStore(opts, true, (store) => summarize(store, runId, replayState(store, runId, parseTarget(opts))));
     if (opts.json) return printJson(sum);
     const live = sum.memcgs.filter((m) => m.state !== 'freed');
     process.stdout.write(
