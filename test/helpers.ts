@@ -5,11 +5,9 @@ import { join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
 import { E, type Event } from '../src/kernel/events.js';
 import { evolve } from '../src/kernel/evolve.js';
-import { checkInvariants } from '../src/kernel/invariants.js';
 import { createState, type KernelState } from '../src/kernel/state.js';
-import type { Ctx } from '../src/policy/context.js';
 import { getPolicy, type Policy } from '../src/policy/policies.js';
-import { Rng } from '../src/workload/rng.js';
+import { Simulation } from '../src/lab/simulation.js';
 
 export const ROOT = resolve(__dirname, '..');
 export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -43,39 +41,31 @@ export function cliJson<T = any>(args: string[]): T {
 
 /**
  * A decider context over an in-memory state that checks every invariant after every event —
- * the harness for unit and property tests of the deciders.
+ * the harness for unit and property tests of the deciders. It is the runner's Simulation with
+ * the log kept in memory, plus a check that MGLRU seqs never go back.
  */
-export class TestCtx implements Ctx {
-  readonly s: KernelState = createState();
-  readonly log: Event[] = [];
-  private clock = 0;
-  readonly rng: Rng;
-  constructor(readonly policy: Policy = getPolicy('reparent'), private readonly check = true, seed = 1) {
-    this.rng = new Rng(seed);
+export class TestCtx extends Simulation {
+  readonly log: Event[];
+  private readonly lastSeqs = new Map<number, number[]>();
+
+  constructor(policy: Policy = getPolicy('reparent'), private readonly check = true, seed = 1) {
+    const log: Event[] = [];
+    super(policy, seed, (e) => log.push(e), { checkInvariants: check });
+    this.log = log;
   }
-  advance(): void {
-    this.clock++;
-  }
-  emit(e: Event): void {
-    e.seq = this.s.seq + 1;
-    e.tick = this.clock;
-    evolve(this.s, e);
-    this.log.push(e);
-    if (this.check) {
-      const v = checkInvariants(this.s);
-      if (v.length) throw new Error(`after seq ${e.seq} (type ${e.type}): ${v.map((x) => `${x.invariant}: ${x.detail}`).join('; ')}`);
-      this.checkSeqsMonotonic(e);
-    }
+
+  override emit(e: Event): void {
+    super.emit(e);
+    if (this.check) this.checkSeqsMonotonic(e);
   }
 
   /** MGLRU seqs never decrease (invariant 3), checked against the previous event's values. */
-  private readonly lastSeqs = new Map<number, number[]>();
   private checkSeqsMonotonic(e: Event): void {
     for (const m of this.s.memcgs.values()) {
       const g = m.lruvec.lrugen;
       const now = [g.maxSeq, g.minSeq[0], g.minSeq[1]];
       const before = this.lastSeqs.get(m.id);
-      if (before && now.some((v, i) => v < before[i])) throw new Error(`after seq ${e.seq}: ${m.path} seqs went back ${before} → ${now}`);
+      if (before && now.some((v, k) => v < before[k])) throw new Error(`after seq ${e.seq}: ${m.path} seqs went back ${before} → ${now}`);
       this.lastSeqs.set(m.id, now);
     }
   }

@@ -15,7 +15,15 @@ export function subtreeIds(s: Readonly<KernelState>, root: number = ROOT_MEMCG):
   return out;
 }
 
+/**
+ * A memcg and its live descendants (online or dying), pre-order. Freed descendants are gone:
+ * their event counts were folded into their parent when they were freed (rstat), so sums stay whole.
+ */
+export function subtree(s: Readonly<KernelState>, root: number): Memcg[] {
+  return subtreeIds(s, root).map((id) => s.memcgs.get(id)!);
+}
+
 /** Live memcgs in pre-order from the root, children in creation order (mem_cgroup_iter). */
 export function preOrder(s: Readonly<KernelState>): Memcg[] {
-  return subtreeIds(s).map((id) => s.memcgs.get(id)!);
+  return subtree(s, ROOT_MEMCG);
 }

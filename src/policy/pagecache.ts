@@ -4,7 +4,7 @@ import { LRU_ACTIVE_FILE } from '../kernel/constants.js';
 import { MEMCG_ONLINE, type Folio, type KernelState, type Shadow } from '../kernel/state.js';
 import type { Ctx } from './context.js';
 import { makeRoomForCharge } from './reclaim.js';
-import { subtreeIds } from '../kernel/tree.js';
+import { subtree } from '../kernel/tree.js';
 import { releaseUnpinned } from './release.js';
 
 /**
@@ -77,11 +77,7 @@ function testRecent(s: Readonly<KernelState>, shadow: Shadow): boolean {
   if (!m || m.state !== MEMCG_ONLINE) return false;
   const distance = m.lruvec.nonresidentAge - shadow.eviction;
   let workingset = 0;
-  if (m.id === ROOT_MEMCG) {
-    for (const x of s.memcgs.values()) workingset += x.lruvec.size[LRU_ACTIVE_FILE];
-  } else {
-    for (const id of subtreeIds(s, m.id)) workingset += s.memcgs.get(id)!.lruvec.size[LRU_ACTIVE_FILE];
-  }
+  for (const x of m.id === ROOT_MEMCG ? s.memcgs.values() : subtree(s, m.id)) workingset += x.lruvec.size[LRU_ACTIVE_FILE];
   return distance <= workingset;
 }
 

@@ -3,7 +3,7 @@ import {
 } from '../kernel/constants.js';
 import { Stat } from '../kernel/stat.js';
 import type { KernelState, Memcg } from '../kernel/state.js';
-import { subtree } from './subtree.js';
+import { subtree } from '../kernel/tree.js';
 
 type Source = { stat: number } | { lru: number };
 
@@ -37,7 +37,7 @@ const KEYS: { key: string; from: Source; bytes: boolean }[] = [
 
 /** memory.stat: hierarchical values (rstat sums over the subtree, freed children folded in), flat `key value` lines. */
 export function renderMemoryStat(s: Readonly<KernelState>, m: Readonly<Memcg>): string {
-  const tree = subtree(s, m);
+  const tree = subtree(s, m.id);
   let out = '';
   for (const { key, from, bytes } of KEYS) {
     let v = 0;
