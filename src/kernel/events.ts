@@ -36,6 +36,7 @@ export const EventType = {
   gen_update: 27, // folio, a = gen (page-table walk: folio_update_gen)
   sort: 28, // folio, a = SORT_* (sort_folio: lazy move or protection)
   memcg_lru_rotate: 29, // memcg, a = MEMCG_LRU_* op, b = bin
+  shadow_reclaim: 30, // a = how many of the oldest shadow entries the shadow shrinker drops
 } as const;
 export type EventTypeName = keyof typeof EventType;
 export type EventCode = (typeof EventType)[EventTypeName];
@@ -128,4 +129,5 @@ export const E = {
   genUpdate: (folio: number, gen: number) => ev(EventType.gen_update, 0, folio, gen),
   sort: (folio: number, reason: number) => ev(EventType.sort, 0, folio, reason),
   memcgLruRotate: (memcg: number, op: number, bin: number) => ev(EventType.memcg_lru_rotate, memcg, 0, op, bin),
+  shadowReclaim: (count: number) => ev(EventType.shadow_reclaim, 0, 0, count),
 };

@@ -205,6 +205,16 @@ export function evolve(s: KernelState, e: Event): void {
     case EventType.memcg_lru_rotate:
       memcgLruRotate(s, mglruMemcg(s, e), e.a, e.b);
       return;
+    case EventType.shadow_reclaim: {
+      // The oldest shadows go first (Map order is eviction order, which only the log decides).
+      if (e.a <= 0 || e.a > s.shadows.size) throw new EvolveError(e, `cannot drop ${e.a} of ${s.shadows.size} shadow entries`);
+      let n = e.a;
+      for (const key of s.shadows.keys()) {
+        s.shadows.delete(key);
+        if (--n === 0) break;
+      }
+      return;
+    }
     default:
       throw new EvolveError(e, `unknown event type ${e.type as number}`);
   }

@@ -160,5 +160,10 @@ function readMemcg(r: Reader, s: KernelState): Memcg {
 
 /** A hash of the whole kernel state (sha256 of its canonical encoding, hex). */
 export function stateHash(s: KernelState): string {
-  return createHash('sha256').update(serializeState(s)).digest('hex');
+  return encodingHash(serializeState(s));
+}
+
+/** The state hash of an encoded state, without decoding it (a snapshot blob's integrity check). */
+export function encodingHash(encoded: Uint8Array): string {
+  return createHash('sha256').update(encoded).digest('hex');
 }

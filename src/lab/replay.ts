@@ -1,7 +1,7 @@
 import { LabError } from '../errors.js';
 import { EventType } from '../kernel/events.js';
 import { evolve } from '../kernel/evolve.js';
-import { deserializeState, stateHash } from '../kernel/serialize.js';
+import { deserializeState, encodingHash, stateHash } from '../kernel/serialize.js';
 import { createState, MEMCG_STATE_NAMES, type KernelState } from '../kernel/state.js';
 import { PAGE_SIZE } from '../kernel/constants.js';
 import type { Store } from '../store/db.js';
@@ -51,13 +51,14 @@ export function replayState(store: Store, runId: number, target: ReplayTarget = 
 }
 
 /**
- * A snapshot's state, or undefined when its blob no longer decodes to its hash (a build with a
- * different state encoding wrote it): replay then folds from the start, slower but still exact.
+ * A snapshot's state, or undefined when its blob does not hash to its recorded state hash
+ * (damaged) or does not decode (another state encoding version wrote it): replay then folds from
+ * the start, slower but still exact. Hashing the blob (not a re-encoding) keeps a load O(blob).
  */
 function restore(snap: SnapshotRow): KernelState | undefined {
   try {
-    const s = deserializeState(snap.state);
-    return stateHash(s) === snap.stateHash ? s : undefined;
+    if (encodingHash(snap.state) !== snap.stateHash) return undefined;
+    return deserializeState(snap.state);
   } catch {
     return undefined;
   }

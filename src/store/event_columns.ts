@@ -31,4 +31,5 @@ export const EVENT_COLUMNS: Record<EventTypeName, string> = {
   gen_update: 'folio, a=new gen (page-table walk promotion)',
   sort: 'folio, a=reason (1 promoted, 2 protected)',
   memcg_lru_rotate: 'memcg, a=op (1 head, 2 tail, 3 old, 4 young), b=bin',
+  shadow_reclaim: 'a=number of oldest shadow entries dropped (workingset shadow shrinker)',
 };

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { serializeState, stateHash } from '../kernel/serialize.js';
+import { encodingHash, serializeState } from '../kernel/serialize.js';
 import type { KernelState } from '../kernel/state.js';
 
 /** What a resumed run needs besides the kernel state: the PRNG and where the workload loop stands. */
@@ -22,10 +22,13 @@ export interface SnapshotRow {
  * Store the full state of a run at its current seq. Called inside the appender's open transaction,
  * so the snapshot becomes durable together with the events it summarises, or not at all.
  */
-export function writeSnapshot(sqlite: Database.Database, run: number, s: KernelState, lab: SnapshotLab): void {
+export function writeSnapshot(sqlite: Database.Database, run: number, s: KernelState, lab: SnapshotLab): string {
+  const blob = serializeState(s);
+  const hash = encodingHash(blob); // = stateHash(s), without encoding twice
   sqlite
     .prepare('INSERT INTO snapshots (run, seq, tick, cycle, state, lab, state_hash) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(run, s.seq, s.tick, s.cycle, serializeState(s), JSON.stringify(lab), stateHash(s));
+    .run(run, s.seq, s.tick, s.cycle, blob, JSON.stringify(lab), hash);
+  return hash;
 }
 
 /** Which column a target point is measured in; snapshots carry all three, so any can pick one. */
