@@ -30,6 +30,13 @@ export interface RunOptions {
   repro?: string;
 }
 
+/** Any failure names the run, the seed and the command that repeats it. */
+function withRepro(err: unknown, runId: number, exp: Experiment, repro: string | undefined): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (repro && !e.message.includes(repro)) e.message += ` (run ${runId} failed; seed ${exp.seed}; repeat with: ${repro})`;
+  return e;
+}
+
 /**
  * The one cycle loop, for a fresh run (`from` undefined: setup, then cycle 1) and for a resumed one
  * (`from` = its last snapshot: state and PRNG restored, next cycle). Both take the same decisions
@@ -98,6 +105,6 @@ export function driveRun(store: Store, runId: number, exp: Experiment, from: Sna
       .set({ status: 'failed', error: (err as Error).message, finishedAt: new Date().toISOString(), pid: null })
       .where(eq(runs.id, runId))
       .run();
-    throw err;
+    throw withRepro(err, runId, exp, opts.repro);
   }
 }

@@ -119,6 +119,17 @@ describe('bad input: one clear line, non-zero exit, nothing written', () => {
     expect(cli(['query', 'SELEC nonsense', '--db', db]).stderr).toMatch(/SQL error/);
   });
 
+  it('a run that cannot go on (OOM: anon fills a tiny machine) is marked failed and says how to repeat it', () => {
+    const oomDb = join(dir, 'oom.db');
+    const r = cli(['run', '--set', 'machine.memory=256KiB', '--set', 'workload.cycles=3', '--db', oomDb]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/out of memory .* seed 42; repeat with: memcglab run .*--seed 42/);
+    const [run] = cliJson<any[]>(['runs', '--db', oomDb]);
+    expect(run.status).toBe('failed');
+    expect(cliJson(['show', String(run.id), '--db', oomDb]).error).toMatch(/out of memory/);
+  });
+
   it('MEMCGLAB_DB chooses the database when --db is not given', () => {
     const envDb = join(dir, 'env.db');
     const r = cli(['run', ...small, '--set', 'workload.cycles=1', '--json'], { MEMCGLAB_DB: envDb });
