@@ -42,7 +42,7 @@ function snapshotsOf(db: string, run: number): number {
 describe('crash safety: kill -9 mid-run, then resume', () => {
   it('the killed run shows interrupted; resume ends with the hash and event rows of a clean run', async () => {
     const db = join(dir, 'kill.db');
-    const args = ['run', '--policy', 'legacy', '--set', 'workload.cycles=400', ...small, '--db', db, '--json'];
+    const args = ['run', '--policy', 'legacy', '--set', 'workload.cycles=1200', ...small, '--db', db, '--json'];
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: 'ignore' });
     const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
     const t0 = Date.now();
