@@ -1,4 +1,5 @@
-import { LRU_ACTIVE, LRU_UNEVICTABLE, MAX_NR_GENS, MAX_NR_TIERS, MIN_NR_GENS, NR_LRU_LISTS, ROOT_MEMCG } from './constants.js';
+export { EvolveError } from './evolve_error.js';
+import { LRU_ACTIVE, MAX_NR_GENS, MAX_NR_TIERS, MIN_NR_GENS, ROOT_MEMCG } from './constants.js';
 import {
   EventType, FOLIO_ACTIVE, FOLIO_FILE, FOLIO_MAPPED, FOLIO_REFERENCED, FOLIO_WORKINGSET,
   LIMIT_HIGH, LIMIT_MAX, MACHINE_MGLRU, MACHINE_OBJCG, REFAULT_ACTIVATE, REFAULT_RECENT, REFAULT_WORKINGSET,
@@ -10,20 +11,12 @@ import {
   folioIncGen, folioLruRefs, folioType, getNrGens, incMaxSeq, incMinSeq, lruGenFromSeq, lruGenIncRefs,
   lruGenMove, lruGenUpdateSize, lruTierFromRefs, LRU_REFS_WIDTH,
 } from './lru_gen.js';
-import { memcgLruOnline, memcgLruRelease, memcgLruRotate, MEMCG_LRU_OLD } from './memcg_lru.js';
+import { memcgLruOnline, memcgLruRotate } from './memcg_lru.js';
+import { EvolveError } from './evolve_error.js';
+import { memcgCreate, memcgFree, memcgOffline, objcgRelease, objcgReparent } from './evolve_memcg.js';
 import { splice } from './reparent.js';
-import { SIZE_STATS, Stat } from './stat.js';
-import {
-  MEMCG_DYING, MEMCG_FREED, MEMCG_ONLINE, folioLruList, folioMemcg, getFolio, getMemcg, newMemcg,
-  type Folio, type KernelState, type Memcg,
-} from './state.js';
-
-/** A transition the kernel would not make: the event does not fit the state it is applied to. */
-export class EvolveError extends Error {
-  constructor(public readonly event: Event, message: string) {
-    super(`event seq ${event.seq}: ${message}`);
-  }
-}
+import { Stat } from './stat.js';
+import { MEMCG_ONLINE, folioMemcg, getFolio, getMemcg, type Folio, type KernelState, type Memcg } from './state.js';
 
 /**
  * The only code that mutates kernel state. Total over valid events and free of choices: every
@@ -230,98 +223,6 @@ function mglruMemcg(s: KernelState, e: Event): Memcg {
   return getMemcg(s, e.memcg);
 }
 
-function memcgCreate(s: KernelState, e: Event): void {
-  // memcg ids are never reused within a run: a new one is above every id handed out so far
-  if (e.memcg < s.nextMemcg) throw new EvolveError(e, `memcg id ${e.memcg} was already used (next free id is ${s.nextMemcg})`);
-  const parent = getMemcg(s, e.a);
-  if (parent.state !== MEMCG_ONLINE) throw new EvolveError(e, `parent ${parent.path} is not online`);
-  const name = e.data ?? '';
-  const m = newMemcg(e.memcg, parent.id, name, parent.path === '/' ? `/${name}` : `${parent.path}/${name}`, s.tick);
-  // mem_cgroup_css_online(): obj_cgroup_alloc(), memcg->objcg.
-  const objcg = s.nextObjcg++;
-  s.objcgs.set(objcg, { id: objcg, memcg: m.id, nrAnon: 0, nrFile: 0, dead: false });
-  m.objcg = objcg;
-  s.memcgs.set(m.id, m);
-  if (m.id >= s.nextMemcg) s.nextMemcg = m.id + 1;
-  parent.children.push(m.id);
-  for (let x: Memcg | undefined = parent; x; x = s.memcgs.get(x.parent)) x.nrDescendants++;
-  if (s.mglru) memcgLruOnline(s, m, e.b);
-}
-
-function memcgOffline(s: KernelState, e: Event): void {
-  const m = getMemcg(s, e.memcg);
-  if (m.state !== MEMCG_ONLINE) throw new EvolveError(e, `${m.path} is not online`);
-  if (m.nrTasks > 0) throw new EvolveError(e, `${m.path} still has ${m.nrTasks} tasks (EBUSY)`);
-  if (m.children.some((c) => getMemcg(s, c).state === MEMCG_ONLINE)) {
-    throw new EvolveError(e, `${m.path} has online children (EBUSY)`);
-  }
-  // cgroup_destroy_locked(): nr_descendants--, nr_dying_descendants++ on every ancestor;
-  // mem_cgroup_css_offline() then drops the online ID ref.
-  m.state = MEMCG_DYING;
-  m.offlineTick = s.tick;
-  m.cssRefs--;
-  for (let x = s.memcgs.get(m.parent); x; x = s.memcgs.get(x.parent)) {
-    x.nrDescendants--;
-    x.nrDyingDescendants++;
-  }
-  if (s.mglru) memcgLruRotate(s, m, MEMCG_LRU_OLD, e.b); // lru_gen_offline_memcg(): reclaimed first
-}
-
-function memcgFree(s: KernelState, e: Event): void {
-  const m = getMemcg(s, e.memcg);
-  if (m.state !== MEMCG_DYING) throw new EvolveError(e, `${m.path} is not dying`);
-  if (m.cssRefs !== 0) throw new EvolveError(e, `${m.path} still has ${m.cssRefs} css refs`);
-  if (m.children.length) throw new EvolveError(e, `${m.path} still has children`);
-  if (m.objcg || m.objcgList.length) throw new EvolveError(e, `${m.path} still has objcgs`);
-  for (let l = 0; l < NR_LRU_LISTS; l++) {
-    if (m.lruvec.size[l] !== 0) throw new EvolveError(e, `${m.path} lru ${l} is not empty`);
-  }
-  // lru_gen_exit_memcg() warns on any nr_pages left.
-  if (m.lruvec.lrugen.nrPages.some((n) => n !== 0)) throw new EvolveError(e, `${m.path} still has MGLRU nr_pages`);
-  if (s.mglru) memcgLruRelease(s, m);
-  const parent = getMemcg(s, m.parent);
-  // rstat: the dead memcg's event counts live on in its parent's hierarchical view.
-  for (let i = 0; i < m.stat.length; i++) if (!SIZE_STATS.includes(i)) parent.stat[i] += m.stat[i];
-  parent.children.splice(parent.children.indexOf(m.id), 1);
-  for (let x: Memcg | undefined = parent; x; x = s.memcgs.get(x.parent)) x.nrDyingDescendants--;
-  m.state = MEMCG_FREED;
-  s.memcgs.delete(m.id); // gone from the state: its history is in the log (and the memcgs table)
-}
-
-/** __memcg_reparent_objcgs(): the active objcg and every inherited one now point at the parent. */
-function objcgReparent(s: KernelState, e: Event): void {
-  const child = getMemcg(s, e.memcg);
-  const parent = getMemcg(s, e.a);
-  if (child.state === MEMCG_ONLINE) throw new EvolveError(e, `${child.path} is still online`);
-  if (child.objcg) {
-    s.objcgs.get(child.objcg)!.dead = true; // percpu_ref_kill()
-    child.objcgList.push(child.objcg);
-    child.objcg = 0;
-  }
-  for (const id of child.objcgList) {
-    const o = s.objcgs.get(id)!;
-    o.memcg = parent.id;
-    // Charges stay where they are in the hierarchy (the parent already counts them); the
-    // child's own counter and local sizes give them up.
-    child.memory -= o.nrAnon + o.nrFile;
-    child.stat[Stat.anon] -= o.nrAnon;
-    child.stat[Stat.file] -= o.nrFile;
-    parent.stat[Stat.anon] += o.nrAnon;
-    parent.stat[Stat.file] += o.nrFile;
-  }
-  parent.objcgList.push(...child.objcgList);
-  child.objcgList = [];
-}
-
-function objcgRelease(s: KernelState, e: Event): void {
-  const o = s.objcgs.get(e.a);
-  if (!o) throw new EvolveError(e, `no objcg ${e.a}`);
-  if (!o.dead || o.nrAnon + o.nrFile > 0) throw new EvolveError(e, `objcg ${o.id} is still in use`);
-  const m = getMemcg(s, o.memcg);
-  m.objcgList.splice(m.objcgList.indexOf(o.id), 1);
-  s.objcgs.delete(o.id);
-}
-
 function charge(s: KernelState, e: Event): void {
   const m = getMemcg(s, e.memcg);
   if (m.state !== MEMCG_ONLINE) throw new EvolveError(e, `charge to ${m.path}, which is not online`);
@@ -370,10 +271,8 @@ function freeFolio(s: KernelState, f: Folio, reclaiming = false): Memcg {
 
 function evict(s: KernelState, e: Event): void {
   const f = getFolio(s, e.folio);
-  if (s.memcgs.get(e.memcg)?.state === MEMCG_FREED || !s.memcgs.has(e.memcg)) {
-    throw new EvolveError(e, `reclaim target ${e.memcg} is not live`);
-  }
-  const target = getMemcg(s, e.memcg);
+  const target = s.memcgs.get(e.memcg);
+  if (!target) throw new EvolveError(e, `reclaim target ${e.memcg} is not live`);
   noteEvictionOrder(s, f);
   if (s.mglru) {
     // lru_gen_eviction(): the token is the folio's own lruvec's min_seq and its refs.

@@ -77,7 +77,7 @@ export function checkInvariants(s: KernelState): Violation[] {
       }
       if (m.lruvec.size[lru] < 0) bad('lru-size', `${m.path} list ${lru}: negative size`);
     }
-    if (s.mglru) checkLruGen(s, m, locked, walk, bad);
+    if (s.mglru) checkLruGen(m, locked, walk, bad);
   }
   if (seen.size !== s.folios.size) bad('one-list', `${s.folios.size} folios but ${seen.size} on lists`);
   if (s.mglru) checkMemcgLru(s, bad);
@@ -131,7 +131,7 @@ export function checkInvariants(s: KernelState): Violation[] {
  * the classic active/inactive counters agree with the gens; PG_active clear on MGLRU lists.
  */
 function checkLruGen(
-  s: KernelState, m: Memcg, locked: boolean, walk: (l: ListHead, idx: number, name: string) => number,
+  m: Memcg, locked: boolean, walk: (l: ListHead, idx: number, name: string) => number,
   bad: (invariant: string, detail: string) => void,
 ): void {
   const g = m.lruvec.lrugen;

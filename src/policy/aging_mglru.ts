@@ -7,10 +7,6 @@ import type { Ctx } from './context.js';
 // MGLRU aging decisions (mm/vmscan.c). No swap is modelled, so get_swappiness() is 0: only the
 // file type is evictable.
 
-export function isEvictable(type: number): boolean {
-  return type === LRU_GEN_FILE;
-}
-
 /** evictable_min_seq() with swappiness 0. */
 export function evictableMinSeq(g: LruGen): number {
   return g.minSeq[LRU_GEN_FILE];
