@@ -3,7 +3,7 @@ import {
   LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_GEN_ANON, LRU_GEN_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, MAX_NR_GENS,
   ROOT_MEMCG,
 } from '../../src/kernel/constants.js';
-import { E, encodeSplice, FOLIO_ACTIVE, FOLIO_FILE, FOLIO_MAPPED, FOLIO_WORKINGSET, MACHINE_MGLRU, MACHINE_OBJCG, SORT_PROMOTED, SPLICE_SAME_GEN } from '../../src/kernel/events.js';
+import { E, EventType, encodeSplice, FOLIO_ACTIVE, FOLIO_FILE, FOLIO_MAPPED, FOLIO_WORKINGSET, MACHINE_MGLRU, MACHINE_OBJCG, SORT_PROMOTED, SPLICE_SAME_GEN } from '../../src/kernel/events.js';
 import { checkInvariants } from '../../src/kernel/invariants.js';
 import { getNrGens, lruGenFromSeq } from '../../src/kernel/lru_gen.js';
 import { MEMCG_LRU_OLD } from '../../src/kernel/memcg_lru.js';
@@ -191,6 +191,32 @@ describe('MGLRU: reparenting', () => {
     expect(parent.lruvec.lrugen.maxSeq - before).toBe(2);
     expect(getNrGens(parent.lruvec.lrugen, LRU_GEN_FILE)).toBe(MAX_NR_GENS);
     expect(parent.lruvec.lrugen.timestamps[lruGenFromSeq(parent.lruvec.lrugen.maxSeq)]).toBe(ctx.s.tick);
+  });
+
+  it('a parent that loses a gen between aging and locking is aged again (recheck, unlock, retry)', () => {
+    // Stand in for a concurrent reclaimer: right before the first reparent_locks, drop the
+    // parent's empty oldest gens, as try_to_inc_min_seq on another CPU would.
+    class RacingCtx extends TestCtx {
+      raced = false;
+      override emit(e: ReturnType<typeof E.age>): void {
+        if (e.type === EventType.reparent_locks && !this.raced) {
+          this.raced = true;
+          tryToIncMinSeqAll(this, e.a);
+        }
+        super.emit(e);
+      }
+    }
+    const ctx = new RacingCtx(getPolicy('reparent'));
+    ctx.emit(E.machine(10_000, MACHINE_MGLRU | MACHINE_OBJCG));
+    ctx.emit(E.memcgCreate(2, ROOT_MEMCG, 'system.slice'));
+    ctx.emit(E.memcgCreate(3, 2, 'job@1.service'));
+    ctx.emit(E.charge(1, 3, FOLIO_FILE, key(0)));
+    rmdir(ctx, 3);
+    expect(ctx.s.lab.reparentRetries).toBe(1);
+    const g = ctx.s.memcgs.get(2)!.lruvec.lrugen;
+    expect(getNrGens(g, LRU_GEN_FILE)).toBe(MAX_NR_GENS);
+    expect(ctx.s.folios.get(1)!.list).toBe(ctx.s.folios.get(1)!.gen * 2 + LRU_GEN_FILE);
+    expect(ctx.log.filter((e) => e.type === EventType.reparent_locks)).toHaveLength(2);
   });
 
   it('tail and age-order rewrite folio gens and count every folio walked', () => {
