@@ -14,6 +14,7 @@ import {
 import { memcgLruOnline, memcgLruRotate } from './memcg_lru.js';
 import { EvolveError } from './evolve_error.js';
 import { memcgCreate, memcgFree, memcgOffline, objcgRelease, objcgReparent } from './evolve_memcg.js';
+import { noteEvictionOrder } from './eviction_order.js';
 import { splice } from './reparent.js';
 import { Stat } from './stat.js';
 import { MEMCG_ONLINE, folioMemcg, getFolio, getMemcg, type Folio, type KernelState, type Memcg } from './state.js';
@@ -296,28 +297,6 @@ function evict(s: KernelState, e: Event): void {
   }
 }
 
-/**
- * eviction_inversion (lab metric): the share of the folios of the same type resident in the
- * victim's lruvec that were last accessed before it. 0 = the victim was the least recently used.
- */
-function noteEvictionOrder(s: KernelState, victim: Folio): void {
-  const lv = folioMemcg(s, victim).lruvec;
-  const lists = s.mglru
-    ? [0, 1, 2, 3].map((g) => lv.lrugen.lists[g * 2 + folioType(victim)])
-    : victim.file ? [lv.lists[2], lv.lists[3]] : [lv.lists[0], lv.lists[1]];
-  let older = 0;
-  let n = 0;
-  for (const l of lists) {
-    for (let f = l.head; f; f = f.next) {
-      if (f === victim) continue;
-      n++;
-      if (f.lastAccess < victim.lastAccess) older++;
-    }
-  }
-  if (n === 0) return;
-  s.lab.inversionSum += older / n;
-  s.lab.inversionCount++;
-}
 
 function refault(s: KernelState, e: Event): void {
   const f = getFolio(s, e.folio);

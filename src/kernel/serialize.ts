@@ -11,7 +11,7 @@ import {
  * Maps are written in their insertion order (which only the events decide) so a state read back
  * iterates exactly as the one that was written; lists are written head to tail.
  */
-export const STATE_FORMAT_VERSION = 4;
+export const STATE_FORMAT_VERSION = 5;
 
 export function serializeState(s: KernelState): Buffer {
   const w = new Writer();
@@ -38,7 +38,7 @@ export function serializeState(s: KernelState): Buffer {
   w.u(lru.seq); for (const n of lru.nrMemcgs) w.u(n);
   w.u(lru.fifo.length); for (const bin of lru.fifo) { w.u(bin.length); for (const id of bin) w.u(id); }
   const lab = s.lab;
-  w.u(lab.reparentSplices); w.u(lab.reparentFoliosWalked); w.u(lab.reparentRetries); w.f64(lab.inversionSum); w.u(lab.inversionCount); w.u(lab.shadowHits);
+  w.u(lab.reparentSplices); w.u(lab.reparentFoliosWalked); w.u(lab.reparentRetries); w.f64(lab.inversionSum); w.u(lab.inversionCount); w.u(lab.inversionEvictions); w.u(lab.shadowHits);
   return w.bytes();
 }
 
@@ -125,7 +125,7 @@ export function deserializeState(buf: Uint8Array): KernelState {
     for (let k = r.u(); k > 0; k--) bin.push(r.u());
     s.memcgLru.fifo.push(bin);
   }
-  s.lab = { reparentSplices: r.u(), reparentFoliosWalked: r.u(), reparentRetries: r.u(), inversionSum: r.f64(), inversionCount: r.u(), shadowHits: r.u() };
+  s.lab = { reparentSplices: r.u(), reparentFoliosWalked: r.u(), reparentRetries: r.u(), inversionSum: r.f64(), inversionCount: r.u(), inversionEvictions: r.u(), shadowHits: r.u() };
   if (!r.done()) throw new Error('snapshot has trailing bytes');
   return s;
 }

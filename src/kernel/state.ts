@@ -146,7 +146,8 @@ export interface LabCounters {
   reparentRetries: number;
   /** sum over evictions of the share of resident same-type folios accessed before the victim */
   inversionSum: number;
-  inversionCount: number;
+  inversionCount: number; // evictions measured
+  inversionEvictions: number; // evictions seen (the sampling clock on big lruvecs)
   /** page-cache misses that found a shadow entry: evicted pages that came back, whatever the kernel counted */
   shadowHits: number;
 }
@@ -180,7 +181,7 @@ export function newMemcgLru(): MemcgLru {
 }
 
 export function newLabCounters(): LabCounters {
-  return { reparentSplices: 0, reparentFoliosWalked: 0, reparentRetries: 0, inversionSum: 0, inversionCount: 0, shadowHits: 0 };
+  return { reparentSplices: 0, reparentFoliosWalked: 0, reparentRetries: 0, inversionSum: 0, inversionCount: 0, inversionEvictions: 0, shadowHits: 0 };
 }
 
 export function newMemcg(id: number, parent: number, name: string, path: string, tick: number): Memcg {
