@@ -72,7 +72,9 @@ export function openStore(path: string, opts: { readonly?: boolean } = {}): Stor
       migrate(db, { migrationsFolder: migrationsFolder() });
       syncEventTypes(sqlite);
     }
-    sqlite.pragma('cache_size = -65536');
+    // Readers (replay, queries) get a large page cache; a writer mostly appends to the right edge
+    // of the events b-tree and keeps a small one, so its memory does not grow with the log.
+    sqlite.pragma(opts.readonly ? 'cache_size = -65536' : 'cache_size = -8192');
     return { sqlite, db: drizzle(sqlite, { schema }), path };
   } catch (e) {
     sqlite.close();
