@@ -25,6 +25,12 @@ export const AccessSchema = z.discriminatedUnion('dist', [
   z.strictObject({ dist: z.literal('zipf'), alpha: z.number().positive().max(10).default(0.9) }),
 ]);
 
+/** memory.max / memory.high of one cgroup; absent = max (no limit). */
+export const LimitsSchema = z.strictObject({
+  max: size('memory.max').optional(),
+  high: size('memory.high').optional(),
+});
+
 export const RestartCyclesSchema = z.strictObject({
   kind: z.literal('restart-cycles'),
   cycles: z.number().int().positive(),
@@ -37,6 +43,8 @@ export const RestartCyclesSchema = z.strictObject({
   access: AccessSchema.default({ dist: 'zipf', alpha: 0.9 }),
   /** each instance first reads the whole shared file, like `cat` in the reproducer */
   readWholeFile: z.boolean().default(true),
+  /** memory.max / memory.high written into every job cgroup right after mkdir */
+  jobLimits: LimitsSchema.optional(),
 });
 
 export const ExperimentSchema = z.strictObject({
@@ -62,6 +70,8 @@ export const ExperimentSchema = z.strictObject({
     })
     .prefault({}),
   workload: RestartCyclesSchema,
+  /** memory.max / memory.high of cgroups created at setup: the workload parent or its ancestors */
+  limits: z.record(cgroupPath, LimitsSchema).default({}),
   /** metrics sample every this many cycles */
   sampleEvery: z.number().int().positive().default(1),
   /** store a full state snapshot every this many events (replay cost is bounded by it) */
@@ -69,16 +79,31 @@ export const ExperimentSchema = z.strictObject({
 });
 
 export type Experiment = z.output<typeof ExperimentSchema>;
+export type Limits = z.output<typeof LimitsSchema>;
 export type ExperimentInput = z.input<typeof ExperimentSchema>;
 
 /** Validate a raw experiment; errors become one line naming the field and the fix. */
 export function parseExperiment(raw: unknown, source = 'experiment'): Experiment {
   const r = ExperimentSchema.safeParse(raw);
-  if (r.success) return r.data;
+  if (r.success) {
+    const parents = ancestorsOf(r.data.workload.parent);
+    for (const path of Object.keys(r.data.limits)) {
+      if (!parents.includes(path)) {
+        throw new LabError(`${source}: limits.${path}: only the workload parent (${r.data.workload.parent}) and its ancestors exist from the start; limit job cgroups with workload.jobLimits`);
+      }
+    }
+    return r.data;
+  }
   const issue = r.error.issues[0];
   const where = issue.path.length ? issue.path.join('.') : '(top level)';
   const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
   throw new LabError(`${source}: ${where}: ${issue.message}${more}`);
+}
+
+/** "/a/b" → ["/a", "/a/b"]: the cgroups setup creates. */
+function ancestorsOf(path: string): string[] {
+  const parts = path.split('/').filter(Boolean);
+  return parts.map((_, i) => '/' + parts.slice(0, i + 1).join('/'));
 }
 
 export function loadExperimentFile(path: string): unknown {

@@ -74,6 +74,7 @@ export function driveRun(store: Store, runId: number, exp: Experiment, from: Sna
     if (!from) {
       workload.setup(sim, {
         memoryPages: bytesToPages(exp.machine.memory), mglru: exp.machine.lru === 'mglru', objcgCharging: policy.objcgCharging,
+        limits: exp.limits,
       });
     }
     for (let c = from ? from.lab.nextCycle : 1; c <= cycles; c++) {

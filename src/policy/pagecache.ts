@@ -3,7 +3,7 @@ import { E, FOLIO_ACTIVE, FOLIO_FILE, FOLIO_MAPPED, FOLIO_WORKINGSET, REFAULT_RE
 import { LRU_ACTIVE_FILE } from '../kernel/constants.js';
 import { MEMCG_ONLINE, type Folio, type KernelState, type Shadow } from '../kernel/state.js';
 import type { Ctx } from './context.js';
-import { makeRoomForCharge } from './reclaim.js';
+import { handleOverHigh, makeRoomForCharge } from './reclaim.js';
 import { subtree } from '../kernel/tree.js';
 import { releaseUnpinned } from './release.js';
 
@@ -53,6 +53,7 @@ function addPageCacheFolio(ctx: Ctx, memcg: number, key: number): void {
   ctx.emit(E.charge(folio, memcg, flags, key));
   if (shadow && refault >= 0) ctx.emit(E.refault(folio, shadow.memcg, refault, shadow.refs));
   markAccessed(ctx, ctx.s.folios.get(folio)!);
+  handleOverHigh(ctx, memcg);
 }
 
 /** The shadow names a memcg whose ID still resolves, and it is the refaulting folio's memcg. */
@@ -97,6 +98,7 @@ export function faultAnon(ctx: Ctx, memcg: number): number {
   const folio = ctx.s.nextFolio;
   // folio_add_lru() in a fault sets PG_active under MGLRU (lru_gen_in_fault); classic adds inactive.
   ctx.emit(E.charge(folio, memcg, FOLIO_MAPPED | (ctx.s.mglru ? FOLIO_ACTIVE : 0), 0));
+  handleOverHigh(ctx, memcg);
   return folio;
 }
 

@@ -78,9 +78,21 @@ export function makeRoomForCharge(ctx: Ctx, memcg: number): void {
     if (tryToFreePages(ctx, over, SWAP_CLUSTER_MAX) > 0) continue;
     if (++failures >= MAX_RECLAIM_RETRIES) {
       const m = ctx.s.memcgs.get(over)!;
+      const fix = over === ROOT_MEMCG ? 'raise machine.memory' : `raise the memory.max of ${m.path} (limits / workload.jobLimits)`;
       throw new LabError(
-        `out of memory at tick ${ctx.s.tick}: nothing reclaimable under ${m.path} (anon is not reclaimable without swap); raise machine.memory or lower workload.anonPages`,
+        `out of memory at tick ${ctx.s.tick}: nothing reclaimable under ${m.path} (anon is not reclaimable without swap); ${fix} or lower workload.anonPages`,
       );
     }
+  }
+}
+
+/**
+ * mem_cgroup_handle_over_high() → reclaim_high(), after a charge: every memcg of the charging
+ * one's ancestry that is above its memory.high is reclaimed from, best effort (never OOM). The
+ * kernel also throttles the task; time is not modelled beyond ticks, so it is not.
+ */
+export function handleOverHigh(ctx: Ctx, memcg: number): void {
+  for (let x = ctx.s.memcgs.get(memcg); x && x.id !== ROOT_MEMCG; x = ctx.s.memcgs.get(x.parent)) {
+    if (x.high >= 0 && x.memory > x.high) tryToFreePages(ctx, x.id, SWAP_CLUSTER_MAX);
   }
 }

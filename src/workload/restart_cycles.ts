@@ -1,5 +1,5 @@
-import { ROOT_MEMCG } from '../kernel/constants.js';
-import { E, MACHINE_MGLRU, MACHINE_OBJCG } from '../kernel/events.js';
+import { PAGE_SIZE, ROOT_MEMCG } from '../kernel/constants.js';
+import { E, LIMIT_HIGH, LIMIT_MAX, MACHINE_MGLRU, MACHINE_OBJCG } from '../kernel/events.js';
 import { pageCacheKey } from '../kernel/state.js';
 import type { Ctx } from '../policy/context.js';
 import { mkdir, rmdir } from '../policy/cgroup.js';
@@ -22,12 +22,22 @@ export interface RestartCycles {
   accessesPerCycle: number;
   access: AccessDist;
   readWholeFile: boolean;
+  /** memory.max / memory.high (bytes) for every job cgroup */
+  jobLimits?: LimitBytes;
+}
+
+/** memory.max / memory.high in bytes; absent = no limit. */
+export interface LimitBytes {
+  max?: number;
+  high?: number;
 }
 
 export interface MachineSetup {
   memoryPages: number;
   mglru: boolean;
   objcgCharging: boolean;
+  /** limits of cgroups created at setup, by path */
+  limits?: Record<string, LimitBytes>;
 }
 
 /**
@@ -45,7 +55,10 @@ export class RestartCyclesWorkload {
   setup(ctx: Ctx, machine: MachineSetup): void {
     ctx.emit(E.machine(machine.memoryPages, (machine.mglru ? MACHINE_MGLRU : 0) | (machine.objcgCharging ? MACHINE_OBJCG : 0)));
     let parent = ROOT_MEMCG;
-    for (const name of this.w.parent.split('/').filter(Boolean)) parent = mkdir(ctx, parent, name);
+    for (const name of this.w.parent.split('/').filter(Boolean)) {
+      parent = mkdir(ctx, parent, name);
+      setLimits(ctx, parent, machine.limits?.[ctx.s.memcgs.get(parent)!.path]);
+    }
   }
 
   parentId(ctx: Ctx): number {
@@ -64,6 +77,7 @@ export class RestartCyclesWorkload {
     const w = this.w;
     ctx.advance();
     const memcg = mkdir(ctx, this.parentId(ctx), `${w.unit}@${cycle}.service`);
+    setLimits(ctx, memcg, w.jobLimits);
     ctx.emit(E.jobStart(memcg, cycle));
     if (w.readWholeFile) {
       for (let i = 0; i < w.sharedFilePages; i++) {
@@ -96,4 +110,10 @@ export class RestartCyclesWorkload {
     rmdir(ctx, memcg);
     ctx.emit(E.cycle(cycle));
   }
+}
+
+/** Write memory.max / memory.high (bytes, rounded down to pages as the kernel does). */
+function setLimits(ctx: Ctx, memcg: number, limits: LimitBytes | undefined): void {
+  if (limits?.max !== undefined) ctx.emit(E.limitSet(memcg, LIMIT_MAX, Math.floor(limits.max / PAGE_SIZE)));
+  if (limits?.high !== undefined) ctx.emit(E.limitSet(memcg, LIMIT_HIGH, Math.floor(limits.high / PAGE_SIZE)));
 }

@@ -88,6 +88,13 @@ describe('bad input: one clear line, non-zero exit, nothing written', () => {
     expect(existsSync(db)).toBe(false);
   });
 
+  it('limits on a cgroup that does not exist at setup are refused, with the fix', () => {
+    const r = cli(['run', '--set', 'limits={"/other.slice":{"max":"1MiB"}}', '--db', db]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/limits\.\/other\.slice: .*workload\.jobLimits/);
+    expect(existsSync(db)).toBe(false);
+  });
+
   it('a missing or malformed experiment file', () => {
     expect(cli(['run', join(dir, 'nope.json'), '--db', db]).stderr).toMatch(/cannot read experiment file/);
     const bad = join(dir, 'bad.json');

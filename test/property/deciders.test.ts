@@ -21,7 +21,7 @@ const op = fc.oneof(
   fc.record({ k: fc.constant('free' as const), folio: fc.nat() }),
   fc.record({ k: fc.constant('rmdir' as const), memcg: fc.nat() }),
   fc.record({ k: fc.constant('reclaim' as const), memcg: fc.nat(), nr: fc.integer({ min: 1, max: 64 }) }),
-  fc.record({ k: fc.constant('limit' as const), memcg: fc.nat(), pages: fc.integer({ min: 4, max: 40 }) }),
+  fc.record({ k: fc.constant('limit' as const), memcg: fc.nat(), pages: fc.integer({ min: 4, max: 40 }), high: fc.boolean() }),
   fc.record({ k: fc.constant('age' as const), memcg: fc.nat() }),
   fc.record({ k: fc.constant('task' as const), memcg: fc.nat(), start: fc.boolean() }),
   fc.record({ k: fc.constant('touch' as const), folio: fc.nat() }),
@@ -61,7 +61,7 @@ function runOps(policy: string, memoryPages: number, ops: fc.infer<typeof op>[],
           tryToFreePages(ctx, pick(live, o.memcg)!.id, Math.min(o.nr, SWAP_CLUSTER_MAX * 2));
           break;
         }
-        case 'limit': { const m = pick(nonRoot, o.memcg); if (m) ctx.emit(E.limitSet(m.id, 1, o.pages)); break; }
+        case 'limit': { const m = pick(nonRoot, o.memcg); if (m) ctx.emit(E.limitSet(m.id, o.high ? 2 : 1, o.pages)); break; }
         case 'age': {
           const m = pick([...ctx.s.memcgs.values()], o.memcg);
           if (m && ctx.s.mglru) tryToIncMaxSeq(ctx, m, m.lruvec.lrugen.maxSeq);
