@@ -1,3 +1,5 @@
+import { METRIC_NAMES, type Metrics } from '../lab/metrics.js';
+
 /** Plain output helpers: JSON on stdout, aligned tables, CSV. */
 
 export function printJson(v: unknown): void {
@@ -26,4 +28,9 @@ export function csv(headers: string[], rows: unknown[][]): string {
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return [headers.map(esc).join(','), ...rows.map((r) => r.map(esc).join(','))].join('\n') + '\n';
+}
+
+/** The metrics of one run, one per line, in the vocabulary's order. */
+export function metricsTable(m: Metrics): string {
+  return table(['metric', 'value'], METRIC_NAMES.map((k) => [k, m[k]]));
 }

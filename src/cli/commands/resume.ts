@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { METRIC_NAMES } from '../../lab/metrics.js';
 import { resumeRun } from '../../lab/resume.js';
 import { addDbOption, parseRunId, withStore } from '../common.js';
-import { printJson, table } from '../output.js';
+import { metricsTable, printJson } from '../output.js';
 import { Progress } from '../progress.js';
 
 export function registerResume(program: Command): void {
@@ -22,7 +21,7 @@ export function registerResume(program: Command): void {
     if (opts.json) return printJson(res);
     process.stdout.write(
       `run ${res.runId} resumed and done: ${res.events} events, state ${res.stateHash.slice(0, 16)}\n\n` +
-        table(['metric', 'value'], METRIC_NAMES.map((k) => [k, res.metrics[k]])),
+        metricsTable(res.metrics),
     );
   });
 }

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { runExperiment } from '../../lab/run.js';
 import { prepareExperiment, reproCommand } from '../../lab/prepare.js';
-import { METRIC_NAMES } from '../../lab/metrics.js';
 import { addDbOption, collect, parseIntArg, withStore } from '../common.js';
-import { printJson, table } from '../output.js';
+import { metricsTable, printJson } from '../output.js';
 import { Progress } from '../progress.js';
 
 export function registerRun(program: Command): void {
@@ -28,7 +27,7 @@ export function registerRun(program: Command): void {
     process.stdout.write(
       `run ${res.runId}: ${exp.name}, policy ${exp.policy}, ${exp.machine.lru} LRU, seed ${exp.seed}\n` +
         `${res.events} events, state ${res.stateHash.slice(0, 16)}\n\n` +
-        table(['metric', 'value'], METRIC_NAMES.map((k) => [k, res.metrics[k]])),
+        metricsTable(res.metrics),
     );
   });
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { METRIC_NAMES, type Metrics } from '../../lab/metrics.js';
+import type { Metrics } from '../../lab/metrics.js';
 import { effectiveStatus, getRun } from '../../lab/runs.js';
 import { addDbOption, parseRunId, withStore } from '../common.js';
-import { printJson, table } from '../output.js';
+import { metricsTable, printJson } from '../output.js';
 
 export function registerShow(program: Command): void {
   const cmd = program
@@ -23,7 +23,7 @@ export function registerShow(program: Command): void {
       `run ${out.id}: ${out.name}\n  policy ${out.policy}, ${out.lru} LRU, seed ${out.seed}\n` +
       `  status ${out.status}${out.error ? ` (${out.error})` : ''}\n  ${out.events} events, ${out.cycles} cycles\n` +
       `  state ${out.stateHash ?? '-'}\n  started ${out.startedAt}, finished ${out.finishedAt ?? '-'} (memcglab ${out.codeVersion})\n`;
-    if (out.metrics) text += '\n' + table(['metric', 'value'], METRIC_NAMES.map((k) => [k, out.metrics![k]]));
+    if (out.metrics) text += '\n' + metricsTable(out.metrics);
     text += `\nexperiment: ${JSON.stringify(out.experiment)}\n`;
     process.stdout.write(text);
   });
