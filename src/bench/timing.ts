@@ -34,9 +34,3 @@ export function bestOf(tasks: TaskSpec[], rounds: number): Map<string, number> {
   }
   return best;
 }
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}

@@ -21,7 +21,6 @@ export const LRU_UNEVICTABLE = 4;
 export const NR_LRU_LISTS = 5;
 export const LRU_ACTIVE = 1;
 export const LRU_FILE = 2;
-export const LRU_NAMES = ['inactive_anon', 'active_anon', 'inactive_file', 'active_file', 'unevictable'] as const;
 
 // MGLRU types (LRU_GEN_ANON / LRU_GEN_FILE)
 export const LRU_GEN_ANON = 0;

@@ -17,7 +17,7 @@ export const EventType = {
   access: 9, // folio (folio_mark_accessed / young PTE)
   activate: 10, // folio (inactive → active head)
   deactivate: 11, // folio (active → inactive head, PG_workingset set)
-  rotate: 12, // folio (kept by reclaim: back to the head of its list)
+  // 12 is retired (rotate): only mapped file folios with young PTEs are kept on the inactive list, and none are modelled
   evict: 13, // folio, memcg = reclaim target (whose lruvec the shadow names)
   refault: 14, // folio, a = REFAULT_* flags, memcg = memcg named by the shadow
   scan: 15, // memcg, a = lru list, b = nr isolated
@@ -111,7 +111,6 @@ export const E = {
   access: (folio: number) => ev(EventType.access, 0, folio),
   activate: (folio: number) => ev(EventType.activate, 0, folio),
   deactivate: (folio: number) => ev(EventType.deactivate, 0, folio),
-  rotate: (folio: number) => ev(EventType.rotate, 0, folio),
   evict: (folio: number, target: number) => ev(EventType.evict, target, folio),
   refault: (folio: number, shadowMemcg: number, flags: number, refs = 0) => ev(EventType.refault, shadowMemcg, folio, flags, refs),
   scan: (memcg: number, lru: number, nr: number) => ev(EventType.scan, memcg, 0, lru, nr),

@@ -5,7 +5,6 @@ import {
   LIMIT_HIGH, LIMIT_MAX, MACHINE_MGLRU, MACHINE_OBJCG, REFAULT_ACTIVATE, REFAULT_RECENT, REFAULT_WORKINGSET,
   SORT_PROMOTED, SORT_PROTECTED, type Event,
 } from './events.js';
-import { listDel, listAdd } from './list.js';
 import { ageNonresident, lruvecAddFolio, lruvecDelFolio } from './lru.js';
 import {
   folioIncGen, folioLruRefs, folioType, getNrGens, incMaxSeq, incMinSeq, lruGenFromSeq, lruGenIncRefs,
@@ -80,13 +79,6 @@ export function evolve(s: KernelState, e: Event): void {
       f.workingset = true;
       lruvecAddFolio(s, m, f);
       m.stat[Stat.pgdeactivate]++;
-      return;
-    }
-    case EventType.rotate: {
-      const f = classicFolio(s, e);
-      const l = folioMemcg(s, f).lruvec.lists[f.list];
-      listDel(l, f);
-      listAdd(l, f);
       return;
     }
     case EventType.scan: {

@@ -1,4 +1,3 @@
-import { LRU_ACTIVE, LRU_FILE } from './constants.js';
 import { listAdd, listAddTail, listDel } from './list.js';
 import { lruGenAddFolio, lruGenDelFolio } from './lru_gen.js';
 import type { Folio, KernelState, Memcg } from './state.js';
@@ -29,6 +28,3 @@ export function ageNonresident(s: KernelState, m: Memcg, nr: number): void {
   for (let x: Memcg | undefined = m; x; x = s.memcgs.get(x.parent)) x.lruvec.nonresidentAge += nr;
 }
 
-export function fileList(active: boolean): number {
-  return LRU_FILE + (active ? LRU_ACTIVE : 0);
-}

@@ -18,9 +18,7 @@ export const Stat = {
   workingset_restore_file: 12,
   pgfault: 13,
 } as const;
-export type StatName = keyof typeof Stat;
 export const NR_STATS = Object.keys(Stat).length;
-export const STAT_NAMES = Object.keys(Stat) as StatName[];
 
 /** Items that are sizes (moved on reparent, must be 0 when freed) rather than event counts. */
 export const SIZE_STATS: readonly number[] = [Stat.anon, Stat.file];

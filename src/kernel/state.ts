@@ -231,6 +231,3 @@ export function getFolio(s: KernelState, id: number): Folio {
   return f;
 }
 
-export function isOnline(m: Memcg): boolean {
-  return m.state === MEMCG_ONLINE;
-}

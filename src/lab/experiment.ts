@@ -79,8 +79,6 @@ export const ExperimentSchema = z.strictObject({
 });
 
 export type Experiment = z.output<typeof ExperimentSchema>;
-export type Limits = z.output<typeof LimitsSchema>;
-export type ExperimentInput = z.input<typeof ExperimentSchema>;
 
 /** Validate a raw experiment; errors become one line naming the field and the fix. */
 export function parseExperiment(raw: unknown, source = 'experiment'): Experiment {

@@ -64,9 +64,9 @@ function isolateFromTail(m: Memcg, lru: number, n: number): Folio[] {
 }
 
 /**
- * shrink_inactive_list() + shrink_folio_list(). File folios here are unmapped page cache, so
- * folio_check_references() says RECLAIM(_CLEAN) and clean folios are freed with a shadow entry.
- * Mapped folios with a young PTE get another trip (KEEP → rotate).
+ * shrink_inactive_list() + shrink_folio_list(). File folios here are unmapped, clean page cache,
+ * so folio_check_references() says RECLAIM(_CLEAN) and every isolated folio is freed with a
+ * shadow entry (only mapped folios with young PTEs would be kept; none are on the file lists).
  */
 function shrinkInactiveList(ctx: Ctx, m: Memcg, lru: number, n: number, sc: ScanControl): number {
   const isolated = isolateFromTail(m, lru, n);
@@ -74,10 +74,6 @@ function shrinkInactiveList(ctx: Ctx, m: Memcg, lru: number, n: number, sc: Scan
   ctx.emit(E.scan(m.id, lru, isolated.length));
   let reclaimed = 0;
   for (const f of isolated) {
-    if (f.mapped && f.referenced) {
-      ctx.emit(E.rotate(f.id));
-      continue;
-    }
     const owner = f.owner;
     ctx.emit(E.evict(f.id, sc.target));
     reclaimed++;

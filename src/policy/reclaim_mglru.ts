@@ -4,7 +4,7 @@ import {
 } from '../kernel/constants.js';
 import { E, SORT_PROMOTED, SORT_PROTECTED } from '../kernel/events.js';
 import { folioLruRefs, getNrGens, lruGenFromSeq, lruTierFromRefs, LRU_REFS_WIDTH } from '../kernel/lru_gen.js';
-import { getMemcgGen, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG } from '../kernel/memcg_lru.js';
+import { getMemcgGen, MEMCG_LRU_NOP, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG } from '../kernel/memcg_lru.js';
 import { MEMCG_ONLINE, type Folio, type LruGen, type Memcg } from '../kernel/state.js';
 import { evictableMinSeq, shouldRunAging, tryToIncMaxSeq, tryToIncMinSeq } from './aging_mglru.js';
 import type { Ctx } from './context.js';
@@ -141,8 +141,8 @@ function shrinkOne(ctx: Ctx, m: Memcg, sc: ScanControl): number {
   sc.lruvecsVisited++;
   const rotate = tryToShrinkLruvec(ctx, m, sc);
   const live = ctx.s.memcgs.get(m.id);
-  if (!live) return 0; // released while being shrunk
-  if (!rotate && lruvecIsSizable(live, sc)) return 0;
+  if (!live) return MEMCG_LRU_NOP; // released while being shrunk
+  if (!rotate && lruvecIsSizable(live, sc)) return MEMCG_LRU_NOP;
   // one retry if offlined or too small
   return live.lruvec.lrugen.memcgSeg !== MEMCG_LRU_TAIL ? MEMCG_LRU_TAIL : MEMCG_LRU_YOUNG;
 }

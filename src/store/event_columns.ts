@@ -13,7 +13,6 @@ export const EVENT_COLUMNS: Record<EventTypeName, string> = {
   access: 'folio',
   activate: 'folio',
   deactivate: 'folio',
-  rotate: 'folio',
   evict: 'folio, memcg=reclaim target',
   refault: 'folio, memcg=memcg named by the shadow, a=flags (1 recent, 2 workingset, 4 activate), b=refs (MGLRU token)',
   scan: 'memcg, a=lru list, b=nr isolated',

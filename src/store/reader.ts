@@ -48,8 +48,3 @@ export function* readEvents(sqlite: Database.Database, run: number, fromSeq = 0,
     if (rows.length < READ_CHUNK) return;
   }
 }
-
-export function lastSeq(sqlite: Database.Database, run: number): number {
-  const r = sqlite.prepare('SELECT max(seq) AS s FROM events WHERE run = ?').get(run) as { s: number | null };
-  return r.s ?? 0;
-}
