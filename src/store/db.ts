@@ -5,8 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
-import { EVENT_NAMES } from '../kernel/events.js';
-import { EVENT_COLUMNS } from './event_columns.js';
+import { CATALOGUE, columnsDoc, type EventTypeName } from '../kernel/events.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -88,6 +87,6 @@ function syncEventTypes(sqlite: Database.Database): void {
     'INSERT INTO event_types (code, name, columns) VALUES (?, ?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name, columns = excluded.columns',
   );
   sqlite.transaction(() => {
-    for (const [code, name] of Object.entries(EVENT_NAMES)) up.run(Number(code), name, EVENT_COLUMNS[name] ?? '');
+    for (const [name, d] of Object.entries(CATALOGUE)) up.run(d.code, name, columnsDoc(name as EventTypeName));
   })();
 }
