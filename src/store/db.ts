@@ -9,12 +9,28 @@ import { CATALOGUE, columnsDoc, type EventTypeName } from '../kernel/events.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
+/**
+ * An open database. `sqlite` and `db` are for the modules of src/store only: the lab and the CLI
+ * go through the store's functions (runs, events, snapshots, samples, projections, query).
+ */
 export interface Store {
   sqlite: Database.Database;
   db: Db;
   path: string;
 }
 
+export function closeStore(store: Store): void {
+  store.sqlite.close();
+}
+
+/**
+ * Run `fn` in one transaction: all of it or none. `immediate` takes the write lock up front, so a
+ * read-then-write (resume, rebuild) cannot race another writer.
+ */
+export function inTransaction<T>(store: Store, fn: () => T, immediate = false): T {
+  const tx = store.sqlite.transaction(fn);
+  return immediate ? tx.immediate() : tx();
+}
 
 export function defaultDbPath(): string {
   return process.env.MEMCGLAB_DB || './memcglab.db';
