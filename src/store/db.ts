@@ -58,10 +58,11 @@ function appliedMigrations(sqlite: Database.Database): number {
 }
 
 /**
- * Open (and create or migrate) a memcglab database. Read-only opens never write: they refuse a
- * missing or unmigrated file instead.
+ * Open (and create or migrate) a memcglab database. Read-only opens never create a file nor write
+ * runs; a file with an older schema is migrated first, as any writer would (otherwise `runs`,
+ * `show` or `query` could not read a database made by an older memcglab).
  */
-export function openStore(path: string, opts: { readonly?: boolean } = {}): Store {
+export function openStore(path: string, opts: { readonly?: boolean; migrated?: boolean } = {}): Store {
   if (opts.readonly && !existsSync(path)) {
     throw new LabError(`database ${path} does not exist; run an experiment first (memcglab run …) or pass --db`);
   }
@@ -78,7 +79,11 @@ export function openStore(path: string, opts: { readonly?: boolean } = {}): Stor
       throw new LabError(`database ${path} was written by a newer memcglab (schema ${applied} > ${known}); upgrade memcglab to read it`);
     }
     if (opts.readonly) {
-      if (applied < known) throw new LabError(`database ${path} has an older schema (${applied} < ${known}); open it once without read-only (e.g. memcglab runs) to migrate it`);
+      if (applied < known && !opts.migrated) {
+        sqlite.close();
+        closeStore(openStore(path)); // the writable open migrates it
+        return openStore(path, { readonly: true, migrated: true });
+      }
     } else {
       sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('synchronous = NORMAL');
@@ -100,9 +105,10 @@ export function openStore(path: string, opts: { readonly?: boolean } = {}): Stor
 
 function syncEventTypes(sqlite: Database.Database): void {
   const up = sqlite.prepare(
-    'INSERT INTO event_types (code, name, columns) VALUES (?, ?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name, columns = excluded.columns',
+    'INSERT INTO event_types (code, name, columns, what) VALUES (?, ?, ?, ?) ' +
+      'ON CONFLICT(code) DO UPDATE SET name = excluded.name, columns = excluded.columns, what = excluded.what',
   );
   sqlite.transaction(() => {
-    for (const [name, d] of Object.entries(CATALOGUE)) up.run(d.code, name, columnsDoc(name as EventTypeName));
+    for (const [name, d] of Object.entries(CATALOGUE)) up.run(d.code, name, columnsDoc(name as EventTypeName), d.what);
   })();
 }
