@@ -97,6 +97,23 @@ describe('snapshots and replay to any point', () => {
       expect(JSON.parse(lab)).toMatchObject({ nextCycle: cycle + 1 });
     }
   });
+
+  it('a snapshot that does not decode to its hash is passed over for an earlier one, by replay and resume alike', () => {
+    const exp = experiment();
+    const st = store('damaged.db');
+    const clean = runExperiment(st, exp);
+    const r = runExperiment(st, exp);
+    const snaps = (rows(st, SNAPSHOTS, r.runId) as number[][]).map((x) => x[0]);
+    const target = snaps[3] + 10;
+    const want = stateHash(replayState(st, r.runId, { seq: target }));
+    st.sqlite.prepare('UPDATE snapshots SET state = zeroblob(64) WHERE run = ? AND seq IN (?, ?)').run(r.runId, snaps[3], snaps[snaps.length - 1]);
+    expect(stateHash(replayState(st, r.runId, { seq: target }))).toBe(want);
+    expect(verifyRun(st, r.runId).violations.map((v) => v.invariant)).toEqual(['snapshot-blob', 'snapshot-blob']);
+    // resume goes on from the last snapshot that loads, and ends as the clean run did
+    st.sqlite.prepare("UPDATE runs SET status = 'failed' WHERE id = ?").run(r.runId);
+    expect(resumeRun(st, r.runId).stateHash).toBe(clean.stateHash);
+    expect(rows(st, EVENTS, r.runId)).toEqual(rows(st, EVENTS, clean.runId));
+  });
 });
 
 describe('resume', () => {
