@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { EventAppender, ROWS_PER_INSERT } from '../store/appender.js';
-import { openStore } from '../store/db.js';
+import { closeStore, openStore } from '../store/db.js';
 import { recording } from './fixture.js';
 import { bestOf } from './timing.js';
 import { atLeast, round, type BenchContext, type BenchResult } from './types.js';
@@ -66,7 +66,7 @@ export function benchAppend(ctx: BenchContext): BenchResult[] {
       raw.exec('COMMIT');
     };
     const appenderInsert = () => {
-      const app = new EventAppender(appStore.sqlite, ++appRun);
+      const app = new EventAppender(appStore, ++appRun);
       app.begin();
       for (let i = 0; i < n; i++) app.append(events[i]);
       app.commit();
@@ -98,8 +98,8 @@ export function benchAppend(ctx: BenchContext): BenchResult[] {
       },
     ];
   } finally {
-    appStore.sqlite.close();
-    rawStore.sqlite.close();
+    closeStore(appStore);
+    closeStore(rawStore);
   }
 }
 

@@ -3,7 +3,7 @@ import type { Event } from '../kernel/events.js';
 import { applyOverrides, loadExperimentFile, parseExperiment, type Experiment } from '../lab/experiment.js';
 import { runExperiment } from '../lab/run.js';
 import { defaultExperimentPath } from '../lab/version.js';
-import { openStore, type Store } from '../store/db.js';
+import { closeStore, openStore, type Store } from '../store/db.js';
 import { readEvents } from '../store/reader.js';
 import type { BenchContext } from './types.js';
 
@@ -38,11 +38,11 @@ export function recording(ctx: BenchContext): Recording {
   try {
     const exp = defaultExperiment([`workload.cycles=${recordingCycles(ctx)}`]);
     const { runId } = runExperiment(store, exp);
-    const events = [...readEvents(store.sqlite, runId)];
+    const events = [...readEvents(store, runId)];
     cached = { dir: ctx.dir, rec: { path, runId, events } };
     return cached.rec;
   } finally {
-    store.sqlite.close();
+    closeStore(store);
   }
 }
 
@@ -59,6 +59,6 @@ export function withStore<T>(path: string, fn: (store: Store) => T, readonly = f
   try {
     return fn(store);
   } finally {
-    store.sqlite.close();
+    closeStore(store);
   }
 }

@@ -1,4 +1,5 @@
 import { replayState } from '../lab/replay.js';
+import { lastSnapshotSize } from '../store/snapshots.js';
 import { withStore } from './fixture.js';
 import { scaleCycles, scaleRun, type ScaleRun } from './scale.js';
 import { timeMs } from './timing.js';
@@ -28,8 +29,8 @@ export function benchPointInTime(ctx: BenchContext): BenchResult[] {
   }
   const blob = (r: ScaleRun) =>
     withStore(r.db, (st) => {
-      const row = st.sqlite.prepare('SELECT length(state) AS n FROM snapshots WHERE run = ? ORDER BY seq DESC LIMIT 1').get(r.runId) as { n: number } | undefined;
-      return row ? `${Math.round(row.n / 1024)} KiB` : 'none';
+      const n = lastSnapshotSize(st, r.runId);
+      return n === undefined ? 'none' : `${Math.round(n / 1024)} KiB`;
     }, true);
   out[0].note += `; last snapshot ${blob(b)} vs ${blob(a)}`;
   return out;

@@ -1,6 +1,8 @@
 import type { Event } from '../kernel/events.js';
 import { evolve } from '../kernel/evolve.js';
 import { createState } from '../kernel/state.js';
+import { foldRun } from '../lab/fold.js';
+import { getRun } from '../lab/runs.js';
 import { READ_CHUNK, readEvents } from '../store/reader.js';
 import { recording, withStore } from './fixture.js';
 import { bestOf } from './timing.js';
@@ -9,7 +11,7 @@ import { atLeast, round, type BenchContext, type BenchResult } from './types.js'
 const SQL = 'SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ? AND seq > ? AND seq <= ? ORDER BY seq';
 
 /**
- * replay: read + evolve of a recorded run (readEvents → evolve, from an empty state) vs a raw
+ * replay: the fold of a recorded run (read + evolve, from an empty state) vs a raw
  * `stmt.raw().iterate()` over the same rows. Two more timings say where the time goes:
  * readEvents alone (read + decode into Event objects) and evolve alone over events in memory.
  */
@@ -39,12 +41,11 @@ export function benchReplay(ctx: BenchContext): BenchResult[] {
       }
     };
     const read = () => {
-      for (const e of readEvents(sqlite, rec.runId)) sink += e.seq;
+      for (const e of readEvents(store, rec.runId)) sink += e.seq;
     };
+    const run = getRun(store, rec.runId);
     const replay = () => {
-      const s = createState();
-      for (const e of readEvents(sqlite, rec.runId)) evolve(s, e);
-      sink += s.seq;
+      sink += foldRun(store, run).seq;
     };
     const mem: Event[] = rec.events;
     const evolveOnly = () => {

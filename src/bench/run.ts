@@ -2,32 +2,19 @@ import { join } from 'node:path';
 import type { Event } from '../kernel/events.js';
 import type { Experiment } from '../lab/experiment.js';
 import { COMMIT_EVERY, runExperiment } from '../lab/run.js';
-import { Simulation } from '../lab/simulation.js';
-import { bytesToPages } from '../lab/sizes.js';
-import { getPolicy } from '../policy/policies.js';
+import { runWorkload } from '../lab/runner.js';
 import { EventAppender } from '../store/appender.js';
-import { openStore, type Store } from '../store/db.js';
-import { RestartCyclesWorkload } from '../workload/restart_cycles.js';
+import { closeStore, openStore, type Store } from '../store/db.js';
 import { defaultExperiment, recordingCycles } from './fixture.js';
 import { bestOf } from './timing.js';
 import { round, type BenchContext, type BenchResult } from './types.js';
 
 /**
- * The simulation alone: the same loop as runExperiment (workload → deciders → evolve), with the
- * event log replaced by `sink`. Returns the number of events.
+ * The simulation alone: the runner's loop (workload → deciders → evolve), with the event log
+ * replaced by `sink`. Returns the number of events.
  */
 export function simulate(exp: Experiment, sink: (e: Event) => void, each?: () => void): number {
-  const policy = getPolicy(exp.policy, exp.policyOptions.mglru);
-  const sim = new Simulation(policy, exp.seed, sink);
-  const workload = new RestartCyclesWorkload(exp.workload);
-  workload.setup(sim, {
-    memoryPages: bytesToPages(exp.machine.memory), mglru: exp.machine.lru === 'mglru', objcgCharging: policy.objcgCharging,
-  });
-  for (let c = 1; c <= exp.workload.cycles; c++) {
-    workload.runCycle(sim, sim.rng, c);
-    each?.();
-  }
-  return sim.s.seq;
+  return runWorkload(exp, sink, { afterStep: each }).sim.s.seq;
 }
 
 /**
@@ -70,7 +57,7 @@ function runFigures(ctx: BenchContext, exp: Experiment, lru: string): BenchResul
     try {
       events = runExperiment(store!, exp).events;
     } finally {
-      store!.sqlite.close();
+      closeStore(store!);
     }
   };
   const simOnly = () => {
@@ -79,7 +66,7 @@ function runFigures(ctx: BenchContext, exp: Experiment, lru: string): BenchResul
   };
   const simLog = () => {
     try {
-      const app = new EventAppender(store!.sqlite, 1);
+      const app = new EventAppender(store!, 1);
       let last = 0;
       app.begin();
       logEvents = simulate(exp, (e) => app.append(e), () => {
@@ -87,7 +74,7 @@ function runFigures(ctx: BenchContext, exp: Experiment, lru: string): BenchResul
       });
       app.commit();
     } finally {
-      store!.sqlite.close();
+      closeStore(store!);
     }
   };
   const iters = ctx.quick ? 1 : 3;

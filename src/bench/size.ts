@@ -1,3 +1,4 @@
+import { eventStorage } from '../store/stats.js';
 import { recording, withStore } from './fixture.js';
 import { atMost, round, type BenchContext, type BenchResult } from './types.js';
 
@@ -9,23 +10,7 @@ import { atMost, round, type BenchContext, type BenchResult } from './types.js';
 export function benchSize(ctx: BenchContext): BenchResult[] {
   const rec = recording(ctx);
   return withStore(rec.path, (store) => {
-    const db = store.sqlite;
-    const n = (db.prepare('SELECT count(*) AS n FROM events WHERE run = ?').get(rec.runId) as { n: number }).n;
-    let pages: number;
-    let payload: number | null = null;
-    let how: string;
-    try {
-      const r = db.prepare("SELECT sum(pgsize) AS pg, sum(payload) AS pl FROM dbstat WHERE name = 'events'").get() as { pg: number; pl: number };
-      pages = r.pg;
-      payload = r.pl;
-      how = 'dbstat pages of the events table';
-    } catch {
-      const pc = db.pragma('page_count', { simple: true }) as number;
-      const ps = db.pragma('page_size', { simple: true }) as number;
-      pages = pc * ps;
-      how = 'page_count × page_size of the whole file (dbstat unavailable)';
-    }
-    const file = (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
+    const { rows: n, pages, payload, how, file } = eventStorage(store, rec.runId);
     const value = round(pages / n, 2);
     const baseline = payload === null ? null : round(payload / n, 2);
     return [

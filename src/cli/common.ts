@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { LabError } from '../errors.js';
-import { defaultDbPath, openStore, type Store } from '../store/db.js';
+import { closeStore, defaultDbPath, openStore, type Store } from '../store/db.js';
 
 export function addDbOption(cmd: Command): Command {
   return cmd.addOption(new Option('--db <path>', 'database file (env MEMCGLAB_DB)').default(undefined, defaultDbPath()));
@@ -15,7 +15,7 @@ export function withStore<T>(opts: { db?: string }, readonly: boolean, fn: (stor
   try {
     return fn(store);
   } finally {
-    store.sqlite.close();
+    closeStore(store);
   }
 }
 

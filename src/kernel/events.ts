@@ -1,68 +1,45 @@
+import { MEMCG_LRU_HEAD, MEMCG_LRU_OLD, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG } from './memcg_lru.js';
+
 /**
- * The event catalogue. One variant per mutation of kernel state; plain data.
+ * The event catalogue, declared once: each event's code, name, what it means, and what each of
+ * its columns holds (with the enum values a column takes). The typed constructors `E.*`, the
+ * `EventType` codes and the rows of the `event_types` table are all derived from it.
  * Codes are stored in the log and never reused or renumbered; new events get new codes.
  * Each event carries what `evolve` needs and nothing it can derive.
  */
 export const EVENT_SCHEMA_VERSION = 1;
 
-export const EventType = {
-  machine: 1, // a = memory pages, b = machine flags (MACHINE_*)
-  memcg_create: 2, // memcg, a = parent, data = name
-  memcg_offline: 3, // memcg (rmdir: css killed, online ID ref dropped)
-  memcg_free: 4, // memcg (css refcount reached 0, css_free ran)
-  objcg_reparent: 5, // memcg = from, a = to (every objcg on from's list re-pointed)
-  objcg_release: 6, // a = objcg (killed and uncharged: freed)
-  charge: 7, // folio, memcg = charging memcg, a = FOLIO_* flags, b = page-cache key (file)
-  uncharge: 8, // folio (freed: anon at exit, truncation)
-  access: 9, // folio (folio_mark_accessed / young PTE)
-  activate: 10, // folio (inactive → active head)
-  deactivate: 11, // folio (active → inactive head, PG_workingset set)
-  // 12 is retired (rotate): only mapped file folios with young PTEs are kept on the inactive list, and none are modelled
-  evict: 13, // folio, memcg = reclaim target (whose lruvec the shadow names)
-  refault: 14, // folio, a = REFAULT_* flags, memcg = memcg named by the shadow
-  scan: 15, // memcg, a = lru list, b = nr isolated
-  reclaim_begin: 16, // memcg = target, a = nr_to_reclaim
-  reclaim_end: 17, // memcg = target, a = lruvecs visited, b = nr reclaimed
-  splice: 18, // memcg = from, a = to, b = lru list (classic) or gen<<8|type (MGLRU)
-  reparent_locks: 19, // memcg = child, a = parent
-  reparent_unlocks: 20, // memcg = child, a = parent, b = 1 when dropped to retry (recheck failed)
-  job_start: 21, // memcg, a = cycle
-  job_exit: 22, // memcg, a = cycle
-  cycle: 23, // a = cycle that just ended
-  limit_set: 24, // memcg, a = LIMIT_*, b = pages (-1 = max)
-  // MGLRU
-  age: 25, // memcg, a = evictable types (bit 0 anon, bit 1 file): inc_max_seq, with inc_min_seq first for a type at MAX_NR_GENS
-  inc_min_seq: 26, // memcg, a = type (try_to_inc_min_seq: drop an empty oldest gen)
-  gen_update: 27, // folio, a = gen (page-table walk: folio_update_gen)
-  sort: 28, // folio, a = SORT_* (sort_folio: lazy move or protection)
-  memcg_lru_rotate: 29, // memcg, a = MEMCG_LRU_* op, b = bin
-  shadow_reclaim: 30, // a = how many of the oldest shadow entries the shadow shrinker drops
-} as const;
-export type EventTypeName = keyof typeof EventType;
-export type EventCode = (typeof EventType)[EventTypeName];
+export const MACHINE_FLAGS = { mglru: 1, 'objcg charging': 2 } as const;
+export const MACHINE_MGLRU = MACHINE_FLAGS.mglru;
+export const MACHINE_OBJCG = MACHINE_FLAGS['objcg charging']; // LRU folios charged through objcgs (the fix)
 
-export const EVENT_NAMES: Record<number, EventTypeName> = Object.fromEntries(
-  Object.entries(EventType).map(([k, v]) => [v, k as EventTypeName]),
-);
+export const FOLIO_FLAGS = { file: 1, active: 2, workingset: 4, mapped: 8, referenced: 16 } as const;
+export const FOLIO_FILE = FOLIO_FLAGS.file;
+export const FOLIO_ACTIVE = FOLIO_FLAGS.active;
+export const FOLIO_WORKINGSET = FOLIO_FLAGS.workingset;
+export const FOLIO_MAPPED = FOLIO_FLAGS.mapped;
+export const FOLIO_REFERENCED = FOLIO_FLAGS.referenced;
 
-export const MACHINE_MGLRU = 1;
-export const MACHINE_OBJCG = 2; // LRU folios charged through objcgs (the fix)
+/** activate: MGLRU counts the refault as an activation only inside a fault */
+export const REFAULT_FLAGS = { recent: 1, workingset: 2, activate: 4 } as const;
+export const REFAULT_RECENT = REFAULT_FLAGS.recent;
+export const REFAULT_WORKINGSET = REFAULT_FLAGS.workingset;
+export const REFAULT_ACTIVATE = REFAULT_FLAGS.activate;
 
-export const FOLIO_FILE = 1;
-export const FOLIO_ACTIVE = 2;
-export const FOLIO_WORKINGSET = 4;
-export const FOLIO_MAPPED = 8;
-export const FOLIO_REFERENCED = 16;
+export const SORT_REASONS = { promoted: 1, protected: 2 } as const;
+export const SORT_PROMOTED = SORT_REASONS.promoted;
+export const SORT_PROTECTED = SORT_REASONS.protected;
 
-export const REFAULT_RECENT = 1;
-export const REFAULT_WORKINGSET = 2;
+export const LIMITS = { max: 1, high: 2 } as const;
+export const LIMIT_MAX = LIMITS.max;
+export const LIMIT_HIGH = LIMITS.high;
 
-export const REFAULT_ACTIVATE = 4; // MGLRU: counted as activation only inside a fault
+const MEMCG_LRU_OPS = { head: MEMCG_LRU_HEAD, tail: MEMCG_LRU_TAIL, old: MEMCG_LRU_OLD, young: MEMCG_LRU_YOUNG } as const;
 
-export const SORT_PROMOTED = 1;
-export const SORT_PROTECTED = 2;
-
-/** splice.b for MGLRU: child gen, type, parent gen and how the folios land there. */
+/**
+ * splice.b for MGLRU: SPLICE_MGLRU | child gen | type<<2 | parent gen<<3 | mode<<5 (see
+ * encodeSplice); below SPLICE_MGLRU, b is a classic LRU list.
+ */
 export const SPLICE_MGLRU = 256;
 export const SPLICE_SAME_GEN = 0; // list_splice_init onto the parent's same index; flags untouched
 export const SPLICE_REWRITE_TAIL = 1; // to the tail of a parent gen, each folio's gen rewritten
@@ -76,8 +53,106 @@ export function decodeSplice(b: number): { childGen: number; type: number; paren
   return { childGen: b & 3, type: (b >> 2) & 1, parentGen: (b >> 3) & 3, mode: (b >> 5) & 3 };
 }
 
-export const LIMIT_MAX = 1;
-export const LIMIT_HIGH = 2;
+type Column = 'memcg' | 'folio' | 'a' | 'b' | 'data';
+
+/**
+ * One constructor argument: the column it is stored in, what it means there, the values it
+ * takes (`flags`: bits that combine; `values`: one of), and a default that makes it optional.
+ * `bool`: the argument is a boolean stored as 1 / 0.
+ */
+interface Arg {
+  readonly col: Column;
+  readonly means?: string;
+  readonly flags?: Readonly<Record<string, number>>;
+  readonly values?: Readonly<Record<string, number>>;
+  readonly default?: number | boolean;
+  readonly bool?: true;
+}
+
+interface EventDecl {
+  readonly code: number;
+  /** what happened, in kernel terms */
+  readonly what: string;
+  /** constructor arguments, in order; columns not named are 0 (data: null) */
+  readonly args: readonly Arg[];
+}
+
+const memcg = (means?: string): Arg => ({ col: 'memcg', means });
+const folio: Arg = { col: 'folio' };
+
+export const CATALOGUE = {
+  machine: { code: 1, what: 'the simulated machine', args: [{ col: 'a', means: 'memory pages' }, { col: 'b', means: 'flags', flags: MACHINE_FLAGS }] },
+  memcg_create: {
+    code: 2, what: 'mkdir of a cgroup',
+    args: [memcg('new id'), { col: 'a', means: 'parent' }, { col: 'data', means: 'name' }, { col: 'b', means: 'memcg LRU bin (MGLRU)', default: 0 }],
+  },
+  memcg_offline: { code: 3, what: 'rmdir: css killed, online ID ref dropped', args: [memcg(), { col: 'b', means: 'memcg LRU bin (MGLRU: MEMCG_LRU_OLD)', default: 0 }] },
+  memcg_free: { code: 4, what: 'css refcount reached 0, css_free ran', args: [memcg()] },
+  objcg_reparent: { code: 5, what: "every objcg on from's list re-pointed to `to`", args: [memcg('from'), { col: 'a', means: 'to' }] },
+  objcg_release: { code: 6, what: 'objcg killed and uncharged: freed', args: [{ col: 'a', means: 'objcg' }] },
+  charge: {
+    code: 7, what: 'alloc + charge + LRU add',
+    args: [folio, memcg('charged memcg'), { col: 'a', means: 'flags', flags: FOLIO_FLAGS }, { col: 'b', means: 'page-cache key (inode<<32|index)' }],
+  },
+  uncharge: { code: 8, what: 'folio freed: anon at exit, truncation', args: [folio] },
+  access: { code: 9, what: 'folio_mark_accessed / young PTE', args: [folio] },
+  activate: { code: 10, what: 'inactive → active head', args: [folio] },
+  deactivate: { code: 11, what: 'active → inactive head, PG_workingset set', args: [folio] },
+  // 12 is retired (rotate): only mapped file folios with young PTEs are kept on the inactive list, and none are modelled
+  evict: { code: 13, what: 'reclaimed, leaves a shadow naming the target', args: [folio, memcg('reclaim target')] },
+  refault: {
+    code: 14, what: 'a shadow entry hit on fault',
+    args: [folio, memcg('memcg named by the shadow'), { col: 'a', means: 'flags', flags: REFAULT_FLAGS }, { col: 'b', means: 'refs (MGLRU token)', default: 0 }],
+  },
+  scan: { code: 15, what: 'folios isolated from one list', args: [memcg(), { col: 'a', means: 'lru list' }, { col: 'b', means: 'nr isolated' }] },
+  reclaim_begin: { code: 16, what: 'start of one reclaim pass', args: [memcg('target'), { col: 'a', means: 'nr_to_reclaim' }] },
+  reclaim_end: { code: 17, what: 'end of one reclaim pass', args: [memcg('target'), { col: 'a', means: 'lruvecs visited' }, { col: 'b', means: 'nr reclaimed' }] },
+  splice: {
+    code: 18, what: 'one list moved to the parent',
+    args: [memcg('from'), { col: 'a', means: 'to' }, { col: 'b', means: 'lru list (classic) or 256|child gen|type<<2|parent gen<<3|mode<<5 (MGLRU)' }],
+  },
+  reparent_locks: { code: 19, what: "child's and parent's lruvec locks taken", args: [memcg('child'), { col: 'a', means: 'parent' }] },
+  reparent_unlocks: {
+    code: 20, what: 'lruvec locks dropped (b = 1: the recheck failed, retry)',
+    args: [memcg('child'), { col: 'a', means: 'parent' }, { col: 'b', means: '1 when dropped to retry', bool: true, default: false }],
+  },
+  job_start: { code: 21, what: 'a job instance starts in its cgroup', args: [memcg(), { col: 'a', means: 'cycle' }] },
+  job_exit: { code: 22, what: 'the job instance exits', args: [memcg(), { col: 'a', means: 'cycle' }] },
+  cycle: { code: 23, what: 'a workload cycle ended', args: [{ col: 'a', means: 'cycle ended' }] },
+  limit_set: { code: 24, what: 'memory.max / memory.high written', args: [memcg(), { col: 'a', means: 'limit', values: LIMITS }, { col: 'b', means: 'pages (-1 max)' }] },
+  // MGLRU
+  age: {
+    code: 25, what: 'inc_max_seq, with inc_min_seq first for a type at MAX_NR_GENS',
+    args: [memcg(), { col: 'a', means: 'evictable types', flags: { anon: 1, file: 2 } }],
+  },
+  inc_min_seq: { code: 26, what: 'try_to_inc_min_seq dropping an empty oldest gen', args: [memcg(), { col: 'a', means: 'type', values: { anon: 0, file: 1 } }] },
+  gen_update: { code: 27, what: 'page-table walk promotion (folio_update_gen), no list move', args: [folio, { col: 'a', means: 'new gen' }] },
+  sort: { code: 28, what: 'sort_folio: lazy move to its gen list, or protection', args: [folio, { col: 'a', means: 'reason', values: SORT_REASONS }] },
+  memcg_lru_rotate: { code: 29, what: 'memcg LRU rotation', args: [memcg(), { col: 'a', means: 'op', values: MEMCG_LRU_OPS }, { col: 'b', means: 'bin' }] },
+  shadow_reclaim: { code: 30, what: 'the workingset shadow shrinker', args: [{ col: 'a', means: 'number of oldest shadow entries dropped' }] },
+} as const satisfies Record<string, EventDecl>;
+
+type Catalogue = typeof CATALOGUE;
+export type EventTypeName = keyof Catalogue;
+
+export const EventType = Object.fromEntries(Object.entries(CATALOGUE).map(([k, d]) => [k, d.code])) as {
+  readonly [K in EventTypeName]: Catalogue[K]['code'];
+};
+export type EventCode = (typeof EventType)[EventTypeName];
+
+export const EVENT_NAMES: Record<number, EventTypeName> = Object.fromEntries(
+  Object.entries(CATALOGUE).map(([k, d]) => [d.code, k as EventTypeName]),
+);
+
+/** What the columns mean for one event type, e.g. `folio, memcg=reclaim target` (the event_types rows). */
+export function columnsDoc(name: EventTypeName): string {
+  return (CATALOGUE[name].args as readonly Arg[]).map((a) => (a.means ? `${a.col}=${a.means}${enumDoc(a)}` : a.col)).join(', ');
+}
+
+function enumDoc(a: Arg): string {
+  const e = a.flags ?? a.values;
+  return e ? ` (${Object.entries(e).map(([k, v]) => `${v} ${k}`).join(', ')})` : '';
+}
 
 /**
  * One event as stored: every field is an integer column; `data` only for rare wide events.
@@ -98,35 +173,30 @@ export function ev(type: EventCode, memcg = 0, folio = 0, a = 0, b = 0, data: st
   return { seq: 0, tick: 0, type, memcg, folio, a, b, data };
 }
 
-/** Typed constructors: deciders build events through these so each column's meaning is named once. */
-export const E = {
-  machine: (memoryPages: number, flags: number) => ev(EventType.machine, 0, 0, memoryPages, flags),
-  memcgCreate: (memcg: number, parent: number, name: string, bin = 0) => ev(EventType.memcg_create, memcg, 0, parent, bin, name),
-  memcgOffline: (memcg: number, bin = 0) => ev(EventType.memcg_offline, memcg, 0, 0, bin),
-  memcgFree: (memcg: number) => ev(EventType.memcg_free, memcg),
-  objcgReparent: (from: number, to: number) => ev(EventType.objcg_reparent, from, 0, to),
-  objcgRelease: (objcg: number) => ev(EventType.objcg_release, 0, 0, objcg),
-  charge: (folio: number, memcg: number, flags: number, key: number) => ev(EventType.charge, memcg, folio, flags, key),
-  uncharge: (folio: number) => ev(EventType.uncharge, 0, folio),
-  access: (folio: number) => ev(EventType.access, 0, folio),
-  activate: (folio: number) => ev(EventType.activate, 0, folio),
-  deactivate: (folio: number) => ev(EventType.deactivate, 0, folio),
-  evict: (folio: number, target: number) => ev(EventType.evict, target, folio),
-  refault: (folio: number, shadowMemcg: number, flags: number, refs = 0) => ev(EventType.refault, shadowMemcg, folio, flags, refs),
-  scan: (memcg: number, lru: number, nr: number) => ev(EventType.scan, memcg, 0, lru, nr),
-  reclaimBegin: (target: number, nrToReclaim: number) => ev(EventType.reclaim_begin, target, 0, nrToReclaim),
-  reclaimEnd: (target: number, visited: number, reclaimed: number) => ev(EventType.reclaim_end, target, 0, visited, reclaimed),
-  splice: (from: number, to: number, list: number) => ev(EventType.splice, from, 0, to, list),
-  reparentLocks: (child: number, parent: number) => ev(EventType.reparent_locks, child, 0, parent),
-  reparentUnlocks: (child: number, parent: number, retry = false) => ev(EventType.reparent_unlocks, child, 0, parent, retry ? 1 : 0),
-  jobStart: (memcg: number, cycle: number) => ev(EventType.job_start, memcg, 0, cycle),
-  jobExit: (memcg: number, cycle: number) => ev(EventType.job_exit, memcg, 0, cycle),
-  cycle: (cycle: number) => ev(EventType.cycle, 0, 0, cycle),
-  limitSet: (memcg: number, which: number, pages: number) => ev(EventType.limit_set, memcg, 0, which, pages),
-  age: (memcg: number, evictableTypes: number) => ev(EventType.age, memcg, 0, evictableTypes),
-  incMinSeq: (memcg: number, type: number) => ev(EventType.inc_min_seq, memcg, 0, type),
-  genUpdate: (folio: number, gen: number) => ev(EventType.gen_update, 0, folio, gen),
-  sort: (folio: number, reason: number) => ev(EventType.sort, 0, folio, reason),
-  memcgLruRotate: (memcg: number, op: number, bin: number) => ev(EventType.memcg_lru_rotate, memcg, 0, op, bin),
-  shadowReclaim: (count: number) => ev(EventType.shadow_reclaim, 0, 0, count),
-};
+type Camel<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
+type ArgType<A> = A extends { col: 'data' } ? string : A extends { bool: true } ? boolean : number;
+type Params<As> = As extends readonly [infer H, ...infer T]
+  ? H extends { default: unknown } ? [ArgType<H>?, ...Params<T>] : [ArgType<H>, ...Params<T>]
+  : [];
+type Constructors = { readonly [K in EventTypeName as Camel<K>]: (...args: Params<Catalogue[K]['args']>) => Event };
+
+const COLUMNS: readonly Column[] = ['memcg', 'folio', 'a', 'b', 'data'];
+
+/** A constructor storing its arguments in the declared columns (hot path: no per-call lookups). */
+function constructor(code: EventCode, args: readonly Arg[]): (...v: (number | boolean | string | undefined)[]) => Event {
+  const at = COLUMNS.map((c) => args.findIndex((a) => a.col === c));
+  const col = (v: readonly unknown[], k: number, empty: number | null): number | string | null => {
+    const i = at[k];
+    if (i < 0) return empty;
+    const x = v[i] ?? args[i].default;
+    return typeof x === 'boolean' ? (x ? 1 : 0) : (x as number | string);
+  };
+  return (...v) => ev(code, col(v, 0, 0) as number, col(v, 1, 0) as number, col(v, 2, 0) as number, col(v, 3, 0) as number, col(v, 4, null) as string | null);
+}
+
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Typed constructors: deciders build events through these, so each column's meaning is named once (above). */
+export const E = Object.fromEntries(
+  Object.entries(CATALOGUE).map(([k, d]) => [camel(k), constructor(d.code as EventCode, d.args)]),
+) as unknown as Constructors;

@@ -2,50 +2,25 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { LabError } from '../errors.js';
 import { POLICY_NAMES } from '../policy/policies.js';
-import { parseSize } from './sizes.js';
+import { cgroupPath, LimitsSchema, size } from '../workload/options.js';
+import { restartCycles, RestartCyclesSchema } from '../workload/restart_cycles.js';
+import type { WorkloadKind } from '../workload/workload.js';
 
-const size = (what: string) =>
-  z.union([z.number(), z.string()]).transform((v, ctx) => {
-    const b = parseSize(v);
-    if (b === null) {
-      ctx.addIssue({ code: 'custom', message: `${what} must be bytes or a size like "512MiB" (got ${JSON.stringify(v)})` });
-      return z.NEVER;
-    }
-    return b;
-  });
+const WorkloadSchema = z.discriminatedUnion('kind', [RestartCyclesSchema]);
+export type WorkloadOptions = z.output<typeof WorkloadSchema>;
 
-const count = z.number().int().nonnegative();
+/**
+ * Every workload kind, by its `kind`: adding one is a file in src/workload/ (the workload, its
+ * WorkloadKind and its option schema) plus its entry here and in the union above.
+ */
+const WORKLOADS: { [K in WorkloadOptions['kind']]: WorkloadKind<Extract<WorkloadOptions, { kind: K }>> } = {
+  'restart-cycles': restartCycles,
+};
 
-const cgroupPath = z
-  .string()
-  .regex(/^(\/[A-Za-z0-9_.@:-]+)+$/, 'must be an absolute cgroup path like "/system.slice"');
-
-export const AccessSchema = z.discriminatedUnion('dist', [
-  z.strictObject({ dist: z.literal('uniform') }),
-  z.strictObject({ dist: z.literal('zipf'), alpha: z.number().positive().max(10).default(0.9) }),
-]);
-
-/** memory.max / memory.high of one cgroup; absent = max (no limit). */
-export const LimitsSchema = z.strictObject({
-  max: size('memory.max').optional(),
-  high: size('memory.high').optional(),
-});
-
-export const RestartCyclesSchema = z.strictObject({
-  kind: z.literal('restart-cycles'),
-  cycles: z.number().int().positive(),
-  parent: cgroupPath.default('/system.slice'),
-  unit: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'must be a unit name like "job"').default('job'),
-  sharedFilePages: count.default(256),
-  privateFilePages: count.default(4),
-  anonPages: count.default(128),
-  accessesPerCycle: count.default(2000),
-  access: AccessSchema.default({ dist: 'zipf', alpha: 0.9 }),
-  /** each instance first reads the whole shared file, like `cat` in the reproducer */
-  readWholeFile: z.boolean().default(true),
-  /** memory.max / memory.high written into every job cgroup right after mkdir */
-  jobLimits: LimitsSchema.optional(),
-});
+/** The kind of a validated workload, typed for its options. */
+export function workloadKind(w: WorkloadOptions): WorkloadKind<WorkloadOptions> {
+  return WORKLOADS[w.kind] as WorkloadKind<WorkloadOptions>;
+}
 
 export const ExperimentSchema = z.strictObject({
   name: z.string().min(1).default('experiment'),
@@ -69,10 +44,10 @@ export const ExperimentSchema = z.strictObject({
       mglru: z.enum(['same-gen', 'tail', 'age-order']).default('same-gen'),
     })
     .prefault({}),
-  workload: RestartCyclesSchema,
+  workload: WorkloadSchema,
   /** memory.max / memory.high of cgroups created at setup: the workload parent or its ancestors */
   limits: z.record(cgroupPath, LimitsSchema).default({}),
-  /** metrics sample every this many cycles */
+  /** metrics sample every this many cycles (cycle events) */
   sampleEvery: z.number().int().positive().default(1),
   /** store a full state snapshot every this many events (replay cost is bounded by it) */
   snapshotEvery: z.number().int().positive().default(100_000),
@@ -84,11 +59,10 @@ export type Experiment = z.output<typeof ExperimentSchema>;
 export function parseExperiment(raw: unknown, source = 'experiment'): Experiment {
   const r = ExperimentSchema.safeParse(raw);
   if (r.success) {
-    const parents = ancestorsOf(r.data.workload.parent);
+    const kind = workloadKind(r.data.workload);
+    const setup = kind.setupCgroups(r.data.workload);
     for (const path of Object.keys(r.data.limits)) {
-      if (!parents.includes(path)) {
-        throw new LabError(`${source}: limits.${path}: only the workload parent (${r.data.workload.parent}) and its ancestors exist from the start; limit job cgroups with workload.jobLimits`);
-      }
+      if (!setup.includes(path)) throw new LabError(`${source}: limits.${path}: ${kind.limitsHint(r.data.workload)}`);
     }
     return r.data;
   }
@@ -96,12 +70,6 @@ export function parseExperiment(raw: unknown, source = 'experiment'): Experiment
   const where = issue.path.length ? issue.path.join('.') : '(top level)';
   const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
   throw new LabError(`${source}: ${where}: ${issue.message}${more}`);
-}
-
-/** "/a/b" → ["/a", "/a/b"]: the cgroups setup creates. */
-function ancestorsOf(path: string): string[] {
-  const parts = path.split('/').filter(Boolean);
-  return parts.map((_, i) => '/' + parts.slice(0, i + 1).join('/'));
 }
 
 export function loadExperimentFile(path: string): unknown {

@@ -2,7 +2,7 @@ import { EventType, type Event } from '../kernel/events.js';
 import type { KernelState } from '../kernel/state.js';
 import type { Store } from '../store/db.js';
 import { MemcgProjection } from '../store/projections.js';
-import { samples } from '../store/schema.js';
+import { insertSample } from '../store/samples.js';
 import { memcgSizeBytes, type Experiment } from './experiment.js';
 import { computeMetrics } from './metrics.js';
 
@@ -18,7 +18,7 @@ export class RunProjections {
   /** `from`: the state the log continues from (a snapshot), whose memcgs are already recorded. */
   constructor(private readonly store: Store, private readonly run: number, private readonly exp: Experiment, from?: KernelState) {
     const paths = from ? [...from.memcgs.values()].map((m): [number, string] => [m.id, m.path]) : undefined;
-    this.memcgs = new MemcgProjection(store.sqlite, run, paths);
+    this.memcgs = new MemcgProjection(store, run, paths);
     this.memcgSize = memcgSizeBytes(exp);
   }
 
@@ -29,14 +29,11 @@ export class RunProjections {
 
   private writeSample(s: KernelState): void {
     const m = computeMetrics(s, this.memcgSize);
-    this.store.db
-      .insert(samples)
-      .values({
-        run: this.run, seq: s.seq, tick: s.tick, cycle: s.cycle, nrDying: m.nr_dying, dyingBytes: m.dying_bytes,
-        stalePages: m.stale_pages, memoryCurrent: m.memory_current, pgscan: m.pgscan, pgsteal: m.pgsteal,
-        reclaimEfficiency: m.reclaim_efficiency, workingsetRefaultFile: m.workingset_refault_file,
-        lruvecsScanned: m.lruvecs_scanned,
-      })
-      .run();
+    insertSample(this.store, {
+      run: this.run, seq: s.seq, tick: s.tick, cycle: s.cycle, nrDying: m.nr_dying, dyingBytes: m.dying_bytes,
+      stalePages: m.stale_pages, memoryCurrent: m.memory_current, pgscan: m.pgscan, pgsteal: m.pgsteal,
+      reclaimEfficiency: m.reclaim_efficiency, workingsetRefaultFile: m.workingset_refault_file,
+      lruvecsScanned: m.lruvecs_scanned,
+    });
   }
 }

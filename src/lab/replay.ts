@@ -1,12 +1,12 @@
 import { LabError } from '../errors.js';
-import { EventType } from '../kernel/events.js';
-import { evolve } from '../kernel/evolve.js';
-import { deserializeState, encodingHash, stateHash } from '../kernel/serialize.js';
-import { createState, MEMCG_STATE_NAMES, type KernelState } from '../kernel/state.js';
 import { PAGE_SIZE } from '../kernel/constants.js';
+import { stateHash } from '../kernel/serialize.js';
+import { MEMCG_STATE_NAMES, type KernelState } from '../kernel/state.js';
 import type { Store } from '../store/db.js';
-import { nearestSnapshot, type SnapshotKey, type SnapshotRow } from '../store/snapshots.js';
-import { logEnd, runEvents } from './log.js';
+import { freedMemcgs } from '../store/projections.js';
+import { logEnd } from '../store/reader.js';
+import type { SnapshotKey } from '../store/snapshots.js';
+import { foldRun } from './fold.js';
 import { getRun } from './runs.js';
 
 /** Where in a run to stop: after event `seq`, after the last event at or before `tick`, or when cycle `cycle` ended. */
@@ -18,8 +18,7 @@ export interface ReplayTarget {
 
 /**
  * Rebuild the kernel state of a run as of a point in its log, through the same `evolve` that ran
- * it: start from the nearest snapshot at or before the target and fold the events after it, so the
- * cost is bounded by the snapshot interval, not by the target's seq.
+ * it: the fold from the nearest snapshot at or before the target.
  */
 export function replayState(store: Store, runId: number, target: ReplayTarget = {}): KernelState {
   const run = getRun(store, runId);
@@ -33,42 +32,15 @@ export function replayState(store: Store, runId: number, target: ReplayTarget = 
   if (key === 'tick' && value > end.tick) throw new LabError(`run ${runId} ends at tick ${end.tick}; --tick ${value} is past its end`);
   if (key === 'cycle' && value < 1) throw new LabError('--cycle must be at least 1 (cycle C is the state right after cycle C ended)');
 
-  const snap = nearestSnapshot(store.sqlite, runId, key, value);
-  const s = (snap && restore(snap)) || createState();
-  if (key === 'cycle' && s.cycle === value) return s;
+  let s: KernelState;
   try {
-    for (const e of runEvents(store, run, s.seq, key === 'seq' ? value : undefined)) {
-      if (key === 'tick' && e.tick > value) return s;
-      evolve(s, e);
-      if (key === 'cycle' && e.type === EventType.cycle && e.a === value) return s;
-    }
+    s = foldRun(store, run, { from: { key, value }, to: { key, value } });
   } catch (err) {
     if (err instanceof LabError) throw err;
     throw new LabError(`run ${runId}'s log does not replay (${(err as Error).message}); check it with: memcglab verify ${runId}`);
   }
-  if (key === 'cycle') throw new LabError(`run ${runId} ends after cycle ${s.cycle}; --cycle ${value} is past its end`);
+  if (key === 'cycle' && s.cycle !== value) throw new LabError(`run ${runId} ends after cycle ${s.cycle}; --cycle ${value} is past its end`);
   return s;
-}
-
-/**
- * A snapshot's state, or undefined when its blob does not hash to its recorded state hash
- * (damaged) or does not decode (another state encoding version wrote it): replay then folds from
- * the start, slower but still exact. Hashing the blob (not a re-encoding) keeps a load O(blob).
- */
-function restore(snap: SnapshotRow): KernelState | undefined {
-  try {
-    if (encodingHash(snap.state) !== snap.stateHash) return undefined;
-    return deserializeState(snap.state);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Memcgs of a run freed at or before `seq`, from the projection. */
-export function freedMemcgs(store: Store, runId: number, seq: number): { id: number; path: string }[] {
-  return store.sqlite
-    .prepare('SELECT id, path FROM memcgs WHERE run = ? AND freed_seq IS NOT NULL AND freed_seq <= ? ORDER BY id')
-    .all(runId, seq) as { id: number; path: string }[];
 }
 
 export interface ReplaySummary {

@@ -1,19 +1,18 @@
-import { desc, eq } from 'drizzle-orm';
 import { LabError } from '../errors.js';
 import type { Store } from '../store/db.js';
-import { runs } from '../store/schema.js';
+import { allRuns, findRun, type RunRow } from '../store/runs.js';
 
-export type RunRow = typeof runs.$inferSelect;
+export type { RunRow } from '../store/runs.js';
 
 export function getRun(store: Store, id: number): RunRow {
   if (!Number.isInteger(id) || id <= 0) throw new LabError(`run id must be a positive integer (got ${id}); list runs with: memcglab runs`);
-  const r = store.db.select().from(runs).where(eq(runs.id, id)).get();
+  const r = findRun(store, id);
   if (!r) throw new LabError(`no run ${id} in ${store.path}; list runs with: memcglab runs --db ${store.path}`);
   return r;
 }
 
 export function listRuns(store: Store): RunRow[] {
-  return store.db.select().from(runs).orderBy(desc(runs.id)).all();
+  return allRuns(store);
 }
 
 /** A run whose writer died (SIGKILL, power loss) still says running: report it as interrupted. */

@@ -1,11 +1,12 @@
 import { LabError } from '../errors.js';
 import { EVENT_NAMES, type Event } from '../kernel/events.js';
-import { evolve } from '../kernel/evolve.js';
 import { checkInvariants } from '../kernel/invariants.js';
 import { deserializeState, stateHash } from '../kernel/serialize.js';
-import { createState, type KernelState } from '../kernel/state.js';
+import type { KernelState } from '../kernel/state.js';
 import type { Store } from '../store/db.js';
-import { logEnd, runEvents } from './log.js';
+import { logEnd } from '../store/reader.js';
+import { snapshotBlob, snapshotHashes } from '../store/snapshots.js';
+import { FoldError, foldRun, type FoldOptions } from './fold.js';
 import { effectiveStatus, getRun, type RunRow } from './runs.js';
 
 export interface VerifyViolation {
@@ -45,44 +46,24 @@ export function verifyRun(store: Store, runId: number, opts: VerifyOptions = {})
   const run = getRun(store, runId);
   const end = logEnd(store, runId);
   const violations: VerifyViolation[] = [];
-  const snapshots = store.sqlite.prepare('SELECT seq, state_hash FROM snapshots WHERE run = ? ORDER BY seq').all(runId) as {
-    seq: number; state_hash: string;
-  }[];
-  const blob = store.sqlite.prepare('SELECT state FROM snapshots WHERE run = ? AND seq = ?').pluck();
+  const snapshots = snapshotHashes(store, runId);
   let next = 0; // index of the next snapshot to check
   let lastGood = 0; // seq of the last snapshot that matched the rebuilt state (0: the empty state)
   const since = () => ` (the log diverges after seq ${lastGood})`;
   const checkSnapshot = (s: KernelState) => {
     const snap = snapshots[next++];
-    const rebuilt = stateHash(s);
-    if (snap.state_hash !== rebuilt) {
-      violations.push({ seq: snap.seq, type: 'snapshot', invariant: 'snapshot-hash', detail: `snapshot hash ${snap.state_hash} but the log rebuilds ${rebuilt}${since()}` });
-      return;
-    }
-    let decoded: string;
-    try {
-      decoded = stateHash(deserializeState(blob.get(runId, snap.seq) as Buffer));
-    } catch (e) {
-      decoded = `an unreadable blob (${(e as Error).message})`;
-    }
-    if (decoded !== snap.state_hash) {
-      violations.push({ seq: snap.seq, type: 'snapshot', invariant: 'snapshot-blob', detail: `snapshot blob decodes to ${decoded}, not its hash ${snap.state_hash}` });
-    } else {
-      lastGood = snap.seq;
-    }
+    const v = snapshotViolation(store, runId, snap, stateHash(s));
+    if (v) violations.push({ ...v, detail: v.invariant === 'snapshot-hash' ? v.detail + since() : v.detail });
+    else lastGood = snap.seq;
   };
 
-  const s = createState();
-  let broken: VerifyViolation[] = [];
-  for (const e of runEvents(store, run)) {
-    broken = applyChecked(s, e, e.seq % every === 0 || e.seq === end.seq);
-    if (broken.length) break;
+  let { s, broken } = foldChecked(store, run, {}, (e) => e.seq % every === 0 || e.seq === end.seq, (s) => {
     while (next < snapshots.length && snapshots[next].seq === s.seq) checkSnapshot(s);
     if (opts.onProgress && (s.seq & 0x3fff) === 0) opts.onProgress(s.seq, end.seq);
-  }
+  });
   // Unchecked events before the failure may have broken an invariant first: find the exact one.
   if (broken.length && every > 1) {
-    const exact = narrowDown(store, run, lastGood, broken[0].seq);
+    const exact = foldChecked(store, run, { from: { key: 'seq', value: lastGood }, to: { key: 'seq', value: broken[0].seq } }, () => true).broken;
     if (exact.length) broken = exact;
   }
   violations.push(...broken);
@@ -101,26 +82,45 @@ export function verifyRun(store: Store, runId: number, opts: VerifyOptions = {})
   return { ok: violations.length === 0, events: s.seq, stateHash: stateHash(s), violations };
 }
 
-/** Fold (from, to] again from the snapshot at `from` with a check after every event: the first event that broke something. */
-function narrowDown(store: Store, run: RunRow, from: number, to: number): VerifyViolation[] {
-  const blob = from ? (store.sqlite.prepare('SELECT state FROM snapshots WHERE run = ? AND seq = ?').pluck().get(run.id, from) as Buffer) : undefined;
-  const s = blob ? deserializeState(blob) : createState();
-  for (const e of runEvents(store, run, from, to)) {
-    const v = applyChecked(s, e, true);
-    if (v.length) return v;
+/** A snapshot against the state the log rebuilds at its seq: its recorded hash, and what its blob decodes to. */
+function snapshotViolation(store: Store, runId: number, snap: { seq: number; stateHash: string }, rebuilt: string): VerifyViolation | undefined {
+  if (snap.stateHash !== rebuilt) {
+    return { seq: snap.seq, type: 'snapshot', invariant: 'snapshot-hash', detail: `snapshot hash ${snap.stateHash} but the log rebuilds ${rebuilt}` };
   }
-  return [];
+  let decoded: string;
+  try {
+    decoded = stateHash(deserializeState(snapshotBlob(store, runId, snap.seq)!));
+  } catch (e) {
+    decoded = `an unreadable blob (${(e as Error).message})`;
+  }
+  if (decoded === snap.stateHash) return undefined;
+  return { seq: snap.seq, type: 'snapshot', invariant: 'snapshot-blob', detail: `snapshot blob decodes to ${decoded}, not its hash ${snap.stateHash}` };
 }
 
-/** Apply one event; what it broke, if anything, named by its seq, type and the memcg/folio involved. */
-function applyChecked(s: KernelState, e: Event, check: boolean): VerifyViolation[] {
-  const type = EVENT_NAMES[e.type] ?? `type ${e.type}`;
-  const where = `memcg ${e.memcg}, folio ${e.folio}, a ${e.a}, b ${e.b}`;
+/**
+ * Fold with the invariants checked after the events `check` picks; stops at the first event that
+ * breaks one, or that evolve refuses. `each` runs after every event that broke nothing.
+ */
+function foldChecked(
+  store: Store, run: RunRow, range: Pick<FoldOptions, 'from' | 'to'>, check: (e: Event) => boolean, each?: (s: KernelState) => void,
+): { s: KernelState; broken: VerifyViolation[] } {
+  let broken: VerifyViolation[] = [];
   try {
-    evolve(s, e);
+    const s = foldRun(store, run, {
+      ...range,
+      observe: (e, s) => {
+        if (check(e)) broken = checkInvariants(s).map((v) => ({ seq: e.seq, type: typeName(e), invariant: v.invariant, detail: `${v.detail} (${where(e)})` }));
+        if (broken.length) return false;
+        each?.(s);
+      },
+    });
+    return { s, broken };
   } catch (err) {
-    return [{ seq: e.seq, type, invariant: 'evolve', detail: `${(err as Error).message} (${where})` }];
+    if (!(err instanceof FoldError)) throw err;
+    const e = err.event;
+    return { s: err.state, broken: [{ seq: e.seq, type: typeName(e), invariant: 'evolve', detail: `${err.message} (${where(e)})` }] };
   }
-  if (!check) return [];
-  return checkInvariants(s).map((v) => ({ seq: e.seq, type, invariant: v.invariant, detail: `${v.detail} (${where})` }));
 }
+
+const typeName = (e: Event) => EVENT_NAMES[e.type] ?? `type ${e.type}`;
+const where = (e: Event) => `memcg ${e.memcg}, folio ${e.folio}, a ${e.a}, b ${e.b}`;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Event } from '../kernel/events.js';
+import type { Store } from './db.js';
 
 const COLS = 9;
 /** Rows per INSERT statement: 9 × 256 = 2304 bound values, well under SQLite's limit. */
@@ -19,11 +20,14 @@ export class EventAppender {
   private inTx = false;
   appended = 0;
 
-  constructor(private readonly sqlite: Database.Database, private readonly run: number) {
+  private readonly sqlite: Database.Database;
+
+  constructor(store: Store, private readonly run: number) {
+    this.sqlite = store.sqlite;
     const row = `(${new Array(COLS).fill('?').join(',')})`;
     const head = 'INSERT INTO events (run, seq, tick, type, memcg, folio, a, b, data) VALUES ';
-    this.bulk = sqlite.prepare(head + new Array(ROWS_PER_INSERT).fill(row).join(','));
-    this.single = sqlite.prepare(head + row);
+    this.bulk = this.sqlite.prepare(head + new Array(ROWS_PER_INSERT).fill(row).join(','));
+    this.single = this.sqlite.prepare(head + row);
   }
 
   begin(): void {

@@ -5,17 +5,32 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
-import { EVENT_NAMES } from '../kernel/events.js';
-import { EVENT_COLUMNS } from './event_columns.js';
+import { CATALOGUE, columnsDoc, type EventTypeName } from '../kernel/events.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
+/**
+ * An open database. `sqlite` and `db` are for the modules of src/store only: the lab and the CLI
+ * go through the store's functions (runs, events, snapshots, samples, projections, query).
+ */
 export interface Store {
   sqlite: Database.Database;
   db: Db;
   path: string;
 }
 
+export function closeStore(store: Store): void {
+  store.sqlite.close();
+}
+
+/**
+ * Run `fn` in one transaction: all of it or none. `immediate` takes the write lock up front, so a
+ * read-then-write (resume, rebuild) cannot race another writer.
+ */
+export function inTransaction<T>(store: Store, fn: () => T, immediate = false): T {
+  const tx = store.sqlite.transaction(fn);
+  return immediate ? tx.immediate() : tx();
+}
 
 export function defaultDbPath(): string {
   return process.env.MEMCGLAB_DB || './memcglab.db';
@@ -43,10 +58,11 @@ function appliedMigrations(sqlite: Database.Database): number {
 }
 
 /**
- * Open (and create or migrate) a memcglab database. Read-only opens never write: they refuse a
- * missing or unmigrated file instead.
+ * Open (and create or migrate) a memcglab database. Read-only opens never create a file nor write
+ * runs; a file with an older schema is migrated first, as any writer would (otherwise `runs`,
+ * `show` or `query` could not read a database made by an older memcglab).
  */
-export function openStore(path: string, opts: { readonly?: boolean } = {}): Store {
+export function openStore(path: string, opts: { readonly?: boolean; migrated?: boolean } = {}): Store {
   if (opts.readonly && !existsSync(path)) {
     throw new LabError(`database ${path} does not exist; run an experiment first (memcglab run …) or pass --db`);
   }
@@ -63,7 +79,11 @@ export function openStore(path: string, opts: { readonly?: boolean } = {}): Stor
       throw new LabError(`database ${path} was written by a newer memcglab (schema ${applied} > ${known}); upgrade memcglab to read it`);
     }
     if (opts.readonly) {
-      if (applied < known) throw new LabError(`database ${path} has an older schema (${applied} < ${known}); open it once without read-only (e.g. memcglab runs) to migrate it`);
+      if (applied < known && !opts.migrated) {
+        sqlite.close();
+        closeStore(openStore(path)); // the writable open migrates it
+        return openStore(path, { readonly: true, migrated: true });
+      }
     } else {
       sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('synchronous = NORMAL');
@@ -85,9 +105,10 @@ export function openStore(path: string, opts: { readonly?: boolean } = {}): Stor
 
 function syncEventTypes(sqlite: Database.Database): void {
   const up = sqlite.prepare(
-    'INSERT INTO event_types (code, name, columns) VALUES (?, ?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name, columns = excluded.columns',
+    'INSERT INTO event_types (code, name, columns, what) VALUES (?, ?, ?, ?) ' +
+      'ON CONFLICT(code) DO UPDATE SET name = excluded.name, columns = excluded.columns, what = excluded.what',
   );
   sqlite.transaction(() => {
-    for (const [code, name] of Object.entries(EVENT_NAMES)) up.run(Number(code), name, EVENT_COLUMNS[name] ?? '');
+    for (const [name, d] of Object.entries(CATALOGUE)) up.run(d.code, name, columnsDoc(name as EventTypeName), d.what);
   })();
 }

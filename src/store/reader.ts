@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Event, EventCode } from '../kernel/events.js';
+import type { Store } from './db.js';
+import { upcasterFor } from './upcast.js';
 
 /** Rows fetched per query when reading a log. */
 export const READ_CHUNK = 8192;
@@ -29,9 +31,10 @@ function chunkStatement(sqlite: Database.Database): Database.Statement {
 /**
  * Read a run's events in seq order, from `fromSeq` (exclusive) to `toSeq` (inclusive), in chunks
  * of READ_CHUNK rows (keyset pagination on the (run, seq) key). Each event is a fresh object.
+ * No statement stays open between chunks, so the caller may write while it reads (rebuild).
  */
-export function* readEvents(sqlite: Database.Database, run: number, fromSeq = 0, toSeq = Number.MAX_SAFE_INTEGER): Generator<Event> {
-  const stmt = chunkStatement(sqlite);
+export function* readEvents(store: Store, run: number, fromSeq = 0, toSeq = Number.MAX_SAFE_INTEGER): Generator<Event> {
+  const stmt = chunkStatement(store.sqlite);
   let after = fromSeq;
   for (;;) {
     const rows = JSON.parse(stmt.get(run, after, toSeq, READ_CHUNK) as string) as unknown[][];
@@ -47,4 +50,24 @@ export function* readEvents(sqlite: Database.Database, run: number, fromSeq = 0,
     }
     if (rows.length < READ_CHUNK) return;
   }
+}
+
+/**
+ * A run's events in seq order, (fromSeq, toSeq], in this build's catalogue: rows written under an
+ * older event schema go through the upcast hook; a log from a newer schema is refused.
+ */
+export function* runEvents(
+  store: Store, run: { id: number; schemaVersion: number }, fromSeq = 0, toSeq = Number.MAX_SAFE_INTEGER,
+): Generator<Event> {
+  const up = upcasterFor(run.schemaVersion, `run ${run.id}`);
+  if (!up) return yield* readEvents(store, run.id, fromSeq, toSeq);
+  for (const e of readEvents(store, run.id, fromSeq, toSeq)) yield up(e);
+}
+
+/** Seq and tick of a run's last event (0, 0 for an empty log). */
+export function logEnd(store: Store, run: number): { seq: number; tick: number } {
+  const r = store.sqlite.prepare('SELECT seq, tick FROM events WHERE run = ? ORDER BY seq DESC LIMIT 1').get(run) as
+    | { seq: number; tick: number }
+    | undefined;
+  return r ?? { seq: 0, tick: 0 };
 }

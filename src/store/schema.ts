@@ -43,10 +43,12 @@ export const events = sqliteTable(
   (t) => [primaryKey({ columns: [t.run, t.seq] })],
 );
 
+/** The event catalogue (kernel/events.ts CATALOGUE), rewritten at every writable open. */
 export const eventTypes = sqliteTable('event_types', {
   code: integer('code').primaryKey(),
   name: text('name').notNull().unique(),
-  columns: text('columns').notNull(), // what memcg/folio/a/b mean for this type
+  columns: text('columns').notNull(), // what memcg/folio/a/b/data mean for this type
+  what: text('what').notNull().default(''), // what happened, in kernel terms
 });
 
 /** Metrics over time, one row per sample point (every `sampleEvery` cycles). */
@@ -113,9 +115,3 @@ export const eventsView = sqliteView('events_v').as((qb) =>
     .from(events)
     .innerJoin(eventTypes, sql`${eventTypes.code} = ${events.type}`),
 );
-
-/** A tiny key/value table: the schema version of the database itself. */
-export const meta = sqliteTable('meta', {
-  key: text('key').primaryKey(),
-  value: text('value').notNull(),
-});

@@ -1,20 +1,17 @@
-import type Database from 'better-sqlite3';
 import { encodingHash, serializeState } from '../kernel/serialize.js';
 import type { KernelState } from '../kernel/state.js';
+import type { Store } from './db.js';
 
-/** What a resumed run needs besides the kernel state: the PRNG and where the workload loop stands. */
-export interface SnapshotLab {
-  rng: number[];
-  /** the first cycle not yet run */
-  nextCycle: number;
-}
-
+/**
+ * One stored snapshot. `runner` is whatever the runner needs to resume (PRNG, workload cursor):
+ * opaque JSON to the store, which only keeps it next to the state it belongs to.
+ */
 export interface SnapshotRow {
   seq: number;
   tick: number;
   cycle: number;
   state: Buffer;
-  lab: SnapshotLab;
+  runner: unknown;
   stateHash: string;
 }
 
@@ -22,30 +19,50 @@ export interface SnapshotRow {
  * Store the full state of a run at its current seq. Called inside the appender's open transaction,
  * so the snapshot becomes durable together with the events it summarises, or not at all.
  */
-export function writeSnapshot(sqlite: Database.Database, run: number, s: KernelState, lab: SnapshotLab): string {
+export function writeSnapshot(store: Store, run: number, s: KernelState, runner: unknown): string {
   const blob = serializeState(s);
   const hash = encodingHash(blob); // = stateHash(s), without encoding twice
-  sqlite
+  store.sqlite
     .prepare('INSERT INTO snapshots (run, seq, tick, cycle, state, lab, state_hash) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(run, s.seq, s.tick, s.cycle, blob, JSON.stringify(lab), hash);
+    .run(run, s.seq, s.tick, s.cycle, blob, JSON.stringify(runner), hash);
   return hash;
 }
 
 /** Which column a target point is measured in; snapshots carry all three, so any can pick one. */
 export type SnapshotKey = 'seq' | 'tick' | 'cycle';
 
+type Raw = Omit<SnapshotRow, 'runner' | 'stateHash'> & { lab: string; state_hash: string };
+
 /**
- * The latest snapshot at or before `value` on `key` (ticks and cycles never go back along seq, so
- * the latest by that column is also the latest by seq); undefined when none is.
+ * The snapshots at or before `value` on `key`, latest first (ticks and cycles never go back along
+ * seq, so the latest by that column is also the latest by seq). One row per query, read lazily:
+ * a caller that takes the first good one loads one blob.
  */
-export function nearestSnapshot(sqlite: Database.Database, run: number, key: SnapshotKey, value: number): SnapshotRow | undefined {
-  const r = sqlite
-    .prepare(`SELECT seq, tick, cycle, state, lab, state_hash FROM snapshots WHERE run = ? AND ${key} <= ? ORDER BY seq DESC LIMIT 1`)
-    .get(run, value) as (Omit<SnapshotRow, 'lab' | 'stateHash'> & { lab: string; state_hash: string }) | undefined;
-  if (!r) return undefined;
-  return { seq: r.seq, tick: r.tick, cycle: r.cycle, state: r.state, lab: JSON.parse(r.lab) as SnapshotLab, stateHash: r.state_hash };
+export function* snapshotsAtOrBefore(store: Store, run: number, key: SnapshotKey, value: number): Generator<SnapshotRow> {
+  const stmt = store.sqlite.prepare(
+    `SELECT seq, tick, cycle, state, lab, state_hash FROM snapshots WHERE run = ? AND ${key} <= ? AND seq < ? ORDER BY seq DESC LIMIT 1`,
+  );
+  for (let before = Number.MAX_SAFE_INTEGER; ;) {
+    const r = stmt.get(run, value, before) as Raw | undefined;
+    if (!r) return;
+    before = r.seq;
+    yield { seq: r.seq, tick: r.tick, cycle: r.cycle, state: r.state, runner: JSON.parse(r.lab), stateHash: r.state_hash };
+  }
 }
 
-export function lastSnapshot(sqlite: Database.Database, run: number): SnapshotRow | undefined {
-  return nearestSnapshot(sqlite, run, 'seq', Number.MAX_SAFE_INTEGER);
+/** Seq and recorded hash of every snapshot of a run, in seq order (no blobs). */
+export function snapshotHashes(store: Store, run: number): { seq: number; stateHash: string }[] {
+  return store.sqlite.prepare('SELECT seq, state_hash AS stateHash FROM snapshots WHERE run = ? ORDER BY seq').all(run) as {
+    seq: number; stateHash: string;
+  }[];
+}
+
+/** The state blob of one snapshot. */
+export function snapshotBlob(store: Store, run: number, seq: number): Buffer | undefined {
+  return store.sqlite.prepare('SELECT state FROM snapshots WHERE run = ? AND seq = ?').pluck().get(run, seq) as Buffer | undefined;
+}
+
+/** Bytes of a run's latest snapshot blob (undefined: none). */
+export function lastSnapshotSize(store: Store, run: number): number | undefined {
+  return store.sqlite.prepare('SELECT length(state) FROM snapshots WHERE run = ? ORDER BY seq DESC LIMIT 1').pluck().get(run) as number | undefined;
 }

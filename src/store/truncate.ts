@@ -1,11 +1,12 @@
-import type Database from 'better-sqlite3';
+import type { Store } from './db.js';
 
 /**
  * Forget everything a run wrote after `seq`: events, snapshots and the projections (samples,
  * memcgs rows and the offline/freed marks set by later events). Leaves the run as it stood right
  * after event `seq`, so a resumed writer can append from there. Call inside a transaction.
  */
-export function truncateRunAfter(sqlite: Database.Database, run: number, seq: number): void {
+export function truncateRunAfter(store: Store, run: number, seq: number): void {
+  const { sqlite } = store;
   sqlite.prepare('DELETE FROM events WHERE run = ? AND seq > ?').run(run, seq);
   sqlite.prepare('DELETE FROM snapshots WHERE run = ? AND seq > ?').run(run, seq);
   sqlite.prepare('DELETE FROM samples WHERE run = ? AND seq > ?').run(run, seq);

@@ -1,6 +1,12 @@
+import { z } from 'zod';
 import type { Rng } from './rng.js';
 
-export type AccessDist = { dist: 'uniform' } | { dist: 'zipf'; alpha: number };
+export const AccessSchema = z.discriminatedUnion('dist', [
+  z.strictObject({ dist: z.literal('uniform') }),
+  z.strictObject({ dist: z.literal('zipf'), alpha: z.number().positive().max(10).default(0.9) }),
+]);
+
+export type AccessDist = z.output<typeof AccessSchema>;
 
 /** Draws page indexes in [0, n): uniform, or zipf(alpha) with page 0 the hottest. */
 export interface Sampler {

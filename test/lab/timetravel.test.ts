@@ -10,14 +10,11 @@ import { rebuildProjections } from '../../src/lab/rebuild.js';
 import { replayState } from '../../src/lab/replay.js';
 import { resumeRun } from '../../src/lab/resume.js';
 import { runExperiment } from '../../src/lab/run.js';
-import { Simulation } from '../../src/lab/simulation.js';
-import { bytesToPages } from '../../src/lab/sizes.js';
+import { runWorkload } from '../../src/lab/runner.js';
 import { verifyRun } from '../../src/lab/verify.js';
-import { getPolicy } from '../../src/policy/policies.js';
 import { openStore, type Store } from '../../src/store/db.js';
 import { truncateRunAfter } from '../../src/store/truncate.js';
 import { UPCASTERS } from '../../src/store/upcast.js';
-import { RestartCyclesWorkload } from '../../src/workload/restart_cycles.js';
 import { tempDir } from '../helpers.js';
 
 const dir = tempDir();
@@ -33,13 +30,9 @@ function experiment(over: Record<string, unknown> = {}): Experiment {
 /** An uninterrupted run kept in memory, recording the state hash right after each wanted seq. */
 function hashesOfFreshRun(exp: Experiment, seqs: Set<number>): Map<number, string> {
   const out = new Map<number, string>();
-  const policy = getPolicy(exp.policy);
-  const sim = new Simulation(policy, exp.seed, (e, s) => {
+  runWorkload(exp, (e, s) => {
     if (seqs.has(e.seq)) out.set(e.seq, stateHash(s));
   });
-  const w = new RestartCyclesWorkload(exp.workload);
-  w.setup(sim, { memoryPages: bytesToPages(exp.machine.memory), mglru: exp.machine.lru === 'mglru', objcgCharging: policy.objcgCharging });
-  for (let c = 1; c <= exp.workload.cycles; c++) w.runCycle(sim, sim.rng, c);
   return out;
 }
 
@@ -104,6 +97,23 @@ describe('snapshots and replay to any point', () => {
       expect(JSON.parse(lab)).toMatchObject({ nextCycle: cycle + 1 });
     }
   });
+
+  it('a snapshot that does not decode to its hash is passed over for an earlier one, by replay and resume alike', () => {
+    const exp = experiment();
+    const st = store('damaged.db');
+    const clean = runExperiment(st, exp);
+    const r = runExperiment(st, exp);
+    const snaps = (rows(st, SNAPSHOTS, r.runId) as number[][]).map((x) => x[0]);
+    const target = snaps[3] + 10;
+    const want = stateHash(replayState(st, r.runId, { seq: target }));
+    st.sqlite.prepare('UPDATE snapshots SET state = zeroblob(64) WHERE run = ? AND seq IN (?, ?)').run(r.runId, snaps[3], snaps[snaps.length - 1]);
+    expect(stateHash(replayState(st, r.runId, { seq: target }))).toBe(want);
+    expect(verifyRun(st, r.runId).violations.map((v) => v.invariant)).toEqual(['snapshot-blob', 'snapshot-blob']);
+    // resume goes on from the last snapshot that loads, and ends as the clean run did
+    st.sqlite.prepare("UPDATE runs SET status = 'failed' WHERE id = ?").run(r.runId);
+    expect(resumeRun(st, r.runId).stateHash).toBe(clean.stateHash);
+    expect(rows(st, EVENTS, r.runId)).toEqual(rows(st, EVENTS, clean.runId));
+  });
 });
 
 describe('resume', () => {
@@ -114,7 +124,7 @@ describe('resume', () => {
     const cut = runExperiment(st, exp);
     // Make `cut` look killed mid-way: its log ends 500 events past a snapshot, status running, a dead pid.
     const snapSeq = st.sqlite.prepare('SELECT seq FROM snapshots WHERE run = ? ORDER BY seq LIMIT 1 OFFSET 3').pluck().get(cut.runId) as number;
-    truncateRunAfter(st.sqlite, cut.runId, snapSeq + 500);
+    truncateRunAfter(st, cut.runId, snapSeq + 500);
     st.sqlite.prepare("UPDATE runs SET status = 'running', pid = 2147483646, state_hash = NULL, metrics = NULL WHERE id = ?").run(cut.runId);
     const res = resumeRun(st, cut.runId);
     expect(res.stateHash).toBe(clean.stateHash);
@@ -131,7 +141,7 @@ describe('resume', () => {
     const st = store('resume0.db');
     const clean = runExperiment(st, exp);
     const cut = runExperiment(st, exp);
-    truncateRunAfter(st.sqlite, cut.runId, 1234);
+    truncateRunAfter(st, cut.runId, 1234);
     st.sqlite.prepare("UPDATE runs SET status = 'failed' WHERE id = ?").run(cut.runId);
     expect(resumeRun(st, cut.runId).stateHash).toBe(clean.stateHash);
     expect(rows(st, EVENTS, cut.runId)).toEqual(rows(st, EVENTS, clean.runId));

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { LabError } from '../../errors.js';
 import { compareRuns, comparePolicies, compareTable } from '../../lab/compare.js';
+import { workloadKind } from '../../lab/experiment.js';
 import { prepareExperiment, reproCommand } from '../../lab/prepare.js';
 import { resolvePolicyAlias } from '../../policy/policies.js';
 import { addDbOption, collect, parseIntArg, parseRunId, withStore } from '../common.js';
@@ -24,7 +25,7 @@ export function registerCompare(program: Command): void {
       if (!policies.length) throw new LabError('--policies is empty; e.g. --policies legacy,same-gen,tail,age-order');
       for (const p of policies) resolvePolicyAlias(p);
       const { exp, file: path } = prepareExperiment({ file, seed: parseIntArg('--seed', opts.seed), set: opts.set });
-      if (!opts.json) process.stdout.write(`${exp.name}: ${exp.workload.cycles} restart cycles, ${exp.machine.lru} LRU, seed ${exp.seed}\n`);
+      if (!opts.json) process.stdout.write(`${exp.name}: ${workloadKind(exp.workload).describe(exp.workload)}, ${exp.machine.lru} LRU, seed ${exp.seed}\n`);
       return comparePolicies(store, exp, policies, (alias, e) => {
         const progress = new Progress(`[${alias}] cycle`, opts.json);
         return {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { LabError } from '../../errors.js';
+import { readOnlyQuery } from '../../store/query.js';
 import { addDbOption, withStore } from '../common.js';
 import { csv, printJson, table } from '../output.js';
 
@@ -11,18 +11,7 @@ export function registerQuery(program: Command): void {
     .option('--json', 'print a JSON array of row objects')
     .option('--csv', 'print CSV');
   addDbOption(cmd).action((sql: string, opts) => {
-    const { headers, rows } = withStore(opts, true, (store) => {
-      let stmt;
-      try {
-        stmt = store.sqlite.prepare(sql);
-      } catch (e) {
-        throw new LabError(`SQL error: ${(e as Error).message}`);
-      }
-      if (!stmt.reader) throw new LabError('query is read-only: give one SELECT (or WITH … SELECT) statement');
-      const headers = stmt.columns().map((c) => c.name);
-      const rows = stmt.raw(true).all() as unknown[][];
-      return { headers, rows };
-    });
+    const { headers, rows } = withStore(opts, true, (store) => readOnlyQuery(store, sql));
     if (opts.json) return printJson(rows.map((r) => Object.fromEntries(headers.map((h, i) => [h, r[i]]))));
     process.stdout.write(opts.csv ? csv(headers, rows) : table(headers, rows));
   });

@@ -1,0 +1,28 @@
+import { deserializeState, encodingHash } from '../kernel/serialize.js';
+import type { KernelState } from '../kernel/state.js';
+import type { Store } from '../store/db.js';
+import { snapshotsAtOrBefore, type SnapshotKey, type SnapshotRow } from '../store/snapshots.js';
+import type { Restored, RunnerState } from './runner.js';
+
+/**
+ * The one way to load a snapshot: the latest at or before `value` on `key` whose blob hashes to
+ * its recorded state hash and decodes; an earlier one when it does not (damaged, or written by
+ * another state encoding version); undefined when none does, and the caller folds from the empty
+ * state — slower, still exact. Hashing the blob (not a re-encoding) keeps a load O(blob).
+ */
+export function loadSnapshot(store: Store, runId: number, key: SnapshotKey, value: number): Restored | undefined {
+  for (const row of snapshotsAtOrBefore(store, runId, key, value)) {
+    const state = decode(row);
+    if (state) return { state, runner: row.runner as RunnerState };
+  }
+  return undefined;
+}
+
+function decode(row: SnapshotRow): KernelState | undefined {
+  try {
+    if (encodingHash(row.state) !== row.stateHash) return undefined;
+    return deserializeState(row.state);
+  } catch {
+    return undefined;
+  }
+}

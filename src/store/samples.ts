@@ -1,0 +1,9 @@
+import type { Store } from './db.js';
+import { samples } from './schema.js';
+
+export type SampleRow = typeof samples.$inferInsert;
+
+/** One metrics sample of a run (the caller computes it from the state at that point). */
+export function insertSample(store: Store, row: SampleRow): void {
+  store.db.insert(samples).values(row).run();
+}
