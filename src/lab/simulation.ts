@@ -5,7 +5,7 @@ import { checkInvariants } from '../kernel/invariants.js';
 import { createState, type KernelState } from '../kernel/state.js';
 import type { Ctx } from '../policy/context.js';
 import type { Policy } from '../policy/policies.js';
-import { Rng } from '../workload/rng.js';
+import { Rng } from '../kernel/rng.js';
 
 /** Thrown when an invariant breaks while running with checks on: names the event and how to repeat it. */
 export class InvariantError extends Error {}

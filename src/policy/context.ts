@@ -1,6 +1,6 @@
 import type { Event } from '../kernel/events.js';
 import type { KernelState } from '../kernel/state.js';
-import type { Rng } from '../workload/rng.js';
+import type { Rng } from '../kernel/rng.js';
 import type { Policy } from './policies.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '../kernel/rng.js';
 
 export type AccessDist = { dist: 'uniform' } | { dist: 'zipf'; alpha: number };
 

@@ -5,7 +5,7 @@ import type { Ctx } from '../policy/context.js';
 import { mkdir, rmdir } from '../policy/cgroup.js';
 import { faultAnon, freeFolio, readPage, writePage } from '../policy/pagecache.js';
 import { makeSampler, type AccessDist, type Sampler } from './distribution.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../kernel/rng.js';
 
 /** The file every instance reads (a binary, its config). */
 export const SHARED_INODE = 1;

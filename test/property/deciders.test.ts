@@ -27,11 +27,13 @@ const op = fc.oneof(
   fc.record({ k: fc.constant('touch' as const), folio: fc.nat() }),
 );
 
+type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+
 function pick<T>(xs: T[], i: number): T | undefined {
   return xs.length ? xs[i % xs.length] : undefined;
 }
 
-function runOps(policy: string, memoryPages: number, ops: fc.infer<typeof op>[], lru: 'classic' | MglruReparentMode = 'classic'): TestCtx {
+function runOps(policy: string, memoryPages: number, ops: Op[], lru: 'classic' | MglruReparentMode = 'classic'): TestCtx {
   const ctx = new TestCtx(getPolicy(policy, lru === 'classic' ? 'same-gen' : lru));
   ctx.emit(E.machine(memoryPages, (ctx.policy.objcgCharging ? MACHINE_OBJCG : 0) | (lru !== 'classic' ? MACHINE_MGLRU : 0)));
   let nextLogPage = 0;
