@@ -19,6 +19,8 @@ export const LRU_INACTIVE_FILE = 2;
 export const LRU_ACTIVE_FILE = 3;
 export const LRU_UNEVICTABLE = 4;
 export const NR_LRU_LISTS = 5;
+/** for_each_evictable_lru(): lru <= LRU_ACTIVE_FILE */
+export const NR_EVICTABLE_LRU = LRU_ACTIVE_FILE + 1;
 export const LRU_ACTIVE = 1;
 export const LRU_FILE = 2;
 

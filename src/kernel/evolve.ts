@@ -1,5 +1,6 @@
 export { EvolveError } from './evolve_error.js';
-import { LRU_ACTIVE, MAX_NR_GENS, MAX_NR_TIERS, MIN_NR_GENS, ROOT_MEMCG } from './constants.js';
+import { lruGenIndex, tierIndex } from './mmzone.js';
+import { ANON_AND_FILE, LRU_ACTIVE, LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MIN_NR_GENS, ROOT_MEMCG } from './constants.js';
 import {
   EventType, FOLIO_ACTIVE, FOLIO_FILE, FOLIO_MAPPED, FOLIO_REFERENCED, FOLIO_WORKINGSET,
   LIMIT_HIGH, LIMIT_MAX, MACHINE_MGLRU, MACHINE_OBJCG, REFAULT_ACTIVATE, REFAULT_RECENT, REFAULT_WORKINGSET,
@@ -8,7 +9,7 @@ import {
 import { ageNonresident, lruvecAddFolio, lruvecDelFolio } from './lru.js';
 import {
   folioIncGen, folioLruRefs, folioType, getNrGens, incMaxSeq, incMinSeq, lruGenFromSeq, lruGenIncRefs,
-  lruGenMove, lruGenUpdateSize, lruTierFromRefs, LRU_REFS_WIDTH,
+  lruGenMove, lruGenUpdateSize, lruTierFromRefs, workingsetLazilyPromoted,
 } from './lru_gen.js';
 import { memcgLruOnline, memcgLruRotate } from './memcg_lru.js';
 import { EvolveError } from './evolve_error.js';
@@ -132,7 +133,7 @@ export function evolve(s: KernelState, e: Event): void {
       // gen (inc_min_seq; its folios move up only if the type is evictable), then max_seq++.
       const m = mglruMemcg(s, e);
       const g = m.lruvec.lrugen;
-      for (let t = 0; t < 2; t++) {
+      for (let t = 0; t < ANON_AND_FILE; t++) {
         if (getNrGens(g, t) === MAX_NR_GENS) incMinSeq(m.lruvec, t, (e.a & (1 << t)) !== 0);
       }
       incMaxSeq(m.lruvec, s.tick);
@@ -142,9 +143,9 @@ export function evolve(s: KernelState, e: Event): void {
       // try_to_inc_min_seq(): only an empty oldest gen goes, and MIN_NR_GENS always stay.
       const m = mglruMemcg(s, e);
       const g = m.lruvec.lrugen;
-      if (e.a !== 0 && e.a !== 1) throw new EvolveError(e, `bad type ${e.a}`);
+      if (e.a !== LRU_GEN_ANON && e.a !== LRU_GEN_FILE) throw new EvolveError(e, `bad type ${e.a}`);
       if (getNrGens(g, e.a) <= MIN_NR_GENS) throw new EvolveError(e, `${m.path}: type ${e.a} has only ${MIN_NR_GENS} gens`);
-      if (g.lists[lruGenFromSeq(g.minSeq[e.a]) * 2 + e.a].count) throw new EvolveError(e, `${m.path}: the oldest gen of type ${e.a} is not empty`);
+      if (g.lists[lruGenIndex(lruGenFromSeq(g.minSeq[e.a]), e.a)].count) throw new EvolveError(e, `${m.path}: the oldest gen of type ${e.a} is not empty`);
       incMinSeq(m.lruvec, e.a, true);
       return;
     }
@@ -175,16 +176,16 @@ export function evolve(s: KernelState, e: Event): void {
       const type = folioType(f);
       if (!s.mglru || f.gen < 0) throw new EvolveError(e, `folio ${f.id} is not on an MGLRU list`);
       // sort_folio() only sees folios on the oldest generation's list
-      if (f.list !== lruGenFromSeq(g.minSeq[type]) * 2 + type) throw new EvolveError(e, `folio ${f.id} is not on the oldest gen's list`);
+      if (f.list !== lruGenIndex(lruGenFromSeq(g.minSeq[type]), type)) throw new EvolveError(e, `folio ${f.id} is not on the oldest gen's list`);
       if (e.a === SORT_PROMOTED) {
         if (f.gen === lruGenFromSeq(g.minSeq[type])) throw new EvolveError(e, `folio ${f.id} was not promoted`);
-        lruGenMove(m.lruvec, f, f.gen * 2 + type, false);
+        lruGenMove(m.lruvec, f, lruGenIndex(f.gen, type), false);
       } else if (e.a === SORT_PROTECTED) {
         const refs = folioLruRefs(f);
         const ws = f.workingset;
         const gen = folioIncGen(m.lruvec, f);
-        lruGenMove(m.lruvec, f, gen * 2 + type, false);
-        if (refs + (ws ? 1 : 0) !== (1 << LRU_REFS_WIDTH) + 1) g.protected[type * MAX_NR_TIERS + lruTierFromRefs(refs, ws)]++;
+        lruGenMove(m.lruvec, f, lruGenIndex(gen, type), false);
+        if (!workingsetLazilyPromoted(refs, ws)) g.protected[tierIndex(type, lruTierFromRefs(refs, ws))]++;
       } else throw new EvolveError(e, `bad sort reason ${e.a}`);
       return;
     }
@@ -274,7 +275,7 @@ function evict(s: KernelState, e: Event): void {
     const type = folioType(f);
     const refs = folioLruRefs(f);
     const shadow = { eviction: g.minSeq[type], memcg: m.id, workingset: f.workingset, refs: Math.max(refs - 1, 0) };
-    g.evicted[type * MAX_NR_TIERS + lruTierFromRefs(refs, f.workingset)]++;
+    g.evicted[tierIndex(type, lruTierFromRefs(refs, f.workingset))]++;
     freeFolio(s, f, true);
     m.stat[Stat.pgsteal]++;
     if (f.file) s.shadows.set(f.key, shadow);
@@ -300,7 +301,7 @@ function refault(s: KernelState, e: Event): void {
     const g = m.lruvec.lrugen;
     const refs = e.b + 1;
     const ws = (e.a & REFAULT_WORKINGSET) !== 0;
-    g.refaulted[folioType(f) * MAX_NR_TIERS + lruTierFromRefs(refs, ws)]++;
+    g.refaulted[tierIndex(folioType(f), lruTierFromRefs(refs, ws))]++;
     if (e.a & REFAULT_ACTIVATE) m.stat[f.file ? Stat.workingset_activate_file : Stat.workingset_activate_anon]++;
     if (ws) m.stat[f.file ? Stat.workingset_restore_file : Stat.workingset_restore_anon]++;
     else f.refs = e.b; // the refs bits come back (PG_referenced does not)

@@ -1,5 +1,6 @@
-import { MAX_NR_GENS, MEMCG_NR_BINS, MEMCG_NR_GENS, MIN_NR_GENS, NR_LRU_LISTS, LRU_UNEVICTABLE } from './constants.js';
-import { genClassicList, getNrGens, lruGenFromSeq } from './lru_gen.js';
+import { lruGenIndex } from './mmzone.js';
+import { ANON_AND_FILE, NR_EVICTABLE_LRU, MAX_NR_GENS, MEMCG_NR_BINS, MEMCG_NR_GENS, MIN_NR_GENS, NR_LRU_LISTS, LRU_UNEVICTABLE } from './constants.js';
+import { folioType, genClassicList, getNrGens, lruGenFromSeq } from './lru_gen.js';
 import { preOrder } from './tree.js';
 import { Stat } from './stat.js';
 import { MEMCG_DYING, MEMCG_ONLINE, folioLruList, type Folio, type KernelState, type ListHead, type Memcg } from './state.js';
@@ -139,32 +140,32 @@ function checkLruGen(
     for (let seq = g.minSeq[type]; seq <= g.maxSeq; seq++) if (lruGenFromSeq(seq) === gen) return true;
     return false;
   };
-  const byFlags = new Array<number>(MAX_NR_GENS * 2).fill(0);
-  for (let type = 0; type < 2; type++) {
+  const byFlags = new Array<number>(MAX_NR_GENS * ANON_AND_FILE).fill(0);
+  for (let type = 0; type < ANON_AND_FILE; type++) {
     const nr = getNrGens(g, type);
     if (nr < MIN_NR_GENS || nr > MAX_NR_GENS) bad('nr_gens', `${m.path} type ${type}: ${nr} generations`);
     for (let gen = 0; gen < MAX_NR_GENS; gen++) {
-      const l = g.lists[gen * 2 + type];
-      walk(l, gen * 2 + type, `gen ${gen} type ${type}`);
+      const l = g.lists[lruGenIndex(gen, type)];
+      walk(l, lruGenIndex(gen, type), `gen ${gen} type ${type}`);
       if (l.count && !inWindow(type, gen)) bad('gen-window', `${m.path}: list of gen ${gen} type ${type} is outside [min_seq, max_seq]`);
       for (let f = l.head; f; f = f.next) {
-        if ((f.file ? 1 : 0) !== type) bad('gen-type', `folio ${f.id} on a type ${type} list`);
+        if (folioType(f) !== type) bad('gen-type', `folio ${f.id} on a type ${type} list`);
         if (f.active) bad('PG_active', `folio ${f.id} has PG_active on an MGLRU list`);
         if (!inWindow(type, f.gen)) bad('gen-window', `folio ${f.id} has flags gen ${f.gen} outside ${m.path}'s window`);
-        else byFlags[f.gen * 2 + type]++;
+        else byFlags[lruGenIndex(f.gen, type)]++;
       }
     }
   }
   if (locked) return;
-  const sizes = [0, 0, 0, 0];
-  for (let type = 0; type < 2; type++) {
+  const sizes = new Array<number>(NR_EVICTABLE_LRU).fill(0);
+  for (let type = 0; type < ANON_AND_FILE; type++) {
     for (let gen = 0; gen < MAX_NR_GENS; gen++) {
-      const i = gen * 2 + type;
+      const i = lruGenIndex(gen, type);
       if (g.nrPages[i] !== byFlags[i]) bad('nr_pages', `${m.path} gen ${gen} type ${type}: nr_pages ${g.nrPages[i]} but ${byFlags[i]} folios have that flags gen`);
       sizes[genClassicList(g, type, gen)] += g.nrPages[i];
     }
   }
-  for (let lru = 0; lru < 4; lru++) {
+  for (let lru = 0; lru < NR_EVICTABLE_LRU; lru++) {
     if (m.lruvec.size[lru] !== sizes[lru]) bad('active-inactive', `${m.path} list ${lru}: counter ${m.lruvec.size[lru]} but gens hold ${sizes[lru]}`);
   }
 }

@@ -1,5 +1,6 @@
+import { lruGenIndex, lruListOfType, tierIndex } from './mmzone.js';
 import {
-  LRU_ACTIVE, LRU_FILE, LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MAX_NR_TIERS, MIN_NR_GENS,
+  ANON_AND_FILE, LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MAX_NR_TIERS, MIN_NR_GENS,
 } from './constants.js';
 import { listAdd, listAddTail, listDel } from './list.js';
 import type { Folio, Lruvec, LruGen } from './state.js';
@@ -32,6 +33,15 @@ export function folioLruRefs(f: Folio): number {
   return f.referenced ? f.refs + 1 : 0;
 }
 
+/**
+ * refs + workingset == BIT(LRU_REFS_WIDTH) + 1 (sort_folio, inc_min_seq): a workingset folio whose
+ * refs saturated is being lazily promoted, and "don't count the workingset being lazily promoted"
+ * in protected[].
+ */
+export function workingsetLazilyPromoted(refs: number, workingset: boolean): boolean {
+  return refs + (workingset ? 1 : 0) === (1 << LRU_REFS_WIDTH) + 1;
+}
+
 /** lru_tier_from_refs(): workingset folios are in the top tier, others in order_base_2(refs). */
 export function lruTierFromRefs(refs: number, workingset: boolean): number {
   if (workingset) return MAX_NR_TIERS - 1;
@@ -40,7 +50,7 @@ export function lruTierFromRefs(refs: number, workingset: boolean): number {
 
 /** The classic list a gen's pages count on. */
 export function genClassicList(g: LruGen, type: number, gen: number): number {
-  return (type === LRU_GEN_FILE ? LRU_FILE : 0) + (lruGenIsActive(g, gen) ? LRU_ACTIVE : 0);
+  return lruListOfType(type, lruGenIsActive(g, gen));
 }
 
 /**
@@ -50,11 +60,11 @@ export function genClassicList(g: LruGen, type: number, gen: number): number {
 export function lruGenUpdateSize(lv: Lruvec, type: number, oldGen: number, newGen: number): void {
   const g = lv.lrugen;
   if (oldGen >= 0) {
-    g.nrPages[oldGen * 2 + type]--;
+    g.nrPages[lruGenIndex(oldGen, type)]--;
     lv.size[genClassicList(g, type, oldGen)]--;
   }
   if (newGen >= 0) {
-    g.nrPages[newGen * 2 + type]++;
+    g.nrPages[lruGenIndex(newGen, type)]++;
     lv.size[genClassicList(g, type, newGen)]++;
   }
 }
@@ -82,7 +92,7 @@ export function lruGenAddFolio(lv: Lruvec, f: Folio, reclaiming: boolean): void 
   f.active = false;
   f.gen = gen;
   lruGenUpdateSize(lv, type, -1, gen);
-  f.list = gen * 2 + type;
+  f.list = lruGenIndex(gen, type);
   if (reclaiming) listAddTail(g.lists[f.list], f);
   else listAdd(g.lists[f.list], f);
 }
@@ -139,7 +149,7 @@ export function lruGenIncRefs(f: Folio): void {
 /** reset_ctrl_pos(carryover): fold this period's refault/evict counts into the moving averages. */
 export function resetCtrlPos(g: LruGen, type: number, carryover: boolean): void {
   for (let tier = 0; tier < MAX_NR_TIERS; tier++) {
-    const i = type * MAX_NR_TIERS + tier;
+    const i = tierIndex(type, tier);
     if (carryover) {
       g.avgRefaulted[i] = Math.floor((g.avgRefaulted[i] + g.refaulted[i]) / 2);
       g.avgTotal[i] = Math.floor((g.avgTotal[i] + g.evicted[i] + g.protected[i]) / 2);
@@ -158,15 +168,15 @@ export function incMinSeq(lv: Lruvec, type: number, evictable: boolean): void {
   const g = lv.lrugen;
   if (evictable) {
     const oldGen = lruGenFromSeq(g.minSeq[type]);
-    const head = g.lists[oldGen * 2 + type];
+    const head = g.lists[lruGenIndex(oldGen, type)];
     while (head.tail) {
       const f = head.tail;
       const refs = folioLruRefs(f);
       const ws = f.workingset;
       const newGen = folioIncGen(lv, f);
-      lruGenMove(lv, f, newGen * 2 + type, true);
-      if (refs + (ws ? 1 : 0) !== (1 << LRU_REFS_WIDTH) + 1) {
-        g.protected[type * MAX_NR_TIERS + lruTierFromRefs(refs, ws)]++;
+      lruGenMove(lv, f, lruGenIndex(newGen, type), true);
+      if (!workingsetLazilyPromoted(refs, ws)) {
+        g.protected[tierIndex(type, lruTierFromRefs(refs, ws))]++;
       }
     }
   }
@@ -182,11 +192,10 @@ export function incMaxSeq(lv: Lruvec, tick: number): void {
   const g = lv.lrugen;
   const prev = lruGenFromSeq(g.maxSeq - 1);
   const next = lruGenFromSeq(g.maxSeq + 1);
-  for (let type = 0; type < 2; type++) {
-    const delta = g.nrPages[prev * 2 + type] - g.nrPages[next * 2 + type];
-    const base = type === LRU_GEN_FILE ? LRU_FILE : 0;
-    lv.size[base] += delta;
-    lv.size[base + LRU_ACTIVE] -= delta;
+  for (let type = 0; type < ANON_AND_FILE; type++) {
+    const delta = g.nrPages[lruGenIndex(prev, type)] - g.nrPages[lruGenIndex(next, type)];
+    lv.size[lruListOfType(type, false)] += delta;
+    lv.size[lruListOfType(type, true)] -= delta;
   }
   g.timestamps[next] = tick;
   g.maxSeq++;

@@ -2,6 +2,7 @@ import { LRU_UNEVICTABLE, NR_LRU_LISTS } from './constants.js';
 import {
   decodeSplice, SPLICE_MGLRU, SPLICE_REWRITE_HEAD, SPLICE_REWRITE_TAIL, SPLICE_SAME_GEN,
 } from './events.js';
+import { lruGenIndex } from './mmzone.js';
 import { listSplice, listSpliceTail } from './list.js';
 import { genClassicList, lruGenUpdateSize } from './lru_gen.js';
 import type { KernelState, ListHead, Memcg } from './state.js';
@@ -23,17 +24,17 @@ export function splice(s: KernelState, from: number, to: number, b: number): voi
   if (b < SPLICE_MGLRU) return spliceClassic(child, parent, b);
   if (!s.mglru) throw new Error('an MGLRU splice on a classic-LRU machine');
   const { childGen, type, parentGen, mode } = decodeSplice(b);
-  const src = child.lruvec.lrugen.lists[childGen * 2 + type];
-  const dst = parent.lruvec.lrugen.lists[parentGen * 2 + type];
+  const src = child.lruvec.lrugen.lists[lruGenIndex(childGen, type)];
+  const dst = parent.lruvec.lrugen.lists[lruGenIndex(parentGen, type)];
   if (mode === SPLICE_SAME_GEN) {
     if (childGen !== parentGen) throw new Error('a same-gen splice onto another gen index');
     const cg = child.lruvec.lrugen;
     const pg = parent.lruvec.lrugen;
-    const n = cg.nrPages[childGen * 2 + type];
-    for (let f = src.head; f; f = f.next) f.list = parentGen * 2 + type;
+    const n = cg.nrPages[lruGenIndex(childGen, type)];
+    for (let f = src.head; f; f = f.next) f.list = lruGenIndex(parentGen, type);
     listSplice(src, dst);
-    cg.nrPages[childGen * 2 + type] = 0;
-    pg.nrPages[parentGen * 2 + type] += n;
+    cg.nrPages[lruGenIndex(childGen, type)] = 0;
+    pg.nrPages[lruGenIndex(parentGen, type)] += n;
     child.lruvec.size[genClassicList(cg, type, childGen)] -= n;
     parent.lruvec.size[genClassicList(pg, type, parentGen)] += n;
     return;
@@ -59,7 +60,7 @@ function rewriteGens(s: KernelState, child: Memcg, parent: Memcg, src: ListHead,
   for (let f = src.head; f; f = f.next) {
     lruGenUpdateSize(child.lruvec, type, f.gen, -1);
     f.gen = gen;
-    f.list = gen * 2 + type;
+    f.list = lruGenIndex(gen, type);
     lruGenUpdateSize(parent.lruvec, type, -1, gen);
     s.lab.reparentFoliosWalked++;
   }

@@ -45,9 +45,9 @@ export interface LruGen {
   maxSeq: number;
   minSeq: number[]; // [ANON_AND_FILE]
   timestamps: number[]; // [MAX_NR_GENS], ticks
-  lists: ListHead[]; // folios[gen][type] at gen * 2 + type
-  nrPages: number[]; // nr_pages[gen][type] at gen * 2 + type, by flags gen
-  // PID controller inputs (NR_HIST_GENS = 1 without CONFIG_LRU_GEN_STATS): [type * MAX_NR_TIERS + tier]
+  lists: ListHead[]; // folios[gen][type] at lruGenIndex(gen, type)
+  nrPages: number[]; // nr_pages[gen][type] at lruGenIndex(gen, type), by flags gen
+  // PID controller inputs (NR_HIST_GENS = 1 without CONFIG_LRU_GEN_STATS): [tierIndex(type, tier)]
   avgRefaulted: number[];
   avgTotal: number[];
   refaulted: number[];

@@ -1,3 +1,4 @@
+import { lruGenIndex } from '../kernel/mmzone.js';
 import { LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MIN_NR_GENS } from '../kernel/constants.js';
 import { E } from '../kernel/events.js';
 import { getNrGens, lruGenFromSeq } from '../kernel/lru_gen.js';
@@ -32,7 +33,7 @@ export function tryToIncMaxSeq(ctx: Ctx, m: Memcg, seq: number): boolean {
     const young: number[] = [];
     for (let gen = 0; gen < MAX_NR_GENS; gen++) {
       for (const type of [LRU_GEN_ANON, LRU_GEN_FILE]) {
-        for (let f = g.lists[gen * 2 + type].head; f; f = f.next) if (f.mapped && f.young) young.push(f.id);
+        for (let f = g.lists[lruGenIndex(gen, type)].head; f; f = f.next) if (f.mapped && f.young) young.push(f.id);
       }
     }
     const newGen = lruGenFromSeq(g.maxSeq);
@@ -50,7 +51,7 @@ export function tryToIncMinSeq(ctx: Ctx, m: Memcg): boolean {
   const g = m.lruvec.lrugen;
   let moved = false;
   while (g.minSeq[LRU_GEN_FILE] + MIN_NR_GENS <= g.maxSeq && getNrGens(g, LRU_GEN_FILE) > MIN_NR_GENS) {
-    if (g.lists[lruGenFromSeq(g.minSeq[LRU_GEN_FILE]) * 2 + LRU_GEN_FILE].count) break;
+    if (g.lists[lruGenIndex(lruGenFromSeq(g.minSeq[LRU_GEN_FILE]), LRU_GEN_FILE)].count) break;
     ctx.emit(E.incMinSeq(m.id, LRU_GEN_FILE));
     moved = true;
   }
@@ -65,7 +66,7 @@ export function shouldRunAging(g: LruGen): { age: boolean; nrToScan: number } {
   if (evictableMinSeq(g) + MIN_NR_GENS > g.maxSeq) return { age: true, nrToScan: 0 };
   let total = 0;
   for (let seq = g.minSeq[LRU_GEN_FILE]; seq <= g.maxSeq; seq++) {
-    total += Math.max(g.nrPages[lruGenFromSeq(seq) * 2 + LRU_GEN_FILE], 0);
+    total += Math.max(g.nrPages[lruGenIndex(lruGenFromSeq(seq), LRU_GEN_FILE)], 0);
   }
   return { age: evictableMinSeq(g) + MIN_NR_GENS === g.maxSeq, nrToScan: total };
 }

@@ -1,5 +1,5 @@
 import {
-  DEF_PRIORITY, LRU_ACTIVE_FILE, LRU_INACTIVE_FILE, PAGE_SHIFT, SWAP_CLUSTER_MAX,
+  DEF_PRIORITY, LRU_ACTIVE_FILE, LRU_INACTIVE_FILE, NR_EVICTABLE_LRU, PAGE_SHIFT, SWAP_CLUSTER_MAX,
 } from '../kernel/constants.js';
 import { E } from '../kernel/events.js';
 import { MEMCG_ONLINE, type Folio, type Memcg } from '../kernel/state.js';
@@ -22,7 +22,7 @@ export interface ScanControl {
  * is SCAN_FILE: only the file lists are scanned and anon stays resident until freed.
  */
 export function shrinkLruvecClassic(ctx: Ctx, m: Memcg, sc: ScanControl): void {
-  const nr = [0, 0, 0, 0];
+  const nr = new Array<number>(NR_EVICTABLE_LRU).fill(0);
   for (const lru of [LRU_INACTIVE_FILE, LRU_ACTIVE_FILE]) {
     const size = m.lruvec.size[lru];
     let scan = size >> sc.priority;

@@ -3,7 +3,10 @@ import {
   MIN_LRU_BATCH, MIN_NR_GENS,
 } from '../kernel/constants.js';
 import { E, SORT_PROMOTED, SORT_PROTECTED } from '../kernel/events.js';
-import { folioLruRefs, getNrGens, lruGenFromSeq, lruTierFromRefs, LRU_REFS_WIDTH } from '../kernel/lru_gen.js';
+import {
+  folioLruRefs, folioType, getNrGens, lruGenFromSeq, lruTierFromRefs, workingsetLazilyPromoted,
+} from '../kernel/lru_gen.js';
+import { lruGenIndex, tierIndex } from '../kernel/mmzone.js';
 import { getMemcgGen, MEMCG_LRU_NOP, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG } from '../kernel/memcg_lru.js';
 import { MEMCG_ONLINE, type Folio, type LruGen, type Memcg } from '../kernel/state.js';
 import { evictableMinSeq, shouldRunAging, tryToIncMaxSeq, tryToIncMinSeq } from './aging_mglru.js';
@@ -45,7 +48,7 @@ export function tryToShrinkLruvec(ctx: Ctx, m: Memcg, sc: ScanControl): boolean 
 interface CtrlPos { refaulted: number; total: number; gain: number }
 
 function readCtrlPos(g: LruGen, type: number, tier: number, gain: number): CtrlPos {
-  const i = type * MAX_NR_TIERS + tier;
+  const i = tierIndex(type, tier);
   return {
     refaulted: g.avgRefaulted[i] + g.refaulted[i],
     total: g.avgTotal[i] + g.evicted[i] + g.protected[i],
@@ -70,11 +73,10 @@ export function getTierIdx(g: LruGen, type: number): number {
 
 /** sort_folio(): why a folio at the tail of the oldest gen is kept (0 = it may be isolated). */
 export function sortReason(g: LruGen, f: Folio, tierIdx: number): number {
-  const type = f.file ? 1 : 0;
+  const type = folioType(f);
   if (f.gen !== lruGenFromSeq(g.minSeq[type])) return SORT_PROMOTED;
   const refs = folioLruRefs(f);
-  const ws = f.workingset ? 1 : 0;
-  if (lruTierFromRefs(refs, f.workingset) > tierIdx || refs + ws === (1 << LRU_REFS_WIDTH) + 1) return SORT_PROTECTED;
+  if (lruTierFromRefs(refs, f.workingset) > tierIdx || workingsetLazilyPromoted(refs, f.workingset)) return SORT_PROTECTED;
   return 0;
 }
 
@@ -93,7 +95,7 @@ export function evictFolios(ctx: Ctx, m: Memcg, nrToScan: number, sc: ScanContro
   const isolated: Folio[] = [];
   if (getNrGens(g, type) > MIN_NR_GENS) {
     const tierIdx = getTierIdx(g, type);
-    const head = g.lists[lruGenFromSeq(g.minSeq[type]) * 2 + type];
+    const head = g.lists[lruGenIndex(lruGenFromSeq(g.minSeq[type]), type)];
     let remaining = Math.min(nrToScan, MAX_LRU_BATCH);
     for (let f = head.tail; f && remaining > 0; ) {
       const prev: Folio | null = f.prev;
@@ -132,7 +134,7 @@ export function shouldAbortScan(sc: ScanControl): boolean {
 function lruvecIsSizable(m: Memcg, sc: ScanControl): boolean {
   const g = m.lruvec.lrugen;
   let total = 0;
-  for (let seq = evictableMinSeq(g); seq <= g.maxSeq; seq++) total += Math.max(g.nrPages[lruGenFromSeq(seq) * 2 + LRU_GEN_FILE], 0);
+  for (let seq = evictableMinSeq(g); seq <= g.maxSeq; seq++) total += Math.max(g.nrPages[lruGenIndex(lruGenFromSeq(seq), LRU_GEN_FILE)], 0);
   return (m.state === MEMCG_ONLINE ? total >> sc.priority : total) > 0;
 }
 

@@ -1,3 +1,4 @@
+import { lruGenIndex } from '../kernel/mmzone.js';
 import { ANON_AND_FILE, MAX_NR_GENS } from '../kernel/constants.js';
 import { E, encodeSplice, SPLICE_REWRITE_HEAD, SPLICE_REWRITE_TAIL, SPLICE_SAME_GEN } from '../kernel/events.js';
 import { getNrGens, lruGenFromSeq } from '../kernel/lru_gen.js';
@@ -33,7 +34,7 @@ export function reparentLruGen(ctx: Ctx, child: number, parent: number): void {
     if (mode === 'age-order') order.reverse();
     for (const seq of order) {
       const gen = lruGenFromSeq(seq);
-      if (!cg.lists[gen * 2 + type].count && !cg.nrPages[gen * 2 + type]) continue;
+      if (!cg.lists[lruGenIndex(gen, type)].count && !cg.nrPages[lruGenIndex(gen, type)]) continue;
       let b: number;
       if (mode === 'same-gen') b = encodeSplice(gen, type, gen, SPLICE_SAME_GEN);
       else if (mode === 'tail') b = encodeSplice(gen, type, lruGenFromSeq(pg.minSeq[type]), SPLICE_REWRITE_TAIL);

@@ -1,3 +1,5 @@
+import { lruGenIndex } from '../kernel/mmzone.js';
+import { ANON_AND_FILE } from '../kernel/constants.js';
 import { LabError } from '../errors.js';
 import { lruGenFromSeq } from '../kernel/lru_gen.js';
 import type { KernelState, Memcg } from '../kernel/state.js';
@@ -21,7 +23,7 @@ export function renderLruGen(s: Readonly<KernelState>, _root: Readonly<Memcg>, {
       const gen = lruGenFromSeq(seq);
       const age = Math.max(0, Math.round((s.tick - g.timestamps[gen]) * msPerTick));
       out += ` ${String(seq).padStart(10)} ${String(age).padStart(10)}`;
-      for (let type = 0; type < 2; type++) out += ` ${String(Math.max(g.nrPages[gen * 2 + type], 0)).padStart(10)} `;
+      for (let type = 0; type < ANON_AND_FILE; type++) out += ` ${String(Math.max(g.nrPages[lruGenIndex(gen, type)], 0)).padStart(10)} `;
       out += '\n';
     }
   }

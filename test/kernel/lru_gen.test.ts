@@ -1,3 +1,4 @@
+import { lruGenIndex } from '../../src/kernel/mmzone.js';
 import { describe, expect, it } from 'vitest';
 import {
   LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_GEN_ANON, LRU_GEN_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, MAX_NR_GENS,
@@ -136,12 +137,12 @@ describe('MGLRU: eviction', () => {
     expect(f.gen).toBe(0);
     ctx.emit(E.genUpdate(2, 3));
     expect(f.gen).toBe(3);
-    expect(f.list).toBe(0 * 2 + LRU_GEN_FILE);
-    expect(g.nrPages[3 * 2 + 1]).toBe(1);
-    expect(g.nrPages[0 * 2 + 1]).toBe(0);
+    expect(f.list).toBe(lruGenIndex(0, LRU_GEN_FILE));
+    expect(g.nrPages[lruGenIndex(3, 1)]).toBe(1);
+    expect(g.nrPages[lruGenIndex(0, 1)]).toBe(0);
     expect(() => ctx.emit(E.sort(1, SORT_PROMOTED))).toThrow(/oldest gen/);
     ctx.emit(E.sort(2, SORT_PROMOTED));
-    expect(f.list).toBe(3 * 2 + LRU_GEN_FILE);
+    expect(f.list).toBe(lruGenIndex(3, LRU_GEN_FILE));
   });
 
   it('an evicted folio lazily promoted is deleted by its flags gen (lru_gen_del_folio trusts the flags)', () => {
@@ -215,7 +216,7 @@ describe('MGLRU: reparenting', () => {
     expect(ctx.s.lab.reparentRetries).toBe(1);
     const g = ctx.s.memcgs.get(2)!.lruvec.lrugen;
     expect(getNrGens(g, LRU_GEN_FILE)).toBe(MAX_NR_GENS);
-    expect(ctx.s.folios.get(1)!.list).toBe(ctx.s.folios.get(1)!.gen * 2 + LRU_GEN_FILE);
+    expect(ctx.s.folios.get(1)!.list).toBe(lruGenIndex(ctx.s.folios.get(1)!.gen, LRU_GEN_FILE));
     expect(ctx.log.filter((e) => e.type === EventType.reparent_locks)).toHaveLength(2);
   });
 
@@ -228,7 +229,7 @@ describe('MGLRU: reparenting', () => {
       if (mode === 'tail') {
         for (let id = 2; id <= 7; id++) expect(ctx.s.folios.get(id)!.gen).toBe(lruGenFromSeq(parent.minSeq[LRU_GEN_FILE]));
         // behind the parent's own folio: evicted first
-        expect(parent.lists[lruGenFromSeq(parent.minSeq[1]) * 2 + 1].head!.id).toBe(1);
+        expect(parent.lists[lruGenIndex(lruGenFromSeq(parent.minSeq[1]), 1)].head!.id).toBe(1);
       }
     }
   });
@@ -258,7 +259,7 @@ function tryToIncMinSeqAll(ctx: TestCtx, only?: number) {
   for (const m of [...ctx.s.memcgs.values()]) {
     if (only !== undefined && m.id !== only) continue;
     const g = m.lruvec.lrugen;
-    while (getNrGens(g, LRU_GEN_FILE) > 2 && !g.lists[lruGenFromSeq(g.minSeq[1]) * 2 + 1].count) ctx.emit(E.incMinSeq(m.id, LRU_GEN_FILE));
+    while (getNrGens(g, LRU_GEN_FILE) > 2 && !g.lists[lruGenIndex(lruGenFromSeq(g.minSeq[1]), 1)].count) ctx.emit(E.incMinSeq(m.id, LRU_GEN_FILE));
   }
 }
 
