@@ -1,7 +1,8 @@
 import { MAX_NR_GENS } from './constants.js';
 import { lruGenIndex, lruListOfType } from './mmzone.js';
 import { folioType } from './lru_gen.js';
-import { folioMemcg, type Folio, type KernelState } from './state.js';
+import { folioLruvec } from './node.js';
+import type { Folio, KernelState } from './state.js';
 
 /**
  * Above this many resident folios of the victim's type in its lruvec, only a deterministic 1-in-k
@@ -16,7 +17,7 @@ export const INVERSION_EXACT_LIMIT = 128;
  * recently used. Called by evolve just before the victim leaves.
  */
 export function noteEvictionOrder(s: KernelState, victim: Folio): void {
-  const lv = folioMemcg(s, victim).lruvec;
+  const lv = folioLruvec(s, victim);
   const lists = s.mglru
     ? [...Array(MAX_NR_GENS).keys()].map((gen) => lv.lrugen.lists[lruGenIndex(gen, folioType(victim))])
     : [false, true].map((active) => lv.lists[lruListOfType(folioType(victim), active)]);

@@ -12,6 +12,7 @@ import {
   lruGenMove, lruGenUpdateSize, lruTierFromRefs, workingsetLazilyPromoted,
 } from './lru_gen.js';
 import { memcgLruOnline, memcgLruRotate } from './memcg_lru.js';
+import { EVENT_NID, folioLruvec, folioNid, lruvecOf, nodeData } from './node.js';
 import { EvolveError } from './evolve_error.js';
 import { memcgCreate, memcgFree, memcgOffline, objcgRelease, objcgReparent } from './evolve_memcg.js';
 import { noteEvictionOrder } from './eviction_order.js';
@@ -34,7 +35,7 @@ export function evolve(s: KernelState, e: Event): void {
       s.memoryPages = e.a;
       s.mglru = (e.b & MACHINE_MGLRU) !== 0;
       s.objcgCharging = (e.b & MACHINE_OBJCG) !== 0;
-      if (s.mglru) memcgLruOnline(s, s.memcgs.get(ROOT_MEMCG)!, 0); // the root comes online first, bin 0
+      if (s.mglru) for (const pgdat of s.nodes) memcgLruOnline(pgdat, s.memcgs.get(ROOT_MEMCG)!, 0); // the root comes online first, bin 0
       return;
     case EventType.memcg_create: return memcgCreate(s, e);
     case EventType.memcg_offline: return memcgOffline(s, e);
@@ -62,12 +63,13 @@ export function evolve(s: KernelState, e: Event): void {
       const f = classicFolio(s, e);
       if (f.active) throw new EvolveError(e, `folio ${f.id} is already active`);
       const m = folioMemcg(s, f);
-      lruvecDelFolio(s, m, f);
+      const lv = lruvecOf(m, folioNid(f));
+      lruvecDelFolio(s, lv, f);
       f.active = true;
       f.referenced = false;
-      lruvecAddFolio(s, m, f);
+      lruvecAddFolio(s, lv, f);
       m.stat[Stat.pgactivate]++;
-      ageNonresident(s, m, 1); // workingset_activation()
+      ageNonresident(s, m, folioNid(f), 1); // workingset_activation()
       return;
     }
     case EventType.deactivate: {
@@ -75,10 +77,11 @@ export function evolve(s: KernelState, e: Event): void {
       const f = classicFolio(s, e);
       if (!f.active) throw new EvolveError(e, `folio ${f.id} is not active`);
       const m = folioMemcg(s, f);
-      lruvecDelFolio(s, m, f);
+      const lv = lruvecOf(m, folioNid(f));
+      lruvecDelFolio(s, lv, f);
       f.active = false;
       f.workingset = true;
-      lruvecAddFolio(s, m, f);
+      lruvecAddFolio(s, lv, f);
       m.stat[Stat.pgdeactivate]++;
       return;
     }
@@ -131,29 +134,28 @@ export function evolve(s: KernelState, e: Event): void {
     case EventType.age: {
       // inc_max_seq() under one lru_lock hold: a type at MAX_NR_GENS first gives up its oldest
       // gen (inc_min_seq; its folios move up only if the type is evictable), then max_seq++.
-      const m = mglruMemcg(s, e);
-      const g = m.lruvec.lrugen;
+      const lv = lruvecOf(mglruMemcg(s, e), EVENT_NID);
       for (let t = 0; t < ANON_AND_FILE; t++) {
-        if (getNrGens(g, t) === MAX_NR_GENS) incMinSeq(m.lruvec, t, (e.a & (1 << t)) !== 0);
+        if (getNrGens(lv.lrugen, t) === MAX_NR_GENS) incMinSeq(lv, t, (e.a & (1 << t)) !== 0);
       }
-      incMaxSeq(m.lruvec, s.tick);
+      incMaxSeq(lv, s.tick);
       return;
     }
     case EventType.inc_min_seq: {
       // try_to_inc_min_seq(): only an empty oldest gen goes, and MIN_NR_GENS always stay.
       const m = mglruMemcg(s, e);
-      const g = m.lruvec.lrugen;
+      const lv = lruvecOf(m, EVENT_NID);
+      const g = lv.lrugen;
       if (e.a !== LRU_GEN_ANON && e.a !== LRU_GEN_FILE) throw new EvolveError(e, `bad type ${e.a}`);
       if (getNrGens(g, e.a) <= MIN_NR_GENS) throw new EvolveError(e, `${m.path}: type ${e.a} has only ${MIN_NR_GENS} gens`);
       if (g.lists[lruGenIndex(lruGenFromSeq(g.minSeq[e.a]), e.a)].count) throw new EvolveError(e, `${m.path}: the oldest gen of type ${e.a} is not empty`);
-      incMinSeq(m.lruvec, e.a, true);
+      incMinSeq(lv, e.a, true);
       return;
     }
     case EventType.gen_update: {
       // folio_update_gen(): a young PTE promotes only on the second chance (referenced or
       // workingset already); the folio stays on its list until sort_folio moves it.
       const f = getFolio(s, e.folio);
-      const m = folioMemcg(s, f);
       if (!s.mglru || f.gen < 0) throw new EvolveError(e, `folio ${f.id} is not on an MGLRU list`);
       f.young = false;
       if (!f.referenced && !f.workingset) {
@@ -166,31 +168,31 @@ export function evolve(s: KernelState, e: Event): void {
       f.referenced = false;
       f.refs = 0;
       f.workingset = true;
-      lruGenUpdateSize(m.lruvec, folioType(f), old, f.gen);
+      lruGenUpdateSize(folioLruvec(s, f), folioType(f), old, f.gen);
       return;
     }
     case EventType.sort: {
       const f = getFolio(s, e.folio);
-      const m = folioMemcg(s, f);
-      const g = m.lruvec.lrugen;
+      const lv = folioLruvec(s, f);
+      const g = lv.lrugen;
       const type = folioType(f);
       if (!s.mglru || f.gen < 0) throw new EvolveError(e, `folio ${f.id} is not on an MGLRU list`);
       // sort_folio() only sees folios on the oldest generation's list
       if (f.list !== lruGenIndex(lruGenFromSeq(g.minSeq[type]), type)) throw new EvolveError(e, `folio ${f.id} is not on the oldest gen's list`);
       if (e.a === SORT_PROMOTED) {
         if (f.gen === lruGenFromSeq(g.minSeq[type])) throw new EvolveError(e, `folio ${f.id} was not promoted`);
-        lruGenMove(m.lruvec, f, lruGenIndex(f.gen, type), false);
+        lruGenMove(lv, f, lruGenIndex(f.gen, type), false);
       } else if (e.a === SORT_PROTECTED) {
         const refs = folioLruRefs(f);
         const ws = f.workingset;
-        const gen = folioIncGen(m.lruvec, f);
-        lruGenMove(m.lruvec, f, lruGenIndex(gen, type), false);
+        const gen = folioIncGen(lv, f);
+        lruGenMove(lv, f, lruGenIndex(gen, type), false);
         if (!workingsetLazilyPromoted(refs, ws)) g.protected[tierIndex(type, lruTierFromRefs(refs, ws))]++;
       } else throw new EvolveError(e, `bad sort reason ${e.a}`);
       return;
     }
     case EventType.memcg_lru_rotate:
-      memcgLruRotate(s, mglruMemcg(s, e), e.a, e.b);
+      memcgLruRotate(nodeData(s, EVENT_NID), mglruMemcg(s, e), e.a, e.b);
       return;
     case EventType.shadow_reclaim: {
       // The oldest shadows go first (Map order is eviction order, which only the log decides).
@@ -244,13 +246,13 @@ function charge(s: KernelState, e: Event): void {
     s.pageCache.set(f.key, f.id);
     if (s.shadows.delete(f.key)) s.lab.shadowHits++; // the shadow entry is replaced by the folio
   }
-  lruvecAddFolio(s, m, f);
+  lruvecAddFolio(s, lruvecOf(m, folioNid(f)), f);
 }
 
 /** Uncharge and free: lruvec_del_folio, the page counters, the folio's memcg or objcg ref. */
 function freeFolio(s: KernelState, f: Folio, reclaiming = false): Memcg {
   const m = folioMemcg(s, f);
-  lruvecDelFolio(s, m, f, reclaiming);
+  lruvecDelFolio(s, lruvecOf(m, folioNid(f)), f, reclaiming);
   for (let x: Memcg | undefined = m; x; x = s.memcgs.get(x.parent)) x.memory--;
   m.stat[f.file ? Stat.file : Stat.anon]--;
   if (s.objcgCharging) {
@@ -271,7 +273,7 @@ function evict(s: KernelState, e: Event): void {
   if (s.mglru) {
     // lru_gen_eviction(): the token is the folio's own lruvec's min_seq and its refs.
     const m = folioMemcg(s, f);
-    const g = m.lruvec.lrugen;
+    const g = lruvecOf(m, folioNid(f)).lrugen;
     const type = folioType(f);
     const refs = folioLruRefs(f);
     const shadow = { eviction: g.minSeq[type], memcg: m.id, workingset: f.workingset, refs: Math.max(refs - 1, 0) };
@@ -285,8 +287,9 @@ function evict(s: KernelState, e: Event): void {
   m.stat[Stat.pgsteal]++;
   if (f.file) {
     // workingset_eviction(): the shadow names the reclaim target's lruvec, then ages it.
-    s.shadows.set(f.key, { eviction: target.lruvec.nonresidentAge, memcg: target.id, workingset: f.workingset, refs: 0 });
-    ageNonresident(s, target, 1);
+    const nid = folioNid(f);
+    s.shadows.set(f.key, { eviction: lruvecOf(target, nid).nonresidentAge, memcg: target.id, workingset: f.workingset, refs: 0 });
+    ageNonresident(s, target, nid, 1);
   }
 }
 
@@ -298,7 +301,7 @@ function refault(s: KernelState, e: Event): void {
   if (s.mglru) {
     // lru_gen_refault(): only reached when the shadow's lruvec is the folio's own.
     if (!(e.a & REFAULT_RECENT)) return;
-    const g = m.lruvec.lrugen;
+    const g = lruvecOf(m, folioNid(f)).lrugen;
     const refs = e.b + 1;
     const ws = (e.a & REFAULT_WORKINGSET) !== 0;
     g.refaulted[tierIndex(folioType(f), lruTierFromRefs(refs, ws))]++;
@@ -309,7 +312,7 @@ function refault(s: KernelState, e: Event): void {
   }
   if (e.a & REFAULT_RECENT) {
     m.stat[f.file ? Stat.workingset_activate_file : Stat.workingset_activate_anon]++;
-    ageNonresident(s, m, 1);
+    ageNonresident(s, m, folioNid(f), 1);
     if (e.a & REFAULT_WORKINGSET) m.stat[f.file ? Stat.workingset_restore_file : Stat.workingset_restore_anon]++;
   }
 }

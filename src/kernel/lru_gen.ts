@@ -3,7 +3,7 @@ import {
   ANON_AND_FILE, LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MAX_NR_TIERS, MIN_NR_GENS,
 } from './constants.js';
 import { listAdd, listAddTail, listDel } from './list.js';
-import type { Folio, Lruvec, LruGen } from './state.js';
+import type { Folio, FolioView, Lruvec, LruGen, LruGenView } from './state.js';
 
 // MGLRU (include/linux/mm_inline.h, mm/vmscan.c), one node and one zone.
 
@@ -15,21 +15,21 @@ export function lruGenFromSeq(seq: number): number {
   return seq % MAX_NR_GENS;
 }
 
-export function getNrGens(g: LruGen, type: number): number {
+export function getNrGens(g: LruGenView, type: number): number {
   return g.maxSeq - g.minSeq[type] + 1;
 }
 
 /** The two youngest gens count as active (ABI compatibility with the active and inactive counters). */
-export function lruGenIsActive(g: LruGen, gen: number): boolean {
+export function lruGenIsActive(g: LruGenView, gen: number): boolean {
   return gen === lruGenFromSeq(g.maxSeq) || gen === lruGenFromSeq(g.maxSeq - 1);
 }
 
-export function folioType(f: Folio): number {
+export function folioType(f: FolioView): number {
   return f.file ? LRU_GEN_FILE : LRU_GEN_ANON;
 }
 
 /** folio_lru_refs(): accesses through fds, PG_referenced included; 0 when not referenced. */
-export function folioLruRefs(f: Folio): number {
+export function folioLruRefs(f: FolioView): number {
   return f.referenced ? f.refs + 1 : 0;
 }
 
@@ -49,7 +49,7 @@ export function lruTierFromRefs(refs: number, workingset: boolean): number {
 }
 
 /** The classic list a gen's pages count on. */
-export function genClassicList(g: LruGen, type: number, gen: number): number {
+export function genClassicList(g: LruGenView, type: number, gen: number): number {
   return lruListOfType(type, lruGenIsActive(g, gen));
 }
 
@@ -74,7 +74,7 @@ export function lruGenUpdateSize(lv: Lruvec, type: number, oldGen: number, newGe
  * reclaiming → oldest; anon not in swapcache → max_seq-1; file → max_seq-3 (workingset: max_seq-2);
  * never below min_seq[type].
  */
-export function lruGenFolioSeq(g: LruGen, f: Folio, active: boolean, reclaiming: boolean): number {
+export function lruGenFolioSeq(g: LruGenView, f: FolioView, active: boolean, reclaiming: boolean): number {
   const ws = f.workingset ? 1 : 0;
   let n: number;
   if (active) n = MIN_NR_GENS - ws;

@@ -1,5 +1,6 @@
 import { MEMCG_NR_BINS, NR_LRU_LISTS } from '../kernel/constants.js';
 import { E } from '../kernel/events.js';
+import { EVENT_NID, lruvecOf } from '../kernel/node.js';
 import type { Ctx } from './context.js';
 import { freeIfUnpinned } from './release.js';
 import { reparentLruGen } from './reparent_mglru.js';
@@ -29,7 +30,7 @@ export function rmdir(ctx: Ctx, memcg: number): void {
   } else if (ctx.policy.reparentLru) {
     ctx.emit(E.reparentLocks(memcg, parent));
     for (let lru = 0; lru < NR_LRU_LISTS; lru++) {
-      if (m.lruvec.size[lru] > 0) ctx.emit(E.splice(memcg, parent, lru));
+      if (lruvecOf(m, EVENT_NID).size[lru] > 0) ctx.emit(E.splice(memcg, parent, lru));
     }
     ctx.emit(E.objcgReparent(memcg, parent));
     ctx.emit(E.reparentUnlocks(memcg, parent));

@@ -2,7 +2,8 @@ import { lruGenIndex } from '../kernel/mmzone.js';
 import { ANON_AND_FILE, MAX_NR_GENS } from '../kernel/constants.js';
 import { E, encodeSplice, SPLICE_REWRITE_HEAD, SPLICE_REWRITE_TAIL, SPLICE_SAME_GEN } from '../kernel/events.js';
 import { getNrGens, lruGenFromSeq } from '../kernel/lru_gen.js';
-import type { LruGen } from '../kernel/state.js';
+import { EVENT_NID, lruvecOf } from '../kernel/node.js';
+import type { LruGenView } from '../kernel/state.js';
 import { ageToMaxGens } from './aging_mglru.js';
 import type { Ctx } from './context.js';
 
@@ -19,15 +20,15 @@ export function reparentLruGen(ctx: Ctx, child: number, parent: number): void {
   const c = ctx.s.memcgs.get(child)!;
   const p = ctx.s.memcgs.get(parent)!;
   for (;;) {
-    ageToMaxGens(ctx, p);
+    ageToMaxGens(ctx, p, EVENT_NID);
     ctx.emit(E.reparentLocks(child, parent));
-    if (recheckMaxGens(p.lruvec.lrugen)) break;
+    if (recheckMaxGens(lruvecOf(p, EVENT_NID).lrugen)) break;
     ctx.emit(E.reparentUnlocks(child, parent, true));
   }
   const mode = ctx.policy.mglru;
   for (let type = 0; type < ANON_AND_FILE; type++) {
-    const cg = c.lruvec.lrugen;
-    const pg = p.lruvec.lrugen;
+    const cg = lruvecOf(c, EVENT_NID).lrugen;
+    const pg = lruvecOf(p, EVENT_NID).lrugen;
     const nr = getNrGens(cg, type);
     // youngest first for same-gen and tail (so the child's oldest ends up coldest), oldest first for age-order
     const order = [...Array(nr).keys()].map((i) => cg.maxSeq - i);
@@ -47,13 +48,13 @@ export function reparentLruGen(ctx: Ctx, child: number, parent: number): void {
 }
 
 /** recheck_lru_gen_max_memcg(): the parent still has MAX_NR_GENS for both types. */
-function recheckMaxGens(g: LruGen): boolean {
+function recheckMaxGens(g: LruGenView): boolean {
   for (let type = 0; type < ANON_AND_FILE; type++) if (getNrGens(g, type) !== MAX_NR_GENS) return false;
   return true;
 }
 
 /** The youngest parent seq born no later than `birth`; the oldest one if all are younger. */
-export function parentSeqByAge(pg: LruGen, type: number, birth: number): number {
+export function parentSeqByAge(pg: LruGenView, type: number, birth: number): number {
   for (let seq = pg.maxSeq; seq > pg.minSeq[type]; seq--) {
     if (pg.timestamps[lruGenFromSeq(seq)] <= birth) return seq;
   }
