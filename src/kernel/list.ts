@@ -54,7 +54,3 @@ export function listSplice(src: ListHead, dst: ListHead): void {
   src.head = src.tail = null;
   src.count = 0;
 }
-
-export function* listFromTail(l: ListHead): Generator<Folio> {
-  for (let f = l.tail; f; f = f.prev) yield f;
-}

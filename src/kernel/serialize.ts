@@ -4,7 +4,7 @@ import { Reader, Writer } from './codec.js';
 import { listAddTail } from './list.js';
 import { lruvecOf, nodeData } from './node.js';
 import {
-  newLabCounters, newLruvec, newPgData, type Folio, type KernelState, type LruGen, type Memcg, type MemcgState,
+  newLabCounters, newLruvec, newPgData, type Folio, type KernelState, type KernelView, type LruGen, type LruGenView, type Memcg, type MemcgState, type MemcgView,
 } from './state.js';
 
 /**
@@ -14,7 +14,7 @@ import {
  */
 export const STATE_FORMAT_VERSION = 5;
 
-export function serializeState(s: KernelState): Buffer {
+export function serializeState(s: KernelView): Buffer {
   // One node: its lruvecs and memcg LRU are written where format 5 always had them. More nodes
   // need a node count in the format (and a new STATE_FORMAT_VERSION).
   if (s.nodes.length !== 1) throw new Error(`state format ${STATE_FORMAT_VERSION} encodes one node, not ${s.nodes.length}`);
@@ -46,7 +46,7 @@ export function serializeState(s: KernelState): Buffer {
   return w.bytes();
 }
 
-function writeMemcg(w: Writer, m: Memcg): void {
+function writeMemcg(w: Writer, m: MemcgView): void {
   w.u(m.id); w.u(m.parent); w.str(m.name); w.str(m.path); w.u(m.state); w.u(m.cssRefs); w.u(m.nrTasks);
   w.u(m.children.length); for (const c of m.children) w.u(c);
   w.u(m.nrDescendants); w.u(m.nrDyingDescendants); w.u(m.memory); w.i(m.max); w.i(m.high);
@@ -64,7 +64,7 @@ function writeMemcg(w: Writer, m: Memcg): void {
   w.u(m.createdTick); w.i(m.offlineTick);
 }
 
-function writeLruGen(w: Writer, g: LruGen): void {
+function writeLruGen(w: Writer, g: LruGenView): void {
   w.u(g.maxSeq); for (const v of g.minSeq) w.u(v); for (const v of g.timestamps) w.u(v);
   for (const l of g.lists) { w.u(l.count); for (let f = l.head; f; f = f.next) w.u(f.id); }
   for (const arr of [g.nrPages, g.avgRefaulted, g.avgTotal, g.refaulted, g.evicted, g.protected]) for (const v of arr) w.i(v);
@@ -165,7 +165,7 @@ function readMemcg(r: Reader, s: KernelState): Memcg {
 }
 
 /** A hash of the whole kernel state (sha256 of its canonical encoding, hex). */
-export function stateHash(s: KernelState): string {
+export function stateHash(s: KernelView): string {
   return encodingHash(serializeState(s));
 }
 
