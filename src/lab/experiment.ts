@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { LabError } from '../errors.js';
-import { POLICY_NAMES } from '../policy/policies.js';
+import { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES } from '../policy/policies.js';
 import { parseSize } from './sizes.js';
 
 const size = (what: string) =>
@@ -66,7 +66,7 @@ export const ExperimentSchema = z.strictObject({
   policyOptions: z
     .strictObject({
       /** how the reparent policy moves MGLRU generations (issue: MGLRU) */
-      mglru: z.enum(['same-gen', 'tail', 'age-order']).default('same-gen'),
+      mglru: z.enum(MGLRU_REPARENT_MODES).default(DEFAULT_MGLRU_REPARENT_MODE),
     })
     .prefault({}),
   workload: RestartCyclesSchema,
