@@ -1,4 +1,5 @@
-import { lruGenIndex, lruListOfType, tierIndex } from './mmzone.js';
+import { DEBUG_VM, vmWarn } from './debug.js';
+import { lruGenIndex, lruGenIndexType, lruListOfType, tierIndex } from './mmzone.js';
 import {
   ANON_AND_FILE, LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MAX_NR_TIERS, MIN_NR_GENS,
 } from './constants.js';
@@ -59,9 +60,16 @@ export function genClassicList(g: LruGenView, type: number, gen: number): number
  */
 export function lruGenUpdateSize(lv: Lruvec, type: number, oldGen: number, newGen: number): void {
   const g = lv.lrugen;
+  // demotion requires isolation, e.g., lru_deactivate_fn()
+  if (DEBUG_VM.on && oldGen >= 0 && newGen >= 0 && lruGenIsActive(g, oldGen) && !lruGenIsActive(g, newGen)) {
+    vmWarn(`lru_gen_update_size: gen ${oldGen} → ${newGen} demotes active to inactive without isolation`);
+  }
   if (oldGen >= 0) {
-    g.nrPages[lruGenIndex(oldGen, type)]--;
-    lv.size[genClassicList(g, type, oldGen)]--;
+    const i = lruGenIndex(oldGen, type);
+    const lru = genClassicList(g, type, oldGen);
+    g.nrPages[i]--;
+    lv.size[lru]--;
+    if (DEBUG_VM.on && (g.nrPages[i] < 0 || lv.size[lru] < 0)) vmWarn(`lru_gen_update_size: gen ${oldGen} type ${type} size went negative`);
   }
   if (newGen >= 0) {
     g.nrPages[lruGenIndex(newGen, type)]++;
@@ -87,6 +95,7 @@ export function lruGenFolioSeq(g: LruGenView, f: FolioView, active: boolean, rec
 /** lru_gen_add_folio(): PG_active is consumed, the gen goes into the flags, head (or tail when reclaiming). */
 export function lruGenAddFolio(lv: Lruvec, f: Folio, reclaiming: boolean): void {
   const g = lv.lrugen;
+  if (DEBUG_VM.on && (f.list !== -1 || f.gen !== -1)) vmWarn(`lru_gen_add_folio: folio ${f.id} is already on an MGLRU list`); // VM_WARN_ON_ONCE_FOLIO(folio_test_lru)
   const type = folioType(f);
   const gen = lruGenFromSeq(lruGenFolioSeq(g, f, f.active, reclaiming));
   f.active = false;
@@ -102,6 +111,8 @@ export function lruGenDelFolio(lv: Lruvec, f: Folio, reclaiming: boolean): void 
   const g = lv.lrugen;
   const type = folioType(f);
   const gen = f.gen;
+  // VM_WARN_ON_ONCE_FOLIO(gen == -1): it must be on a gen list of its own type
+  if (DEBUG_VM.on && (gen < 0 || f.list < 0 || lruGenIndexType(f.list) !== type)) vmWarn(`lru_gen_del_folio: folio ${f.id} is not on an MGLRU list of its type`);
   listDel(g.lists[f.list], f);
   f.list = -1;
   f.gen = -1;

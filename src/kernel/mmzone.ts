@@ -8,6 +8,11 @@ export function lruGenIndex(gen: number, type: number): number {
   return gen * ANON_AND_FILE + type;
 }
 
+/** The type (LRU_GEN_ANON/LRU_GEN_FILE) of a flat lrugen list index. */
+export function lruGenIndexType(index: number): number {
+  return index % ANON_AND_FILE;
+}
+
 /** avg_refaulted/avg_total/refaulted/evicted/protected[type][tier]: the flat index of (type, tier). */
 export function tierIndex(type: number, tier: number): number {
   return type * MAX_NR_TIERS + tier;

@@ -1,6 +1,7 @@
 import type { Event } from '../kernel/events.js';
 import { EVENT_NAMES } from '../kernel/events.js';
 import { evolve } from '../kernel/evolve.js';
+import { setDebugVm } from '../kernel/debug.js';
 import { checkInvariants } from '../kernel/invariants.js';
 import { createState, type KernelState } from '../kernel/state.js';
 import type { Ctx } from '../policy/context.js';
@@ -26,6 +27,7 @@ export class Simulation implements Ctx {
     private readonly opts: { checkInvariants?: boolean; repro?: string } = {},
     state?: KernelState,
   ) {
+    if (opts.checkInvariants) setDebugVm(true); // --check: point-of-change assertions too
     this.s = state ?? createState();
     this.rng = new Rng(seed);
     this.clock = this.s.tick;

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setDebugVm } from '../../src/kernel/debug.js';
 import { lruvecOf } from '../../src/kernel/node.js';
 import { LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, ROOT_MEMCG } from '../../src/kernel/constants.js';
 import { E, FOLIO_FILE, FOLIO_MAPPED, MACHINE_OBJCG } from '../../src/kernel/events.js';
@@ -9,6 +10,8 @@ import { MEMCG_DYING, pageCacheKey } from '../../src/kernel/state.js';
 import { applyAll } from '../helpers.js';
 
 const key = (i: number) => pageCacheKey(1, i);
+
+beforeAll(() => setDebugVm(true)); // point-of-change assertions on, as with --check
 
 function base(objcg: boolean) {
   return [E.machine(1000, objcg ? MACHINE_OBJCG : 0), E.memcgCreate(2, ROOT_MEMCG, 'system.slice'), E.memcgCreate(3, 2, 'job@1.service')];
