@@ -194,7 +194,7 @@ export function newLruGen(tick: number): LruGen {
   for (let i = 0; i < MAX_NR_GENS * ANON_AND_FILE; i++) lists.push(newList());
   const tiers = () => new Array<number>(ANON_AND_FILE * MAX_NR_TIERS).fill(0);
   return {
-    maxSeq: MIN_NR_GENS + 1, minSeq: [0, 0], timestamps: new Array<number>(MAX_NR_GENS).fill(tick), lists,
+    maxSeq: MIN_NR_GENS + 1, minSeq: new Array<number>(ANON_AND_FILE).fill(0), timestamps: new Array<number>(MAX_NR_GENS).fill(tick), lists,
     nrPages: new Array<number>(MAX_NR_GENS * ANON_AND_FILE).fill(0), avgRefaulted: tiers(), avgTotal: tiers(),
     refaulted: tiers(), evicted: tiers(), protected: tiers(), memcgGen: 0, memcgSeg: 0,
   };
