@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
+import { lruvecOf } from '../src/kernel/node.js';
 import { E, type Event } from '../src/kernel/events.js';
 import { evolve } from '../src/kernel/evolve.js';
 import { createState, type KernelState } from '../src/kernel/state.js';
@@ -62,7 +63,7 @@ export class TestCtx extends Simulation {
   /** MGLRU seqs never decrease (invariant 3), checked against the previous event's values. */
   private checkSeqsMonotonic(e: Event): void {
     for (const m of this.s.memcgs.values()) {
-      const g = m.lruvec.lrugen;
+      const g = lruvecOf(m, 0).lrugen;
       const now = [g.maxSeq, g.minSeq[0], g.minSeq[1]];
       const before = this.lastSeqs.get(m.id);
       if (before && now.some((v, k) => v < before[k])) throw new Error(`after seq ${e.seq}: ${m.path} seqs went back ${before} → ${now}`);

@@ -19,6 +19,8 @@ export const LRU_INACTIVE_FILE = 2;
 export const LRU_ACTIVE_FILE = 3;
 export const LRU_UNEVICTABLE = 4;
 export const NR_LRU_LISTS = 5;
+/** for_each_evictable_lru(): lru <= LRU_ACTIVE_FILE */
+export const NR_EVICTABLE_LRU = LRU_ACTIVE_FILE + 1;
 export const LRU_ACTIVE = 1;
 export const LRU_FILE = 2;
 
@@ -26,6 +28,13 @@ export const LRU_FILE = 2;
 export const LRU_GEN_ANON = 0;
 export const LRU_GEN_FILE = 1;
 export const ANON_AND_FILE = 2;
+
+/**
+ * Nodes the machine has (nr_node_ids). Everything per node is indexed by nid; the event catalogue
+ * has no node column yet and the state encoding writes one node, so this stays 1 until a NUMA
+ * change adds both.
+ */
+export const NR_NODES = 1;
 
 /** The root memcg's id, as the kernel's (ids start at 1). */
 export const ROOT_MEMCG = 1;

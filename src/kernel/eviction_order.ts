@@ -1,5 +1,8 @@
+import { MAX_NR_GENS } from './constants.js';
+import { lruGenIndex, lruListOfType } from './mmzone.js';
 import { folioType } from './lru_gen.js';
-import { folioMemcg, type Folio, type KernelState } from './state.js';
+import { folioLruvec } from './node.js';
+import type { Folio, KernelState } from './state.js';
 
 /**
  * Above this many resident folios of the victim's type in its lruvec, only a deterministic 1-in-k
@@ -14,10 +17,10 @@ export const INVERSION_EXACT_LIMIT = 128;
  * recently used. Called by evolve just before the victim leaves.
  */
 export function noteEvictionOrder(s: KernelState, victim: Folio): void {
-  const lv = folioMemcg(s, victim).lruvec;
+  const lv = folioLruvec(s, victim);
   const lists = s.mglru
-    ? [0, 1, 2, 3].map((g) => lv.lrugen.lists[g * 2 + folioType(victim)])
-    : victim.file ? [lv.lists[2], lv.lists[3]] : [lv.lists[0], lv.lists[1]];
+    ? [...Array(MAX_NR_GENS).keys()].map((gen) => lv.lrugen.lists[lruGenIndex(gen, folioType(victim))])
+    : [false, true].map((active) => lv.lists[lruListOfType(folioType(victim), active)]);
   const resident = lists.reduce((n, l) => n + l.count, 0) - 1;
   if (resident <= 0) return;
   s.lab.inversionEvictions++;

@@ -1,8 +1,22 @@
+import { DEBUG_VM, vmWarn } from './debug.js';
 import type { Folio, ListHead } from './state.js';
 
 // The list_head operations the LRU code needs. Head = youngest end, tail = where reclaim scans.
 
+/** __list_add_valid(): the entry is not linked anywhere (nor is it this list's only entry). */
+function checkAdd(l: ListHead, f: Folio): void {
+  if (f.prev || f.next || l.head === f) vmWarn(`list_add: folio ${f.id} is already on a list`);
+}
+
+/** __list_del_entry_valid(): the neighbours (or this list's ends) point back at the entry. */
+function checkDel(l: ListHead, f: Folio): void {
+  const prevOk = f.prev ? f.prev.next === f : l.head === f;
+  const nextOk = f.next ? f.next.prev === f : l.tail === f;
+  if (!prevOk || !nextOk) vmWarn(`list_del: folio ${f.id} is not on this list`);
+}
+
 export function listAdd(l: ListHead, f: Folio): void {
+  if (DEBUG_VM.on) checkAdd(l, f);
   f.prev = null;
   f.next = l.head;
   if (l.head) l.head.prev = f;
@@ -12,6 +26,7 @@ export function listAdd(l: ListHead, f: Folio): void {
 }
 
 export function listAddTail(l: ListHead, f: Folio): void {
+  if (DEBUG_VM.on) checkAdd(l, f);
   f.next = null;
   f.prev = l.tail;
   if (l.tail) l.tail.next = f;
@@ -21,6 +36,7 @@ export function listAddTail(l: ListHead, f: Folio): void {
 }
 
 export function listDel(l: ListHead, f: Folio): void {
+  if (DEBUG_VM.on) checkDel(l, f);
   if (f.prev) f.prev.next = f.next;
   else l.head = f.next;
   if (f.next) f.next.prev = f.prev;
@@ -53,8 +69,4 @@ export function listSplice(src: ListHead, dst: ListHead): void {
   dst.count += src.count;
   src.head = src.tail = null;
   src.count = 0;
-}
-
-export function* listFromTail(l: ListHead): Generator<Folio> {
-  for (let f = l.tail; f; f = f.prev) yield f;
 }

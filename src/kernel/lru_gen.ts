@@ -1,8 +1,10 @@
+import { DEBUG_VM, vmWarn } from './debug.js';
+import { lruGenIndex, lruGenIndexType, lruListOfType, tierIndex } from './mmzone.js';
 import {
-  LRU_ACTIVE, LRU_FILE, LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MAX_NR_TIERS, MIN_NR_GENS,
+  ANON_AND_FILE, LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MAX_NR_TIERS, MIN_NR_GENS,
 } from './constants.js';
 import { listAdd, listAddTail, listDel } from './list.js';
-import type { Folio, Lruvec, LruGen } from './state.js';
+import type { Folio, FolioView, Lruvec, LruGen, LruGenView } from './state.js';
 
 // MGLRU (include/linux/mm_inline.h, mm/vmscan.c), one node and one zone.
 
@@ -14,22 +16,31 @@ export function lruGenFromSeq(seq: number): number {
   return seq % MAX_NR_GENS;
 }
 
-export function getNrGens(g: LruGen, type: number): number {
+export function getNrGens(g: LruGenView, type: number): number {
   return g.maxSeq - g.minSeq[type] + 1;
 }
 
 /** The two youngest gens count as active (ABI compatibility with the active and inactive counters). */
-export function lruGenIsActive(g: LruGen, gen: number): boolean {
+export function lruGenIsActive(g: LruGenView, gen: number): boolean {
   return gen === lruGenFromSeq(g.maxSeq) || gen === lruGenFromSeq(g.maxSeq - 1);
 }
 
-export function folioType(f: Folio): number {
+export function folioType(f: FolioView): number {
   return f.file ? LRU_GEN_FILE : LRU_GEN_ANON;
 }
 
 /** folio_lru_refs(): accesses through fds, PG_referenced included; 0 when not referenced. */
-export function folioLruRefs(f: Folio): number {
+export function folioLruRefs(f: FolioView): number {
   return f.referenced ? f.refs + 1 : 0;
+}
+
+/**
+ * refs + workingset == BIT(LRU_REFS_WIDTH) + 1 (sort_folio, inc_min_seq): a workingset folio whose
+ * refs saturated is being lazily promoted, and "don't count the workingset being lazily promoted"
+ * in protected[].
+ */
+export function workingsetLazilyPromoted(refs: number, workingset: boolean): boolean {
+  return refs + (workingset ? 1 : 0) === (1 << LRU_REFS_WIDTH) + 1;
 }
 
 /** lru_tier_from_refs(): workingset folios are in the top tier, others in order_base_2(refs). */
@@ -39,8 +50,8 @@ export function lruTierFromRefs(refs: number, workingset: boolean): number {
 }
 
 /** The classic list a gen's pages count on. */
-export function genClassicList(g: LruGen, type: number, gen: number): number {
-  return (type === LRU_GEN_FILE ? LRU_FILE : 0) + (lruGenIsActive(g, gen) ? LRU_ACTIVE : 0);
+export function genClassicList(g: LruGenView, type: number, gen: number): number {
+  return lruListOfType(type, lruGenIsActive(g, gen));
 }
 
 /**
@@ -49,12 +60,19 @@ export function genClassicList(g: LruGen, type: number, gen: number): number {
  */
 export function lruGenUpdateSize(lv: Lruvec, type: number, oldGen: number, newGen: number): void {
   const g = lv.lrugen;
+  // demotion requires isolation, e.g., lru_deactivate_fn()
+  if (DEBUG_VM.on && oldGen >= 0 && newGen >= 0 && lruGenIsActive(g, oldGen) && !lruGenIsActive(g, newGen)) {
+    vmWarn(`lru_gen_update_size: gen ${oldGen} → ${newGen} demotes active to inactive without isolation`);
+  }
   if (oldGen >= 0) {
-    g.nrPages[oldGen * 2 + type]--;
-    lv.size[genClassicList(g, type, oldGen)]--;
+    const i = lruGenIndex(oldGen, type);
+    const lru = genClassicList(g, type, oldGen);
+    g.nrPages[i]--;
+    lv.size[lru]--;
+    if (DEBUG_VM.on && (g.nrPages[i] < 0 || lv.size[lru] < 0)) vmWarn(`lru_gen_update_size: gen ${oldGen} type ${type} size went negative`);
   }
   if (newGen >= 0) {
-    g.nrPages[newGen * 2 + type]++;
+    g.nrPages[lruGenIndex(newGen, type)]++;
     lv.size[genClassicList(g, type, newGen)]++;
   }
 }
@@ -64,7 +82,7 @@ export function lruGenUpdateSize(lv: Lruvec, type: number, oldGen: number, newGe
  * reclaiming → oldest; anon not in swapcache → max_seq-1; file → max_seq-3 (workingset: max_seq-2);
  * never below min_seq[type].
  */
-export function lruGenFolioSeq(g: LruGen, f: Folio, active: boolean, reclaiming: boolean): number {
+export function lruGenFolioSeq(g: LruGenView, f: FolioView, active: boolean, reclaiming: boolean): number {
   const ws = f.workingset ? 1 : 0;
   let n: number;
   if (active) n = MIN_NR_GENS - ws;
@@ -77,12 +95,13 @@ export function lruGenFolioSeq(g: LruGen, f: Folio, active: boolean, reclaiming:
 /** lru_gen_add_folio(): PG_active is consumed, the gen goes into the flags, head (or tail when reclaiming). */
 export function lruGenAddFolio(lv: Lruvec, f: Folio, reclaiming: boolean): void {
   const g = lv.lrugen;
+  if (DEBUG_VM.on && (f.list !== -1 || f.gen !== -1)) vmWarn(`lru_gen_add_folio: folio ${f.id} is already on an MGLRU list`); // VM_WARN_ON_ONCE_FOLIO(folio_test_lru)
   const type = folioType(f);
   const gen = lruGenFromSeq(lruGenFolioSeq(g, f, f.active, reclaiming));
   f.active = false;
   f.gen = gen;
   lruGenUpdateSize(lv, type, -1, gen);
-  f.list = gen * 2 + type;
+  f.list = lruGenIndex(gen, type);
   if (reclaiming) listAddTail(g.lists[f.list], f);
   else listAdd(g.lists[f.list], f);
 }
@@ -92,6 +111,8 @@ export function lruGenDelFolio(lv: Lruvec, f: Folio, reclaiming: boolean): void 
   const g = lv.lrugen;
   const type = folioType(f);
   const gen = f.gen;
+  // VM_WARN_ON_ONCE_FOLIO(gen == -1): it must be on a gen list of its own type
+  if (DEBUG_VM.on && (gen < 0 || f.list < 0 || lruGenIndexType(f.list) !== type)) vmWarn(`lru_gen_del_folio: folio ${f.id} is not on an MGLRU list of its type`);
   listDel(g.lists[f.list], f);
   f.list = -1;
   f.gen = -1;
@@ -139,7 +160,7 @@ export function lruGenIncRefs(f: Folio): void {
 /** reset_ctrl_pos(carryover): fold this period's refault/evict counts into the moving averages. */
 export function resetCtrlPos(g: LruGen, type: number, carryover: boolean): void {
   for (let tier = 0; tier < MAX_NR_TIERS; tier++) {
-    const i = type * MAX_NR_TIERS + tier;
+    const i = tierIndex(type, tier);
     if (carryover) {
       g.avgRefaulted[i] = Math.floor((g.avgRefaulted[i] + g.refaulted[i]) / 2);
       g.avgTotal[i] = Math.floor((g.avgTotal[i] + g.evicted[i] + g.protected[i]) / 2);
@@ -158,15 +179,15 @@ export function incMinSeq(lv: Lruvec, type: number, evictable: boolean): void {
   const g = lv.lrugen;
   if (evictable) {
     const oldGen = lruGenFromSeq(g.minSeq[type]);
-    const head = g.lists[oldGen * 2 + type];
+    const head = g.lists[lruGenIndex(oldGen, type)];
     while (head.tail) {
       const f = head.tail;
       const refs = folioLruRefs(f);
       const ws = f.workingset;
       const newGen = folioIncGen(lv, f);
-      lruGenMove(lv, f, newGen * 2 + type, true);
-      if (refs + (ws ? 1 : 0) !== (1 << LRU_REFS_WIDTH) + 1) {
-        g.protected[type * MAX_NR_TIERS + lruTierFromRefs(refs, ws)]++;
+      lruGenMove(lv, f, lruGenIndex(newGen, type), true);
+      if (!workingsetLazilyPromoted(refs, ws)) {
+        g.protected[tierIndex(type, lruTierFromRefs(refs, ws))]++;
       }
     }
   }
@@ -182,11 +203,10 @@ export function incMaxSeq(lv: Lruvec, tick: number): void {
   const g = lv.lrugen;
   const prev = lruGenFromSeq(g.maxSeq - 1);
   const next = lruGenFromSeq(g.maxSeq + 1);
-  for (let type = 0; type < 2; type++) {
-    const delta = g.nrPages[prev * 2 + type] - g.nrPages[next * 2 + type];
-    const base = type === LRU_GEN_FILE ? LRU_FILE : 0;
-    lv.size[base] += delta;
-    lv.size[base + LRU_ACTIVE] -= delta;
+  for (let type = 0; type < ANON_AND_FILE; type++) {
+    const delta = g.nrPages[lruGenIndex(prev, type)] - g.nrPages[lruGenIndex(next, type)];
+    lv.size[lruListOfType(type, false)] += delta;
+    lv.size[lruListOfType(type, true)] -= delta;
   }
   g.timestamps[next] = tick;
   g.maxSeq++;

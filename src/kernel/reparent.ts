@@ -4,10 +4,13 @@ import {
 } from './events.js';
 import { listSplice, listSpliceTail } from './list.js';
 import { genClassicList, lruGenUpdateSize } from './lru_gen.js';
-import type { KernelState, ListHead, Memcg } from './state.js';
+import { lruGenIndex } from './mmzone.js';
+import { EVENT_NID, lruvecOf } from './node.js';
+import type { KernelState, ListHead, Lruvec } from './state.js';
 
 /**
- * One list of a dying child moved onto its parent, under both lruvec locks (reparent_locks).
+ * One list of a dying child moved onto its parent, under both lruvec locks (reparent_locks), on
+ * the event's node (EVENT_NID).
  * Classic (lru_reparent_memcg): list_splice_tail_init onto the parent's same list, sizes moved.
  * MGLRU same-gen (lru_gen_reparent_memcg): list_splice_init onto the parent's list of the same
  * index, nr_pages moved by index and the classic counters by lru_gen_is_active(parent, gen); no
@@ -20,47 +23,55 @@ export function splice(s: KernelState, from: number, to: number, b: number): voi
   if (!child || !parent) throw new Error(`splice between memcgs ${from} and ${to}, which are not both live`);
   if (s.reparentLocked.get(from) !== to) throw new Error('splice without reparent_locks');
   s.lab.reparentSplices++;
-  if (b < SPLICE_MGLRU) return spliceClassic(child, parent, b);
+  const clv = lruvecOf(child, EVENT_NID);
+  const plv = lruvecOf(parent, EVENT_NID);
+  if (b < SPLICE_MGLRU) return spliceClassic(clv, plv, b);
   if (!s.mglru) throw new Error('an MGLRU splice on a classic-LRU machine');
   const { childGen, type, parentGen, mode } = decodeSplice(b);
-  const src = child.lruvec.lrugen.lists[childGen * 2 + type];
-  const dst = parent.lruvec.lrugen.lists[parentGen * 2 + type];
+  const src = clv.lrugen.lists[lruGenIndex(childGen, type)];
+  const dst = plv.lrugen.lists[lruGenIndex(parentGen, type)];
   if (mode === SPLICE_SAME_GEN) {
     if (childGen !== parentGen) throw new Error('a same-gen splice onto another gen index');
-    const cg = child.lruvec.lrugen;
-    const pg = parent.lruvec.lrugen;
-    const n = cg.nrPages[childGen * 2 + type];
-    for (let f = src.head; f; f = f.next) f.list = parentGen * 2 + type;
-    listSplice(src, dst);
-    cg.nrPages[childGen * 2 + type] = 0;
-    pg.nrPages[parentGen * 2 + type] += n;
-    child.lruvec.size[genClassicList(cg, type, childGen)] -= n;
-    parent.lruvec.size[genClassicList(pg, type, parentGen)] += n;
-    return;
+    return spliceSameGen(clv, plv, src, dst, childGen, type);
   }
   if (mode !== SPLICE_REWRITE_TAIL && mode !== SPLICE_REWRITE_HEAD) throw new Error(`bad splice mode ${mode}`);
-  rewriteGens(s, child, parent, src, type, parentGen);
+  rewriteGens(s, clv, plv, src, type, parentGen);
   if (mode === SPLICE_REWRITE_TAIL) listSpliceTail(src, dst);
   else listSplice(src, dst);
 }
 
-function spliceClassic(child: Memcg, parent: Memcg, lru: number): void {
+/** lru_gen_reparent_memcg(), one (gen, type): list_splice_init, nr_pages and the classic counters moved by index. */
+function spliceSameGen(clv: Lruvec, plv: Lruvec, src: ListHead, dst: ListHead, gen: number, type: number): void {
+  const cg = clv.lrugen;
+  const pg = plv.lrugen;
+  const i = lruGenIndex(gen, type);
+  const n = cg.nrPages[i];
+  for (let f = src.head; f; f = f.next) f.list = i;
+  listSplice(src, dst);
+  cg.nrPages[i] = 0;
+  pg.nrPages[i] += n;
+  clv.size[genClassicList(cg, type, gen)] -= n;
+  plv.size[genClassicList(pg, type, gen)] += n;
+}
+
+/** lru_reparent_memcg(), one list: list_splice_tail_init and the lru size moved (unevictable: size only). */
+function spliceClassic(clv: Lruvec, plv: Lruvec, lru: number): void {
   if (lru < 0 || lru >= NR_LRU_LISTS) throw new Error(`bad lru ${lru}`);
   if (lru !== LRU_UNEVICTABLE) {
-    for (let f = child.lruvec.lists[lru].head; f; f = f.next) f.list = lru;
-    listSpliceTail(child.lruvec.lists[lru], parent.lruvec.lists[lru]);
+    for (let f = clv.lists[lru].head; f; f = f.next) f.list = lru;
+    listSpliceTail(clv.lists[lru], plv.lists[lru]);
   }
-  parent.lruvec.size[lru] += child.lruvec.size[lru];
-  child.lruvec.size[lru] = 0;
+  plv.size[lru] += clv.size[lru];
+  clv.size[lru] = 0;
 }
 
 /** Walk a child list, moving each folio's flags gen (and its size) to `gen` in the parent. */
-function rewriteGens(s: KernelState, child: Memcg, parent: Memcg, src: ListHead, type: number, gen: number): void {
+function rewriteGens(s: KernelState, clv: Lruvec, plv: Lruvec, src: ListHead, type: number, gen: number): void {
   for (let f = src.head; f; f = f.next) {
-    lruGenUpdateSize(child.lruvec, type, f.gen, -1);
+    lruGenUpdateSize(clv, type, f.gen, -1);
     f.gen = gen;
-    f.list = gen * 2 + type;
-    lruGenUpdateSize(parent.lruvec, type, -1, gen);
+    f.list = lruGenIndex(gen, type);
+    lruGenUpdateSize(plv, type, -1, gen);
     s.lab.reparentFoliosWalked++;
   }
 }

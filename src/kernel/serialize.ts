@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { NR_LRU_LISTS } from './constants.js';
 import { Reader, Writer } from './codec.js';
 import { listAddTail } from './list.js';
+import { lruvecOf, nodeData } from './node.js';
 import {
-  newLabCounters, newLruvec, newMemcgLru, type Folio, type KernelState, type LruGen, type Memcg, type MemcgState,
+  newLabCounters, newLruvec, newPgData, type Folio, type KernelState, type KernelView, type LruGen, type LruGenView, type Memcg, type MemcgState, type MemcgView,
 } from './state.js';
 
 /**
@@ -13,7 +14,10 @@ import {
  */
 export const STATE_FORMAT_VERSION = 5;
 
-export function serializeState(s: KernelState): Buffer {
+export function serializeState(s: KernelView): Buffer {
+  // One node: its lruvecs and memcg LRU are written where format 5 always had them. More nodes
+  // need a node count in the format (and a new STATE_FORMAT_VERSION).
+  if (s.nodes.length !== 1) throw new Error(`state format ${STATE_FORMAT_VERSION} encodes one node, not ${s.nodes.length}`);
   const w = new Writer();
   w.u(STATE_FORMAT_VERSION);
   w.u(s.seq); w.u(s.tick); w.u(s.memoryPages); w.bool(s.mglru); w.bool(s.objcgCharging);
@@ -34,7 +38,7 @@ export function serializeState(s: KernelState): Buffer {
   for (const [k, sh] of s.shadows) { w.u(k); w.u(sh.eviction); w.u(sh.memcg); w.bool(sh.workingset); w.u(sh.refs); }
   w.u(s.reparentLocked.size);
   for (const [c, p] of s.reparentLocked) { w.u(c); w.u(p); }
-  const lru = s.memcgLru;
+  const lru = nodeData(s, 0).memcgLru;
   w.u(lru.seq); for (const n of lru.nrMemcgs) w.u(n);
   w.u(lru.fifo.length); for (const bin of lru.fifo) { w.u(bin.length); for (const id of bin) w.u(id); }
   const lab = s.lab;
@@ -42,24 +46,25 @@ export function serializeState(s: KernelState): Buffer {
   return w.bytes();
 }
 
-function writeMemcg(w: Writer, m: Memcg): void {
+function writeMemcg(w: Writer, m: MemcgView): void {
   w.u(m.id); w.u(m.parent); w.str(m.name); w.str(m.path); w.u(m.state); w.u(m.cssRefs); w.u(m.nrTasks);
   w.u(m.children.length); for (const c of m.children) w.u(c);
   w.u(m.nrDescendants); w.u(m.nrDyingDescendants); w.u(m.memory); w.i(m.max); w.i(m.high);
   w.u(m.objcg); w.u(m.objcgList.length); for (const o of m.objcgList) w.u(o);
-  w.u(m.lruvec.nonresidentAge);
+  const lruvec = lruvecOf(m, 0);
+  w.u(lruvec.nonresidentAge);
   for (let l = 0; l < NR_LRU_LISTS; l++) {
-    w.i(m.lruvec.size[l]);
-    const list = m.lruvec.lists[l];
+    w.i(lruvec.size[l]);
+    const list = lruvec.lists[l];
     w.u(list.count);
     for (let f = list.head; f; f = f.next) w.u(f.id);
   }
-  writeLruGen(w, m.lruvec.lrugen);
+  writeLruGen(w, lruvec.lrugen);
   w.u(m.stat.length); for (const v of m.stat) w.i(v);
   w.u(m.createdTick); w.i(m.offlineTick);
 }
 
-function writeLruGen(w: Writer, g: LruGen): void {
+function writeLruGen(w: Writer, g: LruGenView): void {
   w.u(g.maxSeq); for (const v of g.minSeq) w.u(v); for (const v of g.timestamps) w.u(v);
   for (const l of g.lists) { w.u(l.count); for (let f = l.head; f; f = f.next) w.u(f.id); }
   for (const arr of [g.nrPages, g.avgRefaulted, g.avgTotal, g.refaulted, g.evicted, g.protected]) for (const v of arr) w.i(v);
@@ -92,7 +97,7 @@ export function deserializeState(buf: Uint8Array): KernelState {
     seq: r.u(), tick: r.u(), memoryPages: r.u(), mglru: r.bool(), objcgCharging: r.bool(),
     nextFolio: r.u(), nextObjcg: r.u(), nextMemcg: r.u(), cycle: r.u(), reclaims: r.u(), lruvecsScanned: r.u(),
     memcgs: new Map(), objcgs: new Map(), folios: new Map(), pageCache: new Map(),
-    shadows: new Map(), reparentLocked: new Map(), memcgLru: newMemcgLru(),
+    shadows: new Map(), reparentLocked: new Map(), nodes: [newPgData(0)],
     lab: newLabCounters(),
   };
   for (let n = r.u(); n > 0; n--) {
@@ -117,13 +122,14 @@ export function deserializeState(buf: Uint8Array): KernelState {
     s.shadows.set(k, { eviction: r.u(), memcg: r.u(), workingset: r.bool(), refs: r.u() });
   }
   for (let n = r.u(); n > 0; n--) s.reparentLocked.set(r.u(), r.u());
-  s.memcgLru.seq = r.u();
-  for (let i = 0; i < s.memcgLru.nrMemcgs.length; i++) s.memcgLru.nrMemcgs[i] = r.u();
-  s.memcgLru.fifo = [];
+  const lru = nodeData(s, 0).memcgLru;
+  lru.seq = r.u();
+  for (let i = 0; i < lru.nrMemcgs.length; i++) lru.nrMemcgs[i] = r.u();
+  lru.fifo = [];
   for (let n = r.u(); n > 0; n--) {
     const bin: number[] = [];
     for (let k = r.u(); k > 0; k--) bin.push(r.u());
-    s.memcgLru.fifo.push(bin);
+    lru.fifo.push(bin);
   }
   s.lab = { reparentSplices: r.u(), reparentFoliosWalked: r.u(), reparentRetries: r.u(), inversionSum: r.f64(), inversionCount: r.u(), inversionEvictions: r.u(), shadowHits: r.u() };
   if (!r.done()) throw new Error('snapshot has trailing bytes');
@@ -154,12 +160,12 @@ function readMemcg(r: Reader, s: KernelState): Memcg {
   for (let n = r.u(); n > 0; n--) stat.push(r.i());
   return {
     id, parent, name, path, state, cssRefs, nrTasks, children, nrDescendants, nrDyingDescendants, memory,
-    max, high, objcg, objcgList, lruvec, stat, createdTick: r.u(), offlineTick: r.i(),
+    max, high, objcg, objcgList, nodeinfo: [{ lruvec }], stat, createdTick: r.u(), offlineTick: r.i(),
   };
 }
 
 /** A hash of the whole kernel state (sha256 of its canonical encoding, hex). */
-export function stateHash(s: KernelState): string {
+export function stateHash(s: KernelView): string {
   return encodingHash(serializeState(s));
 }
 

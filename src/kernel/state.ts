@@ -1,7 +1,8 @@
 import {
   ANON_AND_FILE, LRU_ACTIVE, LRU_FILE, MAX_NR_GENS, MAX_NR_TIERS, MEMCG_NR_BINS, MEMCG_NR_GENS, MIN_NR_GENS,
-  NR_LRU_LISTS, ROOT_MEMCG,
+  NR_LRU_LISTS, NR_NODES, ROOT_MEMCG,
 } from './constants.js';
+import type { DeepReadonly } from './readonly.js';
 import { newStats } from './stat.js';
 
 export const MEMCG_ONLINE = 0;
@@ -45,9 +46,9 @@ export interface LruGen {
   maxSeq: number;
   minSeq: number[]; // [ANON_AND_FILE]
   timestamps: number[]; // [MAX_NR_GENS], ticks
-  lists: ListHead[]; // folios[gen][type] at gen * 2 + type
-  nrPages: number[]; // nr_pages[gen][type] at gen * 2 + type, by flags gen
-  // PID controller inputs (NR_HIST_GENS = 1 without CONFIG_LRU_GEN_STATS): [type * MAX_NR_TIERS + tier]
+  lists: ListHead[]; // folios[gen][type] at lruGenIndex(gen, type)
+  nrPages: number[]; // nr_pages[gen][type] at lruGenIndex(gen, type), by flags gen
+  // PID controller inputs (NR_HIST_GENS = 1 without CONFIG_LRU_GEN_STATS): [tierIndex(type, tier)]
   avgRefaulted: number[];
   avgTotal: number[];
   refaulted: number[];
@@ -63,6 +64,18 @@ export interface MemcgLru {
   seq: number;
   nrMemcgs: number[]; // [MEMCG_NR_GENS]
   fifo: number[][]; // [gen * MEMCG_NR_BINS + bin]: memcg ids, head first
+}
+
+/** struct pglist_data (NODE_DATA(nid)): the per-node state the model keeps. */
+export interface PgData {
+  nid: number;
+  /** pgdat->memcg_lru */
+  memcgLru: MemcgLru;
+}
+
+/** struct mem_cgroup_per_node (memcg->nodeinfo[nid]). */
+export interface MemcgPerNode {
+  lruvec: Lruvec;
 }
 
 export interface Lruvec {
@@ -93,7 +106,8 @@ export interface Memcg {
   objcg: number;
   /** memcg->objcg_list: objcgs re-pointed here from dead descendants */
   objcgList: number[];
-  lruvec: Lruvec;
+  /** memcg->nodeinfo[nid]: one lruvec per node; reach it through lruvecOf() (mem_cgroup_lruvec) */
+  nodeinfo: MemcgPerNode[];
   stat: number[]; // local counters (Stat)
   createdTick: number;
   offlineTick: number;
@@ -135,7 +149,8 @@ export interface KernelState {
   lruvecsScanned: number;
   /** reparent_locks held: child memcg id → parent id */
   reparentLocked: Map<number, number>;
-  memcgLru: MemcgLru;
+  /** NODE_DATA(nid) for every node, nid = index */
+  nodes: PgData[];
   /** lab accumulators that only the log decides (metrics read them) */
   lab: LabCounters;
 }
@@ -151,6 +166,17 @@ export interface LabCounters {
   /** page-cache misses that found a shadow entry: evicted pages that came back, whatever the kernel counted */
   shadowHits: number;
 }
+
+/** Read-only views of the state, for deciders, views and helpers that only read. */
+export type KernelView = DeepReadonly<KernelState>;
+export type MemcgView = DeepReadonly<Memcg>;
+export type LruvecView = DeepReadonly<Lruvec>;
+export type LruGenView = DeepReadonly<LruGen>;
+export type ListView = DeepReadonly<ListHead>;
+export type FolioView = DeepReadonly<Folio>;
+export type ObjcgView = DeepReadonly<Objcg>;
+export type PgDataView = DeepReadonly<PgData>;
+export type { DeepReadonly };
 
 export function newList(): ListHead {
   return { head: null, tail: null, count: 0 };
@@ -168,10 +194,14 @@ export function newLruGen(tick: number): LruGen {
   for (let i = 0; i < MAX_NR_GENS * ANON_AND_FILE; i++) lists.push(newList());
   const tiers = () => new Array<number>(ANON_AND_FILE * MAX_NR_TIERS).fill(0);
   return {
-    maxSeq: MIN_NR_GENS + 1, minSeq: [0, 0], timestamps: new Array<number>(MAX_NR_GENS).fill(tick), lists,
+    maxSeq: MIN_NR_GENS + 1, minSeq: new Array<number>(ANON_AND_FILE).fill(0), timestamps: new Array<number>(MAX_NR_GENS).fill(tick), lists,
     nrPages: new Array<number>(MAX_NR_GENS * ANON_AND_FILE).fill(0), avgRefaulted: tiers(), avgTotal: tiers(),
     refaulted: tiers(), evicted: tiers(), protected: tiers(), memcgGen: 0, memcgSeg: 0,
   };
+}
+
+export function newPgData(nid: number): PgData {
+  return { nid, memcgLru: newMemcgLru() };
 }
 
 export function newMemcgLru(): MemcgLru {
@@ -184,23 +214,28 @@ export function newLabCounters(): LabCounters {
   return { reparentSplices: 0, reparentFoliosWalked: 0, reparentRetries: 0, inversionSum: 0, inversionCount: 0, inversionEvictions: 0, shadowHits: 0 };
 }
 
-export function newMemcg(id: number, parent: number, name: string, path: string, tick: number): Memcg {
+/** mem_cgroup_alloc(): with one mem_cgroup_per_node (and its lruvec) per node. */
+export function newMemcg(id: number, parent: number, name: string, path: string, tick: number, nrNodes: number): Memcg {
+  const nodeinfo: MemcgPerNode[] = [];
+  for (let nid = 0; nid < nrNodes; nid++) nodeinfo.push({ lruvec: newLruvec(tick) });
   return {
     id, parent, name, path, state: MEMCG_ONLINE, cssRefs: 1, nrTasks: 0, children: [],
     nrDescendants: 0, nrDyingDescendants: 0, memory: 0, max: -1, high: -1, objcg: 0, objcgList: [],
-    lruvec: newLruvec(tick), stat: newStats(), createdTick: tick, offlineTick: -1,
+    nodeinfo, stat: newStats(), createdTick: tick, offlineTick: -1,
   };
 }
 
-/** An empty machine with the root memcg online. */
-export function createState(): KernelState {
+/** An empty machine with the root memcg online. Only one node runs today (see node.ts). */
+export function createState(nrNodes = NR_NODES): KernelState {
   const memcgs = new Map<number, Memcg>();
-  memcgs.set(ROOT_MEMCG, newMemcg(ROOT_MEMCG, 0, '', '/', 0));
+  memcgs.set(ROOT_MEMCG, newMemcg(ROOT_MEMCG, 0, '', '/', 0, nrNodes));
+  const nodes: PgData[] = [];
+  for (let nid = 0; nid < nrNodes; nid++) nodes.push(newPgData(nid));
   return {
     seq: 0, tick: 0, memoryPages: 0, mglru: false, objcgCharging: false, memcgs,
     objcgs: new Map(), folios: new Map(), pageCache: new Map(), shadows: new Map(),
     nextFolio: 1, nextObjcg: 1, nextMemcg: ROOT_MEMCG + 1, cycle: 0, reclaims: 0, lruvecsScanned: 0, reparentLocked: new Map(),
-    memcgLru: newMemcgLru(), lab: newLabCounters(),
+    nodes, lab: newLabCounters(),
   };
 }
 
@@ -209,13 +244,19 @@ export function pageCacheKey(inode: number, index: number): number {
 }
 
 /** folio_memcg(): through the objcg when LRU folios are objcg-charged. */
-export function folioMemcg(s: KernelState, f: Folio): Memcg {
-  const id = s.objcgCharging ? s.objcgs.get(f.owner)!.memcg : f.owner;
-  return s.memcgs.get(id)!;
+export function folioMemcg(s: KernelState, f: Folio): Memcg;
+export function folioMemcg(s: KernelView, f: FolioView): MemcgView;
+export function folioMemcg(s: KernelView, f: FolioView): MemcgView {
+  return s.memcgs.get(folioMemcgId(s, f)!)!;
+}
+
+/** The id folio_memcg() resolves to (undefined when the folio's objcg is missing: a broken state). */
+export function folioMemcgId(s: KernelView, f: FolioView): number | undefined {
+  return s.objcgCharging ? s.objcgs.get(f.owner)?.memcg : f.owner;
 }
 
 /** The classic list a folio counts on: folio_lru_list(), or for MGLRU the active/inactive list of its gen. */
-export function folioLruList(f: Folio): number {
+export function folioLruList(f: FolioView): number {
   return (f.file ? LRU_FILE : 0) + (f.active ? LRU_ACTIVE : 0);
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { LabError } from '../errors.js';
-import { POLICY_NAMES } from '../policy/policies.js';
+import { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES } from '../policy/policies.js';
 import { cgroupPath, LimitsSchema, size } from '../workload/options.js';
 import { restartCycles, RestartCyclesSchema } from '../workload/restart_cycles.js';
 import type { WorkloadKind } from '../workload/workload.js';
@@ -41,7 +41,7 @@ export const ExperimentSchema = z.strictObject({
   policyOptions: z
     .strictObject({
       /** how the reparent policy moves MGLRU generations (issue: MGLRU) */
-      mglru: z.enum(['same-gen', 'tail', 'age-order']).default('same-gen'),
+      mglru: z.enum(MGLRU_REPARENT_MODES).default(DEFAULT_MGLRU_REPARENT_MODE),
     })
     .prefault({}),
   workload: WorkloadSchema,

@@ -1,11 +1,12 @@
 import type { Event } from '../kernel/events.js';
 import { EVENT_NAMES } from '../kernel/events.js';
 import { evolve } from '../kernel/evolve.js';
+import { setDebugVm } from '../kernel/debug.js';
 import { checkInvariants } from '../kernel/invariants.js';
 import { createState, type KernelState } from '../kernel/state.js';
 import type { Ctx } from '../policy/context.js';
 import type { Policy } from '../policy/policies.js';
-import { Rng } from '../workload/rng.js';
+import { Rng } from '../kernel/rng.js';
 
 /** Thrown when an invariant breaks while running with checks on: names the event and how to repeat it. */
 export class InvariantError extends Error {}
@@ -26,6 +27,7 @@ export class Simulation implements Ctx {
     private readonly opts: { checkInvariants?: boolean; repro?: string } = {},
     state?: KernelState,
   ) {
+    if (opts.checkInvariants) setDebugVm(true); // --check: point-of-change assertions too
     this.s = state ?? createState();
     this.rng = new Rng(seed);
     this.clock = this.s.tick;

@@ -1,14 +1,15 @@
 import type { Event } from '../kernel/events.js';
-import type { KernelState } from '../kernel/state.js';
-import type { Rng } from '../workload/rng.js';
+import type { KernelView } from '../kernel/state.js';
+import type { Rng } from '../kernel/rng.js';
 import type { Policy } from './policies.js';
 
 /**
- * What a decider sees: the state (read only), the policy, and `emit`, which appends an event and
- * applies it through `evolve` before returning — so the next decision reads the updated state.
+ * What a decider sees: the state (deeply read only: the compiler rejects a write), the policy,
+ * and `emit`, which appends an event and applies it through `evolve` before returning — so the
+ * next decision reads the updated state.
  */
 export interface Ctx {
-  readonly s: Readonly<KernelState>;
+  readonly s: KernelView;
   readonly policy: Policy;
   /** the run's one PRNG, for the kernel's own random choices (memcg LRU bins) */
   readonly rng: Rng;

@@ -1,7 +1,8 @@
 import { MAX_NR_GENS, ROOT_MEMCG } from '../kernel/constants.js';
 import { E, FOLIO_ACTIVE, FOLIO_FILE, FOLIO_MAPPED, FOLIO_WORKINGSET, REFAULT_RECENT, REFAULT_WORKINGSET } from '../kernel/events.js';
 import { LRU_ACTIVE_FILE } from '../kernel/constants.js';
-import { MEMCG_ONLINE, type Folio, type KernelState, type Shadow } from '../kernel/state.js';
+import { lruvecOf } from '../kernel/node.js';
+import { folioMemcgId, MEMCG_ONLINE, type FolioView, type KernelView, type Shadow } from '../kernel/state.js';
 import type { Ctx } from './context.js';
 import { handleOverHigh, makeRoomForCharge } from './reclaim.js';
 import { subtree } from '../kernel/tree.js';
@@ -56,15 +57,18 @@ function addPageCacheFolio(ctx: Ctx, memcg: number, key: number): void {
   handleOverHigh(ctx, memcg);
 }
 
+/** The node a shadow entry's eviction happened on: shadows carry no nid while one node runs (pack_shadow's nid). */
+const SHADOW_NID = 0;
+
 /** The shadow names a memcg whose ID still resolves, and it is the refaulting folio's memcg. */
-function lruGenShadowMatches(s: Readonly<KernelState>, shadow: Shadow, memcg: number): boolean {
+function lruGenShadowMatches(s: KernelView, shadow: Shadow, memcg: number): boolean {
   const m = s.memcgs.get(shadow.memcg);
   return !!m && m.state === MEMCG_ONLINE && m.id === memcg;
 }
 
 /** lru_gen_test_recent(): the eviction seq is within MAX_NR_GENS of the lruvec's max_seq. */
-function lruGenTestRecent(s: Readonly<KernelState>, shadow: Shadow): boolean {
-  const g = s.memcgs.get(shadow.memcg)!.lruvec.lrugen;
+function lruGenTestRecent(s: KernelView, shadow: Shadow): boolean {
+  const g = lruvecOf(s.memcgs.get(shadow.memcg)!, SHADOW_NID).lrugen;
   return Math.abs(g.maxSeq - shadow.eviction) < MAX_NR_GENS;
 }
 
@@ -73,12 +77,12 @@ function lruGenTestRecent(s: Readonly<KernelState>, shadow: Shadow): boolean {
  * offline); the refault is recent when the refault distance fits in the workingset (active file;
  * anon is not counted without swap).
  */
-function testRecent(s: Readonly<KernelState>, shadow: Shadow): boolean {
+function testRecent(s: KernelView, shadow: Shadow): boolean {
   const m = s.memcgs.get(shadow.memcg);
   if (!m || m.state !== MEMCG_ONLINE) return false;
-  const distance = m.lruvec.nonresidentAge - shadow.eviction;
+  const distance = lruvecOf(m, SHADOW_NID).nonresidentAge - shadow.eviction;
   let workingset = 0;
-  for (const x of m.id === ROOT_MEMCG ? s.memcgs.values() : subtree(s, m.id)) workingset += x.lruvec.size[LRU_ACTIVE_FILE];
+  for (const x of m.id === ROOT_MEMCG ? s.memcgs.values() : subtree(s, m.id)) workingset += lruvecOf(x, SHADOW_NID).size[LRU_ACTIVE_FILE];
   return distance <= workingset;
 }
 
@@ -86,7 +90,7 @@ function testRecent(s: Readonly<KernelState>, shadow: Shadow): boolean {
  * folio_mark_accessed(). Classic: inactive,unref → inactive,ref → active,unref → active,ref.
  * MGLRU: lru_gen_inc_refs() only (in evolve of the access); tiers do the rest at eviction.
  */
-export function markAccessed(ctx: Ctx, f: Folio): void {
+export function markAccessed(ctx: Ctx, f: FolioView): void {
   const activate = !ctx.s.mglru && !f.mapped && f.referenced && !f.active;
   ctx.emit(E.access(f.id));
   if (activate) ctx.emit(E.activate(f.id));
@@ -107,7 +111,7 @@ export function freeFolio(ctx: Ctx, folio: number): void {
   const f = ctx.s.folios.get(folio);
   if (!f) return;
   const owner = f.owner;
-  const memcg = ctx.s.objcgCharging ? ctx.s.objcgs.get(owner)!.memcg : owner;
+  const memcg = folioMemcgId(ctx.s, f)!;
   ctx.emit(E.uncharge(folio));
   releaseUnpinned(ctx, memcg, owner);
 }

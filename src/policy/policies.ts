@@ -1,11 +1,10 @@
 import { LabError } from '../errors.js';
+import {
+  DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES, REPARENT_MODES, reparentModeFor, type MglruReparentMode, type PolicyName,
+} from './reparent/registry.js';
+import type { ReparentMode } from './reparent/types.js';
 
-export const POLICY_NAMES = ['legacy', 'reparent'] as const;
-export type PolicyName = (typeof POLICY_NAMES)[number];
-
-/** How reparenting moves MGLRU generations (policyOptions.mglru). */
-export const MGLRU_REPARENT_MODES = ['same-gen', 'tail', 'age-order'] as const;
-export type MglruReparentMode = (typeof MGLRU_REPARENT_MODES)[number];
+export { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES, type MglruReparentMode, type PolicyName };
 
 /**
  * Names `compare --policies` accepts: a policy, or an MGLRU reparent mode standing for
@@ -13,26 +12,36 @@ export type MglruReparentMode = (typeof MGLRU_REPARENT_MODES)[number];
  */
 export const POLICY_ALIASES = [...POLICY_NAMES, ...MGLRU_REPARENT_MODES] as const;
 
-/** How a memcg's folios are charged and what happens to them when it goes offline. */
+/** How a memcg's folios are charged and what happens to them when it goes offline: resolved from the registry once per run. */
 export interface Policy {
   name: PolicyName;
   /** LRU folios charged through an objcg (the fix) rather than pinning the memcg. */
   objcgCharging: boolean;
-  /** On offline, move the memcg's LRU folios to the parent (lru_reparent_memcg). */
-  reparentLru: boolean;
-  /** MGLRU only: how child generations land in the parent */
+  /** MGLRU only: how child generations land in the parent (policyOptions.mglru) */
   mglru: MglruReparentMode;
+  /** the offline procedure on each LRU kind */
+  offline: { readonly classic: ReparentMode; readonly mglru: ReparentMode };
 }
 
-export function getPolicy(name: string, mglru: MglruReparentMode = 'same-gen'): Policy {
-  if (name === 'legacy') return { name, objcgCharging: false, reparentLru: false, mglru };
-  if (name === 'reparent') return { name, objcgCharging: true, reparentLru: true, mglru };
-  throw new LabError(`unknown policy '${name}'; choose one of: ${POLICY_NAMES.join(', ')}`);
+export function getPolicy(name: string, mglru: MglruReparentMode = DEFAULT_MGLRU_REPARENT_MODE): Policy {
+  if (!(POLICY_NAMES as readonly string[]).includes(name)) {
+    throw new LabError(`unknown policy '${name}'; choose one of: ${POLICY_NAMES.join(', ')}`);
+  }
+  const policy = name as PolicyName;
+  const offline = { classic: reparentModeFor(policy, 'classic', mglru), mglru: reparentModeFor(policy, 'mglru', mglru) };
+  if (offline.classic.objcgCharging !== offline.mglru.objcgCharging) throw new Error(`policy ${policy}: its modes disagree on objcg charging`);
+  return { name: policy, objcgCharging: offline.classic.objcgCharging, mglru, offline };
+}
+
+/** The offline procedure a policy runs on this machine's LRU. */
+export function offlineMode(policy: Policy, mglru: boolean): ReparentMode {
+  return mglru ? policy.offline.mglru : policy.offline.classic;
 }
 
 /** Resolve a compare alias: 'tail' → reparent with policyOptions.mglru = 'tail'. */
 export function resolvePolicyAlias(alias: string): { policy: PolicyName; mglru?: MglruReparentMode } {
   if ((POLICY_NAMES as readonly string[]).includes(alias)) return { policy: alias as PolicyName };
-  if ((MGLRU_REPARENT_MODES as readonly string[]).includes(alias)) return { policy: 'reparent', mglru: alias as MglruReparentMode };
+  const mode = REPARENT_MODES.find((m) => m.lru === 'mglru' && m.name === alias);
+  if (mode) return { policy: mode.policy, mglru: mode.name as MglruReparentMode };
   throw new LabError(`unknown policy '${alias}'; choose from: ${POLICY_ALIASES.join(', ')}`);
 }

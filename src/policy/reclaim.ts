@@ -1,6 +1,7 @@
 import { DEF_PRIORITY, MAX_RECLAIM_RETRIES, ROOT_MEMCG, SWAP_CLUSTER_MAX } from '../kernel/constants.js';
 import { E } from '../kernel/events.js';
-import type { KernelState, Memcg } from '../kernel/state.js';
+import type { KernelView, MemcgView } from '../kernel/state.js';
+import { nrNodes } from '../kernel/node.js';
 import { subtreeIds } from '../kernel/tree.js';
 import { LabError } from '../errors.js';
 import type { Ctx } from './context.js';
@@ -8,38 +9,41 @@ import { shrinkLruvecClassic, type ScanControl } from './reclaim_classic.js';
 import { shrinkMany, tryToShrinkLruvec } from './reclaim_mglru.js';
 
 /**
- * do_try_to_free_pages(): at each priority from DEF_PRIORITY down, shrink the node. Classic
- * (shrink_node_memcgs): walk every live memcg under the target (mem_cgroup_iter visits dying
- * ones too); global reclaim walks the whole tree every round, limit reclaim stops once it has
- * enough. MGLRU: global reclaim walks the memcg LRU (shrink_many); limit reclaim walks the
- * subtree with lru_gen_shrink_lruvec.
+ * do_try_to_free_pages(): at each priority from DEF_PRIORITY down, shrink every node
+ * (shrink_zones → shrink_node).
  */
 export function tryToFreePages(ctx: Ctx, target: number, nrToReclaim: number): number {
   ctx.emit(E.reclaimBegin(target, nrToReclaim));
   const rootReclaim = target === ROOT_MEMCG;
-  const sc: ScanControl = { target, nrToReclaim, nrReclaimed: 0, priority: DEF_PRIORITY, lruvecsVisited: 0, rootReclaim };
+  const sc: ScanControl = { target, nrToReclaim, nrReclaimed: 0, priority: DEF_PRIORITY, lruvecsVisited: 0, rootReclaim, nid: 0 };
   for (let prio = DEF_PRIORITY; prio >= 0 && sc.nrReclaimed < nrToReclaim; prio--) {
     sc.priority = prio;
-    if (ctx.s.mglru && rootReclaim) {
-      shrinkMany(ctx, sc);
-      continue;
-    }
-    for (const id of subtreeIds(ctx.s, target)) {
-      const m = ctx.s.memcgs.get(id);
-      if (!m) continue; // freed earlier in this round
-      if (ctx.s.mglru) {
-        sc.lruvecsVisited++;
-        tryToShrinkLruvec(ctx, m, sc);
-      } else {
-        sc.lruvecsVisited++;
-        shrinkLruvecClassic(ctx, m, sc);
-      }
-      if (!rootReclaim && sc.nrReclaimed >= nrToReclaim) break;
+    for (let nid = 0; nid < nrNodes(ctx.s); nid++) {
+      sc.nid = nid;
+      shrinkNode(ctx, sc);
     }
   }
   shrinkShadows(ctx);
   ctx.emit(E.reclaimEnd(target, sc.lruvecsVisited, sc.nrReclaimed));
   return sc.nrReclaimed;
+}
+
+/**
+ * shrink_node() of node sc.nid. Classic (shrink_node_memcgs): walk every live memcg under the
+ * target (mem_cgroup_iter visits dying ones too); global reclaim walks the whole tree every round,
+ * limit reclaim stops once it has enough. MGLRU: global reclaim walks the node's memcg LRU
+ * (lru_gen_shrink_node → shrink_many); limit reclaim walks the subtree with lru_gen_shrink_lruvec.
+ */
+function shrinkNode(ctx: Ctx, sc: ScanControl): void {
+  if (ctx.s.mglru && sc.rootReclaim) return shrinkMany(ctx, sc);
+  for (const id of subtreeIds(ctx.s, sc.target)) {
+    const m = ctx.s.memcgs.get(id);
+    if (!m) continue; // freed earlier in this round
+    sc.lruvecsVisited++;
+    if (ctx.s.mglru) tryToShrinkLruvec(ctx, m, sc);
+    else shrinkLruvecClassic(ctx, m, sc);
+    if (!sc.rootReclaim && sc.nrReclaimed >= sc.nrToReclaim) break;
+  }
 }
 
 /**
@@ -58,8 +62,8 @@ export function shrinkShadows(ctx: Ctx): void {
 const SHADOW_FLOOR = 64 * 8;
 
 /** The memcg whose limit a one-page charge to `memcg` would break, or the root when the machine is full. */
-export function memOverLimit(s: Readonly<KernelState>, memcg: number): number {
-  for (let x: Memcg | undefined = s.memcgs.get(memcg); x; x = s.memcgs.get(x.parent)) {
+export function memOverLimit(s: KernelView, memcg: number): number {
+  for (let x: MemcgView | undefined = s.memcgs.get(memcg); x; x = s.memcgs.get(x.parent)) {
     if (x.max >= 0 && x.memory + 1 > x.max) return x.id;
   }
   const root = s.memcgs.get(ROOT_MEMCG)!;

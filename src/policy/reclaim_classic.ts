@@ -1,8 +1,9 @@
 import {
-  DEF_PRIORITY, LRU_ACTIVE_FILE, LRU_INACTIVE_FILE, PAGE_SHIFT, SWAP_CLUSTER_MAX,
+  DEF_PRIORITY, LRU_ACTIVE_FILE, LRU_INACTIVE_FILE, NR_EVICTABLE_LRU, PAGE_SHIFT, SWAP_CLUSTER_MAX,
 } from '../kernel/constants.js';
 import { E } from '../kernel/events.js';
-import { MEMCG_ONLINE, type Folio, type Memcg } from '../kernel/state.js';
+import { lruvecOf } from '../kernel/node.js';
+import { MEMCG_ONLINE, type FolioView, type LruvecView, type MemcgView } from '../kernel/state.js';
 import type { Ctx } from './context.js';
 import { releaseUnpinned } from './release.js';
 
@@ -15,16 +16,19 @@ export interface ScanControl {
   lruvecsVisited: number;
   /** global (root) reclaim rather than a memcg's limit */
   rootReclaim: boolean;
+  /** the node shrink_node() is working on (its pgdat) */
+  nid: number;
 }
 
 /**
  * shrink_lruvec() for the classic LRU (mm/vmscan.c). No swap is modelled, so get_scan_count()
  * is SCAN_FILE: only the file lists are scanned and anon stays resident until freed.
  */
-export function shrinkLruvecClassic(ctx: Ctx, m: Memcg, sc: ScanControl): void {
-  const nr = [0, 0, 0, 0];
+export function shrinkLruvecClassic(ctx: Ctx, m: MemcgView, sc: ScanControl): void {
+  const lv = lruvecOf(m, sc.nid);
+  const nr = new Array<number>(NR_EVICTABLE_LRU).fill(0);
   for (const lru of [LRU_INACTIVE_FILE, LRU_ACTIVE_FILE]) {
-    const size = m.lruvec.size[lru];
+    const size = lv.size[lru];
     let scan = size >> sc.priority;
     // Scrape out dead memcgs' leftover cache even when size >> priority is 0.
     if (!scan && m.state !== MEMCG_ONLINE) scan = Math.min(size, SWAP_CLUSTER_MAX);
@@ -38,9 +42,9 @@ export function shrinkLruvecClassic(ctx: Ctx, m: Memcg, sc: ScanControl): void {
       if (!ctx.s.memcgs.has(m.id)) return; // freed by its last eviction (legacy)
       if (lru === LRU_ACTIVE_FILE) {
         // shrink_list(): the active list is aged only when the inactive list is too small.
-        if (inactiveIsLow(m)) shrinkActiveList(ctx, m, lru, n);
+        if (inactiveIsLow(lv)) shrinkActiveList(ctx, m, lv, lru, n);
       } else {
-        sc.nrReclaimed += shrinkInactiveList(ctx, m, lru, n, sc);
+        sc.nrReclaimed += shrinkInactiveList(ctx, m, lv, lru, n, sc);
       }
     }
     // Simplification of the proportional scan adjustment: stop once the goal is met.
@@ -49,17 +53,17 @@ export function shrinkLruvecClassic(ctx: Ctx, m: Memcg, sc: ScanControl): void {
 }
 
 /** inactive_is_low(): inactive * int_sqrt(10 * GB) < active. */
-export function inactiveIsLow(m: Memcg): boolean {
-  const inactive = m.lruvec.size[LRU_INACTIVE_FILE];
-  const active = m.lruvec.size[LRU_ACTIVE_FILE];
+export function inactiveIsLow(lv: LruvecView): boolean {
+  const inactive = lv.size[LRU_INACTIVE_FILE];
+  const active = lv.size[LRU_ACTIVE_FILE];
   const gb = (inactive + active) >> (30 - PAGE_SHIFT);
   const ratio = gb ? Math.floor(Math.sqrt(10 * gb)) : 1;
   return inactive * ratio < active;
 }
 
-function isolateFromTail(m: Memcg, lru: number, n: number): Folio[] {
-  const out: Folio[] = [];
-  for (let f = m.lruvec.lists[lru].tail; f && out.length < n; f = f.prev) out.push(f);
+function isolateFromTail(lv: LruvecView, lru: number, n: number): FolioView[] {
+  const out: FolioView[] = [];
+  for (let f = lv.lists[lru].tail; f && out.length < n; f = f.prev) out.push(f);
   return out;
 }
 
@@ -68,8 +72,8 @@ function isolateFromTail(m: Memcg, lru: number, n: number): Folio[] {
  * so folio_check_references() says RECLAIM(_CLEAN) and every isolated folio is freed with a
  * shadow entry (only mapped folios with young PTEs would be kept; none are on the file lists).
  */
-function shrinkInactiveList(ctx: Ctx, m: Memcg, lru: number, n: number, sc: ScanControl): number {
-  const isolated = isolateFromTail(m, lru, n);
+function shrinkInactiveList(ctx: Ctx, m: MemcgView, lv: LruvecView, lru: number, n: number, sc: ScanControl): number {
+  const isolated = isolateFromTail(lv, lru, n);
   if (!isolated.length) return 0;
   ctx.emit(E.scan(m.id, lru, isolated.length));
   let reclaimed = 0;
@@ -86,8 +90,8 @@ function shrinkInactiveList(ctx: Ctx, m: Memcg, lru: number, n: number, sc: Scan
  * shrink_active_list(): everything isolated from the active tail is deactivated (only
  * referenced VM_EXEC file folios would stay active; none are modelled).
  */
-function shrinkActiveList(ctx: Ctx, m: Memcg, lru: number, n: number): void {
-  const isolated = isolateFromTail(m, lru, n);
+function shrinkActiveList(ctx: Ctx, m: MemcgView, lv: LruvecView, lru: number, n: number): void {
+  const isolated = isolateFromTail(lv, lru, n);
   if (!isolated.length) return;
   ctx.emit(E.scan(m.id, lru, isolated.length));
   for (const f of isolated) ctx.emit(E.deactivate(f.id));

@@ -3,9 +3,13 @@ import {
   MIN_LRU_BATCH, MIN_NR_GENS,
 } from '../kernel/constants.js';
 import { E, SORT_PROMOTED, SORT_PROTECTED } from '../kernel/events.js';
-import { folioLruRefs, getNrGens, lruGenFromSeq, lruTierFromRefs, LRU_REFS_WIDTH } from '../kernel/lru_gen.js';
-import { getMemcgGen, MEMCG_LRU_NOP, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG } from '../kernel/memcg_lru.js';
-import { MEMCG_ONLINE, type Folio, type LruGen, type Memcg } from '../kernel/state.js';
+import {
+  folioLruRefs, folioType, getNrGens, lruGenFromSeq, lruTierFromRefs, workingsetLazilyPromoted,
+} from '../kernel/lru_gen.js';
+import { lruGenIndex, tierIndex } from '../kernel/mmzone.js';
+import { getMemcgGen, memcgLruIndex, MEMCG_LRU_NOP, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG } from '../kernel/memcg_lru.js';
+import { lruvecOf, nodeData } from '../kernel/node.js';
+import { MEMCG_ONLINE, type FolioView, type LruGenView, type MemcgView } from '../kernel/state.js';
 import { evictableMinSeq, shouldRunAging, tryToIncMaxSeq, tryToIncMinSeq } from './aging_mglru.js';
 import type { Ctx } from './context.js';
 import type { ScanControl } from './reclaim_classic.js';
@@ -18,16 +22,16 @@ import { releaseUnpinned } from './release.js';
  * get_nr_to_scan(): a dead memcg is scraped whole; otherwise size >> priority, aging first when
  * needed (-1 = aged, rotate this lruvec; 0 = nothing to do).
  */
-export function getNrToScan(ctx: Ctx, m: Memcg, sc: ScanControl): number {
-  const g = m.lruvec.lrugen;
+export function getNrToScan(ctx: Ctx, m: MemcgView, sc: ScanControl): number {
+  const g = lruvecOf(m, sc.nid).lrugen;
   const { age, nrToScan } = shouldRunAging(g);
   if (nrToScan && m.state !== MEMCG_ONLINE) return nrToScan;
   if (!age || sc.priority === DEF_PRIORITY) return nrToScan >> sc.priority;
-  return tryToIncMaxSeq(ctx, m, g.maxSeq) ? -1 : 0;
+  return tryToIncMaxSeq(ctx, m, sc.nid, g.maxSeq) ? -1 : 0;
 }
 
 /** try_to_shrink_lruvec(): evict until the scan goal is met; true = rotate this memcg. */
-export function tryToShrinkLruvec(ctx: Ctx, m: Memcg, sc: ScanControl): boolean {
+export function tryToShrinkLruvec(ctx: Ctx, m: MemcgView, sc: ScanControl): boolean {
   let scanned = 0;
   let nrToScan = 0;
   for (;;) {
@@ -44,8 +48,8 @@ export function tryToShrinkLruvec(ctx: Ctx, m: Memcg, sc: ScanControl): boolean 
 
 interface CtrlPos { refaulted: number; total: number; gain: number }
 
-function readCtrlPos(g: LruGen, type: number, tier: number, gain: number): CtrlPos {
-  const i = type * MAX_NR_TIERS + tier;
+function readCtrlPos(g: LruGenView, type: number, tier: number, gain: number): CtrlPos {
+  const i = tierIndex(type, tier);
   return {
     refaulted: g.avgRefaulted[i] + g.refaulted[i],
     total: g.avgTotal[i] + g.evicted[i] + g.protected[i],
@@ -59,7 +63,7 @@ function positiveCtrlErr(sp: CtrlPos, pv: CtrlPos): boolean {
 }
 
 /** get_tier_idx(): tiers above the returned one refault more than tier 0 and are protected. */
-export function getTierIdx(g: LruGen, type: number): number {
+export function getTierIdx(g: LruGenView, type: number): number {
   const sp = readCtrlPos(g, type, 0, 2);
   let tier = 1;
   for (; tier < MAX_NR_TIERS; tier++) {
@@ -69,12 +73,11 @@ export function getTierIdx(g: LruGen, type: number): number {
 }
 
 /** sort_folio(): why a folio at the tail of the oldest gen is kept (0 = it may be isolated). */
-export function sortReason(g: LruGen, f: Folio, tierIdx: number): number {
-  const type = f.file ? 1 : 0;
+export function sortReason(g: LruGenView, f: FolioView, tierIdx: number): number {
+  const type = folioType(f);
   if (f.gen !== lruGenFromSeq(g.minSeq[type])) return SORT_PROMOTED;
   const refs = folioLruRefs(f);
-  const ws = f.workingset ? 1 : 0;
-  if (lruTierFromRefs(refs, f.workingset) > tierIdx || refs + ws === (1 << LRU_REFS_WIDTH) + 1) return SORT_PROTECTED;
+  if (lruTierFromRefs(refs, f.workingset) > tierIdx || workingsetLazilyPromoted(refs, f.workingset)) return SORT_PROTECTED;
   return 0;
 }
 
@@ -85,18 +88,18 @@ export function sortReason(g: LruGen, f: Folio, tierIdx: number): number {
  * The evictions are logged before try_to_inc_min_seq (the kernel isolates under the lock and
  * frees after it); the end state is the same.
  */
-export function evictFolios(ctx: Ctx, m: Memcg, nrToScan: number, sc: ScanControl): number {
-  const g = m.lruvec.lrugen;
+export function evictFolios(ctx: Ctx, m: MemcgView, nrToScan: number, sc: ScanControl): number {
+  const g = lruvecOf(m, sc.nid).lrugen;
   const type = LRU_GEN_FILE;
   let scanned = 0;
   let sorted = 0;
-  const isolated: Folio[] = [];
+  const isolated: FolioView[] = [];
   if (getNrGens(g, type) > MIN_NR_GENS) {
     const tierIdx = getTierIdx(g, type);
-    const head = g.lists[lruGenFromSeq(g.minSeq[type]) * 2 + type];
+    const head = g.lists[lruGenIndex(lruGenFromSeq(g.minSeq[type]), type)];
     let remaining = Math.min(nrToScan, MAX_LRU_BATCH);
     for (let f = head.tail; f && remaining > 0; ) {
-      const prev: Folio | null = f.prev;
+      const prev: FolioView | null = f.prev;
       scanned++;
       const reason = sortReason(g, f, tierIdx);
       if (reason) {
@@ -118,7 +121,7 @@ export function evictFolios(ctx: Ctx, m: Memcg, nrToScan: number, sc: ScanContro
     releaseUnpinned(ctx, m.id, owner);
   }
   if (!ctx.s.memcgs.has(m.id)) return scanned; // freed with its last folio (legacy)
-  if (tryToIncMinSeq(ctx, m)) scanned++;
+  if (tryToIncMinSeq(ctx, m, sc.nid)) scanned++;
   if (evictableMinSeq(g) + MIN_NR_GENS > g.maxSeq) scanned = 0;
   return scanned;
 }
@@ -129,39 +132,39 @@ export function shouldAbortScan(sc: ScanControl): boolean {
 }
 
 /** lruvec_is_sizable(): an offline memcg is worth another pass while it holds anything. */
-function lruvecIsSizable(m: Memcg, sc: ScanControl): boolean {
-  const g = m.lruvec.lrugen;
+function lruvecIsSizable(m: MemcgView, sc: ScanControl): boolean {
+  const g = lruvecOf(m, sc.nid).lrugen;
   let total = 0;
-  for (let seq = evictableMinSeq(g); seq <= g.maxSeq; seq++) total += Math.max(g.nrPages[lruGenFromSeq(seq) * 2 + LRU_GEN_FILE], 0);
+  for (let seq = evictableMinSeq(g); seq <= g.maxSeq; seq++) total += Math.max(g.nrPages[lruGenIndex(lruGenFromSeq(seq), LRU_GEN_FILE)], 0);
   return (m.state === MEMCG_ONLINE ? total >> sc.priority : total) > 0;
 }
 
 /** shrink_one(): shrink one lruvec and say where the memcg goes on the memcg LRU. */
-function shrinkOne(ctx: Ctx, m: Memcg, sc: ScanControl): number {
+function shrinkOne(ctx: Ctx, m: MemcgView, sc: ScanControl): number {
   sc.lruvecsVisited++;
   const rotate = tryToShrinkLruvec(ctx, m, sc);
   const live = ctx.s.memcgs.get(m.id);
   if (!live) return MEMCG_LRU_NOP; // released while being shrunk
   if (!rotate && lruvecIsSizable(live, sc)) return MEMCG_LRU_NOP;
   // one retry if offlined or too small
-  return live.lruvec.lrugen.memcgSeg !== MEMCG_LRU_TAIL ? MEMCG_LRU_TAIL : MEMCG_LRU_YOUNG;
+  return lruvecOf(live, sc.nid).lrugen.memcgSeg !== MEMCG_LRU_TAIL ? MEMCG_LRU_TAIL : MEMCG_LRU_YOUNG;
 }
 
 /**
- * shrink_many(): walk the old gen's bins of the memcg LRU from a random one, shrinking each
- * memcg and rotating it as shrink_one says, until the reclaim goal is met.
+ * shrink_many(): walk the old gen's bins of node sc.nid's memcg LRU from a random one, shrinking
+ * each memcg and rotating it as shrink_one says, until the reclaim goal is met.
  */
 export function shrinkMany(ctx: Ctx, sc: ScanControl): void {
-  const lru = ctx.s.memcgLru;
+  const lru = nodeData(ctx.s, sc.nid).memcgLru;
   const gen = getMemcgGen(lru.seq);
   const firstBin = ctx.rng.int(MEMCG_NR_BINS);
   let bin = firstBin;
   do {
     // The kernel walks the RCU list while entries rotate away; a copy walks the same order.
-    const ids = [...lru.fifo[gen * MEMCG_NR_BINS + bin]];
+    const ids = [...lru.fifo[memcgLruIndex(gen, bin)]];
     for (const id of ids) {
       const m = ctx.s.memcgs.get(id);
-      if (!m || m.lruvec.lrugen.memcgGen !== gen) continue;
+      if (!m || lruvecOf(m, sc.nid).lrugen.memcgGen !== gen) continue;
       const op = shrinkOne(ctx, m, sc);
       if (op && ctx.s.memcgs.has(id)) ctx.emit(E.memcgLruRotate(id, op, ctx.rng.int(MEMCG_NR_BINS)));
       if (shouldAbortScan(sc)) return;

@@ -1,6 +1,6 @@
 import { LabError } from '../errors.js';
 import { ROOT_MEMCG } from '../kernel/constants.js';
-import { MEMCG_ONLINE, type KernelState, type Memcg } from '../kernel/state.js';
+import { MEMCG_ONLINE, type KernelView, type MemcgView } from '../kernel/state.js';
 import { renderCgroupStat } from './cgroup_stat.js';
 import { renderMemoryCurrent } from './memory_current.js';
 import { renderMemoryStat } from './memory_stat.js';
@@ -10,7 +10,7 @@ export interface View {
   /** exists in the root cgroup too (the kernel gives the root no memory.current / memory.stat) */
   inRoot: boolean;
   /** the file's text, exactly as the kernel prints it, for this cgroup */
-  render(s: Readonly<KernelState>, m: Readonly<Memcg>, opts: ViewOptions): string;
+  render(s: KernelView, m: MemcgView, opts: ViewOptions): string;
 }
 
 /** What a view needs from the run's experiment rather than from the state. */
@@ -32,7 +32,7 @@ export const VIEWS: Record<string, View> = {
 };
 
 /** Render `<cgroup path>/<file>` (or a global file's path) against a state, or say clearly why not. */
-export function renderPath(s: Readonly<KernelState>, path: string, opts: ViewOptions = { msPerTick: 1 }): string {
+export function renderPath(s: KernelView, path: string, opts: ViewOptions = { msPerTick: 1 }): string {
   const global = Object.hasOwn(VIEWS, path) ? VIEWS[path] : undefined;
   if (path.startsWith('/') && global) return global.render(s, s.memcgs.get(ROOT_MEMCG)!, opts);
   if (!path.startsWith('/')) throw new LabError(`'${path}' is not an absolute path; give <cgroup path>/<file>, e.g. /system.slice/memory.stat`);
@@ -52,8 +52,8 @@ export function renderPath(s: Readonly<KernelState>, path: string, opts: ViewOpt
 }
 
 /** The live memcg at a path: the online one if a dying one shares its name (the kernel shows the new directory). */
-function findMemcg(s: Readonly<KernelState>, path: string): Memcg {
-  let found: Memcg | undefined;
+function findMemcg(s: KernelView, path: string): MemcgView {
+  let found: MemcgView | undefined;
   for (const m of s.memcgs.values()) {
     if (m.path === path && (!found || m.state === MEMCG_ONLINE)) found = m;
   }

@@ -1,6 +1,9 @@
+import { lruGenIndex } from '../kernel/mmzone.js';
+import { ANON_AND_FILE, LRU_GEN_ANON, LRU_GEN_FILE } from '../kernel/constants.js';
 import { LabError } from '../errors.js';
 import { lruGenFromSeq } from '../kernel/lru_gen.js';
-import type { KernelState, Memcg } from '../kernel/state.js';
+import { lruvecOf } from '../kernel/node.js';
+import type { KernelView, LruGenView, MemcgView } from '../kernel/state.js';
 import { preOrder } from '../kernel/tree.js';
 import type { ViewOptions } from './index.js';
 
@@ -10,20 +13,25 @@ import type { ViewOptions } from './index.js';
  * from evictable_min_seq(min_seq, MAX_SWAPPINESS / 2) to max_seq: seq, age in ms, anon and file
  * pages (negative nr_pages printed as 0).
  */
-export function renderLruGen(s: Readonly<KernelState>, _root: Readonly<Memcg>, { msPerTick }: ViewOptions): string {
+export function renderLruGen(s: KernelView, _root: MemcgView, { msPerTick }: ViewOptions): string {
   if (!s.mglru) throw new LabError('/sys/kernel/debug/lru_gen needs MGLRU; this run has machine.lru = classic');
   let out = '';
   for (const m of preOrder(s)) {
-    const g = m.lruvec.lrugen;
-    out += `memcg ${String(m.id).padStart(5)} ${m.path}\n`;
-    out += ` node ${String(0).padStart(5)}\n`;
-    for (let seq = Math.min(g.minSeq[0], g.minSeq[1]); seq <= g.maxSeq; seq++) {
-      const gen = lruGenFromSeq(seq);
-      const age = Math.max(0, Math.round((s.tick - g.timestamps[gen]) * msPerTick));
-      out += ` ${String(seq).padStart(10)} ${String(age).padStart(10)}`;
-      for (let type = 0; type < 2; type++) out += ` ${String(Math.max(g.nrPages[gen * 2 + type], 0)).padStart(10)} `;
-      out += '\n';
-    }
+    out += `memcg ${String(m.id).padStart(5)} ${m.path}\n`; // printed on the first node only
+    for (const { nid } of s.nodes) out += renderNode(s, lruvecOf(m, nid).lrugen, nid, msPerTick);
+  }
+  return out;
+}
+
+/** One ` node <nid>` block: a line per generation, evictable_min_seq to max_seq. */
+function renderNode(s: KernelView, g: LruGenView, nid: number, msPerTick: number): string {
+  let out = ` node ${String(nid).padStart(5)}\n`;
+  for (let seq = Math.min(g.minSeq[LRU_GEN_ANON], g.minSeq[LRU_GEN_FILE]); seq <= g.maxSeq; seq++) {
+    const gen = lruGenFromSeq(seq);
+    const age = Math.max(0, Math.round((s.tick - g.timestamps[gen]) * msPerTick));
+    out += ` ${String(seq).padStart(10)} ${String(age).padStart(10)}`;
+    for (let type = 0; type < ANON_AND_FILE; type++) out += ` ${String(Math.max(g.nrPages[lruGenIndex(gen, type)], 0)).padStart(10)} `;
+    out += '\n';
   }
   return out;
 }

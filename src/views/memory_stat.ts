@@ -2,7 +2,7 @@ import {
   LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, LRU_UNEVICTABLE, PAGE_SIZE,
 } from '../kernel/constants.js';
 import { Stat } from '../kernel/stat.js';
-import type { KernelState, Memcg } from '../kernel/state.js';
+import type { KernelView, MemcgView } from '../kernel/state.js';
 import { subtree } from '../kernel/tree.js';
 
 type Source = { stat: number } | { lru: number };
@@ -35,13 +35,20 @@ const KEYS: { key: string; from: Source; bytes: boolean }[] = [
   { key: 'pgdeactivate', from: { stat: Stat.pgdeactivate }, bytes: false },
 ];
 
+/** lruvec_page_state summed over nodes: the memcg's pages on one LRU list. */
+function lruSize(m: MemcgView, lru: number): number {
+  let n = 0;
+  for (const { lruvec } of m.nodeinfo) n += lruvec.size[lru];
+  return n;
+}
+
 /** memory.stat: hierarchical values (rstat sums over the subtree, freed children folded in), flat `key value` lines. */
-export function renderMemoryStat(s: Readonly<KernelState>, m: Readonly<Memcg>): string {
+export function renderMemoryStat(s: KernelView, m: MemcgView): string {
   const tree = subtree(s, m.id);
   let out = '';
   for (const { key, from, bytes } of KEYS) {
     let v = 0;
-    for (const x of tree) v += 'stat' in from ? x.stat[from.stat] : x.lruvec.size[from.lru];
+    for (const x of tree) v += 'stat' in from ? x.stat[from.stat] : lruSize(x, from.lru);
     out += `${key} ${bytes ? v * PAGE_SIZE : v}\n`;
   }
   return out;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Rng } from './rng.js';
+import type { Rng } from '../kernel/rng.js';
 
 export const AccessSchema = z.discriminatedUnion('dist', [
   z.strictObject({ dist: z.literal('uniform') }),

@@ -7,7 +7,7 @@ import { mkdir, rmdir } from '../policy/cgroup.js';
 import { faultAnon, freeFolio, readPage, writePage } from '../policy/pagecache.js';
 import { AccessSchema, makeSampler, type Sampler } from './distribution.js';
 import { cgroupPath, count, LimitsSchema } from './options.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../kernel/rng.js';
 import type { LimitBytes, MachineSetup, Workload, WorkloadCursor, WorkloadKind } from './workload.js';
 
 /** The file every instance reads (a binary, its config). */

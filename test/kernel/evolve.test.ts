@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setDebugVm } from '../../src/kernel/debug.js';
+import { lruvecOf } from '../../src/kernel/node.js';
 import { LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, ROOT_MEMCG } from '../../src/kernel/constants.js';
 import { E, FOLIO_FILE, FOLIO_MAPPED, MACHINE_OBJCG } from '../../src/kernel/events.js';
 import { EvolveError, evolve } from '../../src/kernel/evolve.js';
@@ -9,13 +11,15 @@ import { applyAll } from '../helpers.js';
 
 const key = (i: number) => pageCacheKey(1, i);
 
+beforeAll(() => setDebugVm(true)); // point-of-change assertions on, as with --check
+
 function base(objcg: boolean) {
   return [E.machine(1000, objcg ? MACHINE_OBJCG : 0), E.memcgCreate(2, ROOT_MEMCG, 'system.slice'), E.memcgCreate(3, 2, 'job@1.service')];
 }
 
 function listIds(s: ReturnType<typeof applyAll>, memcg: number, lru: number): number[] {
   const out: number[] = [];
-  for (let f = s.memcgs.get(memcg)!.lruvec.lists[lru].head; f; f = f.next) out.push(f.id);
+  for (let f = lruvecOf(s.memcgs.get(memcg)!, 0).lists[lru].head; f; f = f.next) out.push(f.id);
   return out;
 }
 
@@ -55,7 +59,7 @@ describe('evolve: classic LRU moves', () => {
     const f = s.folios.get(1)!;
     expect(f.active && !f.referenced).toBe(true);
     expect(listIds(s, 3, LRU_ACTIVE_FILE)).toEqual([1]);
-    expect(s.memcgs.get(3)!.lruvec.size[LRU_ACTIVE_FILE]).toBe(1);
+    expect(lruvecOf(s.memcgs.get(3)!, 0).size[LRU_ACTIVE_FILE]).toBe(1);
     expect(s.memcgs.get(3)!.stat[Stat.pgactivate]).toBe(1);
     applyAll([E.deactivate(1)], s);
     expect(f.active).toBe(false);
@@ -68,7 +72,7 @@ describe('evolve: classic LRU moves', () => {
     const s = applyAll([...base(false), E.charge(1, 3, FOLIO_FILE, key(0)), E.evict(1, ROOT_MEMCG)]);
     expect(s.folios.size).toBe(0);
     expect(s.shadows.get(key(0))).toEqual({ eviction: 0, memcg: ROOT_MEMCG, workingset: false, refs: 0 });
-    expect(s.memcgs.get(ROOT_MEMCG)!.lruvec.nonresidentAge).toBe(1);
+    expect(lruvecOf(s.memcgs.get(ROOT_MEMCG)!, 0).nonresidentAge).toBe(1);
     expect(s.memcgs.get(3)!.stat[Stat.pgsteal]).toBe(1);
     expect(s.memcgs.get(3)!.memory).toBe(0);
   });
@@ -95,8 +99,8 @@ describe('evolve: memcg lifecycle', () => {
     const before = s.memcgs.get(2)!.memory;
     applyAll([E.memcgOffline(3), E.reparentLocks(3, 2), E.splice(3, 2, LRU_INACTIVE_FILE), E.objcgReparent(3, 2), E.reparentUnlocks(3, 2)], s);
     expect(listIds(s, 2, LRU_INACTIVE_FILE)).toEqual([1, 3, 2]);
-    expect(s.memcgs.get(2)!.lruvec.size[LRU_INACTIVE_FILE]).toBe(3);
-    expect(s.memcgs.get(3)!.lruvec.size[LRU_INACTIVE_FILE]).toBe(0);
+    expect(lruvecOf(s.memcgs.get(2)!, 0).size[LRU_INACTIVE_FILE]).toBe(3);
+    expect(lruvecOf(s.memcgs.get(3)!, 0).size[LRU_INACTIVE_FILE]).toBe(0);
     expect(s.memcgs.get(2)!.memory).toBe(before);
     expect(s.memcgs.get(3)!.cssRefs).toBe(0);
     expect(checkInvariants(s)).toEqual([]);

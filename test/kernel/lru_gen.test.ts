@@ -1,4 +1,6 @@
+import { lruGenIndex } from '../../src/kernel/mmzone.js';
 import { describe, expect, it } from 'vitest';
+import { lruvecOf } from '../../src/kernel/node.js';
 import {
   LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_GEN_ANON, LRU_GEN_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, MAX_NR_GENS,
   ROOT_MEMCG,
@@ -16,7 +18,7 @@ import { rmdir } from '../../src/policy/cgroup.js';
 import { applyAll, TestCtx } from '../helpers.js';
 
 const key = (i: number) => pageCacheKey(1, i);
-const sc = (priority = 12): ScanControl => ({ target: ROOT_MEMCG, nrToReclaim: 32, nrReclaimed: 0, priority, lruvecsVisited: 0, rootReclaim: true });
+const sc = (priority = 12): ScanControl => ({ target: ROOT_MEMCG, nrToReclaim: 32, nrReclaimed: 0, priority, lruvecsVisited: 0, rootReclaim: true, nid: 0 });
 
 function mglru(objcg = false): KernelState {
   return applyAll([E.machine(10_000, MACHINE_MGLRU | (objcg ? MACHINE_OBJCG : 0)), E.memcgCreate(2, ROOT_MEMCG, 'system.slice'), E.memcgCreate(3, 2, 'job@1.service')]);
@@ -32,7 +34,7 @@ function ctxOn(policy = 'legacy', mode: 'same-gen' | 'tail' | 'age-order' = 'sam
 
 describe('MGLRU: lruvec init and insertion (lru_gen_folio_seq, 6.19-rc)', () => {
   it('a new lruvec has max_seq 3, min_seq 0: MAX_NR_GENS generations', () => {
-    const g = mglru().memcgs.get(3)!.lruvec.lrugen;
+    const g = lruvecOf(mglru().memcgs.get(3)!, 0).lrugen;
     expect(g.maxSeq).toBe(3);
     expect(g.minSeq).toEqual([0, 0]);
     expect(getNrGens(g, LRU_GEN_FILE)).toBe(MAX_NR_GENS);
@@ -49,7 +51,7 @@ describe('MGLRU: lruvec init and insertion (lru_gen_folio_seq, 6.19-rc)', () => 
     expect(gen(3)).toBe(lruGenFromSeq(2));
     expect(gen(4)).toBe(lruGenFromSeq(3));
     expect([...s.folios.values()].every((f) => !f.active)).toBe(true);
-    const lv = s.memcgs.get(3)!.lruvec;
+    const lv = lruvecOf(s.memcgs.get(3)!, 0);
     expect(lv.size[LRU_ACTIVE_ANON]).toBe(1); // gens of max_seq and max_seq-1 count as active
     expect(lv.size[LRU_INACTIVE_FILE]).toBe(2);
     expect(lv.size[LRU_ACTIVE_FILE]).toBe(1);
@@ -63,15 +65,15 @@ describe('MGLRU: aging', () => {
     ctx.emit(E.charge(1, 3, FOLIO_FILE, key(0))); // seq 0 (oldest)
     ctx.emit(E.charge(2, 3, FOLIO_MAPPED | FOLIO_ACTIVE, 0)); // anon, seq 2
     const m = ctx.s.memcgs.get(3)!;
-    tryToIncMaxSeq(ctx, m, m.lruvec.lrugen.maxSeq);
-    const g = m.lruvec.lrugen;
+    tryToIncMaxSeq(ctx, m, 0, lruvecOf(m, 0).lrugen.maxSeq);
+    const g = lruvecOf(m, 0).lrugen;
     expect(g.maxSeq).toBe(4);
     expect(g.minSeq).toEqual([1, 1]);
     expect(ctx.s.folios.get(1)!.gen).toBe(lruGenFromSeq(1)); // moved out of the dropped gen
     expect(g.timestamps[lruGenFromSeq(4)]).toBe(ctx.s.tick);
     // seq 2 (the anon) was active (max_seq-1 of 3); with max_seq 4 it is inactive
-    expect(m.lruvec.size[LRU_INACTIVE_ANON]).toBe(1);
-    expect(m.lruvec.size[LRU_ACTIVE_ANON]).toBe(0);
+    expect(lruvecOf(m, 0).size[LRU_INACTIVE_ANON]).toBe(1);
+    expect(lruvecOf(m, 0).size[LRU_ACTIVE_ANON]).toBe(0);
   });
 
   it('the walk promotes a young mapped folio only on the second chance, without moving it', () => {
@@ -81,11 +83,11 @@ describe('MGLRU: aging', () => {
     const m = ctx.s.memcgs.get(3)!;
     const f = ctx.s.folios.get(1)!;
     const list = f.list;
-    tryToIncMaxSeq(ctx, m, m.lruvec.lrugen.maxSeq); // young: first chance sets PG_referenced
+    tryToIncMaxSeq(ctx, m, 0, lruvecOf(m, 0).lrugen.maxSeq); // young: first chance sets PG_referenced
     expect(f.gen).toBe(lruGenFromSeq(2));
     expect(f.referenced).toBe(true);
     ctx.emit(E.access(1)); // PTE young again
-    tryToIncMaxSeq(ctx, m, m.lruvec.lrugen.maxSeq);
+    tryToIncMaxSeq(ctx, m, 0, lruvecOf(m, 0).lrugen.maxSeq);
     expect(f.gen).toBe(lruGenFromSeq(4)); // promoted to the gen of max_seq as the walk saw it
     expect(f.list).toBe(list); // lazily: still on its old list
     expect(f.workingset).toBe(true);
@@ -96,14 +98,14 @@ describe('MGLRU: eviction', () => {
   it('nothing is evicted with only MIN_NR_GENS generations; after aging the oldest gen is evicted', () => {
     const ctx = ctxOn();
     const m = ctx.s.memcgs.get(3)!;
-    const g = m.lruvec.lrugen;
+    const g = lruvecOf(m, 0).lrugen;
     tryToIncMinSeqAll(ctx);
     expect(getNrGens(g, LRU_GEN_FILE)).toBe(2);
     for (let i = 0; i < 8; i++) ctx.emit(E.charge(i + 1, 3, FOLIO_FILE, key(i)));
     expect(shouldRunAging(g)).toEqual({ age: true, nrToScan: 0 });
     expect(evictFolios(ctx, m, 100, sc())).toBe(0);
     expect(ctx.s.folios.size).toBe(8);
-    tryToIncMaxSeq(ctx, m, g.maxSeq);
+    tryToIncMaxSeq(ctx, m, 0, g.maxSeq);
     expect(getNrGens(g, LRU_GEN_FILE)).toBe(3);
     const s0 = sc(0);
     // all 8 go; the emptied gen is dropped (try_to_inc_min_seq), leaving MIN_NR_GENS, so the
@@ -130,18 +132,18 @@ describe('MGLRU: eviction', () => {
     ctx.emit(E.charge(1, 3, FOLIO_FILE | FOLIO_WORKINGSET, key(0))); // seq 1
     ctx.emit(E.charge(2, 3, FOLIO_FILE, key(1))); // seq 0
     const m = ctx.s.memcgs.get(3)!;
-    const g = m.lruvec.lrugen;
+    const g = lruvecOf(m, 0).lrugen;
     const f = ctx.s.folios.get(2)!;
     ctx.emit(E.genUpdate(2, 3)); // not referenced: only the second chance is recorded
     expect(f.gen).toBe(0);
     ctx.emit(E.genUpdate(2, 3));
     expect(f.gen).toBe(3);
-    expect(f.list).toBe(0 * 2 + LRU_GEN_FILE);
-    expect(g.nrPages[3 * 2 + 1]).toBe(1);
-    expect(g.nrPages[0 * 2 + 1]).toBe(0);
+    expect(f.list).toBe(lruGenIndex(0, LRU_GEN_FILE));
+    expect(g.nrPages[lruGenIndex(3, 1)]).toBe(1);
+    expect(g.nrPages[lruGenIndex(0, 1)]).toBe(0);
     expect(() => ctx.emit(E.sort(1, SORT_PROMOTED))).toThrow(/oldest gen/);
     ctx.emit(E.sort(2, SORT_PROMOTED));
-    expect(f.list).toBe(3 * 2 + LRU_GEN_FILE);
+    expect(f.list).toBe(lruGenIndex(3, LRU_GEN_FILE));
   });
 
   it('an evicted folio lazily promoted is deleted by its flags gen (lru_gen_del_folio trusts the flags)', () => {
@@ -150,7 +152,7 @@ describe('MGLRU: eviction', () => {
     ctx.emit(E.genUpdate(1, 0));
     ctx.emit(E.genUpdate(1, 2));
     ctx.emit(E.evict(1, ROOT_MEMCG));
-    expect(ctx.s.memcgs.get(3)!.lruvec.lrugen.nrPages.every((n) => n === 0)).toBe(true);
+    expect(lruvecOf(ctx.s.memcgs.get(3)!, 0).lrugen.nrPages.every((n) => n === 0)).toBe(true);
   });
 });
 
@@ -170,12 +172,12 @@ describe('MGLRU: reparenting', () => {
     const flagsBefore = [...ctx.s.folios.values()].map((f) => [f.id, f.gen]);
     const pagesBefore = parent.memory;
     const child = ctx.s.memcgs.get(3)!;
-    const childPages = [...child.lruvec.lrugen.nrPages];
-    const parentPages = [...parent.lruvec.lrugen.nrPages];
+    const childPages = [...lruvecOf(child, 0).lrugen.nrPages];
+    const parentPages = [...lruvecOf(parent, 0).lrugen.nrPages];
     rmdir(ctx, 3); // TestCtx checks every invariant after every event
-    expect(getNrGens(parent.lruvec.lrugen, LRU_GEN_FILE)).toBe(MAX_NR_GENS);
+    expect(getNrGens(lruvecOf(parent, 0).lrugen, LRU_GEN_FILE)).toBe(MAX_NR_GENS);
     expect([...ctx.s.folios.values()].map((f) => [f.id, f.gen])).toEqual(flagsBefore);
-    expect(parent.lruvec.lrugen.nrPages).toEqual(parentPages.map((n, i) => n + childPages[i]));
+    expect(lruvecOf(parent, 0).lrugen.nrPages).toEqual(parentPages.map((n, i) => n + childPages[i]));
     expect(parent.memory).toBe(pagesBefore);
     expect(ctx.s.lab.reparentFoliosWalked).toBe(0);
     expect(ctx.s.lab.reparentSplices).toBeGreaterThan(0);
@@ -186,11 +188,11 @@ describe('MGLRU: reparenting', () => {
     const ctx = ctxOn('reparent');
     const parent = ctx.s.memcgs.get(2)!;
     tryToIncMinSeqAll(ctx, 2); // parent file down to 2 gens
-    const before = parent.lruvec.lrugen.maxSeq;
+    const before = lruvecOf(parent, 0).lrugen.maxSeq;
     rmdir(ctx, 3);
-    expect(parent.lruvec.lrugen.maxSeq - before).toBe(2);
-    expect(getNrGens(parent.lruvec.lrugen, LRU_GEN_FILE)).toBe(MAX_NR_GENS);
-    expect(parent.lruvec.lrugen.timestamps[lruGenFromSeq(parent.lruvec.lrugen.maxSeq)]).toBe(ctx.s.tick);
+    expect(lruvecOf(parent, 0).lrugen.maxSeq - before).toBe(2);
+    expect(getNrGens(lruvecOf(parent, 0).lrugen, LRU_GEN_FILE)).toBe(MAX_NR_GENS);
+    expect(lruvecOf(parent, 0).lrugen.timestamps[lruGenFromSeq(lruvecOf(parent, 0).lrugen.maxSeq)]).toBe(ctx.s.tick);
   });
 
   it('a parent that loses a gen between aging and locking is aged again (recheck, unlock, retry)', () => {
@@ -213,9 +215,9 @@ describe('MGLRU: reparenting', () => {
     ctx.emit(E.charge(1, 3, FOLIO_FILE, key(0)));
     rmdir(ctx, 3);
     expect(ctx.s.lab.reparentRetries).toBe(1);
-    const g = ctx.s.memcgs.get(2)!.lruvec.lrugen;
+    const g = lruvecOf(ctx.s.memcgs.get(2)!, 0).lrugen;
     expect(getNrGens(g, LRU_GEN_FILE)).toBe(MAX_NR_GENS);
-    expect(ctx.s.folios.get(1)!.list).toBe(ctx.s.folios.get(1)!.gen * 2 + LRU_GEN_FILE);
+    expect(ctx.s.folios.get(1)!.list).toBe(lruGenIndex(ctx.s.folios.get(1)!.gen, LRU_GEN_FILE));
     expect(ctx.log.filter((e) => e.type === EventType.reparent_locks)).toHaveLength(2);
   });
 
@@ -224,11 +226,11 @@ describe('MGLRU: reparenting', () => {
       const ctx = populated(mode);
       rmdir(ctx, 3);
       expect(ctx.s.lab.reparentFoliosWalked).toBe(6);
-      const parent = ctx.s.memcgs.get(2)!.lruvec.lrugen;
+      const parent = lruvecOf(ctx.s.memcgs.get(2)!, 0).lrugen;
       if (mode === 'tail') {
         for (let id = 2; id <= 7; id++) expect(ctx.s.folios.get(id)!.gen).toBe(lruGenFromSeq(parent.minSeq[LRU_GEN_FILE]));
         // behind the parent's own folio: evicted first
-        expect(parent.lists[lruGenFromSeq(parent.minSeq[1]) * 2 + 1].head!.id).toBe(1);
+        expect(parent.lists[lruGenIndex(lruGenFromSeq(parent.minSeq[1]), 1)].head!.id).toBe(1);
       }
     }
   });
@@ -237,7 +239,7 @@ describe('MGLRU: reparenting', () => {
     const ctx = ctxOn('legacy');
     ctx.emit(E.charge(1, 3, FOLIO_FILE, key(0)));
     ctx.emit(E.memcgOffline(3, 6));
-    const lru = ctx.s.memcgLru;
+    const lru = ctx.s.nodes[0].memcgLru;
     const old = lru.seq % 2;
     expect(lru.fifo[old * 8 + 6][0]).toBe(3);
     expect(MEMCG_LRU_OLD).toBe(3);
@@ -257,8 +259,8 @@ describe('MGLRU: reparenting', () => {
 function tryToIncMinSeqAll(ctx: TestCtx, only?: number) {
   for (const m of [...ctx.s.memcgs.values()]) {
     if (only !== undefined && m.id !== only) continue;
-    const g = m.lruvec.lrugen;
-    while (getNrGens(g, LRU_GEN_FILE) > 2 && !g.lists[lruGenFromSeq(g.minSeq[1]) * 2 + 1].count) ctx.emit(E.incMinSeq(m.id, LRU_GEN_FILE));
+    const g = lruvecOf(m, 0).lrugen;
+    while (getNrGens(g, LRU_GEN_FILE) > 2 && !g.lists[lruGenIndex(lruGenFromSeq(g.minSeq[1]), 1)].count) ctx.emit(E.incMinSeq(m.id, LRU_GEN_FILE));
   }
 }
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { lruvecOf } from '../../src/kernel/node.js';
 import { ROOT_MEMCG, SWAP_CLUSTER_MAX } from '../../src/kernel/constants.js';
 import { E, MACHINE_MGLRU, MACHINE_OBJCG } from '../../src/kernel/events.js';
 import { deserializeState, serializeState, stateHash } from '../../src/kernel/serialize.js';
@@ -27,11 +28,13 @@ const op = fc.oneof(
   fc.record({ k: fc.constant('touch' as const), folio: fc.nat() }),
 );
 
+type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+
 function pick<T>(xs: T[], i: number): T | undefined {
   return xs.length ? xs[i % xs.length] : undefined;
 }
 
-function runOps(policy: string, memoryPages: number, ops: fc.infer<typeof op>[], lru: 'classic' | MglruReparentMode = 'classic'): TestCtx {
+function runOps(policy: string, memoryPages: number, ops: Op[], lru: 'classic' | MglruReparentMode = 'classic'): TestCtx {
   const ctx = new TestCtx(getPolicy(policy, lru === 'classic' ? 'same-gen' : lru));
   ctx.emit(E.machine(memoryPages, (ctx.policy.objcgCharging ? MACHINE_OBJCG : 0) | (lru !== 'classic' ? MACHINE_MGLRU : 0)));
   let nextLogPage = 0;
@@ -64,7 +67,7 @@ function runOps(policy: string, memoryPages: number, ops: fc.infer<typeof op>[],
         case 'limit': { const m = pick(nonRoot, o.memcg); if (m) ctx.emit(E.limitSet(m.id, o.high ? 2 : 1, o.pages)); break; }
         case 'age': {
           const m = pick([...ctx.s.memcgs.values()], o.memcg);
-          if (m && ctx.s.mglru) tryToIncMaxSeq(ctx, m, m.lruvec.lrugen.maxSeq);
+          if (m && ctx.s.mglru) tryToIncMaxSeq(ctx, m, 0, lruvecOf(m, 0).lrugen.maxSeq);
           break;
         }
         case 'task': {

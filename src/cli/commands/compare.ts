@@ -3,7 +3,7 @@ import { LabError } from '../../errors.js';
 import { compareRuns, comparePolicies, compareTable } from '../../lab/compare.js';
 import { workloadKind } from '../../lab/experiment.js';
 import { prepareExperiment, reproCommand } from '../../lab/prepare.js';
-import { resolvePolicyAlias } from '../../policy/policies.js';
+import { MGLRU_REPARENT_MODES, POLICY_NAMES, resolvePolicyAlias } from '../../policy/policies.js';
 import { addDbOption, collect, parseIntArg, parseRunId, withStore } from '../common.js';
 import { printJson, table } from '../output.js';
 import { Progress } from '../progress.js';
@@ -13,7 +13,7 @@ export function registerCompare(program: Command): void {
     .command('compare')
     .description('run one experiment under several policies (or take finished runs) and compare their metrics')
     .argument('[experiment]', 'experiment JSON file (default: experiments/default.json)')
-    .option('--policies <list>', 'comma-separated: legacy, reparent, or an MGLRU reparent mode (same-gen, tail, age-order)', 'legacy,reparent')
+    .option('--policies <list>', `comma-separated: ${POLICY_NAMES.join(', ')}, or an MGLRU reparent mode (${MGLRU_REPARENT_MODES.join(', ')})`, 'legacy,reparent')
     .option('--runs <ids>', 'compare these finished runs instead of running anything (comma-separated ids)')
     .option('--seed <n>', 'override the seed')
     .option('--set <path=value>', 'override any experiment field (repeatable)', collect, [])

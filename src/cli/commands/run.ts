@@ -4,13 +4,14 @@ import { prepareExperiment, reproCommand } from '../../lab/prepare.js';
 import { addDbOption, collect, parseIntArg, withStore } from '../common.js';
 import { metricsTable, printJson } from '../output.js';
 import { Progress } from '../progress.js';
+import { POLICY_NAMES } from '../../policy/policies.js';
 
 export function registerRun(program: Command): void {
   const cmd = program
     .command('run')
     .description('run an experiment and append its events to the database')
     .argument('[experiment]', 'experiment JSON file (default: experiments/default.json)')
-    .option('--policy <name>', 'override the policy (legacy | reparent)')
+    .option('--policy <name>', `override the policy (${POLICY_NAMES.join(' | ')})`)
     .option('--seed <n>', 'override the seed')
     .option('--set <path=value>', 'override any field, e.g. --set workload.cycles=500 (repeatable)', collect, [])
     .option('--check', 'check every kernel invariant after every event (slow; for small runs)')

@@ -1,9 +1,9 @@
-import { NR_LRU_LISTS } from './constants.js';
-import type { Event } from './events.js';
-import { EvolveError } from './evolve_error.js';
-import { memcgLruOnline, memcgLruRelease, memcgLruRotate, MEMCG_LRU_OLD } from './memcg_lru.js';
-import { SIZE_STATS, Stat } from './stat.js';
-import { MEMCG_DYING, MEMCG_FREED, MEMCG_ONLINE, getMemcg, newMemcg, type KernelState, type Memcg } from './state.js';
+import { NR_LRU_LISTS } from '../constants.js';
+import type { Event } from '../events.js';
+import { EvolveError } from './error.js';
+import { memcgLruOnline, memcgLruRelease, memcgLruRotate, MEMCG_LRU_OLD } from '../memcg_lru.js';
+import { SIZE_STATS, Stat } from '../stat.js';
+import { MEMCG_DYING, MEMCG_FREED, MEMCG_ONLINE, getMemcg, newMemcg, type KernelState, type Memcg } from '../state.js';
 
 // evolve() for the memcg lifecycle: mkdir, rmdir (offline), free, and the objcgs that outlive them.
 
@@ -13,7 +13,7 @@ export function memcgCreate(s: KernelState, e: Event): void {
   const parent = getMemcg(s, e.a);
   if (parent.state !== MEMCG_ONLINE) throw new EvolveError(e, `parent ${parent.path} is not online`);
   const name = e.data ?? '';
-  const m = newMemcg(e.memcg, parent.id, name, parent.path === '/' ? `/${name}` : `${parent.path}/${name}`, s.tick);
+  const m = newMemcg(e.memcg, parent.id, name, parent.path === '/' ? `/${name}` : `${parent.path}/${name}`, s.tick, s.nodes.length);
   // mem_cgroup_css_online(): obj_cgroup_alloc(), memcg->objcg.
   const objcg = s.nextObjcg++;
   s.objcgs.set(objcg, { id: objcg, memcg: m.id, nrAnon: 0, nrFile: 0, dead: false });
@@ -22,7 +22,8 @@ export function memcgCreate(s: KernelState, e: Event): void {
   if (m.id >= s.nextMemcg) s.nextMemcg = m.id + 1;
   parent.children.push(m.id);
   for (let x: Memcg | undefined = parent; x; x = s.memcgs.get(x.parent)) x.nrDescendants++;
-  if (s.mglru) memcgLruOnline(s, m, e.b);
+  // lru_gen_online_memcg() on every node; the event carries one bin, which every node uses
+  if (s.mglru) for (const pgdat of s.nodes) memcgLruOnline(pgdat, m, e.b);
 }
 
 export function memcgOffline(s: KernelState, e: Event): void {
@@ -41,7 +42,8 @@ export function memcgOffline(s: KernelState, e: Event): void {
     x.nrDescendants--;
     x.nrDyingDescendants++;
   }
-  if (s.mglru) memcgLruRotate(s, m, MEMCG_LRU_OLD, e.b); // lru_gen_offline_memcg(): reclaimed first
+  // lru_gen_offline_memcg(): to the head of the old gen on every node, so it is reclaimed first
+  if (s.mglru) for (const pgdat of s.nodes) memcgLruRotate(pgdat, m, MEMCG_LRU_OLD, e.b);
 }
 
 export function memcgFree(s: KernelState, e: Event): void {
@@ -50,12 +52,14 @@ export function memcgFree(s: KernelState, e: Event): void {
   if (m.cssRefs !== 0) throw new EvolveError(e, `${m.path} still has ${m.cssRefs} css refs`);
   if (m.children.length) throw new EvolveError(e, `${m.path} still has children`);
   if (m.objcg || m.objcgList.length) throw new EvolveError(e, `${m.path} still has objcgs`);
-  for (let l = 0; l < NR_LRU_LISTS; l++) {
-    if (m.lruvec.size[l] !== 0) throw new EvolveError(e, `${m.path} lru ${l} is not empty`);
+  for (const { lruvec } of m.nodeinfo) {
+    for (let l = 0; l < NR_LRU_LISTS; l++) {
+      if (lruvec.size[l] !== 0) throw new EvolveError(e, `${m.path} lru ${l} is not empty`);
+    }
+    // lru_gen_exit_memcg() warns on any nr_pages left.
+    if (lruvec.lrugen.nrPages.some((n) => n !== 0)) throw new EvolveError(e, `${m.path} still has MGLRU nr_pages`);
   }
-  // lru_gen_exit_memcg() warns on any nr_pages left.
-  if (m.lruvec.lrugen.nrPages.some((n) => n !== 0)) throw new EvolveError(e, `${m.path} still has MGLRU nr_pages`);
-  if (s.mglru) memcgLruRelease(s, m);
+  if (s.mglru) for (const pgdat of s.nodes) memcgLruRelease(pgdat, m);
   const parent = getMemcg(s, m.parent);
   // rstat: the dead memcg's event counts live on in its parent's hierarchical view.
   for (let i = 0; i < m.stat.length; i++) if (!SIZE_STATS.includes(i)) parent.stat[i] += m.stat[i];

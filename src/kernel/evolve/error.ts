@@ -1,4 +1,4 @@
-import type { Event } from './events.js';
+import type { Event } from '../events.js';
 
 /** A transition the kernel would not make: the event does not fit the state it is applied to. */
 export class EvolveError extends Error {

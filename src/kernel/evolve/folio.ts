@@ -1,0 +1,106 @@
+import {
+  FOLIO_ACTIVE, FOLIO_FILE, FOLIO_MAPPED, FOLIO_REFERENCED, FOLIO_WORKINGSET, REFAULT_ACTIVATE, REFAULT_RECENT,
+  REFAULT_WORKINGSET, type Event,
+} from '../events.js';
+import { ageNonresident, lruvecAddFolio, lruvecDelFolio } from '../lru.js';
+import { folioType, lruGenIncRefs, lruTierFromRefs } from '../lru_gen.js';
+import { tierIndex } from '../mmzone.js';
+import { folioNid, lruvecOf } from '../node.js';
+import { Stat } from '../stat.js';
+import { MEMCG_ONLINE, folioMemcg, getFolio, getMemcg, type Folio, type KernelState, type Memcg } from '../state.js';
+import { EvolveError } from './error.js';
+
+// evolve() for a folio's life: charged and added to the LRU, accessed, refaulted, freed.
+
+/** A folio as the charge event describes it (folio_alloc + the flags it arrives with). */
+function newFolio(s: KernelState, e: Event, owner: number): Folio {
+  const file = (e.a & FOLIO_FILE) !== 0;
+  return {
+    id: e.folio, file, key: file ? e.b : -1, owner,
+    active: (e.a & FOLIO_ACTIVE) !== 0, referenced: (e.a & FOLIO_REFERENCED) !== 0,
+    workingset: (e.a & FOLIO_WORKINGSET) !== 0, mapped: (e.a & FOLIO_MAPPED) !== 0,
+    young: (e.a & FOLIO_MAPPED) !== 0, gen: -1, refs: 0, list: -1, lastAccess: s.tick, prev: null, next: null,
+  };
+}
+
+/** mem_cgroup_charge() + the page cache or fault insertion + folio_add_lru(). */
+export function charge(s: KernelState, e: Event): void {
+  const m = getMemcg(s, e.memcg);
+  if (m.state !== MEMCG_ONLINE) throw new EvolveError(e, `charge to ${m.path}, which is not online`);
+  if (s.folios.has(e.folio)) throw new EvolveError(e, `folio ${e.folio} exists`);
+  const f = newFolio(s, e, s.objcgCharging ? m.objcg : m.id);
+  if (f.file && s.pageCache.has(e.b)) throw new EvolveError(e, `page-cache key ${e.b} is already cached`);
+  // charge_memcg(): the page counter of the memcg and every ancestor, then the folio's ref.
+  for (let x: Memcg | undefined = m; x; x = s.memcgs.get(x.parent)) x.memory++;
+  if (s.objcgCharging) {
+    const o = s.objcgs.get(m.objcg)!;
+    if (f.file) o.nrFile++;
+    else o.nrAnon++;
+  } else m.cssRefs++;
+  m.stat[f.file ? Stat.file : Stat.anon]++;
+  if (f.mapped) m.stat[Stat.pgfault]++; // a mapped folio arrives by a page fault
+  s.folios.set(f.id, f);
+  if (f.id >= s.nextFolio) s.nextFolio = f.id + 1;
+  if (f.file) {
+    s.pageCache.set(f.key, f.id);
+    if (s.shadows.delete(f.key)) s.lab.shadowHits++; // the shadow entry is replaced by the folio
+  }
+  lruvecAddFolio(s, lruvecOf(m, folioNid(f)), f);
+}
+
+export function uncharge(s: KernelState, e: Event): void {
+  freeFolio(s, getFolio(s, e.folio));
+}
+
+/** Uncharge and free: lruvec_del_folio, the page counters, the folio's memcg or objcg ref. */
+export function freeFolio(s: KernelState, f: Folio, reclaiming = false): Memcg {
+  const m = folioMemcg(s, f);
+  lruvecDelFolio(s, lruvecOf(m, folioNid(f)), f, reclaiming);
+  for (let x: Memcg | undefined = m; x; x = s.memcgs.get(x.parent)) x.memory--;
+  m.stat[f.file ? Stat.file : Stat.anon]--;
+  if (s.objcgCharging) {
+    const o = s.objcgs.get(f.owner)!;
+    if (f.file) o.nrFile--;
+    else o.nrAnon--;
+  } else m.cssRefs--;
+  if (f.file) s.pageCache.delete(f.key);
+  s.folios.delete(f.id);
+  return m;
+}
+
+/**
+ * A mapped folio gets its PTE accessed bit; an fd access is folio_mark_accessed(), whose classic
+ * half (activation) the decider emits as its own event.
+ */
+export function access(s: KernelState, e: Event): void {
+  const f = getFolio(s, e.folio);
+  if (f.mapped) f.young = true;
+  else if (s.mglru) lruGenIncRefs(f);
+  else f.referenced = true;
+  f.lastAccess = s.tick;
+}
+
+/** workingset_refault(): the counters; under MGLRU (lru_gen_refault) the tier stats and refs. */
+export function refault(s: KernelState, e: Event): void {
+  const f = getFolio(s, e.folio);
+  const m = folioMemcg(s, f);
+  m.stat[f.file ? Stat.workingset_refault_file : Stat.workingset_refault_anon]++;
+  if (s.mglru) return lruGenRefault(e, f, m);
+  if (e.a & REFAULT_RECENT) {
+    m.stat[f.file ? Stat.workingset_activate_file : Stat.workingset_activate_anon]++;
+    ageNonresident(s, m, folioNid(f), 1);
+    if (e.a & REFAULT_WORKINGSET) m.stat[f.file ? Stat.workingset_restore_file : Stat.workingset_restore_anon]++;
+  }
+}
+
+/** lru_gen_refault(): only reached when the shadow's lruvec is the folio's own. */
+function lruGenRefault(e: Event, f: Folio, m: Memcg): void {
+  if (!(e.a & REFAULT_RECENT)) return;
+  const g = lruvecOf(m, folioNid(f)).lrugen;
+  const refs = e.b + 1;
+  const ws = (e.a & REFAULT_WORKINGSET) !== 0;
+  g.refaulted[tierIndex(folioType(f), lruTierFromRefs(refs, ws))]++;
+  if (e.a & REFAULT_ACTIVATE) m.stat[f.file ? Stat.workingset_activate_file : Stat.workingset_activate_anon]++;
+  if (ws) m.stat[f.file ? Stat.workingset_restore_file : Stat.workingset_restore_anon]++;
+  else f.refs = e.b; // the refs bits come back (PG_referenced does not)
+}

@@ -1,0 +1,47 @@
+import { EventType, type EventTypeName } from '../events.js';
+import { activate, deactivate } from './classic.js';
+import { access, charge, refault, uncharge } from './folio.js';
+import type { Handler } from './guards.js';
+import { age, genUpdate, incMinSeqEvent, memcgLruRotateEvent, sort } from './lru_gen.js';
+import { cycle, jobExit, jobStart, limitSet, machine } from './machine.js';
+import { memcgCreate, memcgFree, memcgOffline, objcgRelease, objcgReparent } from './memcg.js';
+import { evict, reclaimBegin, reclaimEnd, scan, shadowReclaim } from './reclaim.js';
+import { reparentLocks, reparentUnlocks, spliceEvent } from './reparent.js';
+
+/** One handler per event type in the catalogue; the compiler checks none is missing. */
+const BY_NAME: Record<EventTypeName, Handler> = {
+  machine,
+  memcg_create: memcgCreate,
+  memcg_offline: memcgOffline,
+  memcg_free: memcgFree,
+  objcg_reparent: objcgReparent,
+  objcg_release: objcgRelease,
+  charge,
+  uncharge,
+  access,
+  activate,
+  deactivate,
+  evict,
+  refault,
+  scan,
+  reclaim_begin: reclaimBegin,
+  reclaim_end: reclaimEnd,
+  splice: spliceEvent,
+  reparent_locks: reparentLocks,
+  reparent_unlocks: reparentUnlocks,
+  job_start: jobStart,
+  job_exit: jobExit,
+  cycle,
+  limit_set: limitSet,
+  age,
+  inc_min_seq: incMinSeqEvent,
+  gen_update: genUpdate,
+  sort,
+  memcg_lru_rotate: memcgLruRotateEvent,
+  shadow_reclaim: shadowReclaim,
+};
+
+/** The dispatch table, by event code. */
+export const HANDLERS: ReadonlyMap<number, Handler> = new Map(
+  (Object.keys(BY_NAME) as EventTypeName[]).map((name) => [EventType[name], BY_NAME[name]]),
+);

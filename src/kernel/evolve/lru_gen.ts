@@ -1,0 +1,83 @@
+import { ANON_AND_FILE, LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MIN_NR_GENS } from '../constants.js';
+import { SORT_PROMOTED, SORT_PROTECTED, type Event } from '../events.js';
+import {
+  folioIncGen, folioLruRefs, folioType, getNrGens, incMaxSeq, incMinSeq, lruGenFromSeq, lruGenMove,
+  lruGenUpdateSize, lruTierFromRefs, workingsetLazilyPromoted,
+} from '../lru_gen.js';
+import { memcgLruRotate } from '../memcg_lru.js';
+import { lruGenIndex, tierIndex } from '../mmzone.js';
+import { EVENT_NID, folioLruvec, lruvecOf, nodeData } from '../node.js';
+import type { KernelState } from '../state.js';
+import { EvolveError } from './error.js';
+import { mglruFolio, mglruMemcg } from './guards.js';
+
+// evolve() for MGLRU aging and sorting (mm/vmscan.c). Memcg-level events act on node EVENT_NID.
+
+/**
+ * inc_max_seq() under one lru_lock hold: a type at MAX_NR_GENS first gives up its oldest gen
+ * (inc_min_seq; its folios move up only if the type is evictable), then max_seq++.
+ */
+export function age(s: KernelState, e: Event): void {
+  const lv = lruvecOf(mglruMemcg(s, e), EVENT_NID);
+  for (let t = 0; t < ANON_AND_FILE; t++) {
+    if (getNrGens(lv.lrugen, t) === MAX_NR_GENS) incMinSeq(lv, t, (e.a & (1 << t)) !== 0);
+  }
+  incMaxSeq(lv, s.tick);
+}
+
+/** try_to_inc_min_seq(): only an empty oldest gen goes, and MIN_NR_GENS always stay. */
+export function incMinSeqEvent(s: KernelState, e: Event): void {
+  const m = mglruMemcg(s, e);
+  const lv = lruvecOf(m, EVENT_NID);
+  const g = lv.lrugen;
+  if (e.a !== LRU_GEN_ANON && e.a !== LRU_GEN_FILE) throw new EvolveError(e, `bad type ${e.a}`);
+  if (getNrGens(g, e.a) <= MIN_NR_GENS) throw new EvolveError(e, `${m.path}: type ${e.a} has only ${MIN_NR_GENS} gens`);
+  if (g.lists[lruGenIndex(lruGenFromSeq(g.minSeq[e.a]), e.a)].count) throw new EvolveError(e, `${m.path}: the oldest gen of type ${e.a} is not empty`);
+  incMinSeq(lv, e.a, true);
+}
+
+/**
+ * folio_update_gen(): a young PTE promotes only on the second chance (referenced or workingset
+ * already); the folio stays on its list until sort_folio moves it.
+ */
+export function genUpdate(s: KernelState, e: Event): void {
+  const f = mglruFolio(s, e);
+  f.young = false;
+  if (!f.referenced && !f.workingset) {
+    f.referenced = true;
+    f.refs = 0;
+    return;
+  }
+  const old = f.gen;
+  f.gen = e.a % MAX_NR_GENS;
+  f.referenced = false;
+  f.refs = 0;
+  f.workingset = true;
+  lruGenUpdateSize(folioLruvec(s, f), folioType(f), old, f.gen);
+}
+
+/** sort_folio(), which only sees folios on the oldest generation's list: a lazy move, or protection. */
+export function sort(s: KernelState, e: Event): void {
+  const f = mglruFolio(s, e);
+  const lv = folioLruvec(s, f);
+  const g = lv.lrugen;
+  const type = folioType(f);
+  const oldest = lruGenFromSeq(g.minSeq[type]);
+  if (f.list !== lruGenIndex(oldest, type)) throw new EvolveError(e, `folio ${f.id} is not on the oldest gen's list`);
+  if (e.a === SORT_PROMOTED) {
+    if (f.gen === oldest) throw new EvolveError(e, `folio ${f.id} was not promoted`);
+    lruGenMove(lv, f, lruGenIndex(f.gen, type), false);
+  } else if (e.a === SORT_PROTECTED) {
+    const refs = folioLruRefs(f);
+    const ws = f.workingset;
+    const gen = folioIncGen(lv, f);
+    lruGenMove(lv, f, lruGenIndex(gen, type), false);
+    // don't count the workingset being lazily promoted
+    if (!workingsetLazilyPromoted(refs, ws)) g.protected[tierIndex(type, lruTierFromRefs(refs, ws))]++;
+  } else throw new EvolveError(e, `bad sort reason ${e.a}`);
+}
+
+/** lru_gen_rotate_memcg() on node EVENT_NID's memcg LRU. */
+export function memcgLruRotateEvent(s: KernelState, e: Event): void {
+  memcgLruRotate(nodeData(s, EVENT_NID), mglruMemcg(s, e), e.a, e.b);
+}

@@ -1,0 +1,38 @@
+import { ROOT_MEMCG } from '../constants.js';
+import { LIMIT_HIGH, LIMIT_MAX, MACHINE_MGLRU, MACHINE_OBJCG, type Event } from '../events.js';
+import { memcgLruOnline } from '../memcg_lru.js';
+import { getMemcg, type KernelState } from '../state.js';
+import { EvolveError } from './error.js';
+
+// evolve() for the machine and the workload's bookkeeping: setup, tasks, cycles, limits.
+
+export function machine(s: KernelState, e: Event): void {
+  if (s.memoryPages || s.folios.size || s.memcgs.size > 1) throw new EvolveError(e, 'the machine is already set up');
+  s.memoryPages = e.a;
+  s.mglru = (e.b & MACHINE_MGLRU) !== 0;
+  s.objcgCharging = (e.b & MACHINE_OBJCG) !== 0;
+  // the root comes online first, bin 0, on every node's memcg LRU
+  if (s.mglru) for (const pgdat of s.nodes) memcgLruOnline(pgdat, s.memcgs.get(ROOT_MEMCG)!, 0);
+}
+
+export function jobStart(s: KernelState, e: Event): void {
+  getMemcg(s, e.memcg).nrTasks++;
+}
+
+export function jobExit(s: KernelState, e: Event): void {
+  const m = getMemcg(s, e.memcg);
+  if (m.nrTasks === 0) throw new EvolveError(e, `memcg ${m.path} has no task to exit`);
+  m.nrTasks--;
+}
+
+export function cycle(s: KernelState, e: Event): void {
+  s.cycle = e.a;
+}
+
+/** memory.max / memory.high written. */
+export function limitSet(s: KernelState, e: Event): void {
+  const m = getMemcg(s, e.memcg);
+  if (e.a === LIMIT_MAX) m.max = e.b;
+  else if (e.a === LIMIT_HIGH) m.high = e.b;
+  else throw new EvolveError(e, `unknown limit ${e.a}`);
+}

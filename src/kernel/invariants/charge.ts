@@ -1,0 +1,56 @@
+import { Stat } from '../stat.js';
+import { MEMCG_DYING, MEMCG_ONLINE, type KernelView } from '../state.js';
+import { preOrder } from '../tree.js';
+import type { Census, Report } from './types.js';
+
+/** page_counter: memory.current of a memcg = pages charged in its subtree. */
+export function checkHierarchicalCharge(s: KernelView, c: Census, bad: Report): void {
+  const subtree = new Map<number, number>();
+  const order = preOrder(s);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const m = order[i];
+    const l = c.local.get(m.id)!;
+    let sum = l.anon + l.file;
+    for (const child of m.children) sum += subtree.get(child) ?? 0;
+    subtree.set(m.id, sum);
+    if (m.memory !== sum) bad('hierarchical-charge', `${m.path}: memory.current ${m.memory} pages, subtree holds ${sum}`);
+  }
+}
+
+/** The local anon/file stat = pages folio_memcg() gives the memcg (not mid-reparent). */
+export function checkLocalSize(s: KernelView, c: Census, bad: Report): void {
+  for (const m of preOrder(s)) {
+    const l = c.local.get(m.id)!;
+    if (!c.locked.has(m.id) && (m.stat[Stat.anon] !== l.anon || m.stat[Stat.file] !== l.file)) {
+      bad('local-size', `${m.path}: anon/file ${m.stat[Stat.anon]}/${m.stat[Stat.file]} but folios ${l.anon}/${l.file}`);
+    }
+  }
+}
+
+/** css refs: the online ID ref, plus one per charged folio when folios pin the memcg (legacy). */
+export function checkCssRefs(s: KernelView, c: Census, bad: Report): void {
+  for (const m of preOrder(s)) {
+    const l = c.local.get(m.id)!;
+    const online = m.state === MEMCG_ONLINE ? 1 : 0;
+    const pins = s.objcgCharging ? online : online + l.anon + l.file;
+    if (m.cssRefs !== pins) bad('css-refs', `${m.path}: ${m.cssRefs} css refs, expected ${pins}`);
+  }
+}
+
+/** cgroup.stat: nr_descendants / nr_dying_descendants agree with the tree; children are live; all live memcgs are reachable. */
+export function checkCgroupTree(s: KernelView, _c: Census, bad: Report): void {
+  const order = preOrder(s);
+  for (const m of order) {
+    let desc = 0;
+    let dying = 0;
+    for (const id of m.children) {
+      const cm = s.memcgs.get(id);
+      if (!cm) { bad('tree', `${m.path} lists child ${id}, which is not live`); continue; }
+      desc += cm.nrDescendants + (cm.state === MEMCG_ONLINE ? 1 : 0);
+      dying += cm.nrDyingDescendants + (cm.state === MEMCG_DYING ? 1 : 0);
+    }
+    if (m.nrDescendants !== desc) bad('cgroup.stat', `${m.path}: nr_descendants ${m.nrDescendants}, tree has ${desc}`);
+    if (m.nrDyingDescendants !== dying) bad('cgroup.stat', `${m.path}: nr_dying_descendants ${m.nrDyingDescendants}, tree has ${dying}`);
+  }
+  if (order.length !== s.memcgs.size) bad('tree', `${s.memcgs.size} live memcgs but ${order.length} reachable from the root`);
+}

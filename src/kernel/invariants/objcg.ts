@@ -1,0 +1,16 @@
+import type { KernelView } from '../state.js';
+import type { Census, Report } from './types.js';
+
+/** objcgs point at live memcgs, sit on that memcg's objcg list, and count the pages charged through them. */
+export function checkObjcgs(s: KernelView, c: Census, bad: Report): void {
+  for (const o of s.objcgs.values()) {
+    const m = s.memcgs.get(o.memcg);
+    if (!m) { bad('freed-owns-nothing', `objcg ${o.id} points at memcg ${o.memcg}, which is not live`); continue; }
+    const onList = m.objcg === o.id || m.objcgList.includes(o.id);
+    if (!onList) bad('objcg-list', `objcg ${o.id} points at ${m.path} but is not on its list`);
+    if (s.objcgCharging) {
+      const p = c.objcgPages.get(o.id) ?? { anon: 0, file: 0 };
+      if (p.anon !== o.nrAnon || p.file !== o.nrFile) bad('objcg-charge', `objcg ${o.id}: ${o.nrAnon}/${o.nrFile} charged but folios ${p.anon}/${p.file}`);
+    }
+  }
+}
