@@ -7,12 +7,13 @@ import { LabError } from '../errors.js';
 import type { Ctx } from './context.js';
 import { shrinkLruvecClassic, type ScanControl } from './reclaim_classic.js';
 import { shrinkMany, tryToShrinkLruvec } from './reclaim_mglru.js';
+import type { ReclaimOpts } from './reclaim_opts.js';
 
 /**
  * do_try_to_free_pages(): at each priority from DEF_PRIORITY down, shrink every node
  * (shrink_zones → shrink_node).
  */
-export function tryToFreePages(ctx: Ctx, target: number, nrToReclaim: number): number {
+export function tryToFreePages(ctx: Ctx, target: number, nrToReclaim: number, _opts: ReclaimOpts = {}): number {
   ctx.emit(E.reclaimBegin(target, nrToReclaim));
   const rootReclaim = target === ROOT_MEMCG;
   const sc: ScanControl = { target, nrToReclaim, nrReclaimed: 0, priority: DEF_PRIORITY, lruvecsVisited: 0, rootReclaim, nid: 0 };
