@@ -4,7 +4,7 @@ import { LRU_ACTIVE_FILE } from '../kernel/constants.js';
 import { lruvecOf } from '../kernel/node.js';
 import { folioMemcgId, MEMCG_ONLINE, type FolioView, type KernelView, type Shadow } from '../kernel/state.js';
 import type { Ctx } from './context.js';
-import { handleOverHigh, makeRoomForCharge } from './reclaim.js';
+import { handleOverHigh, makeRoomForCharge } from './charge.js';
 import { subtree } from '../kernel/tree.js';
 import { releaseUnpinned } from './release.js';
 
