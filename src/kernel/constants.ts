@@ -38,3 +38,15 @@ export const NR_NODES = 1;
 
 /** The root memcg's id, as the kernel's (ids start at 1). */
 export const ROOT_MEMCG = 1;
+
+// mm/memcontrol.c, include/linux/memcontrol.h
+/** MEMCG_CHARGE_BATCH: pages try_charge_memcg() charges at once; the excess goes to the per-cpu stock */
+export const MEMCG_CHARGE_BATCH = 64;
+/** PAGE_ALLOC_COSTLY_ORDER: the memcg OOM killer runs only for charges of order ≤ 3 */
+export const PAGE_ALLOC_COSTLY_ORDER = 3;
+/** HZ as modelled: one jiffy is 1 ms */
+export const HZ = 1000;
+/** MEMCG_MAX_HIGH_DELAY_JIFFIES: the memory.high penalty is capped at 2 s */
+export const MEMCG_MAX_HIGH_DELAY_JIFFIES = 2 * HZ;
+export const MEMCG_DELAY_PRECISION_SHIFT = 20;
+export const MEMCG_DELAY_SCALING_SHIFT = 14;

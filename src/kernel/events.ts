@@ -1,4 +1,5 @@
 import { MEMCG_LRU_HEAD, MEMCG_LRU_OLD, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG } from './memcg_lru.js';
+import { MEMORY_EVENT_NAMES } from './memcg_events.js';
 
 /**
  * The event catalogue, declared once: each event's code, name, what it means, and what each of
@@ -13,12 +14,21 @@ export const MACHINE_FLAGS = { mglru: 1, 'objcg charging': 2 } as const;
 export const MACHINE_MGLRU = MACHINE_FLAGS.mglru;
 export const MACHINE_OBJCG = MACHINE_FLAGS['objcg charging']; // LRU folios charged through objcgs (the fix)
 
-export const FOLIO_FLAGS = { file: 1, active: 2, workingset: 4, mapped: 8, referenced: 16 } as const;
+/** charge flags: the folio's flags, and `stocked` when consume_stock() served the charge (the page counters already hold it) */
+export const FOLIO_FLAGS = { file: 1, active: 2, workingset: 4, mapped: 8, referenced: 16, stocked: 32 } as const;
 export const FOLIO_FILE = FOLIO_FLAGS.file;
 export const FOLIO_ACTIVE = FOLIO_FLAGS.active;
 export const FOLIO_WORKINGSET = FOLIO_FLAGS.workingset;
 export const FOLIO_MAPPED = FOLIO_FLAGS.mapped;
 export const FOLIO_REFERENCED = FOLIO_FLAGS.referenced;
+export const CHARGE_STOCKED = FOLIO_FLAGS.stocked;
+
+const MEMORY_EVENTS = Object.fromEntries(MEMORY_EVENT_NAMES.map((n, i) => [n, i])) as Readonly<Record<string, number>>;
+
+/** memory.reclaim's result: 0, or -EAGAIN after MAX_RECLAIM_RETRIES passes that reclaimed nothing */
+export const RECLAIM_RESULTS = { ok: 0, eagain: 1 } as const;
+export const RECLAIM_OK = RECLAIM_RESULTS.ok;
+export const RECLAIM_EAGAIN = RECLAIM_RESULTS.eagain;
 
 /** activate: MGLRU counts the refault as an activation only inside a fault */
 export const REFAULT_FLAGS = { recent: 1, workingset: 2, activate: 4 } as const;
@@ -130,6 +140,35 @@ export const CATALOGUE = {
   sort: { code: 28, what: 'sort_folio: lazy move to its gen list, or protection', args: [folio, { col: 'a', means: 'reason', values: SORT_REASONS }] },
   memcg_lru_rotate: { code: 29, what: 'memcg LRU rotation', args: [memcg(), { col: 'a', means: 'op', values: MEMCG_LRU_OPS }, { col: 'b', means: 'bin' }] },
   shadow_reclaim: { code: 30, what: 'the workingset shadow shrinker', args: [{ col: 'a', means: 'number of oldest shadow entries dropped' }] },
+  // memcg limits (50-69): memory.events, the charge stock, memory.high throttling, the OOM killer, memory.reclaim
+  memcg_memory_event: {
+    code: 50, what: 'memcg_memory_event(): memory.events.local of memcg, memory.events of it and its ancestors below the root',
+    args: [memcg(), { col: 'a', means: 'event', values: MEMORY_EVENTS }],
+  },
+  oom_kill: {
+    code: 51, what: '__oom_kill_process(): the task of memcg is killed (mark_oom_victim); the oom_reaper frees its anon next',
+    args: [memcg('victim'), { col: 'a', means: 'OOM domain: the memcg over its limit, or the root for a global OOM' }],
+  },
+  memcg_stock: {
+    code: 52, what: 'refill_stock() (a > 0: charged to the page counters ahead of use) or drain_stock() (a < 0: uncharged)',
+    args: [memcg(), { col: 'a', means: 'pages (signed)' }],
+  },
+  memcg_over_high: {
+    code: 53, what: "current->memcg_nr_pages_over_high of memcg's task: += batch after a charge over memory.high, reset by mem_cgroup_handle_over_high",
+    args: [memcg(), { col: 'a', means: 'pages (signed)' }],
+  },
+  memcg_throttle: {
+    code: 54, what: 'mem_cgroup_handle_over_high(): the task slept (schedule_timeout_killable); stamped at wake-up',
+    args: [memcg(), { col: 'a', means: 'penalty jiffies (HZ = 1000: ms)' }, { col: 'b', means: 'ticks slept' }],
+  },
+  memory_reclaim: {
+    code: 55, what: 'a write to memory.reclaim (memory_reclaim → user_proactive_reclaim) begins',
+    args: [memcg(), { col: 'a', means: 'pages asked for' }, { col: 'b', means: 'swappiness= (-1: none)', default: -1 }],
+  },
+  memory_reclaim_end: {
+    code: 56, what: 'the memory.reclaim write returns',
+    args: [memcg(), { col: 'a', means: 'pages reclaimed' }, { col: 'b', means: 'result', values: RECLAIM_RESULTS }],
+  },
 } as const satisfies Record<string, EventDecl>;
 
 type Catalogue = typeof CATALOGUE;

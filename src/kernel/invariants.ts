@@ -1,6 +1,6 @@
 import type { KernelView } from './state.js';
 import { takeCensus } from './invariants/census.js';
-import { checkCgroupTree, checkCssRefs, checkHierarchicalCharge, checkLocalSize } from './invariants/charge.js';
+import { checkCgroupTree, checkChargeStock, checkCssRefs, checkHierarchicalCharge, checkLocalSize } from './invariants/charge.js';
 import { checkFolioOwners, checkPageCache } from './invariants/folios.js';
 import { checkClassicLists, checkListLinks } from './invariants/lists.js';
 import { checkGenWindow, checkNrGens, checkNrPages } from './invariants/lru_gen.js';
@@ -13,7 +13,7 @@ export type { Violation } from './invariants/types.js';
 /** The kernel invariants (reference §6, DESIGN §3), one function each, in report order. */
 export const INVARIANTS: readonly Invariant[] = [
   checkFolioOwners, checkPageCache, checkListLinks, checkClassicLists, checkNrGens, checkGenWindow, checkNrPages,
-  checkMemcgLru, checkHierarchicalCharge, checkLocalSize, checkCssRefs, checkCgroupTree, checkObjcgs,
+  checkMemcgLru, checkHierarchicalCharge, checkChargeStock, checkLocalSize, checkCssRefs, checkCgroupTree, checkObjcgs,
 ];
 
 /**

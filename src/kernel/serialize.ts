@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { NR_LRU_LISTS } from './constants.js';
 import { Reader, Writer } from './codec.js';
 import { listAddTail } from './list.js';
+import { newMemoryEvents } from './memcg_events.js';
 import { lruvecOf, nodeData } from './node.js';
 import {
   newLabCounters, newLruvec, newPgData, type Folio, type KernelState, type KernelView, type LruGen, type LruGenView, type Memcg, type MemcgState, type MemcgView,
@@ -12,7 +13,9 @@ import {
  * Maps are written in their insertion order (which only the events decide) so a state read back
  * iterates exactly as the one that was written; lists are written head to tail.
  */
-export const STATE_FORMAT_VERSION = 5;
+export const STATE_FORMAT_VERSION = 6;
+/** Format 5 (before memory.events, the charge stock and the OOM killer) is still read: those start at zero. */
+const OLDEST_FORMAT_VERSION = 5;
 
 export function serializeState(s: KernelView): Buffer {
   // One node: its lruvecs and memcg LRU are written where format 5 always had them. More nodes
@@ -43,6 +46,8 @@ export function serializeState(s: KernelView): Buffer {
   w.u(lru.fifo.length); for (const bin of lru.fifo) { w.u(bin.length); for (const id of bin) w.u(id); }
   const lab = s.lab;
   w.u(lab.reparentSplices); w.u(lab.reparentFoliosWalked); w.u(lab.reparentRetries); w.f64(lab.inversionSum); w.u(lab.inversionCount); w.u(lab.inversionEvictions); w.u(lab.shadowHits);
+  for (const v of lab.memoryEvents) w.u(v);
+  w.u(lab.throttleTicks); w.u(s.stockPages);
   return w.bytes();
 }
 
@@ -62,6 +67,9 @@ function writeMemcg(w: Writer, m: MemcgView): void {
   writeLruGen(w, lruvec.lrugen);
   w.u(m.stat.length); for (const v of m.stat) w.i(v);
   w.u(m.createdTick); w.i(m.offlineTick);
+  for (const v of m.events) w.u(v);
+  for (const v of m.eventsLocal) w.u(v);
+  w.u(m.stock); w.u(m.nrPagesOverHigh); w.bool(m.oomVictim);
 }
 
 function writeLruGen(w: Writer, g: LruGenView): void {
@@ -92,13 +100,15 @@ function readLruGen(r: Reader, g: LruGen, s: KernelState): void {
 export function deserializeState(buf: Uint8Array): KernelState {
   const r = new Reader(buf);
   const version = r.u();
-  if (version !== STATE_FORMAT_VERSION) throw new Error(`snapshot format ${version} is not supported (this build reads ${STATE_FORMAT_VERSION})`);
+  if (version < OLDEST_FORMAT_VERSION || version > STATE_FORMAT_VERSION) {
+    throw new Error(`snapshot format ${version} is not supported (this build reads ${OLDEST_FORMAT_VERSION} to ${STATE_FORMAT_VERSION})`);
+  }
   const s: KernelState = {
     seq: r.u(), tick: r.u(), memoryPages: r.u(), mglru: r.bool(), objcgCharging: r.bool(),
     nextFolio: r.u(), nextObjcg: r.u(), nextMemcg: r.u(), cycle: r.u(), reclaims: r.u(), lruvecsScanned: r.u(),
     memcgs: new Map(), objcgs: new Map(), folios: new Map(), pageCache: new Map(),
     shadows: new Map(), reparentLocked: new Map(), nodes: [newPgData(0)],
-    lab: newLabCounters(),
+    lab: newLabCounters(), stockPages: 0,
   };
   for (let n = r.u(); n > 0; n--) {
     const id = r.u(); const file = r.bool(); const key = r.i(); const owner = r.u(); const fl = r.u();
@@ -109,7 +119,7 @@ export function deserializeState(buf: Uint8Array): KernelState {
     s.folios.set(id, f);
   }
   for (let n = r.u(); n > 0; n--) {
-    const m = readMemcg(r, s);
+    const m = readMemcg(r, s, version);
     s.memcgs.set(m.id, m);
   }
   for (let n = r.u(); n > 0; n--) {
@@ -131,12 +141,20 @@ export function deserializeState(buf: Uint8Array): KernelState {
     for (let k = r.u(); k > 0; k--) bin.push(r.u());
     lru.fifo.push(bin);
   }
-  s.lab = { reparentSplices: r.u(), reparentFoliosWalked: r.u(), reparentRetries: r.u(), inversionSum: r.f64(), inversionCount: r.u(), inversionEvictions: r.u(), shadowHits: r.u() };
+  s.lab = {
+    ...s.lab, reparentSplices: r.u(), reparentFoliosWalked: r.u(), reparentRetries: r.u(), inversionSum: r.f64(), inversionCount: r.u(),
+    inversionEvictions: r.u(), shadowHits: r.u(),
+  };
+  if (version >= 6) {
+    for (let i = 0; i < s.lab.memoryEvents.length; i++) s.lab.memoryEvents[i] = r.u();
+    s.lab.throttleTicks = r.u();
+    s.stockPages = r.u();
+  }
   if (!r.done()) throw new Error('snapshot has trailing bytes');
   return s;
 }
 
-function readMemcg(r: Reader, s: KernelState): Memcg {
+function readMemcg(r: Reader, s: KernelState, version: number): Memcg {
   const id = r.u(); const parent = r.u(); const name = r.str(); const path = r.str();
   const state = r.u() as MemcgState; const cssRefs = r.u(); const nrTasks = r.u();
   const children: number[] = [];
@@ -158,9 +176,22 @@ function readMemcg(r: Reader, s: KernelState): Memcg {
   readLruGen(r, lruvec.lrugen, s);
   const stat: number[] = [];
   for (let n = r.u(); n > 0; n--) stat.push(r.i());
+  const createdTick = r.u();
+  const offlineTick = r.i();
+  const events = newMemoryEvents();
+  const eventsLocal = newMemoryEvents();
+  let stock = 0;
+  let nrPagesOverHigh = 0;
+  let oomVictim = false;
+  if (version >= 6) {
+    for (let i = 0; i < events.length; i++) events[i] = r.u();
+    for (let i = 0; i < eventsLocal.length; i++) eventsLocal[i] = r.u();
+    stock = r.u(); nrPagesOverHigh = r.u(); oomVictim = r.bool();
+  }
   return {
     id, parent, name, path, state, cssRefs, nrTasks, children, nrDescendants, nrDyingDescendants, memory,
-    max, high, objcg, objcgList, nodeinfo: [{ lruvec }], stat, createdTick: r.u(), offlineTick: r.i(),
+    max, high, objcg, objcgList, nodeinfo: [{ lruvec }], stat, createdTick, offlineTick,
+    events, eventsLocal, stock, nrPagesOverHigh, oomVictim,
   };
 }
 

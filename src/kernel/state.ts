@@ -3,6 +3,7 @@ import {
   NR_LRU_LISTS, NR_NODES, ROOT_MEMCG,
 } from './constants.js';
 import type { DeepReadonly } from './readonly.js';
+import { newMemoryEvents } from './memcg_events.js';
 import { newStats } from './stat.js';
 
 export const MEMCG_ONLINE = 0;
@@ -111,6 +112,19 @@ export interface Memcg {
   stat: number[]; // local counters (Stat)
   createdTick: number;
   offlineTick: number;
+  /** memory.events: memcg->memory_events[] (hierarchical, raised on this memcg or a descendant), by MEMCG_LOW.. */
+  events: number[];
+  /** memory.events.local: memcg->memory_events_local[] */
+  eventsLocal: number[];
+  /**
+   * The per-cpu charge stock (memcg_stock_pcp) while it caches this memcg: pages charged to the
+   * page counters (memory above) that no folio uses yet; ≤ MEMCG_CHARGE_BATCH. One CPU is modelled.
+   */
+  stock: number;
+  /** current->memcg_nr_pages_over_high of the memcg's task: pages charged while over memory.high */
+  nrPagesOverHigh: number;
+  /** the memcg's task was OOM-killed (mark_oom_victim, tsk_is_oom_victim); its instance ends */
+  oomVictim: boolean;
 }
 
 export interface Objcg {
@@ -153,6 +167,8 @@ export interface KernelState {
   nodes: PgData[];
   /** lab accumulators that only the log decides (metrics read them) */
   lab: LabCounters;
+  /** pages held by charge stocks machine-wide (Σ memcg.stock): charged, but no page is allocated for them */
+  stockPages: number;
 }
 
 export interface LabCounters {
@@ -165,6 +181,10 @@ export interface LabCounters {
   inversionEvictions: number; // evictions seen (the sampling clock on big lruvecs)
   /** page-cache misses that found a shadow entry: evicted pages that came back, whatever the kernel counted */
   shadowHits: number;
+  /** memcg_memory_event() calls by event (MEMCG_LOW..), each counted once where it was raised: machine-wide totals */
+  memoryEvents: number[];
+  /** ticks tasks slept in mem_cgroup_handle_over_high (memory.high throttling) */
+  throttleTicks: number;
 }
 
 /** Read-only views of the state, for deciders, views and helpers that only read. */
@@ -211,7 +231,7 @@ export function newMemcgLru(): MemcgLru {
 }
 
 export function newLabCounters(): LabCounters {
-  return { reparentSplices: 0, reparentFoliosWalked: 0, reparentRetries: 0, inversionSum: 0, inversionCount: 0, inversionEvictions: 0, shadowHits: 0 };
+  return { reparentSplices: 0, reparentFoliosWalked: 0, reparentRetries: 0, inversionSum: 0, inversionCount: 0, inversionEvictions: 0, shadowHits: 0, memoryEvents: newMemoryEvents(), throttleTicks: 0 };
 }
 
 /** mem_cgroup_alloc(): with one mem_cgroup_per_node (and its lruvec) per node. */
@@ -222,6 +242,7 @@ export function newMemcg(id: number, parent: number, name: string, path: string,
     id, parent, name, path, state: MEMCG_ONLINE, cssRefs: 1, nrTasks: 0, children: [],
     nrDescendants: 0, nrDyingDescendants: 0, memory: 0, max: -1, high: -1, objcg: 0, objcgList: [],
     nodeinfo, stat: newStats(), createdTick: tick, offlineTick: -1,
+    events: newMemoryEvents(), eventsLocal: newMemoryEvents(), stock: 0, nrPagesOverHigh: 0, oomVictim: false,
   };
 }
 
@@ -235,7 +256,7 @@ export function createState(nrNodes = NR_NODES): KernelState {
     seq: 0, tick: 0, memoryPages: 0, mglru: false, objcgCharging: false, memcgs,
     objcgs: new Map(), folios: new Map(), pageCache: new Map(), shadows: new Map(),
     nextFolio: 1, nextObjcg: 1, nextMemcg: ROOT_MEMCG + 1, cycle: 0, reclaims: 0, lruvecsScanned: 0, reparentLocked: new Map(),
-    nodes, lab: newLabCounters(),
+    nodes, lab: newLabCounters(), stockPages: 0,
   };
 }
 

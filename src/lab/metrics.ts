@@ -1,4 +1,5 @@
 import { PAGE_SIZE, ROOT_MEMCG } from '../kernel/constants.js';
+import { MEMCG_HIGH, MEMCG_LOW, MEMCG_MAX, MEMCG_OOM, MEMCG_OOM_KILL } from '../kernel/memcg_events.js';
 import { Stat } from '../kernel/stat.js';
 import { MEMCG_DYING, type KernelState } from '../kernel/state.js';
 
@@ -19,12 +20,29 @@ export interface Metrics {
   reparent_splices: number;
   reparent_folios_walked: number; // folios touched under the lruvec locks while reparenting
   reparent_retries: number;
+  // memory.events, machine-wide: each memcg_memory_event() counted once, on the memcg it was raised on
+  low_events: number; // reclaim of a memcg below memory.low
+  high_events: number; // reclaim_high() passes over memory.high
+  max_events: number; // try_charge_memcg() passes that failed at memory.max
+  oom_events: number; // memcg OOMs (mem_cgroup_oom)
+  oom_kill: number; // tasks the OOM killer killed (memcg and global OOMs)
+  throttle_ticks: number; // ticks tasks slept off memory.high penalties
 }
 
 export const METRIC_NAMES: (keyof Metrics)[] = [
   'nr_dying', 'dying_bytes', 'stale_pages', 'memory_current', 'pgscan', 'pgsteal', 'reclaim_efficiency',
   'workingset_refault_file', 'refault_rate', 'lruvecs_scanned', 'reclaims', 'eviction_inversion',
   'reparent_splices', 'reparent_folios_walked', 'reparent_retries',
+  'low_events', 'high_events', 'max_events', 'oom_events', 'oom_kill', 'throttle_ticks',
+];
+
+/**
+ * Metrics that only grow over a run (counters since the start); the others are levels (nr_dying,
+ * dying_bytes, stale_pages, memory_current) or ratios over the whole run so far.
+ */
+export const CUMULATIVE_METRICS: readonly (keyof Metrics)[] = [
+  'pgscan', 'pgsteal', 'workingset_refault_file', 'lruvecs_scanned', 'reclaims', 'reparent_splices', 'reparent_folios_walked',
+  'reparent_retries', 'low_events', 'high_events', 'max_events', 'oom_events', 'oom_kill', 'throttle_ticks',
 ];
 
 /** Sum of a counter over every memcg, live or folded into a live ancestor when freed. */
@@ -59,6 +77,12 @@ export function computeMetrics(s: Readonly<KernelState>, memcgSize: number): Met
     reparent_splices: s.lab.reparentSplices,
     reparent_folios_walked: s.lab.reparentFoliosWalked,
     reparent_retries: s.lab.reparentRetries,
+    low_events: s.lab.memoryEvents[MEMCG_LOW],
+    high_events: s.lab.memoryEvents[MEMCG_HIGH],
+    max_events: s.lab.memoryEvents[MEMCG_MAX],
+    oom_events: s.lab.memoryEvents[MEMCG_OOM],
+    oom_kill: s.lab.memoryEvents[MEMCG_OOM_KILL],
+    throttle_ticks: s.lab.throttleTicks,
   };
 }
 

@@ -2,9 +2,13 @@ import { EventType, type Event } from '../kernel/events.js';
 import type { KernelState } from '../kernel/state.js';
 import type { Store } from '../store/db.js';
 import { MemcgProjection } from '../store/projections.js';
-import { insertSample } from '../store/samples.js';
+import { insertSample, type SampleRow } from '../store/samples.js';
 import { memcgSizeBytes, type Experiment } from './experiment.js';
-import { computeMetrics } from './metrics.js';
+import { computeMetrics, type Metrics } from './metrics.js';
+
+/** Compile-time: every metric of the vocabulary has a samples column of its name. */
+const EVERY_METRIC_HAS_A_COLUMN: Exclude<keyof Metrics, keyof SampleRow> extends never ? true : never = true;
+void EVERY_METRIC_HAS_A_COLUMN;
 
 /**
  * Every projection of a run's log, fed event by event with the state right after the event:
@@ -28,12 +32,7 @@ export class RunProjections {
   }
 
   private writeSample(s: KernelState): void {
-    const m = computeMetrics(s, this.memcgSize);
-    insertSample(this.store, {
-      run: this.run, seq: s.seq, tick: s.tick, cycle: s.cycle, nrDying: m.nr_dying, dyingBytes: m.dying_bytes,
-      stalePages: m.stale_pages, memoryCurrent: m.memory_current, pgscan: m.pgscan, pgsteal: m.pgsteal,
-      reclaimEfficiency: m.reclaim_efficiency, workingsetRefaultFile: m.workingset_refault_file,
-      lruvecsScanned: m.lruvecs_scanned,
-    });
+    // every metric has its column, by name (SampleRow's type checks that each one does)
+    insertSample(this.store, { run: this.run, seq: s.seq, tick: s.tick, cycle: s.cycle, ...computeMetrics(s, this.memcgSize) });
   }
 }

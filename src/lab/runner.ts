@@ -46,7 +46,7 @@ export interface RunnerOptions {
  */
 export function runWorkload(exp: Experiment, sink: (e: Event, s: KernelState) => void, opts: RunnerOptions = {}): Runner {
   const policy = getPolicy(exp.policy, exp.policyOptions.mglru);
-  const sim = new Simulation(policy, exp.seed, sink, { checkInvariants: opts.checkInvariants, repro: opts.repro }, opts.from?.state);
+  const sim = new Simulation(policy, exp.seed, sink, { checkInvariants: opts.checkInvariants, repro: opts.repro, msPerTick: exp.machine.msPerTick }, opts.from?.state);
   const workload = workloadKind(exp.workload).create(exp.workload);
   if (opts.from) {
     const { rng, ...cursor } = opts.from.runner;

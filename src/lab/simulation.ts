@@ -24,7 +24,7 @@ export class Simulation implements Ctx {
     readonly policy: Policy,
     seed: number,
     private readonly sink: (e: Event, s: KernelState) => void,
-    private readonly opts: { checkInvariants?: boolean; repro?: string } = {},
+    private readonly opts: { checkInvariants?: boolean; repro?: string; msPerTick?: number } = {},
     state?: KernelState,
   ) {
     if (opts.checkInvariants) setDebugVm(true); // --check: point-of-change assertions too
@@ -35,6 +35,12 @@ export class Simulation implements Ctx {
 
   advance(): void {
     this.clock++;
+  }
+
+  sleep(ms: number): number {
+    const ticks = Math.ceil(ms / (this.opts.msPerTick ?? 1));
+    this.clock += ticks;
+    return ticks;
   }
 
   emit(e: Event): void {

@@ -13,6 +13,7 @@ export function mkdir(ctx: Ctx, parent: number, name: string): number {
 
 /**
  * rmdir of a memcg: cgroup_destroy_locked() then mem_cgroup_css_offline() → memcg_reparent_objcgs(),
+ * drain_all_stock(),
  * whose LRU part is the policy's reparent mode for this LRU (src/policy/reparent/). If nothing
  * pins the memcg any more it is freed at once.
  */
@@ -21,6 +22,9 @@ export function rmdir(ctx: Ctx, memcg: number): void {
   if (!m) throw new Error(`rmdir of memcg ${memcg}, which is not live`);
   const parent = m.parent;
   const objcg = m.objcg;
+  // mem_cgroup_css_offline() → drain_all_stock(memcg): the charge stock goes first here, so the
+  // offline → free window of the log holds the reparent alone (the kernel drains after it).
+  if (m.stock > 0) ctx.emit(E.memcgStock(memcg, -m.stock));
   ctx.emit(E.memcgOffline(memcg, ctx.s.mglru ? ctx.rng.int(MEMCG_NR_BINS) : 0));
   offlineMode(ctx.policy, ctx.s.mglru).offline(ctx, memcg, parent);
   // The objcg was killed by the reparent; with nothing charged to it, its last ref goes now.

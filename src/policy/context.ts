@@ -16,4 +16,10 @@ export interface Ctx {
   emit(e: Event): void;
   /** Advance simulated time by one tick (one workload step); events are stamped with it. */
   advance(): void;
+  /**
+   * The current task sleeps `ms` milliseconds (jiffies at HZ = 1000): simulated time advances by
+   * ceil(ms / machine.msPerTick) ticks, which it returns. The caller emits an event after it, so
+   * the log (and a resume) sees the wake-up time.
+   */
+  sleep(ms: number): number;
 }

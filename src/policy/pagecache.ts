@@ -4,30 +4,32 @@ import { LRU_ACTIVE_FILE } from '../kernel/constants.js';
 import { lruvecOf } from '../kernel/node.js';
 import { folioMemcgId, MEMCG_ONLINE, type FolioView, type KernelView, type Shadow } from '../kernel/state.js';
 import type { Ctx } from './context.js';
-import { handleOverHigh, makeRoomForCharge } from './reclaim.js';
+import { chargePage } from './charge.js';
+import { memCgroupHandleOverHigh } from './memory_high.js';
 import { subtree } from '../kernel/tree.js';
 import { releaseUnpinned } from './release.js';
 
 /**
  * filemap_read() of one page by a task in `memcg`. A hit only marks the folio accessed — it is
  * never re-charged. A miss allocates, charges the reader, consults the shadow entry
- * (workingset_refault) and adds the folio to the LRU.
+ * (workingset_refault) and adds the folio to the LRU; a charge that fails (-ENOMEM, e.g. the
+ * task was OOM-killed) caches nothing. Then the return to user space (memory.high).
  */
 export function readPage(ctx: Ctx, memcg: number, key: number): void {
   const id = ctx.s.pageCache.get(key);
   if (id !== undefined) return markAccessed(ctx, ctx.s.folios.get(id)!);
   addPageCacheFolio(ctx, memcg, key);
+  memCgroupHandleOverHigh(ctx, memcg);
 }
 
 /** A write() that creates a page (a growing log): charged to the writer, then marked accessed. */
 export function writePage(ctx: Ctx, memcg: number, key: number): void {
-  const id = ctx.s.pageCache.get(key);
-  if (id !== undefined) return markAccessed(ctx, ctx.s.folios.get(id)!);
-  addPageCacheFolio(ctx, memcg, key);
+  readPage(ctx, memcg, key);
 }
 
 function addPageCacheFolio(ctx: Ctx, memcg: number, key: number): void {
-  makeRoomForCharge(ctx, memcg);
+  const charged = chargePage(ctx, memcg);
+  if (charged === null) return;
   const shadow = ctx.s.shadows.get(key);
   let flags = FOLIO_FILE;
   let refault = -1; // -1: nothing is counted
@@ -51,10 +53,9 @@ function addPageCacheFolio(ctx: Ctx, memcg: number, key: number): void {
     }
   }
   const folio = ctx.s.nextFolio;
-  ctx.emit(E.charge(folio, memcg, flags, key));
+  ctx.emit(E.charge(folio, memcg, flags | charged, key));
   if (shadow && refault >= 0) ctx.emit(E.refault(folio, shadow.memcg, refault, shadow.refs));
   markAccessed(ctx, ctx.s.folios.get(folio)!);
-  handleOverHigh(ctx, memcg);
 }
 
 /** The node a shadow entry's eviction happened on: shadows carry no nid while one node runs (pack_shadow's nid). */
@@ -96,13 +97,18 @@ export function markAccessed(ctx: Ctx, f: FolioView): void {
   if (activate) ctx.emit(E.activate(f.id));
 }
 
-/** A page fault on fresh anonymous memory: charged to the faulting memcg, mapped. */
+/**
+ * A page fault on fresh anonymous memory: charged to the faulting memcg, mapped; then the return
+ * to user space (memory.high). Returns the folio, or 0 when the charge failed (VM_FAULT_OOM: the
+ * task was OOM-killed, or nothing could be killed).
+ */
 export function faultAnon(ctx: Ctx, memcg: number): number {
-  makeRoomForCharge(ctx, memcg);
+  const charged = chargePage(ctx, memcg);
+  if (charged === null) return 0;
   const folio = ctx.s.nextFolio;
   // folio_add_lru() in a fault sets PG_active under MGLRU (lru_gen_in_fault); classic adds inactive.
-  ctx.emit(E.charge(folio, memcg, FOLIO_MAPPED | (ctx.s.mglru ? FOLIO_ACTIVE : 0), 0));
-  handleOverHigh(ctx, memcg);
+  ctx.emit(E.charge(folio, memcg, FOLIO_MAPPED | (ctx.s.mglru ? FOLIO_ACTIVE : 0) | charged, 0));
+  memCgroupHandleOverHigh(ctx, memcg);
   return folio;
 }
 

@@ -51,7 +51,11 @@ export const eventTypes = sqliteTable('event_types', {
   what: text('what').notNull().default(''), // what happened, in kernel terms
 });
 
-/** Metrics over time, one row per sample point (every `sampleEvery` cycles). */
+/**
+ * Metrics over time, one row per sample point (every `sampleEvery` cycles): a column per metric of
+ * the vocabulary (src/lab/metrics.ts METRIC_NAMES), keyed by its name. Columns added after the
+ * first release are nullable: rows an older version wrote have NULL there (not measured).
+ */
 export const samples = sqliteTable(
   'samples',
   {
@@ -59,15 +63,27 @@ export const samples = sqliteTable(
     seq: integer('seq').notNull(),
     tick: integer('tick').notNull(),
     cycle: integer('cycle').notNull(),
-    nrDying: integer('nr_dying').notNull(),
-    dyingBytes: integer('dying_bytes').notNull(),
-    stalePages: integer('stale_pages').notNull(),
-    memoryCurrent: integer('memory_current').notNull(),
+    nr_dying: integer('nr_dying').notNull(),
+    dying_bytes: integer('dying_bytes').notNull(),
+    stale_pages: integer('stale_pages').notNull(),
+    memory_current: integer('memory_current').notNull(),
     pgscan: integer('pgscan').notNull(),
     pgsteal: integer('pgsteal').notNull(),
-    reclaimEfficiency: real('reclaim_efficiency'),
-    workingsetRefaultFile: integer('workingset_refault_file').notNull(),
-    lruvecsScanned: integer('lruvecs_scanned').notNull(),
+    reclaim_efficiency: real('reclaim_efficiency'),
+    workingset_refault_file: integer('workingset_refault_file').notNull(),
+    refault_rate: real('refault_rate'),
+    lruvecs_scanned: integer('lruvecs_scanned').notNull(),
+    reclaims: integer('reclaims'),
+    eviction_inversion: real('eviction_inversion'),
+    reparent_splices: integer('reparent_splices'),
+    reparent_folios_walked: integer('reparent_folios_walked'),
+    reparent_retries: integer('reparent_retries'),
+    low_events: integer('low_events'),
+    high_events: integer('high_events'),
+    max_events: integer('max_events'),
+    oom_events: integer('oom_events'),
+    oom_kill: integer('oom_kill'),
+    throttle_ticks: integer('throttle_ticks'),
   },
   (t) => [primaryKey({ columns: [t.run, t.seq] })],
 );

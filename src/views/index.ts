@@ -3,6 +3,8 @@ import { ROOT_MEMCG } from '../kernel/constants.js';
 import { MEMCG_ONLINE, type KernelView, type MemcgView } from '../kernel/state.js';
 import { renderCgroupStat } from './cgroup_stat.js';
 import { renderMemoryCurrent } from './memory_current.js';
+import { renderMemoryEvents, renderMemoryEventsLocal } from './memory_events.js';
+import { renderMemoryHigh, renderMemoryMax } from './memory_limits.js';
 import { renderMemoryStat } from './memory_stat.js';
 import { renderLruGen } from './lru_gen.js';
 
@@ -27,6 +29,10 @@ export interface ViewOptions {
 export const VIEWS: Record<string, View> = {
   'memory.current': { inRoot: false, render: renderMemoryCurrent },
   'memory.stat': { inRoot: false, render: renderMemoryStat },
+  'memory.max': { inRoot: false, render: renderMemoryMax },
+  'memory.high': { inRoot: false, render: renderMemoryHigh },
+  'memory.events': { inRoot: false, render: renderMemoryEvents },
+  'memory.events.local': { inRoot: false, render: renderMemoryEventsLocal },
   'cgroup.stat': { inRoot: true, render: renderCgroupStat },
   '/sys/kernel/debug/lru_gen': { inRoot: true, render: renderLruGen },
 };

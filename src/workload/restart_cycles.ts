@@ -7,6 +7,7 @@ import { mkdir, rmdir } from '../policy/cgroup.js';
 import { faultAnon, freeFolio, readPage, writePage } from '../policy/pagecache.js';
 import { AccessSchema, makeSampler, type Sampler } from './distribution.js';
 import { cgroupPath, count, LimitsSchema } from './options.js';
+import { ProactiveSchema, runProactive } from './proactive.js';
 import type { Rng } from '../kernel/rng.js';
 import type { LimitBytes, MachineSetup, Workload, WorkloadCursor, WorkloadKind } from './workload.js';
 
@@ -30,6 +31,19 @@ export const RestartCyclesSchema = z.strictObject({
   readWholeFile: z.boolean().default(true),
   /** memory.max / memory.high written into every job cgroup right after mkdir */
   jobLimits: LimitsSchema.optional(),
+  /** memory.reclaim writes at the end of a cycle's work (before the instance exits) */
+  proactive: z.array(ProactiveSchema).default([]),
+}).superRefine((w, ctx) => {
+  // a proactive entry names a cgroup setup creates, or the job cgroup of the one cycle it fires in
+  const setup = ancestorsOf(w.parent);
+  w.proactive.forEach((p, i) => {
+    const job = new RegExp(`^${escapeRe(w.parent)}/${escapeRe(w.unit)}@(\\d+)\\.service$`).exec(p.cgroup);
+    if (setup.includes(p.cgroup) || (job && p.atCycle === Number(job[1]))) return;
+    ctx.addIssue({
+      code: 'custom', path: ['proactive', i, 'cgroup'],
+      message: `must be ${setup.join(' or ')}, or the job cgroup of the cycle it fires in (e.g. ${w.parent}/${w.unit}@3.service with atCycle 3)`,
+    });
+  });
 });
 
 export type RestartCycles = z.output<typeof RestartCyclesSchema>;
@@ -91,38 +105,50 @@ export class RestartCyclesWorkload implements Workload {
     return id;
   }
 
-  /** One restart: mkdir, run the instance, exit, rmdir. */
+  /**
+   * One restart: mkdir, run the instance, exit, rmdir. An instance whose task the OOM killer
+   * picked (memcg.oomVictim, read after every step) stops where it is and goes on to exit.
+   */
   private runCycle(ctx: Ctx, rng: Rng, cycle: number): void {
     const w = this.w;
     ctx.advance();
     const memcg = mkdir(ctx, this.parentId(ctx), `${w.unit}@${cycle}.service`);
     setLimits(ctx, memcg, w.jobLimits);
     ctx.emit(E.jobStart(memcg, cycle));
-    if (w.readWholeFile) {
-      for (let i = 0; i < w.sharedFilePages; i++) {
-        ctx.advance();
-        readPage(ctx, memcg, pageCacheKey(SHARED_INODE, i));
-      }
-    }
+    const killed = () => ctx.s.memcgs.get(memcg)!.oomVictim;
     const anon: number[] = [];
-    for (let i = 0; i < w.anonPages; i++) {
-      ctx.advance();
-      anon.push(faultAnon(ctx, memcg));
-    }
-    // Private log pages are written at evenly spaced points of the instance's run.
-    const logBase = (cycle - 1) * w.privateFilePages;
-    let written = 0;
-    for (let k = 0; k < w.accessesPerCycle; k++) {
-      ctx.advance();
-      if (w.sharedFilePages > 0) readPage(ctx, memcg, pageCacheKey(SHARED_INODE, this.sampler.sample(rng)));
-      while (written < w.privateFilePages && (written + 0.5) * w.accessesPerCycle <= k + 1) {
+    work: {
+      if (w.readWholeFile) {
+        for (let i = 0; i < w.sharedFilePages; i++) {
+          ctx.advance();
+          readPage(ctx, memcg, pageCacheKey(SHARED_INODE, i));
+          if (killed()) break work;
+        }
+      }
+      for (let i = 0; i < w.anonPages; i++) {
+        ctx.advance();
+        const f = faultAnon(ctx, memcg);
+        if (f) anon.push(f);
+        if (killed()) break work;
+      }
+      // Private log pages are written at evenly spaced points of the instance's run.
+      const logBase = (cycle - 1) * w.privateFilePages;
+      let written = 0;
+      for (let k = 0; k < w.accessesPerCycle; k++) {
+        ctx.advance();
+        if (w.sharedFilePages > 0) readPage(ctx, memcg, pageCacheKey(SHARED_INODE, this.sampler.sample(rng)));
+        while (written < w.privateFilePages && (written + 0.5) * w.accessesPerCycle <= k + 1) {
+          writePage(ctx, memcg, pageCacheKey(LOG_INODE, logBase + written++));
+        }
+        if (killed()) break work;
+      }
+      while (written < w.privateFilePages) {
+        ctx.advance();
         writePage(ctx, memcg, pageCacheKey(LOG_INODE, logBase + written++));
+        if (killed()) break work;
       }
     }
-    while (written < w.privateFilePages) {
-      ctx.advance();
-      writePage(ctx, memcg, pageCacheKey(LOG_INODE, logBase + written++));
-    }
+    runProactive(ctx, w.proactive, cycle);
     ctx.advance();
     for (const f of anon) freeFolio(ctx, f);
     ctx.emit(E.jobExit(memcg, cycle));
@@ -135,6 +161,10 @@ export class RestartCyclesWorkload implements Workload {
 function setLimits(ctx: Ctx, memcg: number, limits: LimitBytes | undefined): void {
   if (limits?.max !== undefined) ctx.emit(E.limitSet(memcg, LIMIT_MAX, Math.floor(limits.max / PAGE_SIZE)));
   if (limits?.high !== undefined) ctx.emit(E.limitSet(memcg, LIMIT_HIGH, Math.floor(limits.high / PAGE_SIZE)));
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** "/a/b" → ["/a", "/a/b"]: the cgroups setup creates. */

@@ -113,7 +113,11 @@ describe('replay, cat, verify and rebuild through the CLI', () => {
     }
     const stat = Object.fromEntries(cat('/system.slice/memory.stat').trim().split('\n').map((l) => l.split(' ')));
     expect(Object.keys(stat).slice(0, 4)).toEqual(['anon', 'file', 'inactive_anon', 'active_anon']);
-    expect(Number(stat.anon) + Number(stat.file)).toBe(rep.memcgs.find((m: any) => m.path === '/system.slice').current);
+    // memory.current also holds the running job's charge stock (charged ahead, up to MEMCG_CHARGE_BATCH
+    // pages, not in memory.stat): the kernel's test_kmem_memcg_deletion allows 64 pages × nr_cpus
+    const slack = rep.memcgs.find((m: any) => m.path === '/system.slice').current - (Number(stat.anon) + Number(stat.file));
+    expect(slack).toBeGreaterThanOrEqual(0);
+    expect(slack).toBeLessThanOrEqual(64 * 4096);
     expect(Number(stat.inactive_file) + Number(stat.active_file)).toBe(Number(stat.file));
     const online = live.filter((m: any) => m.state === 'online').length;
     expect(cat('/cgroup.stat')).toBe(`nr_descendants ${online}\nnr_dying_descendants ${rep.nr_dying}\n`);

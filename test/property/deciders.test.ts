@@ -5,7 +5,7 @@ import { ROOT_MEMCG, SWAP_CLUSTER_MAX } from '../../src/kernel/constants.js';
 import { E, MACHINE_MGLRU, MACHINE_OBJCG } from '../../src/kernel/events.js';
 import { deserializeState, serializeState, stateHash } from '../../src/kernel/serialize.js';
 import { MEMCG_ONLINE, pageCacheKey } from '../../src/kernel/state.js';
-import { LabError } from '../../src/errors.js';
+import { memoryReclaim } from '../../src/policy/memcg_reclaim.js';
 import { mkdir, rmdir } from '../../src/policy/cgroup.js';
 import { tryToIncMaxSeq } from '../../src/policy/aging_mglru.js';
 import { faultAnon, freeFolio, markAccessed, readPage, writePage } from '../../src/policy/pagecache.js';
@@ -26,6 +26,7 @@ const op = fc.oneof(
   fc.record({ k: fc.constant('age' as const), memcg: fc.nat() }),
   fc.record({ k: fc.constant('task' as const), memcg: fc.nat(), start: fc.boolean() }),
   fc.record({ k: fc.constant('touch' as const), folio: fc.nat() }),
+  fc.record({ k: fc.constant('memory.reclaim' as const), memcg: fc.nat(), nr: fc.integer({ min: 1, max: 64 }) }),
 );
 
 type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
@@ -42,45 +43,41 @@ function runOps(policy: string, memoryPages: number, ops: Op[], lru: 'classic' |
     ctx.advance();
     const online = [...ctx.s.memcgs.values()].filter((m) => m.state === MEMCG_ONLINE);
     const nonRoot = online.filter((m) => m.id !== ROOT_MEMCG);
-    try {
-      switch (o.k) {
-        case 'mkdir': {
-          const p = pick(online, o.parent)!;
-          if (p.path.split('/').length < 4) mkdir(ctx, p.id, `cg${ctx.s.nextMemcg}`);
-          break;
-        }
-        case 'read': { const m = pick(nonRoot, o.memcg); if (m) readPage(ctx, m.id, pageCacheKey(1, o.page)); break; }
-        case 'write': { const m = pick(nonRoot, o.memcg); if (m) writePage(ctx, m.id, pageCacheKey(2, nextLogPage++)); break; }
-        case 'anon': { const m = pick(nonRoot, o.memcg); if (m) faultAnon(ctx, m.id); break; }
-        case 'free': { const f = pick([...ctx.s.folios.keys()], o.folio); if (f) freeFolio(ctx, f); break; }
-        case 'rmdir': {
-          const leaves = nonRoot.filter((m) => m.nrTasks === 0 && m.children.every((c) => ctx.s.memcgs.get(c)!.state !== MEMCG_ONLINE));
-          const m = pick(leaves, o.memcg);
-          if (m) rmdir(ctx, m.id);
-          break;
-        }
-        case 'reclaim': {
-          const live = [...ctx.s.memcgs.values()];
-          tryToFreePages(ctx, pick(live, o.memcg)!.id, Math.min(o.nr, SWAP_CLUSTER_MAX * 2));
-          break;
-        }
-        case 'limit': { const m = pick(nonRoot, o.memcg); if (m) ctx.emit(E.limitSet(m.id, o.high ? 2 : 1, o.pages)); break; }
-        case 'age': {
-          const m = pick([...ctx.s.memcgs.values()], o.memcg);
-          if (m && ctx.s.mglru) tryToIncMaxSeq(ctx, m, 0, lruvecOf(m, 0).lrugen.maxSeq);
-          break;
-        }
-        case 'task': {
-          const m = pick(nonRoot, o.memcg);
-          if (m && o.start) ctx.emit(E.jobStart(m.id, 0));
-          else if (m && m.nrTasks > 0) ctx.emit(E.jobExit(m.id, 0));
-          break;
-        }
-        case 'touch': { const f = pick([...ctx.s.folios.keys()], o.folio); if (f) markAccessed(ctx, ctx.s.folios.get(f)!); break; }
+    switch (o.k) {
+      case 'mkdir': {
+        const p = pick(online, o.parent)!;
+        if (p.path.split('/').length < 4) mkdir(ctx, p.id, `cg${ctx.s.nextMemcg}`);
+        break;
       }
-    } catch (e) {
-      if (e instanceof LabError && /out of memory/.test(e.message)) break; // a legitimate end: anon filled memory
-      throw e;
+      case 'read': { const m = pick(nonRoot, o.memcg); if (m) readPage(ctx, m.id, pageCacheKey(1, o.page)); break; }
+      case 'write': { const m = pick(nonRoot, o.memcg); if (m) writePage(ctx, m.id, pageCacheKey(2, nextLogPage++)); break; }
+      case 'anon': { const m = pick(nonRoot, o.memcg); if (m) faultAnon(ctx, m.id); break; }
+      case 'free': { const f = pick([...ctx.s.folios.keys()], o.folio); if (f) freeFolio(ctx, f); break; }
+      case 'rmdir': {
+        const leaves = nonRoot.filter((m) => m.nrTasks === 0 && m.children.every((c) => ctx.s.memcgs.get(c)!.state !== MEMCG_ONLINE));
+        const m = pick(leaves, o.memcg);
+        if (m) rmdir(ctx, m.id);
+        break;
+      }
+      case 'reclaim': {
+        const live = [...ctx.s.memcgs.values()];
+        tryToFreePages(ctx, pick(live, o.memcg)!.id, Math.min(o.nr, SWAP_CLUSTER_MAX * 2));
+        break;
+      }
+      case 'limit': { const m = pick(nonRoot, o.memcg); if (m) ctx.emit(E.limitSet(m.id, o.high ? 2 : 1, o.pages)); break; }
+      case 'age': {
+        const m = pick([...ctx.s.memcgs.values()], o.memcg);
+        if (m && ctx.s.mglru) tryToIncMaxSeq(ctx, m, 0, lruvecOf(m, 0).lrugen.maxSeq);
+        break;
+      }
+      case 'task': {
+        const m = pick(nonRoot, o.memcg);
+        if (m && o.start) ctx.emit(E.jobStart(m.id, 0));
+        else if (m && m.nrTasks > 0) ctx.emit(E.jobExit(m.id, 0));
+        break;
+      }
+      case 'touch': { const f = pick([...ctx.s.folios.keys()], o.folio); if (f) markAccessed(ctx, ctx.s.folios.get(f)!); break; }
+      case 'memory.reclaim': { const m = pick(online, o.memcg); if (m) memoryReclaim(ctx, m.id, o.nr); break; }
     }
   }
   return ctx;

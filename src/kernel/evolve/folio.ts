@@ -1,5 +1,5 @@
 import {
-  FOLIO_ACTIVE, FOLIO_FILE, FOLIO_MAPPED, FOLIO_REFERENCED, FOLIO_WORKINGSET, REFAULT_ACTIVATE, REFAULT_RECENT,
+  CHARGE_STOCKED, FOLIO_ACTIVE, FOLIO_FILE, FOLIO_MAPPED, FOLIO_REFERENCED, FOLIO_WORKINGSET, REFAULT_ACTIVATE, REFAULT_RECENT,
   REFAULT_WORKINGSET, type Event,
 } from '../events.js';
 import { ageNonresident, lruvecAddFolio, lruvecDelFolio } from '../lru.js';
@@ -30,8 +30,13 @@ export function charge(s: KernelState, e: Event): void {
   if (s.folios.has(e.folio)) throw new EvolveError(e, `folio ${e.folio} exists`);
   const f = newFolio(s, e, s.objcgCharging ? m.objcg : m.id);
   if (f.file && s.pageCache.has(e.b)) throw new EvolveError(e, `page-cache key ${e.b} is already cached`);
-  // charge_memcg(): the page counter of the memcg and every ancestor, then the folio's ref.
-  for (let x: Memcg | undefined = m; x; x = s.memcgs.get(x.parent)) x.memory++;
+  // charge_memcg(): the page counter of the memcg and every ancestor, then the folio's ref;
+  // a charge consume_stock() served was counted when the stock was refilled.
+  if (e.a & CHARGE_STOCKED) {
+    if (m.stock < 1) throw new EvolveError(e, `charge from the stock of ${m.path}, which is empty`);
+    m.stock--;
+    s.stockPages--;
+  } else for (let x: Memcg | undefined = m; x; x = s.memcgs.get(x.parent)) x.memory++;
   if (s.objcgCharging) {
     const o = s.objcgs.get(m.objcg)!;
     if (f.file) o.nrFile++;

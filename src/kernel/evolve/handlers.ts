@@ -4,6 +4,7 @@ import { access, charge, refault, uncharge } from './folio.js';
 import type { Handler } from './guards.js';
 import { age, genUpdate, incMinSeqEvent, memcgLruRotateEvent, sort } from './lru_gen.js';
 import { cycle, jobExit, jobStart, limitSet, machine } from './machine.js';
+import { memcgMemoryEvent, memcgOverHigh, memcgStock, memcgThrottle, memoryReclaim, memoryReclaimEnd, oomKill } from './limits.js';
 import { memcgCreate, memcgFree, memcgOffline, objcgRelease, objcgReparent } from './memcg.js';
 import { evict, reclaimBegin, reclaimEnd, scan, shadowReclaim } from './reclaim.js';
 import { reparentLocks, reparentUnlocks, spliceEvent } from './reparent.js';
@@ -39,6 +40,13 @@ const BY_NAME: Record<EventTypeName, Handler> = {
   sort,
   memcg_lru_rotate: memcgLruRotateEvent,
   shadow_reclaim: shadowReclaim,
+  memcg_memory_event: memcgMemoryEvent,
+  oom_kill: oomKill,
+  memcg_stock: memcgStock,
+  memcg_over_high: memcgOverHigh,
+  memcg_throttle: memcgThrottle,
+  memory_reclaim: memoryReclaim,
+  memory_reclaim_end: memoryReclaimEnd,
 };
 
 /** The dispatch table, by event code. */

@@ -23,6 +23,11 @@ export function jobExit(s: KernelState, e: Event): void {
   const m = getMemcg(s, e.memcg);
   if (m.nrTasks === 0) throw new EvolveError(e, `memcg ${m.path} has no task to exit`);
   m.nrTasks--;
+  if (m.nrTasks === 0) {
+    // exit: the task's oom-victim mark and pending memory.high work go with it
+    m.oomVictim = false;
+    m.nrPagesOverHigh = 0;
+  }
 }
 
 export function cycle(s: KernelState, e: Event): void {

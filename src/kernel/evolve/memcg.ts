@@ -52,6 +52,7 @@ export function memcgFree(s: KernelState, e: Event): void {
   if (m.cssRefs !== 0) throw new EvolveError(e, `${m.path} still has ${m.cssRefs} css refs`);
   if (m.children.length) throw new EvolveError(e, `${m.path} still has children`);
   if (m.objcg || m.objcgList.length) throw new EvolveError(e, `${m.path} still has objcgs`);
+  if (m.stock) throw new EvolveError(e, `${m.path} still has ${m.stock} pages in its charge stock`);
   for (const { lruvec } of m.nodeinfo) {
     for (let l = 0; l < NR_LRU_LISTS; l++) {
       if (lruvec.size[l] !== 0) throw new EvolveError(e, `${m.path} lru ${l} is not empty`);

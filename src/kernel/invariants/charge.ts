@@ -1,20 +1,32 @@
+import { MEMCG_CHARGE_BATCH } from '../constants.js';
 import { Stat } from '../stat.js';
 import { MEMCG_DYING, MEMCG_ONLINE, type KernelView } from '../state.js';
 import { preOrder } from '../tree.js';
 import type { Census, Report } from './types.js';
 
-/** page_counter: memory.current of a memcg = pages charged in its subtree. */
+/** page_counter: memory.current of a memcg = pages charged in its subtree (folios and charge stocks). */
 export function checkHierarchicalCharge(s: KernelView, c: Census, bad: Report): void {
   const subtree = new Map<number, number>();
   const order = preOrder(s);
   for (let i = order.length - 1; i >= 0; i--) {
     const m = order[i];
     const l = c.local.get(m.id)!;
-    let sum = l.anon + l.file;
+    let sum = l.anon + l.file + m.stock;
     for (const child of m.children) sum += subtree.get(child) ?? 0;
     subtree.set(m.id, sum);
     if (m.memory !== sum) bad('hierarchical-charge', `${m.path}: memory.current ${m.memory} pages, subtree holds ${sum}`);
   }
+}
+
+/** The charge stock: 0..MEMCG_CHARGE_BATCH pages per memcg, none once offline (drain_all_stock), and the machine total. */
+export function checkChargeStock(s: KernelView, _c: Census, bad: Report): void {
+  let total = 0;
+  for (const m of s.memcgs.values()) {
+    total += m.stock;
+    if (m.stock < 0 || m.stock > MEMCG_CHARGE_BATCH) bad('charge-stock', `${m.path}: stock ${m.stock} pages`);
+    if (m.stock && m.state !== MEMCG_ONLINE) bad('charge-stock', `${m.path} is offline with ${m.stock} stocked pages`);
+  }
+  if (total !== s.stockPages) bad('charge-stock', `stocks hold ${total} pages, the machine counts ${s.stockPages}`);
 }
 
 /** The local anon/file stat = pages folio_memcg() gives the memcg (not mid-reparent). */
