@@ -12,6 +12,7 @@ import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerShow } from './commands/show.js';
+import { registerSweep } from './commands/sweep.js';
 import { registerVerify } from './commands/verify.js';
 
 const program = new Command();
@@ -25,6 +26,7 @@ program
 registerRun(program);
 registerResume(program);
 registerCompare(program);
+registerSweep(program);
 registerRuns(program);
 registerShow(program);
 registerReplay(program);
@@ -35,7 +37,7 @@ registerQuery(program);
 registerBench(program);
 
 try {
-  program.parse(process.argv);
+  await program.parseAsync(process.argv); // async: sweep, compare and report wait for workers or renderers
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
   if (e instanceof LabError) {
