@@ -8,6 +8,7 @@ import { registerCompare } from './commands/compare.js';
 import { registerQuery } from './commands/query.js';
 import { registerRebuild } from './commands/rebuild.js';
 import { registerReplay } from './commands/replay.js';
+import { registerReport } from './commands/report.js';
 import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
@@ -34,6 +35,7 @@ registerCat(program);
 registerVerify(program);
 registerRebuild(program);
 registerQuery(program);
+registerReport(program);
 registerBench(program);
 
 try {

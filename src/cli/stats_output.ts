@@ -1,13 +1,8 @@
 import type { StatsComparison } from '../lab/compare_stats.js';
+import { fmt } from '../lab/stats.js';
 import { csv, table } from './output.js';
 
-/** A number for a statistics table: integers above 1000, else four significant digits. */
-export function fmt(v: number | null | undefined): string {
-  if (v === null || v === undefined || Number.isNaN(v)) return '-';
-  if (Math.abs(v) >= 1000) return String(Math.round(v));
-  if (v === 0) return '0';
-  return String(Number(v.toPrecision(4)));
-}
+export { fmt };
 
 function seedsText(seeds: number[]): string {
   const s = [...seeds].sort((a, b) => a - b);

@@ -97,3 +97,11 @@ function lgamma(x: number): number {
   for (let i = 1; i < 9; i++) a += g[i] / (x + i);
   return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
 }
+
+/** A number for a statistics table: integers above 1000, else four significant digits. */
+export function fmt(v: number | null | undefined): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '-';
+  if (Math.abs(v) >= 1000) return String(Math.round(v));
+  if (v === 0) return '0';
+  return String(Number(v.toPrecision(4)));
+}
