@@ -5,7 +5,7 @@ import { insertRunRow, moveRunFromShard, runHasEvents, setSynchronous } from '..
 import type { Experiment } from './experiment.js';
 import { recordRun, type RunOptions, type RunResult } from './record.js';
 import { resumeRun } from './resume.js';
-import { effectiveStatus, getRun } from './runs.js';
+import { getRun } from './runs.js';
 
 /** One run of a sweep, as a worker gets it: the run row already exists in the main database. */
 export interface ShardTask {
@@ -83,10 +83,11 @@ function openResumableShard(path: string, runId: number): Store | undefined {
   let store: Store | undefined;
   try {
     store = openStore(path);
-    const status = effectiveStatus(getRun(store, runId));
-    // done: the worker was killed between finishing the run and moving it
     setSynchronous(store, false);
-    if (status === 'interrupted' || status === 'failed' || status === 'done') return store;
+    // The sweep checked that no live process writes this run: a shard run not done was interrupted.
+    // (done: the worker was killed between finishing the run and moving it)
+    if (getRun(store, runId).status !== 'done') updateRun(store, runId, { status: 'interrupted', pid: null });
+    return store;
   } catch {
     /* unreadable: start over */
   }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
 import { EVENT_SCHEMA_VERSION } from '../kernel/events.js';
@@ -84,7 +85,7 @@ export function planResume(store: Store, id: number): SweepPlan {
         todo.push(p);
         continue;
       }
-      const status = effectiveStatus(r);
+      const status = effectiveStatus(r) === 'running' && isZombie(r.pid) ? 'interrupted' : effectiveStatus(r);
       if (status === 'running') throw new LabError(`sweep ${id} is still running (run ${r.id}, pid ${r.pid}); wait for it or stop it first`);
       if (r.experiment !== JSON.stringify(cell.exp)) {
         throw new LabError(`sweep ${id}: run ${r.id} does not hold cell ${cell.index} as this memcglab expands it; rerun the sweep instead`);
@@ -98,6 +99,15 @@ export function planResume(store: Store, id: number): SweepPlan {
     }
     return { sweep, matrix, cells: planned, todo };
   }, true);
+}
+
+/** A killed writer not yet reaped still answers kill(pid, 0): it is dead all the same. */
+function isZombie(pid: number | null): boolean {
+  try {
+    return pid !== null && /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 export interface ExecuteOptions {
