@@ -31,9 +31,9 @@ export function seriesChart(metric: string, points: SeriesPoint[], policies: str
     data: { values: points },
     layer: [
       ...(multi
-        ? [{ mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: colour(policies) } }]
+        ? [{ mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, fill: colour(policies) } }]
         : []),
-      { mark: { type: 'line', strokeWidth: 1.6 }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: metric }, color: colour(policies) } },
+      { mark: { type: 'line', strokeWidth: 1.6 }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: metric }, color: { ...colour(policies), legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolOpacity: 1 } } } },
     ],
   } as TopLevelSpec;
   return {
