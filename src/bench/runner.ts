@@ -10,6 +10,7 @@ import { benchPointInTime } from './pit.js';
 import { benchReplay } from './replay.js';
 import { benchRun } from './run.js';
 import { benchSize } from './size.js';
+import { benchSweep } from './sweep.js';
 import { timeMs } from './timing.js';
 import type { BenchContext, BenchReport, BenchResult } from './types.js';
 
@@ -29,6 +30,7 @@ export const FIGURES: readonly { name: string; run: (ctx: BenchContext) => Bench
   { name: 'size', run: (ctx) => (dropRecordingEvents(), benchSize(ctx)) },
   { name: 'memory', run: benchMemory },
   { name: 'point-in-time', run: benchPointInTime },
+  { name: 'sweep', run: benchSweep },
 ];
 
 /** Run every figure next to its baseline; temp databases live in a private folder removed at the end. */

@@ -8,10 +8,12 @@ import { registerCompare } from './commands/compare.js';
 import { registerQuery } from './commands/query.js';
 import { registerRebuild } from './commands/rebuild.js';
 import { registerReplay } from './commands/replay.js';
+import { registerReport } from './commands/report.js';
 import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerShow } from './commands/show.js';
+import { registerSweep } from './commands/sweep.js';
 import { registerVerify } from './commands/verify.js';
 
 const program = new Command();
@@ -25,6 +27,7 @@ program
 registerRun(program);
 registerResume(program);
 registerCompare(program);
+registerSweep(program);
 registerRuns(program);
 registerShow(program);
 registerReplay(program);
@@ -32,10 +35,11 @@ registerCat(program);
 registerVerify(program);
 registerRebuild(program);
 registerQuery(program);
+registerReport(program);
 registerBench(program);
 
 try {
-  program.parse(process.argv);
+  await program.parseAsync(process.argv); // async: sweep, compare and report wait for workers or renderers
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
   if (e instanceof LabError) {

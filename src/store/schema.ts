@@ -20,6 +20,17 @@ export const runs = sqliteTable('runs', {
   schemaVersion: integer('schema_version').notNull(), // event catalogue version of this log
   codeVersion: text('code_version').notNull(),
   pid: integer('pid'), // the writer's pid while running (detects runs killed mid-way)
+  sweep: integer('sweep'), // the sweep this run belongs to (sweeps.id), null for a lone run
+  sweepCell: integer('sweep_cell'), // its cell in the sweep's matrix, in expansion order
+});
+
+/** One row per sweep: the experiment and the matrix (policies × seeds × --set values) its runs cover. */
+export const sweeps = sqliteTable('sweeps', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  experiment: text('experiment').notNull(), // the experiment file's path, as given
+  matrix: text('matrix').notNull(), // { base, policies, seeds, sets: [{ path, values }] }, JSON
+  created: text('created').notNull(), // wall clock: bookkeeping only
 });
 
 /**

@@ -1,44 +1,91 @@
 import type { Command } from 'commander';
 import { LabError } from '../../errors.js';
-import { compareRuns, comparePolicies, compareTable } from '../../lab/compare.js';
+import { compareTable, type CompareEntry } from '../../lab/compare.js';
+import { compareStats, groupByPolicy, mismatch, statRunsByIds, statRunsOfSweep, type StatRun } from '../../lab/compare_stats.js';
 import { workloadKind } from '../../lab/experiment.js';
-import { prepareExperiment, reproCommand } from '../../lab/prepare.js';
+import { withPolicyAlias } from '../../lab/matrix.js';
+import { prepareExperiment } from '../../lab/prepare.js';
+import { planLoneRuns } from '../../lab/sweep.js';
 import { MGLRU_REPARENT_MODES, POLICY_NAMES, resolvePolicyAlias } from '../../policy/policies.js';
-import { addDbOption, collect, parseIntArg, parseRunId, withStore } from '../common.js';
+import { closeStore, openStore } from '../../store/db.js';
+import { addDbOption, collect, dbPath, parseIntArg, parseRunId, withStore } from '../common.js';
 import { printJson, table } from '../output.js';
-import { Progress } from '../progress.js';
+import { failures, parseJobs, runParallel } from '../parallel.js';
+import { statsCsv, statsTable } from '../stats_output.js';
 
 export function registerCompare(program: Command): void {
   const cmd = program
     .command('compare')
-    .description('run one experiment under several policies (or take finished runs) and compare their metrics')
+    .description('run one experiment under several policies in parallel, or compare finished runs or a sweep (mean, 95% CI, ratio)')
     .argument('[experiment]', 'experiment JSON file (default: experiments/default.json)')
     .option('--policies <list>', `comma-separated: ${POLICY_NAMES.join(', ')}, or an MGLRU reparent mode (${MGLRU_REPARENT_MODES.join(', ')})`, 'legacy,reparent')
     .option('--runs <ids>', 'compare these finished runs instead of running anything (comma-separated ids)')
+    .option('--sweep <id>', "compare a sweep's runs: per policy over its seeds")
+    .option('--where <path=value>', 'only the sweep runs whose experiment has this value (repeatable), e.g. --where workload.cycles=100', collect, [])
+    .option('--baseline <policy>', 'the policy ratios and tests refer to (default: the first listed)')
+    .option('--force', 'compare runs that differ in more than policy and seed (with a warning)')
     .option('--seed <n>', 'override the seed')
     .option('--set <path=value>', 'override any experiment field (repeatable)', collect, [])
+    .option('--jobs <n>', 'worker processes for the runs (default: the number of cores)')
+    .option('--csv', 'print CSV (runs or sweep)')
     .option('--json', 'print one JSON object');
-  addDbOption(cmd).action((file: string | undefined, opts) => {
-    const entries = withStore(opts, !!opts.runs, (store) => {
-      if (opts.runs) return compareRuns(store, String(opts.runs).split(',').map((v) => parseRunId(v.trim())));
-      const policies = String(opts.policies).split(',').map((p) => p.trim()).filter(Boolean);
-      if (!policies.length) throw new LabError('--policies is empty; e.g. --policies legacy,same-gen,tail,age-order');
-      for (const p of policies) resolvePolicyAlias(p);
-      const { exp, file: path } = prepareExperiment({ file, seed: parseIntArg('--seed', opts.seed), set: opts.set });
-      if (!opts.json) process.stdout.write(`${exp.name}: ${workloadKind(exp.workload).describe(exp.workload)}, ${exp.machine.lru} LRU, seed ${exp.seed}\n`);
-      return comparePolicies(store, exp, policies, (alias, e) => {
-        const progress = new Progress(`[${alias}] cycle`, opts.json);
-        return {
-          repro: reproCommand(path, e, opts.set),
-          onProgress: (d, t) => {
-            progress.update(d, t);
-            if (d === t) progress.done();
-          },
-        };
-      });
-    });
+  addDbOption(cmd).action(async (file: string | undefined, opts) => {
+    if (opts.runs || opts.sweep) return compareFinished(opts);
+    const entries = await runPolicies(file, opts);
     if (opts.json) return printJson({ runs: entries });
     const { headers, rows } = compareTable(entries);
     process.stdout.write(table(headers, rows));
   });
+}
+
+/** Run the experiment under each policy (same seed), on worker processes. */
+async function runPolicies(file: string | undefined, opts: Record<string, any>): Promise<CompareEntry[]> {
+  const policies = String(opts.policies).split(',').map((p) => p.trim()).filter(Boolean);
+  if (!policies.length) throw new LabError('--policies is empty; e.g. --policies legacy,same-gen,tail,age-order');
+  for (const p of policies) resolvePolicyAlias(p);
+  const jobs = parseJobs(opts.jobs);
+  const { exp, file: path } = prepareExperiment({ file, seed: parseIntArg('--seed', opts.seed), set: opts.set });
+  if (!opts.json) process.stdout.write(`${exp.name}: ${workloadKind(exp.workload).describe(exp.workload)}, ${exp.machine.lru} LRU, seed ${exp.seed}\n`);
+  const store = openStore(dbPath(opts));
+  try {
+    const cells = policies.map((policy, index) => ({ index, policy, seed: exp.seed, sets: [], exp: withPolicyAlias(exp, policy) }));
+    const planned = planLoneRuns(store, cells);
+    const outcomes = await runParallel(store, planned, path, opts.set, jobs, !!opts.json, 'compare');
+    const bad = failures(planned, outcomes);
+    if (bad) throw new LabError(bad);
+    return outcomes.map((o, i) => {
+      if (!o.ok) throw new Error('unreachable');
+      const e = planned[i].cell.exp;
+      return { runId: o.result.runId, policy: policies[i], lru: e.machine.lru, events: o.result.events, stateHash: o.result.stateHash, metrics: o.result.metrics };
+    });
+  } finally {
+    closeStore(store);
+  }
+}
+
+function compareFinished(opts: Record<string, any>): void {
+  if (opts.runs && opts.sweep) throw new LabError('give --runs or --sweep, not both');
+  const runs: StatRun[] = withStore(opts, true, (store) =>
+    opts.sweep
+      ? statRunsOfSweep(store, parseIntArg('--sweep', opts.sweep)!, opts.where)
+      : statRunsByIds(store, String(opts.runs).split(',').map((v) => parseRunId(v.trim()))),
+  );
+  const bad = mismatch(runs);
+  if (bad && !opts.force) {
+    throw new LabError(`${bad}; compare runs of one experiment${opts.sweep ? ' (pick a slice with --where path=value)' : ''}, or pass --force`);
+  }
+  if (bad) process.stderr.write(`memcglab: warning: ${bad}\n`);
+  const oneEach = [...groupByPolicy(runs).values()].every((g) => g.length === 1);
+  if (oneEach && !opts.sweep && !opts.csv) {
+    // one run per policy: the side-by-side table (no statistics to speak of)
+    const entries: CompareEntry[] = runs.map(({ seed: _s, experiment: _e, ...entry }) => entry);
+    if (opts.json) return printJson({ runs: entries });
+    const { headers, rows } = compareTable(entries);
+    process.stdout.write(table(headers, rows));
+    return;
+  }
+  const stats = compareStats(runs, opts.baseline);
+  if (opts.json) return printJson(stats);
+  if (opts.csv) return void process.stdout.write(statsCsv(stats));
+  process.stdout.write(statsTable(stats, runs[0].experiment));
 }

@@ -1,0 +1,45 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { LabError } from '../../errors.js';
+import { mismatch, statRunsByIds, statRunsOfSweep } from '../../lab/compare_stats.js';
+import { buildReport } from '../../lab/report.js';
+import { closeStore, openStore } from '../../store/db.js';
+import { addDbOption, collect, dbPath, parseIntArg, parseRunId } from '../common.js';
+import { printJson } from '../output.js';
+
+export function registerReport(program: Command): void {
+  const cmd = program
+    .command('report')
+    .description('one self-contained HTML file of plots (Vega-Lite, rendered to SVG) and statistics over runs or a sweep')
+    .argument('[runs...]', 'run ids (or use --sweep)')
+    .option('--sweep <id>', "a sweep's runs")
+    .option('--where <path=value>', 'only the sweep runs whose experiment has this value (repeatable)', collect, [])
+    .requiredOption('--out <file>', 'the HTML file to write')
+    .option('--cgroup <path>', 'the cgroup whose LRU generations (or lists) are drawn over time', '/system.slice')
+    .option('--baseline <policy>', 'the policy ratios and tests refer to (default: the first listed)')
+    .option('--force', 'report runs that differ in more than policy and seed (with a warning)')
+    .option('--json', 'print { out, runs, figures }');
+  addDbOption(cmd).action(async (ids: string[], opts) => {
+    if (!ids.length && !opts.sweep) throw new LabError('give run ids or --sweep <id>; e.g. memcglab report --sweep 1 --out report.html');
+    if (ids.length && opts.sweep) throw new LabError('give run ids or --sweep, not both');
+    const store = openStore(dbPath(opts), { readonly: true });
+    try {
+      const runIds = ids.flatMap((v) => v.split(',')).map((v) => parseRunId(v.trim()));
+      const runs = opts.sweep ? statRunsOfSweep(store, parseIntArg('--sweep', opts.sweep)!, opts.where) : statRunsByIds(store, runIds);
+      const bad = mismatch(runs);
+      if (bad && !opts.force) throw new LabError(`${bad}; report runs of one experiment, or pass --force`);
+      if (bad) process.stderr.write(`memcglab: warning: ${bad}\n`);
+      const source = opts.sweep ? `sweep ${opts.sweep} of ${store.path}` : `runs ${runIds.join(', ')} of ${store.path}`;
+      const { html, figures } = await buildReport(store, runs, { cgroup: opts.cgroup, baseline: opts.baseline, source });
+      try {
+        writeFileSync(opts.out, html);
+      } catch (e) {
+        throw new LabError(`cannot write ${opts.out}: ${(e as Error).message}`);
+      }
+      if (opts.json) return printJson({ out: opts.out, runs: runs.map((r) => r.runId), figures, bytes: Buffer.byteLength(html) });
+      process.stdout.write(`wrote ${opts.out}: ${runs.length} runs, ${figures} figures, ${Math.round(Buffer.byteLength(html) / 1024)} KiB\n`);
+    } finally {
+      closeStore(store);
+    }
+  });
+}

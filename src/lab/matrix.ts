@@ -1,0 +1,123 @@
+import { LabError } from '../errors.js';
+import { resolvePolicyAlias } from '../policy/policies.js';
+import { applyOverrides, parseExperiment, type Experiment } from './experiment.js';
+
+/** One `--set path=v1,v2,…` axis of a sweep: the values are `--set` texts (JSON when they parse). */
+export interface SetAxis {
+  path: string;
+  values: string[];
+}
+
+/** What a sweep covers; stored as the sweep's `matrix` JSON, so a sweep can be resumed without its file. */
+export interface Matrix {
+  /** the experiment file as given, and its contents when the sweep was made */
+  file: string;
+  raw: unknown;
+  /** `--set` overrides that take one value (applied to every cell) */
+  base: string[];
+  /** names `compare --policies` accepts: policies or MGLRU reparent modes */
+  policies: string[];
+  seeds: number[];
+  axes: SetAxis[];
+}
+
+/** One run of a sweep. */
+export interface Cell {
+  /** position in the expansion order */
+  index: number;
+  policy: string;
+  seed: number;
+  /** this cell's value of each axis, as `path=value` */
+  sets: string[];
+  exp: Experiment;
+}
+
+/** `1..5`, `3`, `1,2,7` or a mix (`1..3,10`): the seeds, in the order given, without repeats. */
+export function parseSeeds(text: string): number[] {
+  const out: number[] = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(\d+)(?:\.\.(\d+))?$/.exec(part);
+    if (!m) throw new LabError(`--seeds ${text}: expected N, A..B or a comma-separated list of them, e.g. --seeds 1..5`);
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    if (b < a) throw new LabError(`--seeds ${part}: the range goes down; write ${b}..${a}`);
+    if (b - a > 100_000) throw new LabError(`--seeds ${part}: more than 100000 seeds`);
+    for (let s = a; s <= b; s++) if (!out.includes(s)) out.push(s);
+  }
+  if (!out.length) throw new LabError('--seeds is empty; e.g. --seeds 1..5');
+  return out;
+}
+
+/**
+ * Split `--set` options into one-value overrides (`base`) and axes (`path=v1,v2,…`). Values are
+ * split on commas outside brackets and quotes, so `--set 'workload.access={"dist":"zipf","alpha":1}'`
+ * stays one value.
+ */
+export function parseSets(sets: readonly string[]): { base: string[]; axes: SetAxis[] } {
+  const base: string[] = [];
+  const axes: SetAxis[] = [];
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new LabError(`--set ${s}: expected path=value or path=v1,v2,…, e.g. --set workload.cycles=100,200`);
+    const path = s.slice(0, eq);
+    const values = splitTopLevel(s.slice(eq + 1));
+    if (values.length === 1) base.push(s);
+    else if (axes.some((a) => a.path === path)) throw new LabError(`--set ${path}: given twice`);
+    else axes.push({ path, values });
+  }
+  return { base, axes };
+}
+
+function splitTopLevel(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = false;
+  let cur = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') cur += text[i++] ?? '';
+      else if (c === '"') quote = false;
+    } else if (c === '"') quote = true;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+/** An experiment under a `compare --policies` name: 'tail' → reparent with policyOptions.mglru = 'tail'. */
+export function withPolicyAlias(exp: Experiment, alias: string): Experiment {
+  const { policy, mglru } = resolvePolicyAlias(alias);
+  return { ...exp, policy, policyOptions: { ...exp.policyOptions, mglru: mglru ?? exp.policyOptions.mglru } };
+}
+
+/**
+ * Expand a matrix into its cells, in a fixed order: the axes in the order given (the first
+ * `--set` outermost, each in its values' order), then the policies in the order given, then the
+ * seeds (innermost). A sweep's run ids follow this order, so the same command makes the same
+ * runs with the same ids in a fresh database, whatever --jobs is.
+ */
+export function expandMatrix(m: Matrix): Cell[] {
+  for (const p of m.policies) resolvePolicyAlias(p);
+  let combos: string[][] = [[]];
+  for (const axis of m.axes) combos = combos.flatMap((c) => axis.values.map((v) => [...c, `${axis.path}=${v}`]));
+  const cells: Cell[] = [];
+  for (const sets of combos) {
+    for (const policy of m.policies) {
+      for (const seed of m.seeds) {
+        const raw = applyOverrides(m.raw, [...m.base, ...sets, `seed=${seed}`]);
+        const where = sets.length ? `${m.file} with ${sets.join(', ')}` : m.file;
+        const exp = withPolicyAlias(parseExperiment(raw, where), policy);
+        cells.push({ index: cells.length, policy, seed, sets, exp });
+      }
+    }
+  }
+  return cells;
+}

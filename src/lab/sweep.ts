@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { LabError } from '../errors.js';
+import { EVENT_SCHEMA_VERSION } from '../kernel/events.js';
+import { inTransaction, type Store } from '../store/db.js';
+import { insertRun, updateRun, type RunRow } from '../store/runs.js';
+import { findSweep, insertSweep, sweepRuns, type SweepRow } from '../store/sweeps.js';
+import type { Experiment } from './experiment.js';
+import { expandMatrix, type Cell, type Matrix } from './matrix.js';
+import { runPool, type Outcome, type PoolHandlers } from './pool.js';
+import { reproCommand } from './prepare.js';
+import type { RunResult } from './record.js';
+import { effectiveStatus } from './runs.js';
+import type { WorkerTask } from './sweep_worker.js';
+import { codeVersion } from './version.js';
+
+/** A cell with the run that holds it. */
+export interface PlannedRun {
+  cell: Cell;
+  runId: number;
+}
+
+export interface SweepPlan {
+  sweep: SweepRow;
+  matrix: Matrix;
+  /** every cell of the matrix, in expansion order */
+  cells: PlannedRun[];
+  /** the ones to run now (all of them for a new sweep; what is not done for a resumed one) */
+  todo: PlannedRun[];
+}
+
+/** The run row a cell starts with: queued runs read as running while this process lives, interrupted after. */
+function newRunRow(exp: Experiment, sweep: number | null, cell: number | null) {
+  return {
+    name: exp.name, experiment: JSON.stringify(exp), policy: exp.policy, lru: exp.machine.lru, seed: exp.seed,
+    status: 'running' as const, startedAt: new Date().toISOString(), schemaVersion: EVENT_SCHEMA_VERSION,
+    codeVersion: codeVersion(), pid: process.pid, sweep, sweepCell: cell,
+  };
+}
+
+/**
+ * Make runs for cells that run outside any sweep (`compare <experiment>`): one run row per cell,
+ * inserted in order, so run ids follow the cells whatever the number of workers.
+ */
+export function planLoneRuns(store: Store, cells: Cell[]): PlannedRun[] {
+  return inTransaction(store, () => cells.map((cell) => ({ cell, runId: insertRun(store, newRunRow(cell.exp, null, null)) })), true);
+}
+
+/** A new sweep: its row and one run row per cell, in expansion order (ids follow the matrix). */
+export function createSweep(store: Store, name: string, matrix: Matrix): SweepPlan {
+  const cells = expandMatrix(matrix);
+  return inTransaction(store, () => {
+    const id = insertSweep(store, { name, experiment: matrix.file, matrix: JSON.stringify(matrix), created: new Date().toISOString() });
+    const planned = cells.map((cell) => ({ cell, runId: insertRun(store, newRunRow(cell.exp, id, cell.index)) }));
+    return { sweep: findSweep(store, id)!, matrix, cells: planned, todo: planned };
+  }, true);
+}
+
+export function getSweep(store: Store, id: number): SweepRow {
+  if (!Number.isInteger(id) || id <= 0) throw new LabError(`sweep id must be a positive integer (got ${id})`);
+  const s = findSweep(store, id);
+  if (!s) throw new LabError(`no sweep ${id} in ${store.path}; list sweeps with: memcglab query "SELECT * FROM sweeps"`);
+  return s;
+}
+
+/**
+ * Resume a sweep: cells without a run get one, runs that are not done (interrupted, failed, or
+ * queued when the sweep was killed) run again, each from its shard's last snapshot when a killed
+ * worker left one. Refuses while any of its runs is still being written.
+ */
+export function planResume(store: Store, id: number): SweepPlan {
+  return inTransaction(store, () => {
+    const sweep = getSweep(store, id);
+    const matrix = JSON.parse(sweep.matrix) as Matrix;
+    const cells = expandMatrix(matrix);
+    const byCell = new Map<number, RunRow>();
+    for (const r of sweepRuns(store, id)) if (r.sweepCell !== null && !byCell.has(r.sweepCell)) byCell.set(r.sweepCell, r);
+    const planned: PlannedRun[] = [];
+    const todo: PlannedRun[] = [];
+    for (const cell of cells) {
+      const r = byCell.get(cell.index);
+      if (!r) {
+        const p = { cell, runId: insertRun(store, newRunRow(cell.exp, id, cell.index)) };
+        planned.push(p);
+        todo.push(p);
+        continue;
+      }
+      const status = effectiveStatus(r) === 'running' && isZombie(r.pid) ? 'interrupted' : effectiveStatus(r);
+      if (status === 'running') throw new LabError(`sweep ${id} is still running (run ${r.id}, pid ${r.pid}); wait for it or stop it first`);
+      if (r.experiment !== JSON.stringify(cell.exp)) {
+        throw new LabError(`sweep ${id}: run ${r.id} does not hold cell ${cell.index} as this memcglab expands it; rerun the sweep instead`);
+      }
+      const p = { cell, runId: r.id };
+      planned.push(p);
+      if (status !== 'done') {
+        updateRun(store, r.id, { status: 'running', pid: process.pid, error: null, finishedAt: null });
+        todo.push(p);
+      }
+    }
+    return { sweep, matrix, cells: planned, todo };
+  }, true);
+}
+
+/** A killed writer not yet reaped still answers kill(pid, 0): it is dead all the same. */
+function isZombie(pid: number | null): boolean {
+  try {
+    return pid !== null && /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+export interface ExecuteOptions {
+  jobs: number;
+  handlers?: PoolHandlers<RunResult>;
+}
+
+/** Run planned runs on `jobs` worker processes; outcomes in the order given. */
+export function executeRuns(
+  store: Store, runs: PlannedRun[], file: string, baseSets: readonly string[], o: ExecuteOptions,
+): Promise<Outcome<RunResult>[]> {
+  const script = fileURLToPath(new URL('./sweep_worker.js', import.meta.url));
+  const tasks: WorkerTask[] = runs.map(({ cell, runId }) => ({
+    db: store.path, runId, exp: cell.exp, direct: o.jobs <= 1, repro: reproCommand(file, cell.exp, [...baseSets, ...cell.sets]),
+  }));
+  return runPool<WorkerTask, RunResult>(script, tasks, Math.max(1, o.jobs), o.handlers);
+}
