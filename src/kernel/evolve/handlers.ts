@@ -7,6 +7,9 @@ import { cycle, jobExit, jobStart, limitSet, machine } from './machine.js';
 import { memcgCreate, memcgFree, memcgOffline, objcgRelease, objcgReparent } from './memcg.js';
 import { evict, reclaimBegin, reclaimEnd, scan, shadowReclaim } from './reclaim.js';
 import { reparentLocks, reparentUnlocks, spliceEvent } from './reparent.js';
+import { swapFree, swapOut } from './swap.js';
+import { kswapdSleep, kswapdWake, lruNoteCost, memcgIter, memcgLow, snapshotRefaults, sysctl } from './vm.js';
+import { folioMap, folioUnmap, putback, writebackEnd, writebackStart } from './writeback.js';
 
 /** One handler per event type in the catalogue; the compiler checks none is missing. */
 const BY_NAME: Record<EventTypeName, Handler> = {
@@ -39,6 +42,20 @@ const BY_NAME: Record<EventTypeName, Handler> = {
   sort,
   memcg_lru_rotate: memcgLruRotateEvent,
   shadow_reclaim: shadowReclaim,
+  sysctl,
+  kswapd_wake: kswapdWake,
+  kswapd_sleep: kswapdSleep,
+  memcg_iter: memcgIter,
+  folio_map: folioMap,
+  folio_unmap: folioUnmap,
+  putback,
+  writeback_start: writebackStart,
+  writeback_end: writebackEnd,
+  swap_out: swapOut,
+  swap_free: swapFree,
+  lru_note_cost: lruNoteCost,
+  snapshot_refaults: snapshotRefaults,
+  memcg_low: memcgLow,
 };
 
 /** The dispatch table, by event code. */
