@@ -2,7 +2,7 @@ import {
   DEF_PRIORITY, LRU_ACTIVE_FILE, LRU_GEN_FILE, LRU_INACTIVE_FILE, MAX_LRU_BATCH, MAX_NR_TIERS, MEMCG_NR_BINS,
   MIN_LRU_BATCH, MIN_NR_GENS,
 } from '../kernel/constants.js';
-import { E, SORT_PROMOTED, SORT_PROTECTED } from '../kernel/events.js';
+import { E, SCAN_RECLAIMER, SORT_DIRTY, SORT_PROMOTED, SORT_PROTECTED } from '../kernel/events.js';
 import {
   folioLruRefs, folioType, getNrGens, lruGenFromSeq, lruTierFromRefs, workingsetLazilyPromoted,
 } from '../kernel/lru_gen.js';
@@ -12,8 +12,11 @@ import { lruvecOf, nodeData } from '../kernel/node.js';
 import { MEMCG_ONLINE, type FolioView, type LruGenView, type MemcgView } from '../kernel/state.js';
 import { evictableMinSeq, shouldRunAging, tryToIncMaxSeq, tryToIncMinSeq } from './aging_mglru.js';
 import type { Ctx } from './context.js';
-import type { ScanControl } from './reclaim_classic.js';
-import { releaseUnpinned } from './release.js';
+import { watermarks, WMARK_HIGH, zoneFreePages } from '../kernel/watermark.js';
+import { fls } from './vmscan/bits.js';
+import { isKswapd, type ScanControl } from './vmscan/scan_control.js';
+import { shrinkFolioList } from './vmscan/shrink_folio_list.js';
+import { wakeupFlusherThreads } from './writeback.js';
 
 // MGLRU eviction (mm/vmscan.c, 6.19-rc): get_nr_to_scan → evict_folios → scan_folios/sort_folio,
 // the PID controller that picks the protected tiers, and shrink_many over the memcg LRU.
@@ -41,9 +44,43 @@ export function tryToShrinkLruvec(ctx: Ctx, m: MemcgView, sc: ScanControl): bool
     if (!delta) break;
     scanned += delta;
     if (scanned >= nrToScan) break;
-    if (shouldAbortScan(sc)) break;
+    if (shouldAbortScan(ctx, sc)) break;
   }
   return nrToScan < 0;
+}
+
+/** lru_gen_shrink_lruvec() (memcg reclaim under MGLRU): an lruvec that just aged moves to the young memcg-LRU gen. */
+export function lruGenShrinkLruvec(ctx: Ctx, m: MemcgView, sc: ScanControl): void {
+  const success = tryToShrinkLruvec(ctx, m, sc);
+  if (success && ctx.s.memcgs.has(m.id)) ctx.emit(E.memcgLruRotate(m.id, MEMCG_LRU_YOUNG, ctx.rng.int(MEMCG_NR_BINS)));
+}
+
+/**
+ * lru_gen_shrink_node() (root reclaim): set_initial_priority() for large requests (kswapd), kswapd
+ * counts its nr_reclaimed from 0 for should_abort_scan(), then shrink_many().
+ */
+export function lruGenShrinkNode(ctx: Ctx, sc: ScanControl): void {
+  setInitialPriority(ctx, sc);
+  const before = sc.nrReclaimed;
+  if (isKswapd(sc)) sc.nrReclaimed = 0;
+  shrinkMany(ctx, sc);
+  if (isKswapd(sc)) sc.nrReclaimed += before;
+}
+
+/**
+ * set_initial_priority(): only at DEF_PRIORITY and for nr_to_reclaim >= MIN_LRU_BATCH: start
+ * where reclaimable >> priority is about nr_to_reclaim, within [DEF_PRIORITY / 2, DEF_PRIORITY].
+ * reclaimable = inactive file (+ inactive anon with swap) of the node.
+ */
+export function setInitialPriority(ctx: Ctx, sc: ScanControl): void {
+  if (sc.priority !== DEF_PRIORITY || sc.nrToReclaim < MIN_LRU_BATCH) return;
+  let reclaimable = 0;
+  for (const m of ctx.s.memcgs.values()) {
+    const lv = lruvecOf(m, sc.nid);
+    reclaimable += lv.size[LRU_INACTIVE_FILE] + (ctx.s.vm.swapPages > 0 ? lv.size[0] : 0);
+  }
+  const priority = fls(reclaimable) - 1 - fls(sc.nrToReclaim - 1);
+  sc.priority = Math.min(Math.max(priority, DEF_PRIORITY / 2), DEF_PRIORITY);
 }
 
 interface CtrlPos { refaulted: number; total: number; gain: number }
@@ -72,12 +109,16 @@ export function getTierIdx(g: LruGenView, type: number): number {
   return tier - 1;
 }
 
-/** sort_folio(): why a folio at the tail of the oldest gen is kept (0 = it may be isolated). */
+/**
+ * sort_folio(): why a folio at the tail of the oldest gen is kept (0 = it may be isolated):
+ * promoted → protected tier → (ineligible zone: one zone) → dirty file or writeback.
+ */
 export function sortReason(g: LruGenView, f: FolioView, tierIdx: number): number {
   const type = folioType(f);
   if (f.gen !== lruGenFromSeq(g.minSeq[type])) return SORT_PROMOTED;
   const refs = folioLruRefs(f);
   if (lruTierFromRefs(refs, f.workingset) > tierIdx || workingsetLazilyPromoted(refs, f.workingset)) return SORT_PROTECTED;
+  if (f.writeback || (f.file && f.dirty)) return SORT_DIRTY;
   return 0;
 }
 
@@ -93,6 +134,7 @@ export function evictFolios(ctx: Ctx, m: MemcgView, nrToScan: number, sc: ScanCo
   const type = LRU_GEN_FILE;
   let scanned = 0;
   let sorted = 0;
+  let unqueuedDirty = 0;
   const isolated: FolioView[] = [];
   if (getNrGens(g, type) > MIN_NR_GENS) {
     const tierIdx = getTierIdx(g, type);
@@ -102,6 +144,7 @@ export function evictFolios(ctx: Ctx, m: MemcgView, nrToScan: number, sc: ScanCo
       const prev: FolioView | null = f.prev;
       scanned++;
       const reason = sortReason(g, f, tierIdx);
+      if (reason === SORT_DIRTY && f.dirty) unqueuedDirty++; // sc->nr.unqueued_dirty (and file_taken)
       if (reason) {
         ctx.emit(E.sort(f.id, reason));
         sorted++;
@@ -112,23 +155,27 @@ export function evictFolios(ctx: Ctx, m: MemcgView, nrToScan: number, sc: ScanCo
     }
     if (!isolated.length && remaining) scanned = 0;
   }
-  if (isolated.length) ctx.emit(E.scan(m.id, LRU_INACTIVE_FILE, isolated.length));
-  if (sorted) ctx.emit(E.scan(m.id, LRU_ACTIVE_FILE, sorted)); // PGREFILL
-  for (const f of isolated) {
-    const owner = f.owner;
-    ctx.emit(E.evict(f.id, sc.target));
-    sc.nrReclaimed++;
-    releaseUnpinned(ctx, m.id, owner);
-  }
+  if (isolated.length) ctx.emit(E.scan(m.id, LRU_INACTIVE_FILE + SCAN_RECLAIMER * sc.reclaimer, isolated.length));
+  if (sorted) ctx.emit(E.scan(m.id, LRU_ACTIVE_FILE + SCAN_RECLAIMER * sc.reclaimer, sorted)); // PGREFILL
+  sc.nrScanned += isolated.length;
+  sc.nrReclaimed += shrinkFolioList(ctx, isolated, sc).reclaimed;
+  // try_to_shrink_lruvec(): every file folio taken was dirty and unqueued → wake the flushers
+  if (unqueuedDirty && !isolated.length) wakeupFlusherThreads(ctx);
   if (!ctx.s.memcgs.has(m.id)) return scanned; // freed with its last folio (legacy)
   if (tryToIncMinSeq(ctx, m, sc.nid)) scanned++;
   if (evictableMinSeq(g) + MIN_NR_GENS > g.maxSeq) scanned = 0;
   return scanned;
 }
 
-/** should_abort_scan(): global reclaim stops once it has what it came for. */
-export function shouldAbortScan(sc: ScanControl): boolean {
-  return sc.rootReclaim && sc.nrReclaimed >= sc.nrToReclaim;
+/**
+ * should_abort_scan(): never for memcg reclaim ("don't abort memcg reclaim to ensure fairness");
+ * global reclaim stops once it has what it came for, and kswapd also once the zone is above its
+ * high watermark + MIN_LRU_BATCH.
+ */
+export function shouldAbortScan(ctx: Ctx, sc: ScanControl): boolean {
+  if (!sc.rootReclaim) return false;
+  if (sc.nrReclaimed >= sc.nrToReclaim) return true;
+  return isKswapd(sc) && zoneFreePages(ctx.s) > watermarks(ctx.s)[WMARK_HIGH] + MIN_LRU_BATCH;
 }
 
 /** lruvec_is_sizable(): an offline memcg is worth another pass while it holds anything. */
@@ -142,10 +189,11 @@ function lruvecIsSizable(m: MemcgView, sc: ScanControl): boolean {
 /** shrink_one(): shrink one lruvec and say where the memcg goes on the memcg LRU. */
 function shrinkOne(ctx: Ctx, m: MemcgView, sc: ScanControl): number {
   sc.lruvecsVisited++;
-  const rotate = tryToShrinkLruvec(ctx, m, sc);
+  const success = tryToShrinkLruvec(ctx, m, sc);
   const live = ctx.s.memcgs.get(m.id);
   if (!live) return MEMCG_LRU_NOP; // released while being shrunk
-  if (!rotate && lruvecIsSizable(live, sc)) return MEMCG_LRU_NOP;
+  if (success && live.state === MEMCG_ONLINE) return MEMCG_LRU_YOUNG; // it just aged (or is protected)
+  if (!success && lruvecIsSizable(live, sc)) return MEMCG_LRU_NOP;
   // one retry if offlined or too small
   return lruvecOf(live, sc.nid).lrugen.memcgSeg !== MEMCG_LRU_TAIL ? MEMCG_LRU_TAIL : MEMCG_LRU_YOUNG;
 }
@@ -167,7 +215,7 @@ export function shrinkMany(ctx: Ctx, sc: ScanControl): void {
       if (!m || lruvecOf(m, sc.nid).lrugen.memcgGen !== gen) continue;
       const op = shrinkOne(ctx, m, sc);
       if (op && ctx.s.memcgs.has(id)) ctx.emit(E.memcgLruRotate(id, op, ctx.rng.int(MEMCG_NR_BINS)));
-      if (shouldAbortScan(sc)) return;
+      if (shouldAbortScan(ctx, sc)) return;
     }
     bin = (bin + 1) % MEMCG_NR_BINS;
   } while (bin !== firstBin);

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { PAGE_SIZE, ROOT_MEMCG } from '../kernel/constants.js';
-import { E, LIMIT_HIGH, LIMIT_MAX, MACHINE_MGLRU, MACHINE_OBJCG } from '../kernel/events.js';
+import {
+  E, LIMIT_HIGH, LIMIT_MAX, MACHINE_MGLRU, MACHINE_OBJCG, SYSCTL_IO_TICKS, SYSCTL_MIN_FREE_KBYTES, SYSCTL_SWAP_PAGES,
+  SYSCTL_SWAPPINESS, SYSCTL_WATERMARK_SCALE_FACTOR, SYSCTL_WRITEBACK_TICKS,
+} from '../kernel/events.js';
 import { pageCacheKey } from '../kernel/state.js';
 import type { Ctx } from '../policy/context.js';
 import { mkdir, rmdir } from '../policy/cgroup.js';
-import { faultAnon, freeFolio, readPage, writePage } from '../policy/pagecache.js';
+import { faultAnon, freeFolio, mapPage, readPage, unmapPage, writePage } from '../policy/pagecache.js';
 import { AccessSchema, makeSampler, type Sampler } from './distribution.js';
 import { cgroupPath, count, LimitsSchema } from './options.js';
 import type { Rng } from '../kernel/rng.js';
@@ -30,6 +33,13 @@ export const RestartCyclesSchema = z.strictObject({
   readWholeFile: z.boolean().default(true),
   /** memory.max / memory.high written into every job cgroup right after mkdir */
   jobLimits: LimitsSchema.optional(),
+  /**
+   * share of the shared file's pages the job accesses through a shared mapping (spread evenly over
+   * the file): its random accesses to them set young PTEs, found by reclaim's folio_referenced()
+   */
+  mappedFraction: z.number().min(0).max(1).default(0),
+  /** the private log pages are written dirty and stay so until the flusher writes them back */
+  dirtyPrivate: z.boolean().default(false),
 });
 
 export type RestartCycles = z.output<typeof RestartCyclesSchema>;
@@ -73,6 +83,7 @@ export class RestartCyclesWorkload implements Workload {
   /** Cycle 0: the machine and the parent slice (created once, never removed). */
   setup(ctx: Ctx, machine: MachineSetup): void {
     ctx.emit(E.machine(machine.memoryPages, (machine.mglru ? MACHINE_MGLRU : 0) | (machine.objcgCharging ? MACHINE_OBJCG : 0)));
+    setSysctls(ctx, machine.vm);
     let parent = ROOT_MEMCG;
     for (const name of this.w.parent.split('/').filter(Boolean)) {
       parent = mkdir(ctx, parent, name);
@@ -114,21 +125,43 @@ export class RestartCyclesWorkload implements Workload {
     let written = 0;
     for (let k = 0; k < w.accessesPerCycle; k++) {
       ctx.advance();
-      if (w.sharedFilePages > 0) readPage(ctx, memcg, pageCacheKey(SHARED_INODE, this.sampler.sample(rng)));
+      if (w.sharedFilePages > 0) {
+        const i = this.sampler.sample(rng);
+        if (isMapped(i, w.mappedFraction)) mapPage(ctx, memcg, pageCacheKey(SHARED_INODE, i));
+        else readPage(ctx, memcg, pageCacheKey(SHARED_INODE, i));
+      }
       while (written < w.privateFilePages && (written + 0.5) * w.accessesPerCycle <= k + 1) {
-        writePage(ctx, memcg, pageCacheKey(LOG_INODE, logBase + written++));
+        writePage(ctx, memcg, pageCacheKey(LOG_INODE, logBase + written++), w.dirtyPrivate);
       }
     }
     while (written < w.privateFilePages) {
       ctx.advance();
-      writePage(ctx, memcg, pageCacheKey(LOG_INODE, logBase + written++));
+      writePage(ctx, memcg, pageCacheKey(LOG_INODE, logBase + written++), w.dirtyPrivate);
     }
     ctx.advance();
+    // exit: the mapping goes, then the anon memory (and its swap entries)
+    if (w.mappedFraction > 0) for (let i = 0; i < w.sharedFilePages; i++) if (isMapped(i, w.mappedFraction)) unmapPage(ctx, pageCacheKey(SHARED_INODE, i));
     for (const f of anon) freeFolio(ctx, f);
     ctx.emit(E.jobExit(memcg, cycle));
     rmdir(ctx, memcg);
     ctx.emit(E.cycle(cycle));
   }
+}
+
+/** Page i of the shared file is accessed through the mapping: mappedFraction of the pages, spread evenly. */
+export function isMapped(i: number, fraction: number): boolean {
+  return Math.floor((i + 1) * fraction) > Math.floor(i * fraction);
+}
+
+/** swapon and the vm sysctls the experiment sets, right after the machine event (before any folio). */
+function setSysctls(ctx: Ctx, vm: MachineSetup['vm']): void {
+  if (!vm) return;
+  if (vm.swapPages) ctx.emit(E.sysctl(SYSCTL_SWAP_PAGES, vm.swapPages));
+  if (vm.swappiness !== undefined && vm.swappiness !== ctx.s.vm.swappiness) ctx.emit(E.sysctl(SYSCTL_SWAPPINESS, vm.swappiness));
+  if (vm.minFreeKbytes !== undefined) ctx.emit(E.sysctl(SYSCTL_MIN_FREE_KBYTES, vm.minFreeKbytes));
+  if (vm.watermarkScaleFactor !== undefined && vm.watermarkScaleFactor !== ctx.s.vm.watermarkScaleFactor) ctx.emit(E.sysctl(SYSCTL_WATERMARK_SCALE_FACTOR, vm.watermarkScaleFactor));
+  if (vm.writebackTicks !== undefined && vm.writebackTicks !== ctx.s.vm.writebackTicks) ctx.emit(E.sysctl(SYSCTL_WRITEBACK_TICKS, vm.writebackTicks));
+  if (vm.ioTicks !== undefined && vm.ioTicks !== ctx.s.vm.ioTicks) ctx.emit(E.sysctl(SYSCTL_IO_TICKS, vm.ioTicks));
 }
 
 /** Write memory.max / memory.high (bytes, rounded down to pages as the kernel does). */

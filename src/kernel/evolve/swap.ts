@@ -1,5 +1,8 @@
 import type { Event } from '../events.js';
+import { lruvecAddFolio, lruvecDelFolio } from '../lru.js';
+import { folioLruvec } from '../node.js';
 import { Stat } from '../stat.js';
+import { dontAddToOldest } from './writeback.js';
 import { folioMemcg, getFolio, getMemcg, type KernelState, type Memcg } from '../state.js';
 import { EvolveError } from './error.js';
 
@@ -26,6 +29,11 @@ export function swapOut(s: KernelState, e: Event): void {
   f.writeback = true;
   f.reclaim = true;
   s.writebackQueue.set(f.id, s.tick);
+  // keep: back to the LRU head (move_folios_to_lru), never into the oldest MGLRU gen
+  const lv = folioLruvec(s, f);
+  lruvecDelFolio(s, lv, f, true);
+  if (s.mglru) dontAddToOldest(s, f);
+  lruvecAddFolio(s, lv, f);
   folioMemcg(s, f).stat[Stat.pswpout]++;
 }
 

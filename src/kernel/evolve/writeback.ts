@@ -106,7 +106,7 @@ function consumeReferences(s: KernelState, f: Folio): void {
 }
 
 /** evict_folios(): "don't add rejected folios to the oldest generation" — PG_active if it would land there. */
-function dontAddToOldest(s: KernelState, f: Folio): void {
+export function dontAddToOldest(s: KernelState, f: Folio): void {
   const g = folioLruvec(s, f).lrugen;
   if (lruGenFolioSeq(g, f, false, false) === g.minSeq[f.file ? 1 : 0]) f.active = true;
 }
