@@ -17,6 +17,7 @@ import { DEACTIVATE_ANON, DEACTIVATE_FILE, isKswapd, type ScanControl } from './
  * is prepare_scan_control() then shrink_node_memcgs().
  */
 export function shrinkNode(ctx: Ctx, sc: ScanControl): void {
+  if (!ctx.s.memcgs.has(sc.target)) return; // a dying target released with its last page (the kernel's reclaimer pins it)
   if (ctx.s.mglru && sc.rootReclaim) return lruGenShrinkNode(ctx, sc);
   prepareScanControl(ctx.s, sc);
   shrinkNodeMemcgs(ctx, sc);
@@ -89,11 +90,12 @@ export function shrinkNodeMemcgs(ctx: Ctx, sc: ScanControl): void {
     if (!m) continue; // released during this walk
     if (!shrinkOneMemcg(ctx, m, sc, calculateProtection(ctx.s, root, m, memo))) continue;
     if (partial && sc.nrReclaimed >= sc.nrToReclaim) {
-      ctx.emit(E.memcgIter(root, ctx.s.memcgs.has(m.id) ? m.id : 0, false));
+      // mem_cgroup_iter_break(); a position released meanwhile was invalidated (0)
+      if (ctx.s.memcgs.has(root)) ctx.emit(E.memcgIter(root, ctx.s.memcgs.has(m.id) ? m.id : 0, false));
       return;
     }
   }
-  if (partial) ctx.emit(E.memcgIter(root, 0, true));
+  if (partial && ctx.s.memcgs.has(root)) ctx.emit(E.memcgIter(root, 0, true)); // the target was pinned by the reclaimer; here a dying target may go with its last page
 }
 
 /** The body of the shrink_node_memcgs() loop for one memcg; false when protection skipped it. */
