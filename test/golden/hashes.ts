@@ -3,52 +3,71 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
   "default.json legacy": {
     "events": 101594,
     "log": "f57477b169399a4a17933e5b29d2489e4d96f3eb81c1571ec958610b237781b3",
-    "stateHash": "c9a3ca6f75bde83afb0ccda8b5993ea980dd2d011b3dfdfe57c6856999c1e02c"
+    "stateHash": "60b27d52588601f0a45e140ced5f433c2cbabe5aa6410dc1f5254583989929a9"
   },
   "default.json reparent": {
     "events": 101715,
     "log": "bc4d2fff28bc2df3a4b86a32bbf34690a91d69edad1516ae32958bf10c51fca7",
-    "stateHash": "1a5b1c2e6c78bbfecb90103e9bd931d09535a90da88db0acfb7e58d38ef87d3a"
+    "stateHash": "73fbb9b44ffe5bc617a2ce763e9a40cc2306fbb14cd226431d503fa0d9b092fe"
+  },
+  "dying-hot-pages.json legacy": {
+    "events": 121871,
+    "log": "309e9889c9d13c5301ab1fca5557bde86df78b5de7f228ff04ffbd2eafe6d853",
+    "stateHash": "8e548dcacef67d6ec6f6abaa7eb2d9a7551857c51d719c911a1ddc07514610b3"
+  },
+  "dying-hot-pages.json reparent": {
+    "events": 118315,
+    "log": "71ef022d93524e3d4351a4d03b12fbb57488e01a14282a4bcca733eb2601ffe5",
+    "stateHash": "ca6fa2d33fbd330e1bec2f2ed68e0d48eb26a6a0c09620a607ef79217a8cd26f"
   },
   "mglru-reparent.json legacy": {
-    "events": 167815,
-    "log": "f619783ee81ab5875a12324484202d4d537ec0a00934bb80d2768c945a24d486",
-    "stateHash": "b92ad104f5ea02470fa03c6205712f1431bad39427093409522e824c3270b0e3"
+    "events": 177043,
+    "log": "c2a659761a3d18938a2f0f38a7d45042871c05aec0f288cc87101d61557bfd26",
+    "stateHash": "313d239f78983c7d6bcb7eae436d7a9c23704cf4f692f2e66936ecb0abfc13ad"
   },
   "mglru-reparent.json reparent/same-gen": {
-    "events": 167127,
-    "log": "f7d94b8dd599431cb929d9ba1fd644c134ae07aa0af493e135a9a0c5765e273d",
-    "stateHash": "9d71b5d4345b0cef92c7c2e1d8a79ea6d867ac8c794521f84cbabd472f6e143d"
+    "events": 177937,
+    "log": "5d6397071da031ffbbd0625b8683d664d89f929b3461063e4b9e90baad1a8761",
+    "stateHash": "156e88b0dfbfa20a555404f864baac8bdc0af0398c5d260b3f5a527ba5f3324a"
   },
   "mglru-reparent.json reparent/tail": {
-    "events": 166330,
-    "log": "aeac35e900f4f47ffaf895785a39c609815770bd4d263c00adffd92e3985238f",
-    "stateHash": "57f4aaf45a6a7ba7fe861f531610629bc26745f6343b53ea090190c5568e3868"
+    "events": 169504,
+    "log": "5895eb83e686ffed59d5b7e839a9cd0ffe700835e42bd12c97ca189b1b691c74",
+    "stateHash": "55f14f5bae9f7c89203e9c967d00a9dea74858f535f3e01168c74574a4d8577d"
   },
   "mglru-reparent.json reparent/age-order": {
-    "events": 179399,
-    "log": "7f4618b7d001e1680d2b04f10603cdb542d08a02de2da2c99540bf5b75153300",
-    "stateHash": "05a945fa76cd032ae63a167a578a32b5dacf6671838f544083c83f6c1e644102"
+    "events": 188236,
+    "log": "9922a33442049a23dbd49d3409d7637caf7c4d325ff82e951c513739d2a69f11",
+    "stateHash": "724ff58ac9255015f2a869a5f75a3147b11c0af7d1b9d1cfdd589b73d213cdb6"
+  },
+  "restart-costly.json legacy": {
+    "events": 113791,
+    "log": "b4cff0a48356603604c665bb84668ba4150d65a0103169a847aaec05981a38c1",
+    "stateHash": "6d63259424ae854ca5b9995e74c96514cbf4172dcdf74bfa64393ec171bd7494"
+  },
+  "restart-costly.json reparent": {
+    "events": 114628,
+    "log": "2363019524ad52736970694d137f9b8d102cce98ece68bbbc7267e3d02f3c2cb",
+    "stateHash": "10eca5d53a746faf4e9cf98feb37a1174901b2855a5243d6b3ce1a1aa4645a55"
   },
   "restart-pressure.json legacy": {
-    "events": 103052,
-    "log": "362e5c0163e556452ac83b07501b27ad364cafa272d0339ee05f70ddf75358a8",
-    "stateHash": "8ad449abf00d5196548c4e907c249f1ed177166f37656869a08a8579ef3b261b"
+    "events": 103247,
+    "log": "e5f4e1f345b470dc454463c61c69ba37db7ad262c764f7a115d3d544e1ec6e09",
+    "stateHash": "ea808318ced7753494b60adefd1eb43f22b64eaa77c852fbcfd6a9ad43e5886e"
   },
   "restart-pressure.json reparent": {
-    "events": 103028,
-    "log": "93d3a417ccbf8f0fc1d9eb2d21ba3ce9e6ef1404f788f133bc3abb90ccfc341f",
-    "stateHash": "8f091613414b92a1889e9cad36de9d7952061af3a76d7f5729474e9dba8f5f4c"
+    "events": 103221,
+    "log": "88ac69a95807e54de124458bfbedbaea6163c6641b01b8ba05c2dfc92e4b3261",
+    "stateHash": "c7505188771f87bb22619bce4b8f37cd957a543ce2af2171341819403eb2e2ae"
   },
   "scale.json legacy": {
     "events": 79834,
     "log": "76afb5ba3ff3dedde417e6251691f4110671bcc2d5461e7ac53f003aa570254c",
-    "stateHash": "303d6ea5f6dbe64b47fb29f5fd5221e7cd0403a4a497999e30dd415d2bd208dd"
+    "stateHash": "54059bc5535e501c624a2c5924f4bf413c3bc2aafa76e013e0855b29590483ef"
   },
   "scale.json reparent": {
     "events": 79955,
     "log": "975b23980b20ef60671cbc7043ef21f0dc7c626135845907fe8390d039cd979d",
-    "stateHash": "dc52af94d67dde0e145f29fb6774395403fcbd43c57e42e14bbe7421150911d1"
+    "stateHash": "1c6fd2d33fce2ccea6e63bd8bdef23a09fa7df742f276fff91ee87e1cfd160e5"
   }
-}
-;
+};
