@@ -15,12 +15,13 @@ export const MACHINE_MGLRU = MACHINE_FLAGS.mglru;
 export const MACHINE_OBJCG = MACHINE_FLAGS['objcg charging']; // LRU folios charged through objcgs (the fix)
 
 /** charge flags: the folio's flags, and `stocked` when consume_stock() served the charge (the page counters already hold it) */
-export const FOLIO_FLAGS = { file: 1, active: 2, workingset: 4, mapped: 8, referenced: 16, stocked: 32 } as const;
+export const FOLIO_FLAGS = { file: 1, active: 2, workingset: 4, mapped: 8, referenced: 16, stocked: 32, dirty: 64 } as const;
 export const FOLIO_FILE = FOLIO_FLAGS.file;
 export const FOLIO_ACTIVE = FOLIO_FLAGS.active;
 export const FOLIO_WORKINGSET = FOLIO_FLAGS.workingset;
 export const FOLIO_MAPPED = FOLIO_FLAGS.mapped;
 export const FOLIO_REFERENCED = FOLIO_FLAGS.referenced;
+export const FOLIO_DIRTY = FOLIO_FLAGS.dirty; // written by write(): dirty until the flusher writes it back
 export const CHARGE_STOCKED = FOLIO_FLAGS.stocked;
 
 const MEMORY_EVENTS = Object.fromEntries(MEMORY_EVENT_NAMES.map((n, i) => [n, i])) as Readonly<Record<string, number>>;
@@ -36,13 +37,51 @@ export const REFAULT_RECENT = REFAULT_FLAGS.recent;
 export const REFAULT_WORKINGSET = REFAULT_FLAGS.workingset;
 export const REFAULT_ACTIVATE = REFAULT_FLAGS.activate;
 
-export const SORT_REASONS = { promoted: 1, protected: 2 } as const;
+export const SORT_REASONS = { promoted: 1, protected: 2, 'dirty or writeback': 3 } as const;
 export const SORT_PROMOTED = SORT_REASONS.promoted;
 export const SORT_PROTECTED = SORT_REASONS.protected;
+/** sort_folio(): a dirty file folio or one under writeback: folio_inc_gen(reclaiming) sets PG_reclaim, head of min_seq+1 */
+export const SORT_DIRTY = SORT_REASONS['dirty or writeback'];
 
-export const LIMITS = { max: 1, high: 2 } as const;
+export const LIMITS = { max: 1, high: 2, min: 3, low: 4 } as const;
 export const LIMIT_MAX = LIMITS.max;
 export const LIMIT_HIGH = LIMITS.high;
+export const LIMIT_MIN = LIMITS.min;
+export const LIMIT_LOW = LIMITS.low;
+
+/** Who reclaims: the reclaimer_offset() of the pgscan/pgsteal counters. */
+export const RECLAIMERS = { direct: 0, kswapd: 1, proactive: 2 } as const;
+export const RECLAIMER_DIRECT = RECLAIMERS.direct;
+export const RECLAIMER_KSWAPD = RECLAIMERS.kswapd;
+export const RECLAIMER_PROACTIVE = RECLAIMERS.proactive;
+/** scan.a = lru list + SCAN_RECLAIMER × reclaimer */
+export const SCAN_RECLAIMER = 8;
+
+/** vm sysctls and devices (sysctl event a) */
+export const SYSCTLS = {
+  'swap pages (swapon)': 1, 'vm.swappiness': 2, 'vm.min_free_kbytes': 3, 'vm.watermark_scale_factor': 4,
+  'writeback ticks (dirty_expire)': 5, 'io ticks': 6,
+} as const;
+export const SYSCTL_SWAP_PAGES = 1;
+export const SYSCTL_SWAPPINESS = 2;
+export const SYSCTL_MIN_FREE_KBYTES = 3;
+export const SYSCTL_WATERMARK_SCALE_FACTOR = 4;
+export const SYSCTL_WRITEBACK_TICKS = 5;
+export const SYSCTL_IO_TICKS = 6;
+
+/** Why shrink_folio_list() put an isolated folio back instead of freeing it (putback event a). */
+export const PUTBACK_REASONS = {
+  'young PTE, first sighting: keep (PG_referenced set)': 1,
+  'young PTE, referenced again: activate': 2,
+  'dirty file folio: PG_reclaim, activate': 3,
+  'under writeback: PG_reclaim, activate': 4,
+  'no swap slot: activate': 5,
+} as const;
+export const PUTBACK_KEEP = 1;
+export const PUTBACK_ACTIVATE = 2;
+export const PUTBACK_DIRTY = 3;
+export const PUTBACK_WRITEBACK = 4;
+export const PUTBACK_SWAPFULL = 5;
 
 const MEMCG_LRU_OPS = { head: MEMCG_LRU_HEAD, tail: MEMCG_LRU_TAIL, old: MEMCG_LRU_OLD, young: MEMCG_LRU_YOUNG } as const;
 
@@ -109,12 +148,18 @@ export const CATALOGUE = {
   activate: { code: 10, what: 'inactive → active head', args: [folio] },
   deactivate: { code: 11, what: 'active → inactive head, PG_workingset set', args: [folio] },
   // 12 is retired (rotate): only mapped file folios with young PTEs are kept on the inactive list, and none are modelled
-  evict: { code: 13, what: 'reclaimed, leaves a shadow naming the target', args: [folio, memcg('reclaim target')] },
+  evict: {
+    code: 13, what: 'reclaimed, leaves a shadow naming the target',
+    args: [folio, memcg('reclaim target'), { col: 'a', means: 'reclaimer', values: RECLAIMERS, default: 0 }],
+  },
   refault: {
     code: 14, what: 'a shadow entry hit on fault',
     args: [folio, memcg('memcg named by the shadow'), { col: 'a', means: 'flags', flags: REFAULT_FLAGS }, { col: 'b', means: 'refs (MGLRU token)', default: 0 }],
   },
-  scan: { code: 15, what: 'folios isolated from one list', args: [memcg(), { col: 'a', means: 'lru list' }, { col: 'b', means: 'nr isolated' }] },
+  scan: {
+    code: 15, what: 'folios isolated from one list',
+    args: [memcg(), { col: 'a', means: 'lru list + 8 × reclaimer (0 direct, 1 kswapd, 2 proactive)' }, { col: 'b', means: 'nr isolated' }],
+  },
   reclaim_begin: { code: 16, what: 'start of one reclaim pass', args: [memcg('target'), { col: 'a', means: 'nr_to_reclaim' }] },
   reclaim_end: { code: 17, what: 'end of one reclaim pass', args: [memcg('target'), { col: 'a', means: 'lruvecs visited' }, { col: 'b', means: 'nr reclaimed' }] },
   splice: {
@@ -135,11 +180,42 @@ export const CATALOGUE = {
     code: 25, what: 'inc_max_seq, with inc_min_seq first for a type at MAX_NR_GENS',
     args: [memcg(), { col: 'a', means: 'evictable types', flags: { anon: 1, file: 2 } }],
   },
-  inc_min_seq: { code: 26, what: 'try_to_inc_min_seq dropping an empty oldest gen', args: [memcg(), { col: 'a', means: 'type', values: { anon: 0, file: 1 } }] },
+  inc_min_seq: {
+    code: 26, what: 'try_to_inc_min_seq dropping empty oldest gens (one reset_ctrl_pos)',
+    args: [memcg(), { col: 'a', means: 'type', values: { anon: 0, file: 1 } }, { col: 'b', means: 'gens dropped (0 in old logs: 1)', default: 1 }],
+  },
   gen_update: { code: 27, what: 'page-table walk promotion (folio_update_gen), no list move', args: [folio, { col: 'a', means: 'new gen' }] },
   sort: { code: 28, what: 'sort_folio: lazy move to its gen list, or protection', args: [folio, { col: 'a', means: 'reason', values: SORT_REASONS }] },
   memcg_lru_rotate: { code: 29, what: 'memcg LRU rotation', args: [memcg(), { col: 'a', means: 'op', values: MEMCG_LRU_OPS }, { col: 'b', means: 'bin' }] },
   shadow_reclaim: { code: 30, what: 'the workingset shadow shrinker', args: [{ col: 'a', means: 'number of oldest shadow entries dropped' }] },
+  // Reclaim as the kernel does it (issue 9): codes 31–49
+  sysctl: { code: 31, what: 'a vm sysctl or the swap device set (before any folio)', args: [{ col: 'a', means: 'which', values: SYSCTLS }, { col: 'b', means: 'value' }] },
+  kswapd_wake: { code: 32, what: 'wakeup_kswapd(): an allocation found free pages at or below the low watermark', args: [{ col: 'a', means: 'nid', default: 0 }] },
+  kswapd_sleep: {
+    code: 33, what: 'balance_pgdat() done, kswapd sleeps (b = 1: it reclaimed nothing, kswapd_failures++)',
+    args: [{ col: 'a', means: 'nid', default: 0 }, { col: 'b', means: '1 when nothing was reclaimed', bool: true, default: false }],
+  },
+  memcg_iter: {
+    code: 34, what: "a partial walk's reclaim cookie: the iterator position of walks rooted at memcg",
+    args: [memcg('walk root'), { col: 'a', means: 'last memcg visited (0: none)' }, { col: 'b', means: '1 when the walk reached the end (generation++)', bool: true, default: false }],
+  },
+  folio_map: { code: 35, what: 'a fault maps a cached file folio (folio_add_file_rmap), young PTE', args: [folio] },
+  folio_unmap: { code: 36, what: 'the mapping goes (zap at exit)', args: [folio] },
+  putback: { code: 37, what: 'shrink_folio_list() kept an isolated folio: back on an LRU', args: [folio, { col: 'a', means: 'why', values: PUTBACK_REASONS }] },
+  writeback_start: { code: 38, what: 'the flusher starts writing a dirty file folio back', args: [folio] },
+  writeback_end: { code: 39, what: 'folio_end_writeback(): with PG_reclaim, folio_rotate_reclaimable() to the inactive tail', args: [folio] },
+  swap_out: {
+    code: 40, what: 'folio_alloc_swap + try_to_unmap + pageout: swap entry charged to memcg (its ID held), writeback started, PG_reclaim',
+    args: [folio, memcg('mem_cgroup_id_get_online() of the folio memcg')],
+  },
+  swap_free: { code: 41, what: 'a swap entry freed (__mem_cgroup_uncharge_swap, ID put)', args: [folio] },
+  lru_note_cost: {
+    code: 42, what: 'lru_note_cost(): reclaim cost added to a lruvec and its ancestors',
+    args: [memcg(), { col: 'a', means: 'type', values: { anon: 0, file: 1 } }, { col: 'b', means: 'cost (nr_io × SWAP_CLUSTER_MAX + nr_rotated)' }],
+  },
+  snapshot_refaults: { code: 43, what: "snapshot_refaults(): the target's WORKINGSET_ACTIVATE counts, kept for the next prepare_scan_control", args: [memcg('target')] },
+  memcg_low: { code: 44, what: 'MEMCG_LOW: a memcg below memory.low reclaimed in the memcg_low_reclaim pass', args: [memcg()] },
+
   // memcg limits (50-69): memory.events, the charge stock, memory.high throttling, the OOM killer, memory.reclaim
   memcg_memory_event: {
     code: 50, what: 'memcg_memory_event(): memory.events.local of memcg, memory.events of it and its ancestors below the root',

@@ -7,6 +7,7 @@ import { checkGenWindow, checkNrGens, checkNrPages } from './invariants/lru_gen.
 import { checkMemcgLru } from './invariants/memcg_lru.js';
 import { checkObjcgs } from './invariants/objcg.js';
 import type { Invariant, Violation } from './invariants/types.js';
+import { checkDirtyWriteback, checkReclaimIters, checkSwap } from './invariants/swap.js';
 
 export type { Violation } from './invariants/types.js';
 
@@ -14,6 +15,7 @@ export type { Violation } from './invariants/types.js';
 export const INVARIANTS: readonly Invariant[] = [
   checkFolioOwners, checkPageCache, checkListLinks, checkClassicLists, checkNrGens, checkGenWindow, checkNrPages,
   checkMemcgLru, checkHierarchicalCharge, checkChargeStock, checkLocalSize, checkCssRefs, checkCgroupTree, checkObjcgs,
+  checkSwap, checkDirtyWriteback, checkReclaimIters,
 ];
 
 /**

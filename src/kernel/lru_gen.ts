@@ -79,7 +79,8 @@ export function lruGenUpdateSize(lv: Lruvec, type: number, oldGen: number, newGe
 
 /**
  * lru_gen_folio_seq() (6.19-rc, relative to max_seq): active → max_seq-1 (workingset: max_seq);
- * reclaiming → oldest; anon not in swapcache → max_seq-1; file → max_seq-3 (workingset: max_seq-2);
+ * reclaiming → oldest; anon not in swapcache or PG_reclaim and dirty/writeback → max_seq-1;
+ * file (and swap-cache anon) → max_seq-3 (workingset: max_seq-2);
  * never below min_seq[type].
  */
 export function lruGenFolioSeq(g: LruGenView, f: FolioView, active: boolean, reclaiming: boolean): number {
@@ -87,7 +88,8 @@ export function lruGenFolioSeq(g: LruGenView, f: FolioView, active: boolean, rec
   let n: number;
   if (active) n = MIN_NR_GENS - ws;
   else if (reclaiming) n = MAX_NR_GENS;
-  else if (!f.file) n = MIN_NR_GENS; // no swap: anon is never in the swapcache
+  // anon outside the swap cache, and a PG_reclaim folio still dirty or under writeback, go to max_seq-1
+  else if ((!f.file && !f.swapcache) || (f.reclaim && (f.dirty || f.writeback))) n = MIN_NR_GENS;
   else n = MAX_NR_GENS - ws;
   return Math.max(g.maxSeq - n + 1, g.minSeq[folioType(f)]);
 }

@@ -5,7 +5,7 @@ import { listAddTail } from './list.js';
 import { newMemoryEvents } from './memcg_events.js';
 import { lruvecOf, nodeData } from './node.js';
 import {
-  newLabCounters, newLruvec, newPgData, type Folio, type KernelState, type KernelView, type LruGen, type LruGenView, type Memcg, type MemcgState, type MemcgView,
+  newLabCounters, newLruvec, newPgData, newVmConfig, type Folio, type KernelState, type KernelView, type LruGen, type LruGenView, type Memcg, type MemcgState, type MemcgView,
 } from './state.js';
 
 /**
@@ -13,9 +13,9 @@ import {
  * Maps are written in their insertion order (which only the events decide) so a state read back
  * iterates exactly as the one that was written; lists are written head to tail.
  */
-export const STATE_FORMAT_VERSION = 6;
-/** Format 5 (before memory.events, the charge stock and the OOM killer) is still read: those start at zero. */
-const OLDEST_FORMAT_VERSION = 5;
+export const STATE_FORMAT_VERSION = 7;
+/** Format 7: issue 9's reclaim state (vm, swap, dirty/writeback queues, iterators) and memcg limits (memory.events, the stock). Older snapshots do not decode: replay folds from an earlier one or from the start. */
+const OLDEST_FORMAT_VERSION = 7;
 
 export function serializeState(s: KernelView): Buffer {
   // One node: its lruvecs and memcg LRU are written where format 5 always had them. More nodes
@@ -28,7 +28,8 @@ export function serializeState(s: KernelView): Buffer {
   w.u(s.folios.size);
   for (const f of s.folios.values()) {
     w.u(f.id); w.bool(f.file); w.i(f.key); w.u(f.owner);
-    w.u((f.active ? 1 : 0) | (f.referenced ? 2 : 0) | (f.workingset ? 4 : 0) | (f.mapped ? 8 : 0) | (f.young ? 16 : 0));
+    w.u((f.active ? 1 : 0) | (f.referenced ? 2 : 0) | (f.workingset ? 4 : 0) | (f.mapped ? 8 : 0) | (f.young ? 16 : 0)
+      | (f.dirty ? 32 : 0) | (f.writeback ? 64 : 0) | (f.reclaim ? 128 : 0) | (f.swapcache ? 256 : 0));
     w.i(f.gen); w.u(f.refs); w.u(f.lastAccess);
   }
   w.u(s.memcgs.size);
@@ -44,6 +45,11 @@ export function serializeState(s: KernelView): Buffer {
   const lru = nodeData(s, 0).memcgLru;
   w.u(lru.seq); for (const n of lru.nrMemcgs) w.u(n);
   w.u(lru.fifo.length); for (const bin of lru.fifo) { w.u(bin.length); for (const id of bin) w.u(id); }
+  const vm = s.vm;
+  w.u(vm.swapPages); w.u(vm.swappiness); w.u(vm.minFreeKbytes); w.u(vm.watermarkScaleFactor); w.u(vm.writebackTicks); w.u(vm.ioTicks);
+  for (const q of [s.swapEntries, s.dirtyQueue, s.writebackQueue]) { w.u(q.size); for (const [k, v] of q) { w.u(k); w.u(v); } }
+  const pgdat = nodeData(s, 0);
+  w.bool(pgdat.kswapdAwake); w.u(pgdat.kswapdFailures);
   const lab = s.lab;
   w.u(lab.reparentSplices); w.u(lab.reparentFoliosWalked); w.u(lab.reparentRetries); w.f64(lab.inversionSum); w.u(lab.inversionCount); w.u(lab.inversionEvictions); w.u(lab.shadowHits);
   for (const v of lab.memoryEvents) w.u(v);
@@ -52,12 +58,13 @@ export function serializeState(s: KernelView): Buffer {
 }
 
 function writeMemcg(w: Writer, m: MemcgView): void {
-  w.u(m.id); w.u(m.parent); w.str(m.name); w.str(m.path); w.u(m.state); w.u(m.cssRefs); w.u(m.nrTasks);
+  w.u(m.id); w.u(m.parent); w.str(m.name); w.str(m.path); w.u(m.state); w.u(m.cssRefs); w.u(m.idRef); w.u(m.swap); w.u(m.nrTasks);
   w.u(m.children.length); for (const c of m.children) w.u(c);
-  w.u(m.nrDescendants); w.u(m.nrDyingDescendants); w.u(m.memory); w.i(m.max); w.i(m.high);
+  w.u(m.nrDescendants); w.u(m.nrDyingDescendants); w.u(m.memory); w.i(m.max); w.i(m.high); w.u(m.min); w.u(m.low);
   w.u(m.objcg); w.u(m.objcgList.length); for (const o of m.objcgList) w.u(o);
   const lruvec = lruvecOf(m, 0);
-  w.u(lruvec.nonresidentAge);
+  w.u(lruvec.nonresidentAge); w.u(lruvec.anonCost); w.u(lruvec.fileCost); w.u(lruvec.refaults[0]); w.u(lruvec.refaults[1]);
+  w.u(m.nodeinfo[0].iter.position); w.u(m.nodeinfo[0].iter.generation);
   for (let l = 0; l < NR_LRU_LISTS; l++) {
     w.i(lruvec.size[l]);
     const list = lruvec.lists[l];
@@ -108,18 +115,20 @@ export function deserializeState(buf: Uint8Array): KernelState {
     nextFolio: r.u(), nextObjcg: r.u(), nextMemcg: r.u(), cycle: r.u(), reclaims: r.u(), lruvecsScanned: r.u(),
     memcgs: new Map(), objcgs: new Map(), folios: new Map(), pageCache: new Map(),
     shadows: new Map(), reparentLocked: new Map(), nodes: [newPgData(0)],
+    vm: newVmConfig(), swapEntries: new Map(), dirtyQueue: new Map(), writebackQueue: new Map(),
     lab: newLabCounters(), stockPages: 0,
   };
   for (let n = r.u(); n > 0; n--) {
     const id = r.u(); const file = r.bool(); const key = r.i(); const owner = r.u(); const fl = r.u();
     const f: Folio = {
       id, file, key, owner, active: (fl & 1) !== 0, referenced: (fl & 2) !== 0, workingset: (fl & 4) !== 0,
-      mapped: (fl & 8) !== 0, young: (fl & 16) !== 0, gen: r.i(), refs: r.u(), list: -1, lastAccess: r.u(), prev: null, next: null,
+      mapped: (fl & 8) !== 0, young: (fl & 16) !== 0, dirty: (fl & 32) !== 0, writeback: (fl & 64) !== 0,
+      reclaim: (fl & 128) !== 0, swapcache: (fl & 256) !== 0, gen: r.i(), refs: r.u(), list: -1, lastAccess: r.u(), prev: null, next: null,
     };
     s.folios.set(id, f);
   }
   for (let n = r.u(); n > 0; n--) {
-    const m = readMemcg(r, s, version);
+    const m = readMemcg(r, s);
     s.memcgs.set(m.id, m);
   }
   for (let n = r.u(); n > 0; n--) {
@@ -141,30 +150,34 @@ export function deserializeState(buf: Uint8Array): KernelState {
     for (let k = r.u(); k > 0; k--) bin.push(r.u());
     lru.fifo.push(bin);
   }
+  const vm = s.vm;
+  vm.swapPages = r.u(); vm.swappiness = r.u(); vm.minFreeKbytes = r.u(); vm.watermarkScaleFactor = r.u(); vm.writebackTicks = r.u(); vm.ioTicks = r.u();
+  for (const q of [s.swapEntries, s.dirtyQueue, s.writebackQueue]) for (let n = r.u(); n > 0; n--) q.set(r.u(), r.u());
+  const pgdat = nodeData(s, 0);
+  pgdat.kswapdAwake = r.bool(); pgdat.kswapdFailures = r.u();
   s.lab = {
     ...s.lab, reparentSplices: r.u(), reparentFoliosWalked: r.u(), reparentRetries: r.u(), inversionSum: r.f64(), inversionCount: r.u(),
     inversionEvictions: r.u(), shadowHits: r.u(),
   };
-  if (version >= 6) {
-    for (let i = 0; i < s.lab.memoryEvents.length; i++) s.lab.memoryEvents[i] = r.u();
-    s.lab.throttleTicks = r.u();
-    s.stockPages = r.u();
-  }
+  for (let i = 0; i < s.lab.memoryEvents.length; i++) s.lab.memoryEvents[i] = r.u();
+  s.lab.throttleTicks = r.u();
+  s.stockPages = r.u();
   if (!r.done()) throw new Error('snapshot has trailing bytes');
   return s;
 }
 
-function readMemcg(r: Reader, s: KernelState, version: number): Memcg {
+function readMemcg(r: Reader, s: KernelState): Memcg {
   const id = r.u(); const parent = r.u(); const name = r.str(); const path = r.str();
-  const state = r.u() as MemcgState; const cssRefs = r.u(); const nrTasks = r.u();
+  const state = r.u() as MemcgState; const cssRefs = r.u(); const idRef = r.u(); const swap = r.u(); const nrTasks = r.u();
   const children: number[] = [];
   for (let n = r.u(); n > 0; n--) children.push(r.u());
   const nrDescendants = r.u(); const nrDyingDescendants = r.u(); const memory = r.u();
-  const max = r.i(); const high = r.i(); const objcg = r.u();
+  const max = r.i(); const high = r.i(); const min = r.u(); const low = r.u(); const objcg = r.u();
   const objcgList: number[] = [];
   for (let n = r.u(); n > 0; n--) objcgList.push(r.u());
   const lruvec = newLruvec();
-  lruvec.nonresidentAge = r.u();
+  lruvec.nonresidentAge = r.u(); lruvec.anonCost = r.u(); lruvec.fileCost = r.u(); lruvec.refaults = [r.u(), r.u()];
+  const iter = { position: r.u(), generation: r.u() };
   for (let l = 0; l < NR_LRU_LISTS; l++) {
     lruvec.size[l] = r.i();
     for (let n = r.u(); n > 0; n--) {
@@ -180,17 +193,12 @@ function readMemcg(r: Reader, s: KernelState, version: number): Memcg {
   const offlineTick = r.i();
   const events = newMemoryEvents();
   const eventsLocal = newMemoryEvents();
-  let stock = 0;
-  let nrPagesOverHigh = 0;
-  let oomVictim = false;
-  if (version >= 6) {
-    for (let i = 0; i < events.length; i++) events[i] = r.u();
-    for (let i = 0; i < eventsLocal.length; i++) eventsLocal[i] = r.u();
-    stock = r.u(); nrPagesOverHigh = r.u(); oomVictim = r.bool();
-  }
+  for (let i = 0; i < events.length; i++) events[i] = r.u();
+  for (let i = 0; i < eventsLocal.length; i++) eventsLocal[i] = r.u();
+  const stock = r.u(); const nrPagesOverHigh = r.u(); const oomVictim = r.bool();
   return {
-    id, parent, name, path, state, cssRefs, nrTasks, children, nrDescendants, nrDyingDescendants, memory,
-    max, high, objcg, objcgList, nodeinfo: [{ lruvec }], stat, createdTick, offlineTick,
+    id, parent, name, path, state, cssRefs, idRef, swap, nrTasks, children, nrDescendants, nrDyingDescendants, memory,
+    max, high, min, low, objcg, objcgList, nodeinfo: [{ lruvec, iter }], stat, createdTick, offlineTick,
     events, eventsLocal, stock, nrPagesOverHigh, oomVictim,
   };
 }

@@ -1,6 +1,11 @@
+import type { FolioView, KernelView, MemcgView } from './state.js';
+import { folioMemcgId } from './state.js';
+
 /**
  * Per-memcg counters, named as in memory.stat. Each memcg keeps local values; memory.stat shows
  * hierarchical sums (the kernel's rstat), and a freed memcg's counts are folded into its parent.
+ * pgscan/pgsteal are the sums of their _kswapd/_direct/_proactive parts, kept too because they
+ * were counted before the split existed.
  */
 export const Stat = {
   anon: 0, // pages (NR_ANON_MAPPED)
@@ -17,12 +22,60 @@ export const Stat = {
   workingset_restore_anon: 11,
   workingset_restore_file: 12,
   pgfault: 13,
+  pgscan_kswapd: 14,
+  pgscan_direct: 15,
+  pgscan_proactive: 16,
+  pgsteal_kswapd: 17,
+  pgsteal_direct: 18,
+  pgsteal_proactive: 19,
+  /** PSWPOUT: pages written to swap */
+  pswpout: 20,
+  /** MEMCG_LOW (memory.events low), raised by the reclaim walk; memory.events is printed elsewhere */
+  memcg_low: 21,
+  /** PGROTATED: folio_rotate_reclaimable() moves to the inactive tail */
+  pgrotated: 22,
 } as const;
 export const NR_STATS = Object.keys(Stat).length;
+
+/** pgscan_kswapd + reclaimer_offset() (RECLAIMERS order: direct, kswapd, proactive). */
+export const PGSCAN_BY_RECLAIMER: readonly number[] = [Stat.pgscan_direct, Stat.pgscan_kswapd, Stat.pgscan_proactive];
+export const PGSTEAL_BY_RECLAIMER: readonly number[] = [Stat.pgsteal_direct, Stat.pgsteal_kswapd, Stat.pgsteal_proactive];
 
 /** Items that are sizes (moved on reparent, must be 0 when freed) rather than event counts. */
 export const SIZE_STATS: readonly number[] = [Stat.anon, Stat.file];
 
 export function newStats(): number[] {
   return new Array<number>(NR_STATS).fill(0);
+}
+
+/**
+ * Sizes in pages the model derives from the folio flags rather than keeping as counters:
+ * NR_FILE_MAPPED, NR_FILE_DIRTY, NR_WRITEBACK and NR_SWAPCACHE of each memcg (folio_memcg).
+ */
+export interface FolioSizes {
+  file_mapped: number;
+  file_dirty: number;
+  file_writeback: number;
+  swapcached: number;
+}
+
+export function folioSizes(s: KernelView, memcgs: ReadonlySet<number>): FolioSizes {
+  const out: FolioSizes = { file_mapped: 0, file_dirty: 0, file_writeback: 0, swapcached: 0 };
+  for (const f of s.folios.values()) {
+    if (!memcgs.has(folioMemcgId(s, f) ?? 0)) continue;
+    addFolio(out, f);
+  }
+  return out;
+}
+
+function addFolio(out: FolioSizes, f: FolioView): void {
+  if (f.file && f.mapped) out.file_mapped++;
+  if (f.file && f.dirty) out.file_dirty++;
+  if (f.writeback) out.file_writeback++; // NR_WRITEBACK counts anon (swap) writeback too
+  if (f.swapcache) out.swapcached++;
+}
+
+/** memory.swap.current of a memcg in pages (hierarchical page counter). */
+export function swapCurrent(m: MemcgView): number {
+  return m.swap;
 }

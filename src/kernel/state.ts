@@ -31,6 +31,10 @@ export interface Folio {
   workingset: boolean; // PG_workingset
   mapped: boolean;
   young: boolean; // a PTE mapping it has the accessed bit (mapped folios only)
+  dirty: boolean; // PG_dirty
+  writeback: boolean; // PG_writeback
+  reclaim: boolean; // PG_reclaim: reclaim wants it rotated to the inactive tail when writeback ends
+  swapcache: boolean; // PG_swapcache: anon with a swap entry (keyed by the folio id in KernelState.swapEntries)
   /** MGLRU: the gen stored in folio->flags (-1 = not on an MGLRU list); may differ from `list` */
   gen: number;
   /** MGLRU: the LRU_REFS counter bits (accesses through fds beyond the first, saturating) */
@@ -72,11 +76,25 @@ export interface PgData {
   nid: number;
   /** pgdat->memcg_lru */
   memcgLru: MemcgLru;
+  /** kswapd is running (woken by an allocation below the low watermark, not yet back to sleep) */
+  kswapdAwake: boolean;
+  /** pgdat->kswapd_failures: balance_pgdat runs that reclaimed nothing; at MAX_RECLAIM_RETRIES kswapd is not woken */
+  kswapdFailures: number;
+}
+
+/** struct mem_cgroup_reclaim_iter (memcg->nodeinfo[nid]->iter): where partial walks rooted here resume. */
+export interface ReclaimIter {
+  /** the last memcg a partial walk visited (0 = none: the next walk starts at the root) */
+  position: number;
+  /** bumped each time a walker reaches the end of the tree */
+  generation: number;
 }
 
 /** struct mem_cgroup_per_node (memcg->nodeinfo[nid]). */
 export interface MemcgPerNode {
   lruvec: Lruvec;
+  /** the reclaim iterator of walks rooted at this memcg on this node */
+  iter: ReclaimIter;
 }
 
 export interface Lruvec {
@@ -84,6 +102,11 @@ export interface Lruvec {
   /** lru_zone_size per list, in pages (one zone); kept in step by lru_gen_update_size too */
   size: number[];
   nonresidentAge: number;
+  /** lruvec->anon_cost / file_cost (lru_note_cost), halved when they exceed a quarter of the LRU */
+  anonCost: number;
+  fileCost: number;
+  /** lruvec->refaults[anon, file]: WORKINGSET_ACTIVATE_* of the subtree at the last snapshot_refaults() */
+  refaults: number[];
   lrugen: LruGen;
 }
 
@@ -93,8 +116,12 @@ export interface Memcg {
   name: string;
   path: string;
   state: MemcgState;
-  /** css references: the online ID ref, plus one per charged folio in legacy charging */
+  /** css references: one while the ID has refs (mem_cgroup_id_get), plus one per charged folio in legacy charging */
   cssRefs: number;
+  /** memcg->id.ref: the online ref plus one per swap entry recorded with this ID */
+  idRef: number;
+  /** memcg->swap page_counter usage in pages: hierarchical */
+  swap: number;
   nrTasks: number;
   children: number[]; // live (online or dying) children, creation order
   nrDescendants: number;
@@ -103,6 +130,8 @@ export interface Memcg {
   memory: number;
   max: number; // pages, -1 = max
   high: number; // pages, -1 = max
+  min: number; // memory.min, pages (0 = none)
+  low: number; // memory.low, pages (0 = none)
   /** memcg->objcg: the active objcg, 0 once offline */
   objcg: number;
   /** memcg->objcg_list: objcgs re-pointed here from dead descendants */
@@ -143,6 +172,22 @@ export interface Shadow {
   refs: number; // MGLRU: refs - 1 at eviction (the token's low bits)
 }
 
+/** The sysctls and devices reclaim reads (vm.* and swapon), set by sysctl events after the machine event. */
+export interface VmConfig {
+  /** swap device size in pages (0: no swap, anon is not reclaimable) */
+  swapPages: number;
+  /** vm.swappiness (0..200) */
+  swappiness: number;
+  /** vm.min_free_kbytes (calculate_min_free_kbytes() unless written) */
+  minFreeKbytes: number;
+  /** vm.watermark_scale_factor, in 1/10000 of the zone */
+  watermarkScaleFactor: number;
+  /** ticks from a write() to the flusher starting its writeback (dirty_expire) */
+  writebackTicks: number;
+  /** ticks one write I/O (file writeback or swap-out) takes to complete */
+  ioTicks: number;
+}
+
 export interface KernelState {
   seq: number; // seq of the last applied event (0 = none)
   tick: number;
@@ -165,6 +210,13 @@ export interface KernelState {
   reparentLocked: Map<number, number>;
   /** NODE_DATA(nid) for every node, nid = index */
   nodes: PgData[];
+  vm: VmConfig;
+  /** swap entries: keyed by the id of the anon folio they were allocated for (its page-table slot), value = the memcg ID recorded (swap_cgroup_record) */
+  swapEntries: Map<number, number>;
+  /** dirty file folios in the order they were dirtied (the inode's b_dirty list): folio id → tick dirtied */
+  dirtyQueue: Map<number, number>;
+  /** folios under writeback in the order it started: folio id → tick started */
+  writebackQueue: Map<number, number>;
   /** lab accumulators that only the log decides (metrics read them) */
   lab: LabCounters;
   /** pages held by charge stocks machine-wide (Σ memcg.stock): charged, but no page is allocated for them */
@@ -205,7 +257,10 @@ export function newList(): ListHead {
 export function newLruvec(tick = 0): Lruvec {
   const lists: ListHead[] = [];
   for (let i = 0; i < NR_LRU_LISTS; i++) lists.push(newList());
-  return { lists, size: new Array<number>(NR_LRU_LISTS).fill(0), nonresidentAge: 0, lrugen: newLruGen(tick) };
+  return {
+    lists, size: new Array<number>(NR_LRU_LISTS).fill(0), nonresidentAge: 0, anonCost: 0, fileCost: 0, refaults: [0, 0],
+    lrugen: newLruGen(tick),
+  };
 }
 
 /** lru_gen_init_lruvec(): max_seq = MIN_NR_GENS + 1, min_seq = 0, so a new lruvec has MAX_NR_GENS gens. */
@@ -221,7 +276,7 @@ export function newLruGen(tick: number): LruGen {
 }
 
 export function newPgData(nid: number): PgData {
-  return { nid, memcgLru: newMemcgLru() };
+  return { nid, memcgLru: newMemcgLru(), kswapdAwake: false, kswapdFailures: 0 };
 }
 
 export function newMemcgLru(): MemcgLru {
@@ -237,10 +292,10 @@ export function newLabCounters(): LabCounters {
 /** mem_cgroup_alloc(): with one mem_cgroup_per_node (and its lruvec) per node. */
 export function newMemcg(id: number, parent: number, name: string, path: string, tick: number, nrNodes: number): Memcg {
   const nodeinfo: MemcgPerNode[] = [];
-  for (let nid = 0; nid < nrNodes; nid++) nodeinfo.push({ lruvec: newLruvec(tick) });
+  for (let nid = 0; nid < nrNodes; nid++) nodeinfo.push({ lruvec: newLruvec(tick), iter: { position: 0, generation: 0 } });
   return {
-    id, parent, name, path, state: MEMCG_ONLINE, cssRefs: 1, nrTasks: 0, children: [],
-    nrDescendants: 0, nrDyingDescendants: 0, memory: 0, max: -1, high: -1, objcg: 0, objcgList: [],
+    id, parent, name, path, state: MEMCG_ONLINE, cssRefs: 1, idRef: 1, swap: 0, nrTasks: 0, children: [],
+    nrDescendants: 0, nrDyingDescendants: 0, memory: 0, max: -1, high: -1, min: 0, low: 0, objcg: 0, objcgList: [],
     nodeinfo, stat: newStats(), createdTick: tick, offlineTick: -1,
     events: newMemoryEvents(), eventsLocal: newMemoryEvents(), stock: 0, nrPagesOverHigh: 0, oomVictim: false,
   };
@@ -256,8 +311,13 @@ export function createState(nrNodes = NR_NODES): KernelState {
     seq: 0, tick: 0, memoryPages: 0, mglru: false, objcgCharging: false, memcgs,
     objcgs: new Map(), folios: new Map(), pageCache: new Map(), shadows: new Map(),
     nextFolio: 1, nextObjcg: 1, nextMemcg: ROOT_MEMCG + 1, cycle: 0, reclaims: 0, lruvecsScanned: 0, reparentLocked: new Map(),
-    nodes, lab: newLabCounters(), stockPages: 0,
+    nodes, vm: newVmConfig(), swapEntries: new Map(), dirtyQueue: new Map(), writebackQueue: new Map(), lab: newLabCounters(), stockPages: 0,
   };
+}
+
+/** The kernel's defaults: no swap, vm_swappiness 60, min_free_kbytes 1024 until the machine event computes it, watermark_scale_factor 10. */
+export function newVmConfig(): VmConfig {
+  return { swapPages: 0, swappiness: 60, minFreeKbytes: 1024, watermarkScaleFactor: 10, writebackTicks: 30000, ioTicks: 10 };
 }
 
 export function pageCacheKey(inode: number, index: number): number {

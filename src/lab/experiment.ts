@@ -35,6 +35,18 @@ export const ExperimentSchema = z.strictObject({
       memcgSize: size('machine.memcgSize').optional(),
       /** milliseconds one tick stands for (ages in lru_gen are printed in ms) */
       msPerTick: z.number().positive().default(1),
+      /** swap device size (0: no swap, anon is never reclaimed) */
+      swap: size('machine.swap').default(0),
+      /** vm.swappiness, 0–200 (cgroup v2 has one global value) */
+      swappiness: z.number().int().min(0).max(200).default(60),
+      /** vm.min_free_kbytes; default: calculate_min_free_kbytes() of machine.memory */
+      minFreeKbytes: z.number().int().min(0).optional(),
+      /** vm.watermark_scale_factor (1/10000 of memory between watermarks) */
+      watermarkScaleFactor: z.number().int().min(1).max(3000).default(10),
+      /** ticks a written page stays dirty before the flusher writes it back (dirty_expire_centisecs: 30 s) */
+      writebackTicks: z.number().int().min(0).default(30000),
+      /** ticks one write I/O takes (file writeback, swap-out) */
+      ioTicks: z.number().int().min(1).default(10),
     })
     .prefault({}),
   policy: z.enum(POLICY_NAMES).default('reparent'),

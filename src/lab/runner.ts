@@ -56,6 +56,10 @@ export function runWorkload(exp: Experiment, sink: (e: Event, s: KernelState) =>
     workload.setup(sim, {
       memoryPages: bytesToPages(exp.machine.memory), mglru: exp.machine.lru === 'mglru', objcgCharging: policy.objcgCharging,
       limits: exp.limits,
+      vm: {
+        swapPages: bytesToPages(exp.machine.swap), swappiness: exp.machine.swappiness, minFreeKbytes: exp.machine.minFreeKbytes,
+        watermarkScaleFactor: exp.machine.watermarkScaleFactor, writebackTicks: exp.machine.writebackTicks, ioTicks: exp.machine.ioTicks,
+      },
     });
   }
   const runnerState = (): RunnerState => {

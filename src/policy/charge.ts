@@ -1,4 +1,4 @@
-import { MAX_RECLAIM_RETRIES, MEMCG_CHARGE_BATCH, PAGE_ALLOC_COSTLY_ORDER, ROOT_MEMCG, SWAP_CLUSTER_MAX } from '../kernel/constants.js';
+import { MAX_RECLAIM_RETRIES, MEMCG_CHARGE_BATCH, PAGE_ALLOC_COSTLY_ORDER, ROOT_MEMCG } from '../kernel/constants.js';
 import { CHARGE_STOCKED, E } from '../kernel/events.js';
 import { MEMCG_MAX } from '../kernel/memcg_events.js';
 import type { KernelView, MemcgView } from '../kernel/state.js';
@@ -6,10 +6,10 @@ import { subtreeIds } from '../kernel/tree.js';
 import type { Ctx } from './context.js';
 import { memcgMemoryEvent } from './memcg_event.js';
 import { tryToFreeMemCgroupPages } from './memcg_reclaim.js';
-import { memCgroupMargin, memCgroupOom, outOfMemory, taskIsDying } from './oom.js';
-import { tryToFreePages } from './reclaim.js';
+import { memCgroupMargin, memCgroupOom, taskIsDying } from './oom.js';
+import { allocPage } from './page_alloc.js';
 
-// Charging one page: the page allocator's room check (global reclaim, global OOM), then
+// Charging one page: the page allocator (page_alloc.ts: watermarks, kswapd, direct reclaim, global OOM), then
 // try_charge_memcg() (mm/memcontrol.c) for the memcg limits. Every charge is one page (order 0).
 
 /** What a charge needs: `null` for -ENOMEM, else the charge event's extra flags (CHARGE_STOCKED or 0). */
@@ -23,34 +23,6 @@ export type ChargeResult = number | null;
 export function chargePage(ctx: Ctx, memcg: number): ChargeResult {
   if (!allocPage(ctx, memcg)) return null;
   return tryChargeMemcg(ctx, memcg);
-}
-
-/** Pages allocated on the machine: the root's page counter less what charge stocks hold (charged, not allocated). */
-function allocatedPages(s: KernelView): number {
-  return s.memcgs.get(ROOT_MEMCG)!.memory - s.stockPages;
-}
-
-/**
- * __alloc_pages_slowpath(), reduced to what the model has: while the machine is full, direct
- * reclaim (try_to_free_pages: SWAP_CLUSTER_MAX from the whole tree); after MAX_RECLAIM_RETRIES
- * passes without progress (should_reclaim_retry), __alloc_pages_may_oom() → out_of_memory() kills
- * the task with the highest badness machine-wide, and the allocation retries. An OOM victim that
- * still finds no room fails (`goto nopage`), as does a machine with nothing left to kill.
- */
-export function allocPage(ctx: Ctx, memcg: number): boolean {
-  const s = ctx.s;
-  let noProgressLoops = 0;
-  while (s.memoryPages > 0 && allocatedPages(s) + 1 > s.memoryPages) {
-    if (tryToFreePages(ctx, ROOT_MEMCG, SWAP_CLUSTER_MAX, { maySwap: true }) > 0) {
-      noProgressLoops = 0;
-      continue;
-    }
-    if (++noProgressLoops <= MAX_RECLAIM_RETRIES) continue;
-    if (taskIsDying(s, memcg)) return false;
-    if (!outOfMemory(ctx, ROOT_MEMCG)) return false;
-    noProgressLoops = 0;
-  }
-  return true;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { MAX_NR_GENS, ROOT_MEMCG } from '../kernel/constants.js';
-import { E, FOLIO_ACTIVE, FOLIO_FILE, FOLIO_MAPPED, FOLIO_WORKINGSET, REFAULT_RECENT, REFAULT_WORKINGSET } from '../kernel/events.js';
+import { E, FOLIO_ACTIVE, FOLIO_DIRTY, FOLIO_FILE, FOLIO_MAPPED, FOLIO_WORKINGSET, REFAULT_RECENT, REFAULT_WORKINGSET } from '../kernel/events.js';
 import { LRU_ACTIVE_FILE } from '../kernel/constants.js';
 import { lruvecOf } from '../kernel/node.js';
 import { folioMemcgId, MEMCG_ONLINE, type FolioView, type KernelView, type Shadow } from '../kernel/state.js';
@@ -7,7 +7,9 @@ import type { Ctx } from './context.js';
 import { chargePage } from './charge.js';
 import { memCgroupHandleOverHigh } from './memory_high.js';
 import { subtree } from '../kernel/tree.js';
-import { releaseUnpinned } from './release.js';
+import { freeIfUnpinned, releaseUnpinned } from './release.js';
+import { runKswapdIfAwake } from './vmscan/kswapd.js';
+import { runBackgroundWriteback } from './writeback.js';
 
 /**
  * filemap_read() of one page by a task in `memcg`. A hit only marks the folio accessed — it is
@@ -16,22 +18,53 @@ import { releaseUnpinned } from './release.js';
  * task was OOM-killed) caches nothing. Then the return to user space (memory.high).
  */
 export function readPage(ctx: Ctx, memcg: number, key: number): void {
+  runBackgroundWriteback(ctx);
   const id = ctx.s.pageCache.get(key);
   if (id !== undefined) return markAccessed(ctx, ctx.s.folios.get(id)!);
-  addPageCacheFolio(ctx, memcg, key);
-  memCgroupHandleOverHigh(ctx, memcg);
+  addPageCacheFolio(ctx, memcg, key, FOLIO_FILE);
 }
 
-/** A write() that creates a page (a growing log): charged to the writer, then marked accessed. */
-export function writePage(ctx: Ctx, memcg: number, key: number): void {
-  readPage(ctx, memcg, key);
+/**
+ * A write() that creates a page (a growing log): charged to the writer, then marked accessed.
+ * `dirty`: the page stays dirty until the flusher writes it back (else it is treated as written
+ * back at once, as before dirty pages were modelled).
+ */
+export function writePage(ctx: Ctx, memcg: number, key: number, dirty = false): void {
+  runBackgroundWriteback(ctx);
+  const id = ctx.s.pageCache.get(key);
+  if (id !== undefined) return markAccessed(ctx, ctx.s.folios.get(id)!);
+  addPageCacheFolio(ctx, memcg, key, FOLIO_FILE | (dirty ? FOLIO_DIRTY : 0));
 }
 
-function addPageCacheFolio(ctx: Ctx, memcg: number, key: number): void {
+/**
+ * A load through a shared file mapping (filemap_fault / a young PTE): a mapped folio's PTE gets
+ * its accessed bit; a cached unmapped folio is mapped (folio_add_file_rmap); a miss reads the
+ * page in mapped.
+ */
+export function mapPage(ctx: Ctx, memcg: number, key: number): void {
+  runBackgroundWriteback(ctx);
+  const id = ctx.s.pageCache.get(key);
+  if (id === undefined) return addPageCacheFolio(ctx, memcg, key, FOLIO_FILE | FOLIO_MAPPED);
+  const f = ctx.s.folios.get(id)!;
+  if (f.mapped) ctx.emit(E.access(f.id));
+  else ctx.emit(E.folioMap(f.id));
+}
+
+/** munmap / exit of a mapping (zap_pte_range): a young PTE is passed on as folio_mark_accessed(). */
+export function unmapPage(ctx: Ctx, key: number): void {
+  const id = ctx.s.pageCache.get(key);
+  const f = id === undefined ? undefined : ctx.s.folios.get(id);
+  if (!f?.mapped) return;
+  const young = f.young;
+  ctx.emit(E.folioUnmap(f.id));
+  if (young) markAccessed(ctx, ctx.s.folios.get(f.id)!);
+}
+
+function addPageCacheFolio(ctx: Ctx, memcg: number, key: number, baseFlags: number): void {
   const charged = chargePage(ctx, memcg);
   if (charged === null) return;
   const shadow = ctx.s.shadows.get(key);
-  let flags = FOLIO_FILE;
+  let flags = baseFlags;
   let refault = -1; // -1: nothing is counted
   if (shadow && ctx.s.mglru) {
     // lru_gen_refault(): counted only when the shadow's lruvec is the new folio's own.
@@ -55,7 +88,9 @@ function addPageCacheFolio(ctx: Ctx, memcg: number, key: number): void {
   const folio = ctx.s.nextFolio;
   ctx.emit(E.charge(folio, memcg, flags | charged, key));
   if (shadow && refault >= 0) ctx.emit(E.refault(folio, shadow.memcg, refault, shadow.refs));
-  markAccessed(ctx, ctx.s.folios.get(folio)!);
+  if (!(flags & FOLIO_MAPPED)) markAccessed(ctx, ctx.s.folios.get(folio)!);
+  memCgroupHandleOverHigh(ctx, memcg);
+  runKswapdIfAwake(ctx);
 }
 
 /** The node a shadow entry's eviction happened on: shadows carry no nid while one node runs (pack_shadow's nid). */
@@ -103,21 +138,30 @@ export function markAccessed(ctx: Ctx, f: FolioView): void {
  * task was OOM-killed, or nothing could be killed).
  */
 export function faultAnon(ctx: Ctx, memcg: number): number {
+  runBackgroundWriteback(ctx);
   const charged = chargePage(ctx, memcg);
   if (charged === null) return 0;
   const folio = ctx.s.nextFolio;
   // folio_add_lru() in a fault sets PG_active under MGLRU (lru_gen_in_fault); classic adds inactive.
   ctx.emit(E.charge(folio, memcg, FOLIO_MAPPED | (ctx.s.mglru ? FOLIO_ACTIVE : 0) | charged, 0));
   memCgroupHandleOverHigh(ctx, memcg);
+  runKswapdIfAwake(ctx);
   return folio;
 }
 
 /** Free a folio (exit, munmap, truncate): uncharge, then let go of what it pinned. */
 export function freeFolio(ctx: Ctx, folio: number): void {
   const f = ctx.s.folios.get(folio);
-  if (!f) return;
-  const owner = f.owner;
-  const memcg = folioMemcgId(ctx.s, f)!;
-  ctx.emit(E.uncharge(folio));
-  releaseUnpinned(ctx, memcg, owner);
+  if (f) {
+    const owner = f.owner;
+    const memcg = folioMemcgId(ctx.s, f)!;
+    ctx.emit(E.uncharge(folio));
+    releaseUnpinned(ctx, memcg, owner);
+  }
+  // zap_pte_range → free_swap_and_cache(): an anon page swapped out (or still in the swap cache) frees its entry
+  const holder = ctx.s.swapEntries.get(folio);
+  if (holder !== undefined) {
+    ctx.emit(E.swapFree(folio));
+    freeIfUnpinned(ctx, holder);
+  }
 }

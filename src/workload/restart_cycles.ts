@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { PAGE_SIZE, ROOT_MEMCG } from '../kernel/constants.js';
-import { E, LIMIT_HIGH, LIMIT_MAX, MACHINE_MGLRU, MACHINE_OBJCG } from '../kernel/events.js';
+import {
+  E, LIMIT_HIGH, LIMIT_MAX, MACHINE_MGLRU, MACHINE_OBJCG, SYSCTL_IO_TICKS, SYSCTL_MIN_FREE_KBYTES, SYSCTL_SWAP_PAGES,
+  SYSCTL_SWAPPINESS, SYSCTL_WATERMARK_SCALE_FACTOR, SYSCTL_WRITEBACK_TICKS,
+} from '../kernel/events.js';
 import { pageCacheKey } from '../kernel/state.js';
 import type { Ctx } from '../policy/context.js';
 import { mkdir, rmdir } from '../policy/cgroup.js';
-import { faultAnon, freeFolio, readPage, writePage } from '../policy/pagecache.js';
+import { faultAnon, freeFolio, mapPage, readPage, unmapPage, writePage } from '../policy/pagecache.js';
 import { AccessSchema, makeSampler, type Sampler } from './distribution.js';
 import { cgroupPath, count, LimitsSchema } from './options.js';
 import { ProactiveSchema, runProactive } from './proactive.js';
@@ -31,6 +34,13 @@ export const RestartCyclesSchema = z.strictObject({
   readWholeFile: z.boolean().default(true),
   /** memory.max / memory.high written into every job cgroup right after mkdir */
   jobLimits: LimitsSchema.optional(),
+  /**
+   * share of the shared file's pages the job accesses through a shared mapping (spread evenly over
+   * the file): its random accesses to them set young PTEs, found by reclaim's folio_referenced()
+   */
+  mappedFraction: z.number().min(0).max(1).default(0),
+  /** the private log pages are written dirty and stay so until the flusher writes them back */
+  dirtyPrivate: z.boolean().default(false),
   /** memory.reclaim writes at the end of a cycle's work (before the instance exits) */
   proactive: z.array(ProactiveSchema).default([]),
 }).superRefine((w, ctx) => {
@@ -87,6 +97,7 @@ export class RestartCyclesWorkload implements Workload {
   /** Cycle 0: the machine and the parent slice (created once, never removed). */
   setup(ctx: Ctx, machine: MachineSetup): void {
     ctx.emit(E.machine(machine.memoryPages, (machine.mglru ? MACHINE_MGLRU : 0) | (machine.objcgCharging ? MACHINE_OBJCG : 0)));
+    setSysctls(ctx, machine.vm);
     let parent = ROOT_MEMCG;
     for (const name of this.w.parent.split('/').filter(Boolean)) {
       parent = mkdir(ctx, parent, name);
@@ -115,46 +126,72 @@ export class RestartCyclesWorkload implements Workload {
     const memcg = mkdir(ctx, this.parentId(ctx), `${w.unit}@${cycle}.service`);
     setLimits(ctx, memcg, w.jobLimits);
     ctx.emit(E.jobStart(memcg, cycle));
-    const killed = () => ctx.s.memcgs.get(memcg)!.oomVictim;
     const anon: number[] = [];
-    work: {
-      if (w.readWholeFile) {
-        for (let i = 0; i < w.sharedFilePages; i++) {
-          ctx.advance();
-          readPage(ctx, memcg, pageCacheKey(SHARED_INODE, i));
-          if (killed()) break work;
-        }
-      }
-      for (let i = 0; i < w.anonPages; i++) {
-        ctx.advance();
-        const f = faultAnon(ctx, memcg);
-        if (f) anon.push(f);
-        if (killed()) break work;
-      }
-      // Private log pages are written at evenly spaced points of the instance's run.
-      const logBase = (cycle - 1) * w.privateFilePages;
-      let written = 0;
-      for (let k = 0; k < w.accessesPerCycle; k++) {
-        ctx.advance();
-        if (w.sharedFilePages > 0) readPage(ctx, memcg, pageCacheKey(SHARED_INODE, this.sampler.sample(rng)));
-        while (written < w.privateFilePages && (written + 0.5) * w.accessesPerCycle <= k + 1) {
-          writePage(ctx, memcg, pageCacheKey(LOG_INODE, logBase + written++));
-        }
-        if (killed()) break work;
-      }
-      while (written < w.privateFilePages) {
-        ctx.advance();
-        writePage(ctx, memcg, pageCacheKey(LOG_INODE, logBase + written++));
-        if (killed()) break work;
-      }
-    }
+    this.runInstance(ctx, rng, memcg, cycle, anon);
     runProactive(ctx, w.proactive, cycle);
     ctx.advance();
+    // exit: the mapping goes, then the anon memory (and its swap entries)
+    if (w.mappedFraction > 0) for (let i = 0; i < w.sharedFilePages; i++) if (isMapped(i, w.mappedFraction)) unmapPage(ctx, pageCacheKey(SHARED_INODE, i));
     for (const f of anon) freeFolio(ctx, f);
     ctx.emit(E.jobExit(memcg, cycle));
     rmdir(ctx, memcg);
     ctx.emit(E.cycle(cycle));
   }
+
+  /**
+   * The instance's work: read the shared file, fault its anon, then random reads (through the
+   * mapping for mappedFraction of the pages) with the log written at evenly spaced points. An
+   * instance whose task the OOM killer picked (memcg.oomVictim) stops where it is.
+   */
+  private runInstance(ctx: Ctx, rng: Rng, memcg: number, cycle: number, anon: number[]): void {
+    const w = this.w;
+    const killed = () => ctx.s.memcgs.get(memcg)!.oomVictim;
+    const step = (fn: () => void): boolean => {
+      ctx.advance();
+      fn();
+      return killed();
+    };
+    if (w.readWholeFile) {
+      for (let i = 0; i < w.sharedFilePages; i++) if (step(() => readPage(ctx, memcg, pageCacheKey(SHARED_INODE, i)))) return;
+    }
+    for (let i = 0; i < w.anonPages; i++) {
+      if (step(() => {
+        const f = faultAnon(ctx, memcg);
+        if (f) anon.push(f);
+      })) return;
+    }
+    const logBase = (cycle - 1) * w.privateFilePages;
+    let written = 0;
+    const writeLog = () => writePage(ctx, memcg, pageCacheKey(LOG_INODE, logBase + written++), w.dirtyPrivate);
+    for (let k = 0; k < w.accessesPerCycle; k++) {
+      const stop = step(() => {
+        if (w.sharedFilePages > 0) {
+          const i = this.sampler.sample(rng);
+          if (isMapped(i, w.mappedFraction)) mapPage(ctx, memcg, pageCacheKey(SHARED_INODE, i));
+          else readPage(ctx, memcg, pageCacheKey(SHARED_INODE, i));
+        }
+        while (written < w.privateFilePages && (written + 0.5) * w.accessesPerCycle <= k + 1) writeLog();
+      });
+      if (stop) return;
+    }
+    while (written < w.privateFilePages) if (step(writeLog)) return;
+  }
+}
+
+/** Page i of the shared file is accessed through the mapping: mappedFraction of the pages, spread evenly. */
+export function isMapped(i: number, fraction: number): boolean {
+  return Math.floor((i + 1) * fraction) > Math.floor(i * fraction);
+}
+
+/** swapon and the vm sysctls the experiment sets, right after the machine event (before any folio). */
+function setSysctls(ctx: Ctx, vm: MachineSetup['vm']): void {
+  if (!vm) return;
+  if (vm.swapPages) ctx.emit(E.sysctl(SYSCTL_SWAP_PAGES, vm.swapPages));
+  if (vm.swappiness !== undefined && vm.swappiness !== ctx.s.vm.swappiness) ctx.emit(E.sysctl(SYSCTL_SWAPPINESS, vm.swappiness));
+  if (vm.minFreeKbytes !== undefined) ctx.emit(E.sysctl(SYSCTL_MIN_FREE_KBYTES, vm.minFreeKbytes));
+  if (vm.watermarkScaleFactor !== undefined && vm.watermarkScaleFactor !== ctx.s.vm.watermarkScaleFactor) ctx.emit(E.sysctl(SYSCTL_WATERMARK_SCALE_FACTOR, vm.watermarkScaleFactor));
+  if (vm.writebackTicks !== undefined && vm.writebackTicks !== ctx.s.vm.writebackTicks) ctx.emit(E.sysctl(SYSCTL_WRITEBACK_TICKS, vm.writebackTicks));
+  if (vm.ioTicks !== undefined && vm.ioTicks !== ctx.s.vm.ioTicks) ctx.emit(E.sysctl(SYSCTL_IO_TICKS, vm.ioTicks));
 }
 
 /** Write memory.max / memory.high (bytes, rounded down to pages as the kernel does). */

@@ -13,6 +13,15 @@ export interface MachineSetup {
   objcgCharging: boolean;
   /** limits of cgroups created at setup, by path */
   limits?: Record<string, LimitBytes>;
+  /** swap and vm sysctls (absent: the kernel's defaults, no swap) */
+  vm?: {
+    swapPages?: number;
+    swappiness?: number;
+    minFreeKbytes?: number;
+    watermarkScaleFactor?: number;
+    writebackTicks?: number;
+    ioTicks?: number;
+  };
 }
 
 /**

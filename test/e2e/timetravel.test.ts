@@ -112,7 +112,9 @@ describe('replay, cat, verify and rebuild through the CLI', () => {
       expect(Number(text)).toBe(m.current);
     }
     const stat = Object.fromEntries(cat('/system.slice/memory.stat').trim().split('\n').map((l) => l.split(' ')));
-    expect(Object.keys(stat).slice(0, 4)).toEqual(['anon', 'file', 'inactive_anon', 'active_anon']);
+    // memory_stats[] order: anon, file, file_mapped, file_dirty, file_writeback, swapcached, then the LRU sizes
+    expect(Object.keys(stat).slice(0, 8)).toEqual(['anon', 'file', 'file_mapped', 'file_dirty', 'file_writeback', 'swapcached', 'inactive_anon', 'active_anon']);
+    expect(Number(stat.pgscan)).toBe(Number(stat.pgscan_kswapd) + Number(stat.pgscan_direct) + Number(stat.pgscan_proactive));
     // memory.current also holds the running job's charge stock (charged ahead, up to MEMCG_CHARGE_BATCH
     // pages, not in memory.stat): the kernel's test_kmem_memcg_deletion allows 64 pages × nr_cpus
     const slack = rep.memcgs.find((m: any) => m.path === '/system.slice').current - (Number(stat.anon) + Number(stat.file));

@@ -11,7 +11,7 @@ import { createState, newList, newLruvec, type Folio } from '../../src/kernel/st
 function folio(id: number, file = true): Folio {
   return {
     id, file, key: id, owner: 1, active: false, referenced: false, workingset: false, mapped: false, young: false,
-    gen: -1, refs: 0, list: -1, lastAccess: 0, prev: null, next: null,
+    dirty: false, writeback: false, reclaim: false, swapcache: false, gen: -1, refs: 0, list: -1, lastAccess: 0, prev: null, next: null,
   };
 }
 

@@ -15,10 +15,11 @@ import { getPolicy } from '../../src/policy/policies.js';
 import { evictFolios, getNrToScan } from '../../src/policy/reclaim_mglru.js';
 import type { ScanControl } from '../../src/policy/reclaim_classic.js';
 import { rmdir } from '../../src/policy/cgroup.js';
+import { newScanControl } from '../../src/policy/vmscan/scan_control.js';
 import { applyAll, TestCtx } from '../helpers.js';
 
 const key = (i: number) => pageCacheKey(1, i);
-const sc = (priority = 12): ScanControl => ({ target: ROOT_MEMCG, nrToReclaim: 32, nrReclaimed: 0, priority, lruvecsVisited: 0, rootReclaim: true, nid: 0 });
+const sc = (priority = 12): ScanControl => ({ ...newScanControl(ROOT_MEMCG, 32, 0, 0), priority });
 
 function mglru(objcg = false): KernelState {
   return applyAll([E.machine(10_000, MACHINE_MGLRU | (objcg ? MACHINE_OBJCG : 0)), E.memcgCreate(2, ROOT_MEMCG, 'system.slice'), E.memcgCreate(3, 2, 'job@1.service')]);
@@ -120,10 +121,10 @@ describe('MGLRU: eviction', () => {
     const ctx = ctxOn();
     for (let i = 0; i < 100; i++) ctx.emit(E.charge(i + 1, 3, FOLIO_FILE, key(i)));
     const m = ctx.s.memcgs.get(3)!;
-    expect(getNrToScan(ctx, m, sc(12))).toBe(0);
-    expect(getNrToScan(ctx, m, sc(4))).toBe(100 >> 4);
+    expect(getNrToScan(ctx, m, sc(12), 0)).toBe(0);
+    expect(getNrToScan(ctx, m, sc(4), 0)).toBe(100 >> 4);
     ctx.emit(E.memcgOffline(3, 5));
-    expect(getNrToScan(ctx, m, sc(12))).toBe(100);
+    expect(getNrToScan(ctx, m, sc(12), 0)).toBe(100);
   });
 
   it('lazy sorting: a promoted folio keeps its list until sort_folio moves it; sizes follow the flags', () => {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LabError } from '../../src/errors.js';
@@ -134,6 +134,26 @@ describe('resume', () => {
     const runRow = (id: number) => st.sqlite.prepare('SELECT status, events, cycles, state_hash, metrics, pid, error FROM runs WHERE id = ?').get(id);
     expect(runRow(cut.runId)).toEqual(runRow(clean.runId));
     expect(() => resumeRun(st, cut.runId)).toThrow(/is done/);
+  });
+
+  it('restart-costly (mapped, dirty, writeback, swap, kswapd events): a cut run resumes to the rows of a clean one; replay at random seqs equals a fresh run', () => {
+    const raw = JSON.parse(readFileSync(join(__dirname, '..', '..', 'experiments', 'restart-costly.json'), 'utf8'));
+    const exp = parseExperiment({ ...raw, snapshotEvery: 20_000, workload: { ...raw.workload, cycles: 24, accessesPerCycle: 600 } });
+    const st = store('costly.db');
+    const clean = runExperiment(st, exp);
+    const types = st.sqlite.prepare('SELECT DISTINCT type FROM events WHERE run = ?').pluck().all(clean.runId) as number[];
+    for (const t of [EventType.putback, EventType.writeback_start, EventType.writeback_end, EventType.kswapd_wake, EventType.folio_map]) expect(types).toContain(t);
+    const cut = runExperiment(st, exp);
+    const snapSeq = st.sqlite.prepare('SELECT seq FROM snapshots WHERE run = ? ORDER BY seq LIMIT 1 OFFSET 1').pluck().get(cut.runId) as number;
+    truncateRunAfter(st, cut.runId, snapSeq + 700);
+    st.sqlite.prepare("UPDATE runs SET status = 'running', pid = 2147483646, state_hash = NULL, metrics = NULL WHERE id = ?").run(cut.runId);
+    expect(resumeRun(st, cut.runId).stateHash).toBe(clean.stateHash);
+    expect(rows(st, EVENTS, cut.runId)).toEqual(rows(st, EVENTS, clean.runId));
+    const last = st.sqlite.prepare('SELECT max(seq) FROM events WHERE run = ?').pluck().get(clean.runId) as number;
+    const seqs = new Set([1, 2, 3, 4, 5].map((k) => Math.floor((last * k) / 6)));
+    const fresh = hashesOfFreshRun(exp, seqs);
+    for (const seq of seqs) expect(stateHash(replayState(st, clean.runId, { seq })), `seq ${seq}`).toBe(fresh.get(seq));
+    expect(verifyRun(st, clean.runId).ok).toBe(true);
   });
 
   it('a run with no snapshot yet starts over', () => {

@@ -2,13 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lruvecOf } from '../../src/kernel/node.js';
 import { ROOT_MEMCG, SWAP_CLUSTER_MAX } from '../../src/kernel/constants.js';
-import { E, MACHINE_MGLRU, MACHINE_OBJCG } from '../../src/kernel/events.js';
+import {
+  E, LIMIT_LOW, LIMIT_MIN, MACHINE_MGLRU, MACHINE_OBJCG, SYSCTL_IO_TICKS, SYSCTL_SWAP_PAGES, SYSCTL_WRITEBACK_TICKS,
+} from '../../src/kernel/events.js';
+import { runBackgroundWriteback } from '../../src/policy/writeback.js';
+import { memoryReclaim } from '../../src/policy/memcg_reclaim.js';
+import { EVENT_NAMES } from '../../src/kernel/events.js';
 import { deserializeState, serializeState, stateHash } from '../../src/kernel/serialize.js';
 import { MEMCG_ONLINE, pageCacheKey } from '../../src/kernel/state.js';
-import { memoryReclaim } from '../../src/policy/memcg_reclaim.js';
+import { LabError } from '../../src/errors.js';
 import { mkdir, rmdir } from '../../src/policy/cgroup.js';
 import { tryToIncMaxSeq } from '../../src/policy/aging_mglru.js';
-import { faultAnon, freeFolio, markAccessed, readPage, writePage } from '../../src/policy/pagecache.js';
+import { faultAnon, freeFolio, mapPage, markAccessed, readPage, unmapPage, writePage } from '../../src/policy/pagecache.js';
 import { getPolicy, type MglruReparentMode } from '../../src/policy/policies.js';
 import { tryToFreePages } from '../../src/policy/reclaim.js';
 import { applyAll, TestCtx } from '../helpers.js';
@@ -26,6 +31,12 @@ const op = fc.oneof(
   fc.record({ k: fc.constant('age' as const), memcg: fc.nat() }),
   fc.record({ k: fc.constant('task' as const), memcg: fc.nat(), start: fc.boolean() }),
   fc.record({ k: fc.constant('touch' as const), folio: fc.nat() }),
+  // issue 9: mappings, dirty pages and their writeback, swap, protection
+  fc.record({ k: fc.constant('map' as const), memcg: fc.nat(), page: fc.nat({ max: 40 }) }),
+  fc.record({ k: fc.constant('unmap' as const), page: fc.nat({ max: 40 }) }),
+  fc.record({ k: fc.constant('dirty' as const), memcg: fc.nat() }),
+  fc.record({ k: fc.constant('sleep' as const), ticks: fc.integer({ min: 1, max: 12 }) }),
+  fc.record({ k: fc.constant('protect' as const), memcg: fc.nat(), pages: fc.integer({ min: 0, max: 30 }), low: fc.boolean() }),
   fc.record({ k: fc.constant('memory.reclaim' as const), memcg: fc.nat(), nr: fc.integer({ min: 1, max: 64 }) }),
 );
 
@@ -35,49 +46,67 @@ function pick<T>(xs: T[], i: number): T | undefined {
   return xs.length ? xs[i % xs.length] : undefined;
 }
 
-function runOps(policy: string, memoryPages: number, ops: Op[], lru: 'classic' | MglruReparentMode = 'classic'): TestCtx {
+function runOps(policy: string, memoryPages: number, ops: Op[], lru: 'classic' | MglruReparentMode = 'classic', swapPages = 0): TestCtx {
   const ctx = new TestCtx(getPolicy(policy, lru === 'classic' ? 'same-gen' : lru));
   ctx.emit(E.machine(memoryPages, (ctx.policy.objcgCharging ? MACHINE_OBJCG : 0) | (lru !== 'classic' ? MACHINE_MGLRU : 0)));
+  if (swapPages) ctx.emit(E.sysctl(SYSCTL_SWAP_PAGES, swapPages));
+  ctx.emit(E.sysctl(SYSCTL_WRITEBACK_TICKS, 6));
+  ctx.emit(E.sysctl(SYSCTL_IO_TICKS, 3));
   let nextLogPage = 0;
   for (const o of ops) {
     ctx.advance();
     const online = [...ctx.s.memcgs.values()].filter((m) => m.state === MEMCG_ONLINE);
     const nonRoot = online.filter((m) => m.id !== ROOT_MEMCG);
-    switch (o.k) {
-      case 'mkdir': {
-        const p = pick(online, o.parent)!;
-        if (p.path.split('/').length < 4) mkdir(ctx, p.id, `cg${ctx.s.nextMemcg}`);
-        break;
+    try {
+      switch (o.k) {
+        case 'mkdir': {
+          const p = pick(online, o.parent)!;
+          if (p.path.split('/').length < 4) mkdir(ctx, p.id, `cg${ctx.s.nextMemcg}`);
+          break;
+        }
+        case 'read': { const m = pick(nonRoot, o.memcg); if (m) readPage(ctx, m.id, pageCacheKey(1, o.page)); break; }
+        case 'write': { const m = pick(nonRoot, o.memcg); if (m) writePage(ctx, m.id, pageCacheKey(2, nextLogPage++)); break; }
+        case 'anon': { const m = pick(nonRoot, o.memcg); if (m) faultAnon(ctx, m.id); break; }
+        case 'free': { const f = pick([...ctx.s.folios.keys(), ...ctx.s.swapEntries.keys()], o.folio); if (f) freeFolio(ctx, f); break; }
+        case 'rmdir': {
+          const leaves = nonRoot.filter((m) => m.nrTasks === 0 && m.children.every((c) => ctx.s.memcgs.get(c)!.state !== MEMCG_ONLINE));
+          const m = pick(leaves, o.memcg);
+          if (m) rmdir(ctx, m.id);
+          break;
+        }
+        case 'reclaim': {
+          const live = [...ctx.s.memcgs.values()];
+          tryToFreePages(ctx, pick(live, o.memcg)!.id, Math.min(o.nr, SWAP_CLUSTER_MAX * 2));
+          break;
+        }
+        case 'limit': { const m = pick(nonRoot, o.memcg); if (m) ctx.emit(E.limitSet(m.id, o.high ? 2 : 1, o.pages)); break; }
+        case 'age': {
+          const m = pick([...ctx.s.memcgs.values()], o.memcg);
+          if (m && ctx.s.mglru) tryToIncMaxSeq(ctx, m, 0, lruvecOf(m, 0).lrugen.maxSeq);
+          break;
+        }
+        case 'task': {
+          const m = pick(nonRoot, o.memcg);
+          if (m && o.start) ctx.emit(E.jobStart(m.id, 0));
+          else if (m && m.nrTasks > 0) ctx.emit(E.jobExit(m.id, 0));
+          break;
+        }
+        case 'touch': { const f = pick([...ctx.s.folios.keys()], o.folio); if (f) markAccessed(ctx, ctx.s.folios.get(f)!); break; }
+        case 'map': { const m = pick(nonRoot, o.memcg); if (m) mapPage(ctx, m.id, pageCacheKey(1, o.page)); break; }
+        case 'unmap': unmapPage(ctx, pageCacheKey(1, o.page)); break;
+        case 'dirty': { const m = pick(nonRoot, o.memcg); if (m) writePage(ctx, m.id, pageCacheKey(2, nextLogPage++), true); break; }
+        case 'sleep': {
+          for (let t = 0; t < o.ticks; t++) ctx.advance();
+          ctx.emit(E.cycle(ctx.s.cycle)); // stamps the new tick, as any event would
+          runBackgroundWriteback(ctx);
+          break;
+        }
+        case 'protect': { const m = pick(nonRoot, o.memcg); if (m) ctx.emit(E.limitSet(m.id, o.low ? LIMIT_LOW : LIMIT_MIN, o.pages)); break; }
+        case 'memory.reclaim': { const m = pick(online, o.memcg); if (m) memoryReclaim(ctx, m.id, o.nr); break; }
       }
-      case 'read': { const m = pick(nonRoot, o.memcg); if (m) readPage(ctx, m.id, pageCacheKey(1, o.page)); break; }
-      case 'write': { const m = pick(nonRoot, o.memcg); if (m) writePage(ctx, m.id, pageCacheKey(2, nextLogPage++)); break; }
-      case 'anon': { const m = pick(nonRoot, o.memcg); if (m) faultAnon(ctx, m.id); break; }
-      case 'free': { const f = pick([...ctx.s.folios.keys()], o.folio); if (f) freeFolio(ctx, f); break; }
-      case 'rmdir': {
-        const leaves = nonRoot.filter((m) => m.nrTasks === 0 && m.children.every((c) => ctx.s.memcgs.get(c)!.state !== MEMCG_ONLINE));
-        const m = pick(leaves, o.memcg);
-        if (m) rmdir(ctx, m.id);
-        break;
-      }
-      case 'reclaim': {
-        const live = [...ctx.s.memcgs.values()];
-        tryToFreePages(ctx, pick(live, o.memcg)!.id, Math.min(o.nr, SWAP_CLUSTER_MAX * 2));
-        break;
-      }
-      case 'limit': { const m = pick(nonRoot, o.memcg); if (m) ctx.emit(E.limitSet(m.id, o.high ? 2 : 1, o.pages)); break; }
-      case 'age': {
-        const m = pick([...ctx.s.memcgs.values()], o.memcg);
-        if (m && ctx.s.mglru) tryToIncMaxSeq(ctx, m, 0, lruvecOf(m, 0).lrugen.maxSeq);
-        break;
-      }
-      case 'task': {
-        const m = pick(nonRoot, o.memcg);
-        if (m && o.start) ctx.emit(E.jobStart(m.id, 0));
-        else if (m && m.nrTasks > 0) ctx.emit(E.jobExit(m.id, 0));
-        break;
-      }
-      case 'touch': { const f = pick([...ctx.s.folios.keys()], o.folio); if (f) markAccessed(ctx, ctx.s.folios.get(f)!); break; }
-      case 'memory.reclaim': { const m = pick(online, o.memcg); if (m) memoryReclaim(ctx, m.id, o.nr); break; }
+    } catch (e) {
+      if (e instanceof LabError && /out of memory/.test(e.message)) break; // a legitimate end: anon filled memory
+      throw e;
     }
   }
   return ctx;
@@ -91,8 +120,8 @@ describe('property: random operations through the deciders keep every kernel inv
   for (const [policy, lru] of cases) {
     it(`${policy}, ${lru === 'classic' ? 'classic LRU' : `MGLRU ${lru}`}: invariants after every event; replay and snapshot round-trip give the same state`, () => {
       fc.assert(
-        fc.property(fc.array(op, { minLength: 1, maxLength: 150 }), fc.integer({ min: 24, max: 200 }), (ops, mem) => {
-          const ctx = runOps(policy, mem, ops, lru); // TestCtx throws on the first broken invariant
+        fc.property(fc.array(op, { minLength: 1, maxLength: 150 }), fc.integer({ min: 24, max: 200 }), fc.constantFrom(0, 0, 8, 64), (ops, mem, swap) => {
+          const ctx = runOps(policy, mem, ops, lru, swap); // TestCtx throws on the first broken invariant
           const replayed = applyAll(ctx.log.map((e) => ({ ...e })), undefined);
           expect(stateHash(replayed)).toBe(stateHash(ctx.s));
           expect(stateHash(deserializeState(serializeState(ctx.s)))).toBe(stateHash(ctx.s));
@@ -101,6 +130,20 @@ describe('property: random operations through the deciders keep every kernel inv
       );
     });
   }
+
+  it('the operations reach every issue-9 event (swap, writeback, putback, kswapd, the reclaim cookie)', () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 50, maxLength: 150 }), fc.integer({ min: 24, max: 80 }), fc.constantFrom(8, 64), (ops, mem, swap) => {
+        for (const e of runOps('legacy', mem, ops, 'classic', swap).log) seen.add(EVENT_NAMES[e.type]);
+        for (const e of runOps('reparent', mem, ops, 'same-gen', swap).log) seen.add(EVENT_NAMES[e.type]);
+      }),
+      { numRuns: 40, seed: 100 },
+    );
+    for (const name of ['swap_out', 'swap_free', 'putback', 'writeback_start', 'writeback_end', 'kswapd_wake', 'kswapd_sleep', 'memcg_iter', 'folio_map', 'folio_unmap', 'lru_note_cost', 'snapshot_refaults']) {
+      expect(seen, name).toContain(name);
+    }
+  });
 
   it('reparent: nothing stays dying once its tasks are gone; legacy: memcgs with charged folios do', () => {
     fc.assert(

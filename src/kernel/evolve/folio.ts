@@ -1,5 +1,5 @@
 import {
-  CHARGE_STOCKED, FOLIO_ACTIVE, FOLIO_FILE, FOLIO_MAPPED, FOLIO_REFERENCED, FOLIO_WORKINGSET, REFAULT_ACTIVATE, REFAULT_RECENT,
+  CHARGE_STOCKED, FOLIO_ACTIVE, FOLIO_DIRTY, FOLIO_FILE, FOLIO_MAPPED, FOLIO_REFERENCED, FOLIO_WORKINGSET, REFAULT_ACTIVATE, REFAULT_RECENT,
   REFAULT_WORKINGSET, type Event,
 } from '../events.js';
 import { ageNonresident, lruvecAddFolio, lruvecDelFolio } from '../lru.js';
@@ -19,7 +19,7 @@ function newFolio(s: KernelState, e: Event, owner: number): Folio {
     id: e.folio, file, key: file ? e.b : -1, owner,
     active: (e.a & FOLIO_ACTIVE) !== 0, referenced: (e.a & FOLIO_REFERENCED) !== 0,
     workingset: (e.a & FOLIO_WORKINGSET) !== 0, mapped: (e.a & FOLIO_MAPPED) !== 0,
-    young: (e.a & FOLIO_MAPPED) !== 0, gen: -1, refs: 0, list: -1, lastAccess: s.tick, prev: null, next: null,
+    young: (e.a & FOLIO_MAPPED) !== 0, dirty: (e.a & FOLIO_DIRTY) !== 0, writeback: false, reclaim: false, swapcache: false, gen: -1, refs: 0, list: -1, lastAccess: s.tick, prev: null, next: null,
   };
 }
 
@@ -30,6 +30,7 @@ export function charge(s: KernelState, e: Event): void {
   if (s.folios.has(e.folio)) throw new EvolveError(e, `folio ${e.folio} exists`);
   const f = newFolio(s, e, s.objcgCharging ? m.objcg : m.id);
   if (f.file && s.pageCache.has(e.b)) throw new EvolveError(e, `page-cache key ${e.b} is already cached`);
+  if (f.dirty && !f.file) throw new EvolveError(e, 'a new anon folio is not dirty file cache');
   // charge_memcg(): the page counter of the memcg and every ancestor, then the folio's ref;
   // a charge consume_stock() served was counted when the stock was refilled.
   if (e.a & CHARGE_STOCKED) {
@@ -45,6 +46,7 @@ export function charge(s: KernelState, e: Event): void {
   m.stat[f.file ? Stat.file : Stat.anon]++;
   if (f.mapped) m.stat[Stat.pgfault]++; // a mapped folio arrives by a page fault
   s.folios.set(f.id, f);
+  if (f.dirty) s.dirtyQueue.set(f.id, s.tick); // __folio_mark_dirty(): the inode goes on b_dirty
   if (f.id >= s.nextFolio) s.nextFolio = f.id + 1;
   if (f.file) {
     s.pageCache.set(f.key, f.id);
@@ -69,6 +71,8 @@ export function freeFolio(s: KernelState, f: Folio, reclaiming = false): Memcg {
     else o.nrAnon--;
   } else m.cssRefs--;
   if (f.file) s.pageCache.delete(f.key);
+  s.dirtyQueue.delete(f.id);
+  s.writebackQueue.delete(f.id);
   s.folios.delete(f.id);
   return m;
 }

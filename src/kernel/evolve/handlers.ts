@@ -8,6 +8,9 @@ import { memcgMemoryEvent, memcgOverHigh, memcgStock, memcgThrottle, memoryRecla
 import { memcgCreate, memcgFree, memcgOffline, objcgRelease, objcgReparent } from './memcg.js';
 import { evict, reclaimBegin, reclaimEnd, scan, shadowReclaim } from './reclaim.js';
 import { reparentLocks, reparentUnlocks, spliceEvent } from './reparent.js';
+import { swapFree, swapOut } from './swap.js';
+import { kswapdSleep, kswapdWake, lruNoteCost, memcgIter, memcgLow, snapshotRefaults, sysctl } from './vm.js';
+import { folioMap, folioUnmap, putback, writebackEnd, writebackStart } from './writeback.js';
 
 /** One handler per event type in the catalogue; the compiler checks none is missing. */
 const BY_NAME: Record<EventTypeName, Handler> = {
@@ -47,6 +50,20 @@ const BY_NAME: Record<EventTypeName, Handler> = {
   memcg_throttle: memcgThrottle,
   memory_reclaim: memoryReclaim,
   memory_reclaim_end: memoryReclaimEnd,
+  sysctl,
+  kswapd_wake: kswapdWake,
+  kswapd_sleep: kswapdSleep,
+  memcg_iter: memcgIter,
+  folio_map: folioMap,
+  folio_unmap: folioUnmap,
+  putback,
+  writeback_start: writebackStart,
+  writeback_end: writebackEnd,
+  swap_out: swapOut,
+  swap_free: swapFree,
+  lru_note_cost: lruNoteCost,
+  snapshot_refaults: snapshotRefaults,
+  memcg_low: memcgLow,
 };
 
 /** The dispatch table, by event code. */

@@ -1,7 +1,7 @@
 import { ANON_AND_FILE, LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MIN_NR_GENS } from '../constants.js';
-import { SORT_PROMOTED, SORT_PROTECTED, type Event } from '../events.js';
+import { SORT_DIRTY, SORT_PROMOTED, SORT_PROTECTED, type Event } from '../events.js';
 import {
-  folioIncGen, folioLruRefs, folioType, getNrGens, incMaxSeq, incMinSeq, lruGenFromSeq, lruGenMove,
+  folioIncGen, folioLruRefs, folioType, getNrGens, incMaxSeq, incMinSeq, lruGenFromSeq, lruGenMove, resetCtrlPos,
   lruGenUpdateSize, lruTierFromRefs, workingsetLazilyPromoted,
 } from '../lru_gen.js';
 import { memcgLruRotate } from '../memcg_lru.js';
@@ -25,15 +25,24 @@ export function age(s: KernelState, e: Event): void {
   incMaxSeq(lv, s.tick);
 }
 
-/** try_to_inc_min_seq(): only an empty oldest gen goes, and MIN_NR_GENS always stay. */
+/**
+ * try_to_inc_min_seq(): b empty oldest gens go (MIN_NR_GENS always stay), then one
+ * reset_ctrl_pos(carryover) for the type, folding the stats of the old min_seq's hist once.
+ */
 export function incMinSeqEvent(s: KernelState, e: Event): void {
   const m = mglruMemcg(s, e);
   const lv = lruvecOf(m, EVENT_NID);
   const g = lv.lrugen;
-  if (e.a !== LRU_GEN_ANON && e.a !== LRU_GEN_FILE) throw new EvolveError(e, `bad type ${e.a}`);
-  if (getNrGens(g, e.a) <= MIN_NR_GENS) throw new EvolveError(e, `${m.path}: type ${e.a} has only ${MIN_NR_GENS} gens`);
-  if (g.lists[lruGenIndex(lruGenFromSeq(g.minSeq[e.a]), e.a)].count) throw new EvolveError(e, `${m.path}: the oldest gen of type ${e.a} is not empty`);
-  incMinSeq(lv, e.a, true);
+  const type = e.a;
+  if (type !== LRU_GEN_ANON && type !== LRU_GEN_FILE) throw new EvolveError(e, `bad type ${type}`);
+  const n = Math.max(e.b, 1); // logs before the count was carried dropped one gen per event
+  for (let k = 0; k < n; k++) {
+    if (getNrGens(g, type) <= MIN_NR_GENS) throw new EvolveError(e, `${m.path}: type ${type} has only ${MIN_NR_GENS} gens`);
+    if (g.lists[lruGenIndex(lruGenFromSeq(g.minSeq[type] + k), type)].count) throw new EvolveError(e, `${m.path}: gen of seq ${g.minSeq[type] + k} type ${type} is not empty`);
+    if (g.minSeq[type] + k + MIN_NR_GENS > g.maxSeq) throw new EvolveError(e, `${m.path}: min_seq would pass max_seq - MIN_NR_GENS`);
+  }
+  resetCtrlPos(g, type, true);
+  g.minSeq[type] += n;
 }
 
 /**
@@ -67,6 +76,12 @@ export function sort(s: KernelState, e: Event): void {
   if (e.a === SORT_PROMOTED) {
     if (f.gen === oldest) throw new EvolveError(e, `folio ${f.id} was not promoted`);
     lruGenMove(lv, f, lruGenIndex(f.gen, type), false);
+  } else if (e.a === SORT_DIRTY) {
+    // folio_inc_gen(lruvec, folio, true): PG_reclaim "for folio_end_writeback()", head of min_seq+1
+    if (!f.writeback && !(f.file && f.dirty)) throw new EvolveError(e, `folio ${f.id} is neither dirty file nor under writeback`);
+    const gen = folioIncGen(lv, f);
+    f.reclaim = true;
+    lruGenMove(lv, f, lruGenIndex(gen, type), false);
   } else if (e.a === SORT_PROTECTED) {
     const refs = folioLruRefs(f);
     const ws = f.workingset;

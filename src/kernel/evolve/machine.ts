@@ -1,7 +1,8 @@
 import { ROOT_MEMCG } from '../constants.js';
-import { LIMIT_HIGH, LIMIT_MAX, MACHINE_MGLRU, MACHINE_OBJCG, type Event } from '../events.js';
+import { LIMIT_HIGH, LIMIT_LOW, LIMIT_MAX, LIMIT_MIN, MACHINE_MGLRU, MACHINE_OBJCG, type Event } from '../events.js';
 import { memcgLruOnline } from '../memcg_lru.js';
 import { getMemcg, type KernelState } from '../state.js';
+import { calculateMinFreeKbytes } from '../watermark.js';
 import { EvolveError } from './error.js';
 
 // evolve() for the machine and the workload's bookkeeping: setup, tasks, cycles, limits.
@@ -11,6 +12,8 @@ export function machine(s: KernelState, e: Event): void {
   s.memoryPages = e.a;
   s.mglru = (e.b & MACHINE_MGLRU) !== 0;
   s.objcgCharging = (e.b & MACHINE_OBJCG) !== 0;
+  // init_per_zone_wmark_min() at boot: min_free_kbytes from the machine's memory
+  s.vm.minFreeKbytes = calculateMinFreeKbytes(s.memoryPages);
   // the root comes online first, bin 0, on every node's memcg LRU
   if (s.mglru) for (const pgdat of s.nodes) memcgLruOnline(pgdat, s.memcgs.get(ROOT_MEMCG)!, 0);
 }
@@ -39,5 +42,7 @@ export function limitSet(s: KernelState, e: Event): void {
   const m = getMemcg(s, e.memcg);
   if (e.a === LIMIT_MAX) m.max = e.b;
   else if (e.a === LIMIT_HIGH) m.high = e.b;
+  else if (e.a === LIMIT_MIN) m.min = Math.max(e.b, 0);
+  else if (e.a === LIMIT_LOW) m.low = Math.max(e.b, 0);
   else throw new EvolveError(e, `unknown limit ${e.a}`);
 }

@@ -1,6 +1,8 @@
 import { NR_LRU_LISTS } from '../constants.js';
 import type { Event } from '../events.js';
 import { EvolveError } from './error.js';
+import { memcgIdPut } from './swap.js';
+import { invalidateReclaimIterators } from './vm.js';
 import { memcgLruOnline, memcgLruRelease, memcgLruRotate, MEMCG_LRU_OLD } from '../memcg_lru.js';
 import { SIZE_STATS, Stat } from '../stat.js';
 import { MEMCG_DYING, MEMCG_FREED, MEMCG_ONLINE, getMemcg, newMemcg, type KernelState, type Memcg } from '../state.js';
@@ -37,7 +39,7 @@ export function memcgOffline(s: KernelState, e: Event): void {
   // mem_cgroup_css_offline() then drops the online ID ref.
   m.state = MEMCG_DYING;
   m.offlineTick = s.tick;
-  m.cssRefs--;
+  memcgIdPut(m); // mem_cgroup_id_put(): swap entries may still hold the ID (and through it the css)
   for (let x = s.memcgs.get(m.parent); x; x = s.memcgs.get(x.parent)) {
     x.nrDescendants--;
     x.nrDyingDescendants++;
@@ -50,6 +52,7 @@ export function memcgFree(s: KernelState, e: Event): void {
   const m = getMemcg(s, e.memcg);
   if (m.state !== MEMCG_DYING) throw new EvolveError(e, `${m.path} is not dying`);
   if (m.cssRefs !== 0) throw new EvolveError(e, `${m.path} still has ${m.cssRefs} css refs`);
+  if (m.idRef !== 0 || m.swap !== 0) throw new EvolveError(e, `${m.path} still has its ID (${m.idRef} refs, ${m.swap} swap pages)`);
   if (m.children.length) throw new EvolveError(e, `${m.path} still has children`);
   if (m.objcg || m.objcgList.length) throw new EvolveError(e, `${m.path} still has objcgs`);
   if (m.stock) throw new EvolveError(e, `${m.path} still has ${m.stock} pages in its charge stock`);
@@ -61,6 +64,7 @@ export function memcgFree(s: KernelState, e: Event): void {
     if (lruvec.lrugen.nrPages.some((n) => n !== 0)) throw new EvolveError(e, `${m.path} still has MGLRU nr_pages`);
   }
   if (s.mglru) for (const pgdat of s.nodes) memcgLruRelease(pgdat, m);
+  invalidateReclaimIterators(s, m);
   const parent = getMemcg(s, m.parent);
   // rstat: the dead memcg's event counts live on in its parent's hierarchical view.
   for (let i = 0; i < m.stat.length; i++) if (!SIZE_STATS.includes(i)) parent.stat[i] += m.stat[i];

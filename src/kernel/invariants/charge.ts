@@ -39,12 +39,12 @@ export function checkLocalSize(s: KernelView, c: Census, bad: Report): void {
   }
 }
 
-/** css refs: the online ID ref, plus one per charged folio when folios pin the memcg (legacy). */
+/** css refs: one while the ID has refs (online, or swap entries), plus one per charged folio when folios pin the memcg (legacy). */
 export function checkCssRefs(s: KernelView, c: Census, bad: Report): void {
   for (const m of preOrder(s)) {
     const l = c.local.get(m.id)!;
-    const online = m.state === MEMCG_ONLINE ? 1 : 0;
-    const pins = s.objcgCharging ? online : online + l.anon + l.file;
+    const id = m.idRef > 0 ? 1 : 0;
+    const pins = s.objcgCharging ? id : id + l.anon + l.file;
     if (m.cssRefs !== pins) bad('css-refs', `${m.path}: ${m.cssRefs} css refs, expected ${pins}`);
   }
 }

@@ -1,0 +1,85 @@
+import { DEF_PRIORITY, MAX_RECLAIM_RETRIES, ROOT_MEMCG, SWAP_CLUSTER_MAX } from '../../kernel/constants.js';
+import { LRU_ACTIVE_ANON, LRU_INACTIVE_ANON } from '../../kernel/constants.js';
+import { E, RECLAIMER_KSWAPD } from '../../kernel/events.js';
+import { lruvecOf, nodeData } from '../../kernel/node.js';
+import type { KernelView } from '../../kernel/state.js';
+import { subtreeIds } from '../../kernel/tree.js';
+import { watermarks, WMARK_HIGH, zoneFreePages } from '../../kernel/watermark.js';
+import type { Ctx } from '../context.js';
+import { inactiveIsLow, inactiveIsLowSizes } from '../reclaim_classic.js';
+import { newScanControl, type ScanControl } from './scan_control.js';
+import { canAgeAnonPages, shrinkActiveList } from './shrink_list.js';
+import { shrinkNode } from './shrink_node.js';
+import { shrinkShadows } from './shrink_slab.js';
+
+/** pgdat_balanced(): the zone is above its high watermark. */
+export function pgdatBalanced(s: KernelView): boolean {
+  return zoneFreePages(s) > watermarks(s)[WMARK_HIGH];
+}
+
+/**
+ * wakeup_kswapd(): not if it is already awake, the node is hopeless (kswapd_failures >=
+ * MAX_RECLAIM_RETRIES) or balanced.
+ */
+export function wakeupKswapd(ctx: Ctx, nid = 0): void {
+  const pgdat = nodeData(ctx.s, nid);
+  if (pgdat.kswapdAwake || pgdat.kswapdFailures >= MAX_RECLAIM_RETRIES || pgdatBalanced(ctx.s)) return;
+  ctx.emit(E.kswapdWake(nid));
+}
+
+/**
+ * kswapd, run to completion when woken. There is no concurrency in the model yet, so kswapd runs
+ * synchronously right after the charge that woke it, before the workload's next step.
+ */
+export function runKswapdIfAwake(ctx: Ctx, nid = 0): void {
+  if (nodeData(ctx.s, nid).kswapdAwake) balancePgdat(ctx, nid);
+}
+
+/**
+ * balance_pgdat() (order 0): priority passes from DEF_PRIORITY down to 1, each a full memcg walk
+ * (kswapd passes no reclaim cookie) with nr_to_reclaim = max(high watermark, SWAP_CLUSTER_MAX)
+ * (kswapd_shrink_node), until the node is balanced. The priority drops when a pass scanned less
+ * than nr_to_reclaim or reclaimed nothing. A run that reclaimed nothing counts a kswapd failure.
+ */
+export function balancePgdat(ctx: Ctx, nid: number): void {
+  const nrToReclaim = Math.max(watermarks(ctx.s)[WMARK_HIGH], SWAP_CLUSTER_MAX);
+  const sc = newScanControl(ROOT_MEMCG, nrToReclaim, RECLAIMER_KSWAPD, ctx.s.vm.swappiness);
+  sc.nid = nid;
+  ctx.emit(E.reclaimBegin(ROOT_MEMCG, nrToReclaim));
+  let balanced = false;
+  while (sc.priority >= 1) {
+    if (pgdatBalanced(ctx.s)) { balanced = true; break; }
+    kswapdAgeNode(ctx, sc);
+    sc.nrScanned = 0;
+    const before = sc.nrReclaimed;
+    shrinkNode(ctx, sc); // kswapd_shrink_node()
+    const raisePriority = Math.max(sc.nrScanned, sc.nrReclaimed - before) < sc.nrToReclaim;
+    if (raisePriority || sc.nrReclaimed === before) sc.priority--;
+  }
+  if (!ctx.s.mglru) ctx.emit(E.snapshotRefaults(ROOT_MEMCG));
+  ctx.emit(E.reclaimEnd(ROOT_MEMCG, sc.lruvecsVisited, sc.nrReclaimed));
+  shrinkShadows(ctx);
+  ctx.emit(E.kswapdSleep(nid, !balanced && sc.nrReclaimed === 0));
+}
+
+/**
+ * kswapd_age_node(), classic: when the root's anon inactive list is low and anon can be aged,
+ * deactivate SWAP_CLUSTER_MAX anon folios of every memcg (a full walk). MGLRU's
+ * lru_gen_age_node() only checks min_ttl, which is not modelled.
+ */
+function kswapdAgeNode(ctx: Ctx, sc: ScanControl): void {
+  if (ctx.s.mglru || !canAgeAnonPages(ctx.s)) return;
+  let inactive = 0;
+  let active = 0;
+  for (const m of ctx.s.memcgs.values()) {
+    inactive += lruvecOf(m, sc.nid).size[LRU_INACTIVE_ANON];
+    active += lruvecOf(m, sc.nid).size[LRU_ACTIVE_ANON];
+  }
+  if (!inactiveIsLowSizes(inactive, active)) return; // inactive_is_low() of the root lruvec
+  for (const id of subtreeIds(ctx.s, ROOT_MEMCG)) {
+    const m = ctx.s.memcgs.get(id);
+    if (m) shrinkActiveList(ctx, m, lruvecOf(m, sc.nid), LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX, sc);
+  }
+}
+
+export { DEF_PRIORITY, inactiveIsLow };
