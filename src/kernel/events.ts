@@ -214,7 +214,7 @@ export const CATALOGUE = {
     args: [memcg(), { col: 'a', means: 'type', values: { anon: 0, file: 1 } }, { col: 'b', means: 'cost (nr_io × SWAP_CLUSTER_MAX + nr_rotated)' }],
   },
   snapshot_refaults: { code: 43, what: "snapshot_refaults(): the target's WORKINGSET_ACTIVATE counts, kept for the next prepare_scan_control", args: [memcg('target')] },
-  memcg_low: { code: 44, what: 'MEMCG_LOW: a memcg below memory.low reclaimed in the memcg_low_reclaim pass', args: [memcg()] },
+  // 44 is retired (memcg_low): MEMCG_LOW is a memory.events event, logged as memcg_memory_event
 
   // memcg limits (50-69): memory.events, the charge stock, memory.high throttling, the OOM killer, memory.reclaim
   memcg_memory_event: {

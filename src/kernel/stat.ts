@@ -30,10 +30,8 @@ export const Stat = {
   pgsteal_proactive: 19,
   /** PSWPOUT: pages written to swap */
   pswpout: 20,
-  /** MEMCG_LOW (memory.events low), raised by the reclaim walk; memory.events is printed elsewhere */
-  memcg_low: 21,
   /** PGROTATED: folio_rotate_reclaimable() moves to the inactive tail */
-  pgrotated: 22,
+  pgrotated: 21,
 } as const;
 export const NR_STATS = Object.keys(Stat).length;
 

@@ -1,6 +1,6 @@
 import {
   DEF_PRIORITY, LRU_ACTIVE, LRU_GEN_ANON, LRU_GEN_FILE, LRU_INACTIVE_FILE, MAX_LRU_BATCH, MAX_NR_TIERS, MEMCG_NR_BINS,
-  MIN_LRU_BATCH, MIN_NR_GENS,
+  MIN_LRU_BATCH, MIN_NR_GENS, ROOT_MEMCG,
 } from '../kernel/constants.js';
 import { E, SCAN_RECLAIMER, SORT_DIRTY, SORT_PROMOTED, SORT_PROTECTED } from '../kernel/events.js';
 import {
@@ -16,6 +16,8 @@ import {
 import type { Ctx } from './context.js';
 import { watermarks, WMARK_HIGH, zoneFreePages } from '../kernel/watermark.js';
 import { fls } from './vmscan/bits.js';
+import { memcgMemoryEvent, MEMCG_LOW } from './memcg_event.js';
+import { belowLow, belowMin, calculateProtection } from './vmscan/protection.js';
 import { isKswapd, type ScanControl } from './vmscan/scan_control.js';
 import { shrinkFolioList } from './vmscan/shrink_folio_list.js';
 import { wakeupFlusherThreads } from './writeback.js';
@@ -231,6 +233,14 @@ function lruvecIsSizable(ctx: Ctx, m: MemcgView, sc: ScanControl): boolean {
 
 /** shrink_one(): shrink one lruvec and say where the memcg goes on the memcg LRU. */
 function shrinkOne(ctx: Ctx, m: MemcgView, sc: ScanControl): number {
+  // mem_cgroup_calculate_protection(NULL, memcg) for global reclaim: below min is never
+  // reclaimed; below low only once it reached the tail of its gen (see MEMCG_NR_GENS), counted.
+  const p = calculateProtection(ctx.s, ROOT_MEMCG, m, new Map());
+  if (belowMin(ROOT_MEMCG, m, p)) return MEMCG_LRU_YOUNG;
+  if (belowLow(ROOT_MEMCG, m, p)) {
+    if (lruvecOf(m, sc.nid).lrugen.memcgSeg !== MEMCG_LRU_TAIL) return MEMCG_LRU_TAIL;
+    memcgMemoryEvent(ctx, m.id, MEMCG_LOW);
+  }
   sc.lruvecsVisited++;
   const success = tryToShrinkLruvec(ctx, m, sc);
   const live = ctx.s.memcgs.get(m.id);

@@ -4,7 +4,7 @@ import { MEMCG_ONLINE, type KernelView, type MemcgView } from '../kernel/state.j
 import { renderCgroupStat } from './cgroup_stat.js';
 import { renderMemoryCurrent } from './memory_current.js';
 import { renderMemoryEvents, renderMemoryEventsLocal } from './memory_events.js';
-import { renderMemoryHigh, renderMemoryMax } from './memory_limits.js';
+import { renderMemoryHigh, renderMemoryLow, renderMemoryMax, renderMemoryMin } from './memory_limits.js';
 import { renderMemoryStat } from './memory_stat.js';
 import { renderLruGen } from './lru_gen.js';
 
@@ -31,6 +31,8 @@ export const VIEWS: Record<string, View> = {
   'memory.stat': { inRoot: false, render: renderMemoryStat },
   'memory.max': { inRoot: false, render: renderMemoryMax },
   'memory.high': { inRoot: false, render: renderMemoryHigh },
+  'memory.min': { inRoot: false, render: renderMemoryMin },
+  'memory.low': { inRoot: false, render: renderMemoryLow },
   'memory.events': { inRoot: false, render: renderMemoryEvents },
   'memory.events.local': { inRoot: false, render: renderMemoryEventsLocal },
   'cgroup.stat': { inRoot: true, render: renderCgroupStat },

@@ -34,4 +34,7 @@ export const cgroupPath = z
 export const LimitsSchema = z.strictObject({
   max: size('memory.max').optional(),
   high: size('memory.high').optional(),
+  /** memory.min / memory.low: protection from reclaim (effective_protection: a child is protected only as far as its parent is) */
+  min: size('memory.min').optional(),
+  low: size('memory.low').optional(),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PAGE_SIZE, ROOT_MEMCG } from '../kernel/constants.js';
 import {
-  E, LIMIT_HIGH, LIMIT_MAX, MACHINE_MGLRU, MACHINE_OBJCG, SYSCTL_IO_TICKS, SYSCTL_MIN_FREE_KBYTES, SYSCTL_SWAP_PAGES,
+  E, LIMIT_HIGH, LIMIT_LOW, LIMIT_MAX, LIMIT_MIN, MACHINE_MGLRU, MACHINE_OBJCG, SYSCTL_IO_TICKS, SYSCTL_MIN_FREE_KBYTES, SYSCTL_SWAP_PAGES,
   SYSCTL_SWAPPINESS, SYSCTL_WATERMARK_SCALE_FACTOR, SYSCTL_WRITEBACK_TICKS,
 } from '../kernel/events.js';
 import { pageCacheKey } from '../kernel/state.js';
@@ -198,6 +198,8 @@ function setSysctls(ctx: Ctx, vm: MachineSetup['vm']): void {
 function setLimits(ctx: Ctx, memcg: number, limits: LimitBytes | undefined): void {
   if (limits?.max !== undefined) ctx.emit(E.limitSet(memcg, LIMIT_MAX, Math.floor(limits.max / PAGE_SIZE)));
   if (limits?.high !== undefined) ctx.emit(E.limitSet(memcg, LIMIT_HIGH, Math.floor(limits.high / PAGE_SIZE)));
+  if (limits?.min !== undefined) ctx.emit(E.limitSet(memcg, LIMIT_MIN, Math.floor(limits.min / PAGE_SIZE)));
+  if (limits?.low !== undefined) ctx.emit(E.limitSet(memcg, LIMIT_LOW, Math.floor(limits.low / PAGE_SIZE)));
 }
 
 function escapeRe(s: string): string {

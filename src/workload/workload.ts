@@ -4,6 +4,8 @@ import type { Ctx } from '../policy/context.js';
 export interface LimitBytes {
   max?: number;
   high?: number;
+  min?: number;
+  low?: number;
 }
 
 /** What a workload's setup takes from the experiment besides its own options. */

@@ -121,7 +121,25 @@ describe('memory.reclaim of anon', () => {
     expect(ends).toEqual(new Array(5).fill({ a: 0, b: 1 })); // 5 tries, each EAGAIN with nothing reclaimed
   });
 
-  // reclaim_until on 50M anon + 50M page cache with swap (the selftest's swap branch) needs swap,
-  // which the reclaim engineer's branch (i9-reclaim) models.
-  it.todo('with swap, writing current − goal reclaims anon too and lands within 3% of the goal');
+  it('with swap (test_memcg_reclaim on 50M anon + 50M page cache), writing current − goal swaps anon out too and lands within 3% of the goal in ≤ 5 tries', () => {
+    const file = join(dir, 'swap-reclaim.json');
+    writeFileSync(file, JSON.stringify({
+      name: 'selftest-swap', seed: 1, machine: { lru: 'classic', memory: '512MiB', swap: '256MiB' }, policy: 'reparent',
+      workload: {
+        kind: 'restart-cycles', cycles: 1, sharedFilePages: 12800, privateFilePages: 0, anonPages: 12800, accessesPerCycle: 0,
+        proactive: [{ cgroup: JOB, atCycle: 1, goal: '30MiB' }],
+      },
+    }));
+    const r = cliJson(['run', file, '--db', db]);
+    const ends = cliJson<{ seq: number; a: number; b: number }[]>(['query', `SELECT seq, a, b FROM events_v WHERE run = ${r.runId} AND type = 'memory_reclaim_end' ORDER BY seq`, '--db', db]);
+    expect(ends.length).toBeGreaterThanOrEqual(1);
+    expect(ends.length).toBeLessThanOrEqual(5);
+    const current = Number(cat(db, r.runId, `${JOB}/memory.current`, ends.at(-1)!.seq));
+    expect(Math.abs(current - 30 * MiB) / (30 * MiB)).toBeLessThanOrEqual(0.03);
+    const stat = cat(db, r.runId, `${JOB}/memory.stat`, ends.at(-1)!.seq);
+    const anon = Number(/^anon (\d+)$/m.exec(stat)![1]);
+    expect(anon).toBeLessThan(50 * MiB); // anon went to swap: the file cache alone could not reach 30M
+    const swapOuts = cliJson<{ n: number }[]>(['query', `SELECT count(*) AS n FROM events_v WHERE run = ${r.runId} AND type = 'swap_out'`, '--db', db]);
+    expect(swapOuts[0].n).toBeGreaterThan(0);
+  });
 });

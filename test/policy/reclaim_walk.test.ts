@@ -1,7 +1,9 @@
+import { MEMCG_LOW } from '../../src/kernel/memcg_events.js';
+import { MEMCG_LRU_TAIL } from '../../src/kernel/memcg_lru.js';
 import { describe, expect, it } from 'vitest';
 import { LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, ROOT_MEMCG } from '../../src/kernel/constants.js';
 import {
-  E, EVENT_NAMES, FOLIO_FILE, FOLIO_MAPPED, LIMIT_LOW, LIMIT_MIN, MACHINE_OBJCG, SYSCTL_IO_TICKS,
+  E, EVENT_NAMES, FOLIO_FILE, FOLIO_MAPPED, LIMIT_LOW, LIMIT_MIN, MACHINE_MGLRU, MACHINE_OBJCG, SYSCTL_IO_TICKS,
   SYSCTL_SWAP_PAGES, SYSCTL_WRITEBACK_TICKS,
 } from '../../src/kernel/events.js';
 import { lruvecOf } from '../../src/kernel/node.js';
@@ -135,9 +137,10 @@ describe('shrink_node_memcgs: the reclaim cookie', () => {
     expect(got).toBeGreaterThan(0);
     expect(ctx.s.memcgs.get(a)!.memory).toBe(64); // min: never reclaimed
     // one MEMCG_LOW per visit of the memcg_low_reclaim pass, none before it
-    const low = names(ctx, from).filter((n) => n === 'memcg_low').length;
+    const low = ctx.log.slice(from).filter((e) => EVENT_NAMES[e.type] === 'memcg_memory_event' && e.memcg === b && e.a === MEMCG_LOW).length;
     expect(low).toBeGreaterThan(0);
-    expect(ctx.s.memcgs.get(b)!.stat[Stat.memcg_low]).toBe(low);
+    expect(ctx.s.memcgs.get(b)!.eventsLocal[MEMCG_LOW]).toBe(low);
+    expect(ctx.s.memcgs.get(2)!.events[MEMCG_LOW]).toBe(low); // memory.events is hierarchical
     expect(ctx.s.memcgs.get(b)!.memory).toBeLessThan(64);
   });
 
@@ -265,5 +268,29 @@ describe('reclaim that can fail (shrink_folio_list)', () => {
     expect(ctx.s.memcgs.get(m)!.state).toBe(MEMCG_DYING);
     for (const f of anon) freeFolio(ctx, f);
     expect(ctx.s.memcgs.has(m)).toBe(false);
+  });
+});
+
+describe('MGLRU shrink_one: memory.min / memory.low in global reclaim', () => {
+  it('below min: never reclaimed (MEMCG_LRU_YOUNG); below low: rotated to the tail once, then reclaimed with MEMCG_LOW', () => {
+    const ctx = new TestCtx(getPolicy('reparent'));
+    ctx.emit(E.machine(100_000, MACHINE_OBJCG | MACHINE_MGLRU));
+    ctx.emit(E.memcgCreate(2, ROOT_MEMCG, 's', 0));
+    const a = mkdir(ctx, 2, 'a');
+    const b = mkdir(ctx, 2, 'b');
+    for (let i = 0; i < 200; i++) readPage(ctx, a, key(i));
+    for (let i = 0; i < 200; i++) readPage(ctx, b, key(1000 + i));
+    // protection reaches a and b only through /s (effective_protection, no memory_recursiveprot)
+    for (const m of [2, a, b]) ctx.emit(E.limitSet(m, LIMIT_MIN, 100_000));
+    const before = ctx.s.memcgs.get(2)!.memory;
+    for (let k = 0; k < 5; k++) tryToFreePages(ctx, ROOT_MEMCG, 32);
+    expect(ctx.s.memcgs.get(2)!.memory).toBe(before);
+    for (const m of [2, a, b]) ctx.emit(E.limitSet(m, LIMIT_MIN, 0));
+    for (const m of [2, a, b]) ctx.emit(E.limitSet(m, LIMIT_LOW, 100_000));
+    const from = ctx.log.length;
+    for (let k = 0; k < 40 && ctx.s.memcgs.get(2)!.events[MEMCG_LOW] === 0; k++) tryToFreePages(ctx, ROOT_MEMCG, 32);
+    const rotations = ctx.log.slice(from).filter((e) => EVENT_NAMES[e.type] === 'memcg_lru_rotate' && e.a === MEMCG_LRU_TAIL);
+    expect(rotations.length).toBeGreaterThan(0);
+    expect(ctx.s.memcgs.get(2)!.events[MEMCG_LOW]).toBeGreaterThan(0);
   });
 });

@@ -9,7 +9,7 @@ import { memcgCreate, memcgFree, memcgOffline, objcgRelease, objcgReparent } fro
 import { evict, reclaimBegin, reclaimEnd, scan, shadowReclaim } from './reclaim.js';
 import { reparentLocks, reparentUnlocks, spliceEvent } from './reparent.js';
 import { swapFree, swapOut } from './swap.js';
-import { kswapdSleep, kswapdWake, lruNoteCost, memcgIter, memcgLow, snapshotRefaults, sysctl } from './vm.js';
+import { kswapdSleep, kswapdWake, lruNoteCost, memcgIter, snapshotRefaults, sysctl } from './vm.js';
 import { folioMap, folioUnmap, putback, writebackEnd, writebackStart } from './writeback.js';
 
 /** One handler per event type in the catalogue; the compiler checks none is missing. */
@@ -63,7 +63,6 @@ const BY_NAME: Record<EventTypeName, Handler> = {
   swap_free: swapFree,
   lru_note_cost: lruNoteCost,
   snapshot_refaults: snapshotRefaults,
-  memcg_low: memcgLow,
 };
 
 /** The dispatch table, by event code. */

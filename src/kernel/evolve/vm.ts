@@ -99,7 +99,3 @@ export function lruNoteCost(s: KernelState, e: Event): void {
     }
   }
 }
-
-export function memcgLow(s: KernelState, e: Event): void {
-  getMemcg(s, e.memcg).stat[Stat.memcg_low]++;
-}

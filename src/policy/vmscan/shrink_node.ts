@@ -8,6 +8,7 @@ import { watermarks, WMARK_HIGH, zoneFreePages } from '../../kernel/watermark.js
 import type { Ctx } from '../context.js';
 import { inactiveIsLowSizes, shrinkLruvecClassic } from '../reclaim_classic.js';
 import { lruGenShrinkLruvec, lruGenShrinkNode } from '../reclaim_mglru.js';
+import { memcgMemoryEvent, MEMCG_LOW } from '../memcg_event.js';
 import { belowLow, belowMin, calculateProtection, type Protection } from './protection.js';
 import { DEACTIVATE_ANON, DEACTIVATE_FILE, isKswapd, type ScanControl } from './scan_control.js';
 
@@ -106,7 +107,7 @@ function shrinkOneMemcg(ctx: Ctx, m: MemcgView, sc: ScanControl, p: Protection):
       sc.memcgLowSkipped = true;
       return false;
     }
-    ctx.emit(E.memcgLow(m.id));
+    memcgMemoryEvent(ctx, m.id, MEMCG_LOW);
   }
   sc.emin = p.emin;
   sc.elow = p.elow;
