@@ -207,9 +207,9 @@ export async function killMidway(args: string[], db: string, delayMs: number, o:
   const run = o.run ?? 1;
   while (done === undefined) {
     if (Date.now() - t0 > 20_000) break;
-    const n = countEvents(db, run);
+    const n = countEvents(db, run, !o.minEvents);
     if (n !== undefined && n >= (o.minEvents ?? 0)) break;
-    await sleep(5);
+    await sleep(10);
   }
   if (done === undefined && delayMs > 0) await sleep(delayMs);
   if (done === undefined) child.kill('SIGKILL');
@@ -218,13 +218,14 @@ export async function killMidway(args: string[], db: string, delayMs: number, o:
 }
 
 /** Events stored for a run, or undefined when the db/run row is not there yet. */
-export function countEvents(db: string, run: number): number | undefined {
+export function countEvents(db: string, run: number, rowOnly = false): number | undefined {
   if (!existsSync(db)) return undefined;
   try {
     return withDb(db, (d) => {
       const row = d.prepare('SELECT id FROM runs WHERE id = ?').get(run);
       if (!row) return undefined;
-      return d.prepare('SELECT count(*) FROM events WHERE run = ?').pluck().get(run) as number;
+      if (rowOnly) return 0;
+      return d.prepare('SELECT coalesce(max(seq), 0) FROM events WHERE run = ?').pluck().get(run) as number;
     });
   } catch {
     return undefined; // not created or not migrated yet, or busy
