@@ -6,11 +6,12 @@
  * suggested command once makes `runs` succeed (today's advice, "open it once without read-only
  * (e.g. memcglab runs)", loops: `runs` is read-only).
  */
-import Database from 'better-sqlite3';
+
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { brief, dbDigest, DEFAULT_EXP, expectOneLineError, runCli, TINY, tempDir, withDb } from './util.js';
+import { brief, DEFAULT_EXP, dbDigest, expectOneLineError, runCli, TINY, tempDir, withDb } from './util.js';
 
 const dir = tempDir('memcglab-foreign-');
 const FOREIGN = /not a memcglab database|another application|foreign|notes/i;
@@ -40,13 +41,16 @@ describe('a foreign SQLite file', () => {
     expect(tables).toEqual(['notes']);
   });
 
-  it.each([['runs'], ['show', '1'], ['query', 'SELECT count(*) FROM notes'], ['resume', '1'], ['compare', '--runs', '1,1']])('%s refuses it and leaves it byte-identical', async (...args: string[]) => {
-    const { db, before } = fresh();
-    const r = await runCli([...args, '--db', db]);
-    expectOneLineError(r, FOREIGN, 1);
-    expect(r.stderr, 'advice must not be to migrate someone else\'s file').not.toMatch(/migrat/i);
-    expect(dbDigest(db)).toBe(before);
-  });
+  it.each([['runs'], ['show', '1'], ['query', 'SELECT count(*) FROM notes'], ['resume', '1'], ['compare', '--runs', '1,1']])(
+    '%s refuses it and leaves it byte-identical',
+    async (...args: string[]) => {
+      const { db, before } = fresh();
+      const r = await runCli([...args, '--db', db]);
+      expectOneLineError(r, FOREIGN, 1);
+      expect(r.stderr, "advice must not be to migrate someone else's file").not.toMatch(/migrat/i);
+      expect(dbDigest(db)).toBe(before);
+    },
+  );
 });
 
 describe('a zero-byte file', () => {
@@ -60,19 +64,31 @@ describe('a zero-byte file', () => {
     expect(JSON.parse(list.stdout)).toHaveLength(1);
   });
 
-  it.each([['runs'], ['show', '1'], ['query', 'SELECT 1']])('%s: works, or its advice works when followed once', async (...args: string[]) => {
-    const db = join(dir, `zero-${args[0]}.db`);
-    writeFileSync(db, '');
-    const r = await runCli([...args, '--db', db]);
-    if (r.code === 0 || (args[0] === 'show' && /run 1/.test(r.stderr) && !/schema|migrat/i.test(r.stderr))) return; // an empty database, read as one
-    expectOneLineError(r, undefined, 1);
-    const advice = /\bmemcglab ([a-z]+)((?: --?[\w-]+(?: [^\s);,…`'"]+)?)*)/.exec(r.stderr);
-    expect(advice, `no command to follow in the advice: ${brief(r)}`).not.toBeNull();
-    const [, cmd, rest] = advice!;
-    const follow = [cmd, ...(cmd === 'run' ? [DEFAULT_EXP, ...TINY] : []), ...rest.trim().split(/\s+/).filter((a) => a && !a.startsWith('--db')), '--db', db];
-    const f = await runCli(follow);
-    expect(f.code, `following the advice (memcglab ${follow.join(' ')}): ${brief(f)}`).toBe(0);
-    const again = await runCli(['runs', '--db', db]);
-    expect(again.code, `runs after following the advice: ${brief(again)}`).toBe(0);
-  });
+  it.each([['runs'], ['show', '1'], ['query', 'SELECT 1']])(
+    '%s: works, or its advice works when followed once',
+    async (...args: string[]) => {
+      const db = join(dir, `zero-${args[0]}.db`);
+      writeFileSync(db, '');
+      const r = await runCli([...args, '--db', db]);
+      if (r.code === 0 || (args[0] === 'show' && /run 1/.test(r.stderr) && !/schema|migrat/i.test(r.stderr))) return; // an empty database, read as one
+      expectOneLineError(r, undefined, 1);
+      const advice = /\bmemcglab ([a-z]+)((?: --?[\w-]+(?: [^\s);,…`'"]+)?)*)/.exec(r.stderr);
+      expect(advice, `no command to follow in the advice: ${brief(r)}`).not.toBeNull();
+      const [, cmd, rest] = advice!;
+      const follow = [
+        cmd,
+        ...(cmd === 'run' ? [DEFAULT_EXP, ...TINY] : []),
+        ...rest
+          .trim()
+          .split(/\s+/)
+          .filter((a) => a && !a.startsWith('--db')),
+        '--db',
+        db,
+      ];
+      const f = await runCli(follow);
+      expect(f.code, `following the advice (memcglab ${follow.join(' ')}): ${brief(f)}`).toBe(0);
+      const again = await runCli(['runs', '--db', db]);
+      expect(again.code, `runs after following the advice: ${brief(again)}`).toBe(0);
+    },
+  );
 });

@@ -11,7 +11,22 @@ import { brief, cliJson, DEFAULT_EXP, eventDigest, killMidway, runCli, tempDir }
 
 const dir = tempDir('memcglab-kill-');
 // ~450 events per cycle, a snapshot every ~4 cycles: a kill loses at most that much
-const EXP = ['--set', 'workload.cycles=250', '--set', 'workload.accessesPerCycle=300', '--set', 'workload.sharedFilePages=64', '--set', 'workload.anonPages=32', '--set', 'snapshotEvery=2000', '--policy', 'legacy', '--seed', '9'];
+const EXP = [
+  '--set',
+  'workload.cycles=250',
+  '--set',
+  'workload.accessesPerCycle=300',
+  '--set',
+  'workload.sharedFilePages=64',
+  '--set',
+  'workload.anonPages=32',
+  '--set',
+  'snapshotEvery=2000',
+  '--policy',
+  'legacy',
+  '--seed',
+  '9',
+];
 
 async function status(db: string, run: number): Promise<string> {
   const rows = await cliJson<{ id: number; status: string }[]>(['runs', '--db', db]);
@@ -30,8 +45,22 @@ describe('SIGKILL at varied moments, then resume', () => {
   // [delay after the run row exists (ms), min events before the delay starts] per kill:
   // the first kill is of `run`, the others of successive `resume`s.
   const schedules: { name: string; kills: { delay: number; minEvents: number }[] }[] = [
-    { name: 'early, mid, late', kills: [{ delay: 0, minEvents: 1 }, { delay: 450, minEvents: 0 }, { delay: 700, minEvents: 0 }] },
-    { name: 'right after the first snapshot, then a resume killed at start-up', kills: [{ delay: 0, minEvents: 2100 }, { delay: 0, minEvents: 0 }, { delay: 550, minEvents: 0 }] },
+    {
+      name: 'early, mid, late',
+      kills: [
+        { delay: 0, minEvents: 1 },
+        { delay: 450, minEvents: 0 },
+        { delay: 700, minEvents: 0 },
+      ],
+    },
+    {
+      name: 'right after the first snapshot, then a resume killed at start-up',
+      kills: [
+        { delay: 0, minEvents: 2100 },
+        { delay: 0, minEvents: 0 },
+        { delay: 550, minEvents: 0 },
+      ],
+    },
   ];
 
   schedules.forEach((s, k) => {

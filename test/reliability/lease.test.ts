@@ -16,22 +16,38 @@
  * the holder is SIGKILLed → the pid is "reused" → after the lease expires `runs` says interrupted and
  * `resume` succeeds; the result verifies.
  */
-import Database from 'better-sqlite3';
+
+import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { brief, CLI, cliJson, countEvents, DEFAULT_EXP, expectOneLineError, ROOT, runCli, sleep, tempDir } from './util.js';
 
 const dir = tempDir('memcglab-lease-');
 const LEASE_MS = 1000;
 const env = { MEMCGLAB_LEASE_MS: String(LEASE_MS) };
-const EXP = ['--set', 'workload.cycles=600', '--set', 'workload.accessesPerCycle=100', '--set', 'workload.sharedFilePages=32', '--set', 'workload.anonPages=16', '--set', 'snapshotEvery=5000'];
+const EXP = [
+  '--set',
+  'workload.cycles=600',
+  '--set',
+  'workload.accessesPerCycle=100',
+  '--set',
+  'workload.sharedFilePages=32',
+  '--set',
+  'workload.anonPages=16',
+  '--set',
+  'snapshotEvery=5000',
+];
 
 describe('run ownership is a lease', () => {
   it('resume of a live run refuses naming the holder; after the holder dies and the lease expires, resume succeeds', async () => {
     const db = join(dir, 'lease.db');
-    const holder = spawn(process.execPath, [CLI, 'run', DEFAULT_EXP, ...EXP, '--check', '--db', db], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
+    const holder = spawn(process.execPath, [CLI, 'run', DEFAULT_EXP, ...EXP, '--check', '--db', db], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    });
     const exited = new Promise<number | null>((res) => holder.on('exit', (c) => res(c)));
     let gone = false;
     void exited.then(() => (gone = true));
@@ -48,7 +64,9 @@ describe('run ownership is a lease', () => {
       expect.soft(() => expectOneLineError(r, /running|held|lease/i, 1)).not.toThrow();
       // soft: a wording failure here must not hide the expiry steps below
       expect.soft(r.stderr, `names the holder's pid: ${brief(r)}`).toMatch(new RegExp(`\\b${holder.pid}\\b`));
-      expect.soft(r.stderr, `names the holder's host: ${brief(r)}`).toMatch(new RegExp(`\\b${hostname().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`));
+      expect
+        .soft(r.stderr, `names the holder's host: ${brief(r)}`)
+        .toMatch(new RegExp(`\\b${hostname().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`));
       // runs says running while the lease is held
       const live = await cliJson<{ id: number; status: string }[]>(['runs', '--db', db], { env });
       expect.soft(live[0].status).toBe('running');

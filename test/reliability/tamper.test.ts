@@ -20,8 +20,9 @@
  * detection: started_at, finished_at, pid and lease/heartbeat columns. For them verify must only
  * not crash.
  */
-import Database from 'better-sqlite3';
+
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { brief, checkpoint, copyDb, limiter, makeRun, runCli, SMALL, STACK_FRAME, tempDir, withDb } from './util.js';
 
@@ -32,27 +33,45 @@ const RUN = 1;
 const EXEMPT = /^(started_at|finished_at|pid|lease.*|heartbeat.*|host.*|boot.*|holder.*)$/;
 const GLOBAL_TABLES = new Set(['event_types', 'meta', '__drizzle_migrations']);
 
-interface Col { name: string; type: string; pk: number; notnull: number }
-interface Case { table: string; column: string; type: string; key: Record<string, unknown>; keyLabel: string; exempt: boolean }
+interface Col {
+  name: string;
+  type: string;
+  pk: number;
+  notnull: number;
+}
+interface Case {
+  table: string;
+  column: string;
+  type: string;
+  key: Record<string, unknown>;
+  keyLabel: string;
+  exempt: boolean;
+}
 
 /** Build the case list from the schema of the clean database. */
 function discover(db: string): Case[] {
   return withDb(db, (d) => {
-    const tables = (d.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[])
-      .filter((t) => !GLOBAL_TABLES.has(t));
+    const tables = (
+      d.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[]
+    ).filter((t) => !GLOBAL_TABLES.has(t));
     const cases: Case[] = [];
     for (const table of tables) {
       const cols = d.prepare(`PRAGMA table_info("${table}")`).all() as Col[];
       const isRuns = table === 'runs';
       if (!isRuns && !cols.some((c) => c.name === 'run')) continue;
-      const pk = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+      const pk = cols
+        .filter((c) => c.pk > 0)
+        .sort((a, b) => a.pk - b.pk)
+        .map((c) => c.name);
       const where = isRuns ? 'id = ?' : 'run = ?';
       for (const c of cols) {
         const n = d.prepare(`SELECT count(*) FROM "${table}" WHERE ${where} AND "${c.name}" IS NOT NULL`).pluck().get(RUN) as number;
         const anyRow = n === 0; // all null: edit the middle row anyway (null → a value)
         const total = anyRow ? (d.prepare(`SELECT count(*) FROM "${table}" WHERE ${where}`).pluck().get(RUN) as number) : n;
         const row = d
-          .prepare(`SELECT ${pk.map((k) => `"${k}"`).join(', ')} FROM "${table}" WHERE ${where} ${anyRow ? '' : `AND "${c.name}" IS NOT NULL`} ORDER BY ${pk.map((k) => `"${k}"`).join(', ')} LIMIT 1 OFFSET ?`)
+          .prepare(
+            `SELECT ${pk.map((k) => `"${k}"`).join(', ')} FROM "${table}" WHERE ${where} ${anyRow ? '' : `AND "${c.name}" IS NOT NULL`} ORDER BY ${pk.map((k) => `"${k}"`).join(', ')} LIMIT 1 OFFSET ?`,
+          )
           .get(RUN, Math.floor(total / 2)) as Record<string, unknown> | undefined;
         if (!row) continue;
         const keyLabel = isRuns ? c.name : 'seq' in row ? String(row.seq) : 'id' in row ? String(row.id) : JSON.stringify(row);
@@ -83,7 +102,8 @@ function mutateJson(v: unknown): unknown {
 }
 
 function newValue(old: unknown, type: string): unknown {
-  if (old === null || old === undefined) return type.includes('INT') ? 0 : type.includes('REAL') ? 0.5 : type.includes('BLOB') ? Buffer.from([1]) : 'x';
+  if (old === null || old === undefined)
+    return type.includes('INT') ? 0 : type.includes('REAL') ? 0.5 : type.includes('BLOB') ? Buffer.from([1]) : 'x';
   if (typeof old === 'bigint') return old + 1n;
   if (typeof old === 'number') return Number.isInteger(old) && !type.includes('REAL') ? old + 1 : old + 0.5;
   if (Buffer.isBuffer(old)) {
@@ -110,10 +130,13 @@ function tamper(db: string, c: Case): string {
     const keyCols = Object.keys(c.key);
     const where = keyCols.map((k) => `"${k}" = ?`).join(' AND ');
     const keyVals = keyCols.map((k) => c.key[k]);
-    const old = d.prepare(`SELECT "${c.column}" FROM "${c.table}" WHERE ${where}`).pluck().get(...keyVals);
+    const old = d
+      .prepare(`SELECT "${c.column}" FROM "${c.table}" WHERE ${where}`)
+      .pluck()
+      .get(...keyVals);
     let value = newValue(old, c.type);
     const upd = d.prepare(`UPDATE "${c.table}" SET "${c.column}" = ? WHERE ${where}`);
-    let info;
+    let info: Database.RunResult;
     try {
       info = upd.run(value, ...keyVals);
     } catch (e) {
@@ -148,7 +171,11 @@ describe('verify catches every single-value edit', () => {
   it('the schema gives cases for every per-run table', () => {
     const tables = new Set(cases.map((c) => c.table));
     for (const t of ['runs', 'events', 'snapshots', 'samples', 'memcgs']) expect(tables.has(t), t).toBe(true);
-    for (const c of ['tick', 'type', 'memcg', 'folio', 'a', 'b', 'data', 'seq', 'run']) expect(cases.some((x) => x.table === 'events' && x.column === c), `events.${c}`).toBe(true);
+    for (const c of ['tick', 'type', 'memcg', 'folio', 'a', 'b', 'data', 'seq', 'run'])
+      expect(
+        cases.some((x) => x.table === 'events' && x.column === c),
+        `events.${c}`,
+      ).toBe(true);
   });
 
   describe.concurrent('one edit', () => {

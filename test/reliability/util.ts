@@ -5,12 +5,13 @@
  * SQLite file directly with better-sqlite3; nothing imports `src/`, so the suite keeps working
  * while the implementation is refactored underneath it.
  */
-import Database from 'better-sqlite3';
+
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, expect } from 'vitest';
 
 export const ROOT = resolve(__dirname, '..', '..');
@@ -74,8 +75,12 @@ export function runCli(args: string[], o: CliOpts = {}): Promise<CliResult> {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       res({
-        code, signal, timedOut, ms: Date.now() - t0,
-        stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'),
+        code,
+        signal,
+        timedOut,
+        ms: Date.now() - t0,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
       });
     });
   });
@@ -153,12 +158,28 @@ export function eventDigest(db: string, run: number): { n: number; sha: string }
   return withDb(db, (d) => {
     const h = createHash('sha256');
     let n = 0;
-    for (const r of d.prepare('SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ? ORDER BY seq').raw(true).iterate(run)) {
+    for (const r of d
+      .prepare('SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ? ORDER BY seq')
+      .raw(true)
+      .iterate(run)) {
       h.update(JSON.stringify(r));
       n++;
     }
     return { n, sha: h.digest('hex') };
   });
+}
+
+/**
+ * A C0/C1 control character other than newline (and tab when `allowTab`): raw terminal escapes,
+ * BEL, CR. Written with code points so the linter's no-control-characters rule stays on elsewhere.
+ */
+export function hasControl(s: string, allowTab = false): boolean {
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c === 0x0a || (allowTab && c === 0x09)) continue;
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
 }
 
 /** A stack frame as V8 prints it. */
@@ -184,11 +205,16 @@ export function expectOneLineError(r: CliResult, fragment: RegExp | undefined, c
   else expect(r.code, `exit code: ${ctx}`).toBe(code);
   expect(r.stderr.endsWith('\n') && r.stderr.indexOf('\n') === r.stderr.length - 1, `stderr not exactly one line: ${ctx}`).toBe(true);
   expect(r.stderr, `stderr must start with 'memcglab: ': ${ctx}`).toMatch(/^memcglab: \S/);
+  expect(hasControl(r.stderr), `control character in the error line (escape it): ${ctx}`).toBe(false);
   if (fragment) expect(r.stderr, `stderr fragment ${fragment}: ${ctx}`).toMatch(fragment);
 }
 
 /** Run a small experiment into `db` and return its run --json. */
-export async function makeRun(db: string, extra: string[] = SMALL, o: CliOpts = {}): Promise<{ runId: number; events: number; stateHash: string }> {
+export async function makeRun(
+  db: string,
+  extra: string[] = SMALL,
+  o: CliOpts = {},
+): Promise<{ runId: number; events: number; stateHash: string }> {
   return cliJson(['run', DEFAULT_EXP, ...extra, '--db', db], o);
 }
 
@@ -196,8 +222,17 @@ export async function makeRun(db: string, extra: string[] = SMALL, o: CliOpts = 
  * Start a run, wait until its `runs` row exists (and optionally until `minEvents` rows exist),
  * then SIGKILL it after `delayMs`. Resolves when it is dead. Returns whether it finished first.
  */
-export async function killMidway(args: string[], db: string, delayMs: number, o: { minEvents?: number; env?: Record<string, string>; run?: number } = {}): Promise<{ finished: boolean; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, MEMCGLAB_DB: '', ...o.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+export async function killMidway(
+  args: string[],
+  db: string,
+  delayMs: number,
+  o: { minEvents?: number; env?: Record<string, string>; run?: number } = {},
+): Promise<{ finished: boolean; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, MEMCGLAB_DB: '', ...o.env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
