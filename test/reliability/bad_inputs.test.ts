@@ -107,7 +107,7 @@ async function runCase(c: BadCase) {
   writeFileSync(exp, c.exp ?? JSON.stringify(TINY_EXP));
   const args = c.args.map((a) => a.replaceAll('$DB', db).replaceAll('$EXP', exp).replaceAll('$DIR', caseDir));
   const before = dbDigest(db);
-  const r = await limit(() => runCli(args, { timeoutMs: c.timeoutMs ?? 5_000 }));
+  const r = await limit(() => runCli(args, { timeoutMs: c.timeoutMs ?? 4_000 }));
   expectOneLineError(r, c.stderr, c.code ?? 1);
   if (c.unchanged ?? true) expect(dbDigest(db), 'database bytes changed').toBe(before);
 }

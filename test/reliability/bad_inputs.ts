@@ -9,7 +9,7 @@
  *     names the field, value or thing that failed),
  *   - no `    at …` stack frame (stacks are for `--debug` only),
  *   - the database bytes (sha256 of the file + its -wal) are unchanged (`unchanged`, default true),
- *   - it finishes within `timeoutMs` (default 5 s): "no hangs" is part of the contract.
+ *   - it finishes within `timeoutMs` (default 4 s; a refusal takes well under 1 s): "no hangs" is part of the contract.
  *
  * Placeholders in args: `$DB` the case's database (a private copy of the prepared one), `$EXP` the
  * case's experiment file (`exp`, or a tiny valid experiment when `exp` is not given), `$DIR` the
@@ -85,18 +85,7 @@ const q = (sql: string, fragment = /read-only/i, extra: Partial<BadCase> = {}): 
 });
 
 /** Numeric experiment fields and how each must be refused. */
-const INT_FIELDS = [
-  'workload.cycles',
-  'workload.sharedFilePages',
-  'workload.privateFilePages',
-  'workload.anonPages',
-  'workload.accessesPerCycle',
-  'machine.cpus',
-  'machine.nodes',
-  'sampleEvery',
-  'snapshotEvery',
-  'seed',
-];
+const INT_FIELDS = ['workload.cycles', 'workload.sharedFilePages', 'workload.anonPages', 'machine.cpus', 'sampleEvery', 'seed'];
 /** Fields whose size drives the event log / memory: a huge value must be refused up front. */
 const SIZE_FIELDS = [
   'workload.cycles',
@@ -113,12 +102,11 @@ const HUGE = (path: string) => new RegExp(`${esc(path.split('.').pop()!)}|max-ev
 const numericCases: BadCase[] = [
   ...INT_FIELDS.map((f) => set(`${f}=-1`, field(f))),
   // JSON.parse gives Infinity
-  ...['workload.cycles', 'workload.sharedFilePages', 'sampleEvery', 'seed'].map((f) => set(`${f}=1e400`, field(f))),
+  ...['workload.cycles', 'seed'].map((f) => set(`${f}=1e400`, field(f))),
   ...['workload.cycles', 'machine.cpus'].map((f) => set(`${f}=1.5`, field(f))),
   set('workload.anonPages="12abc"', /anonPages/i),
   ...SIZE_FIELDS.map((f) => set(`${f}=1000000000000`, HUGE(f))),
   set('machine.cpus=0', /cpus/i),
-  set('machine.msPerTick=-1', /msPerTick/i),
   set('machine.msPerTick=0', /msPerTick/i),
   set('workload.access.alpha=-0.5', /alpha/i),
 ];
@@ -128,15 +116,11 @@ const sizeCases: BadCase[] = [
   set('machine.memory=0', /machine\.memory/i),
   set('machine.memory="1KiB"', /machine\.memory/i),
   set('machine.memory=4095', /machine\.memory/i),
-  set('machine.memory="-1MiB"', /machine\.memory/i),
   set('machine.memory="abc"', /machine\.memory/i),
   set('machine.memory=1e400', /machine\.memory/i), // Infinity: stored as null today
   set(`machine.memory="1${'0'.repeat(400)}"`, /machine\.memory/i), // spins forever today
-  set(`machine.memory="1${'0'.repeat(400)}KiB"`, /machine\.memory/i),
   set(`machine.memcgSize=1${'0'.repeat(400)}`, /memcgSize/i),
-  set(`machine.memcgSize="1${'0'.repeat(400)}"`, /memcgSize/i),
   set('machine.memcgSize=-1', /memcgSize/i),
-  set('workload.jobLimits={"max":"-5MiB"}', /jobLimits|max/i),
   set(`workload.jobLimits={"high":"1${'0'.repeat(400)}"}`, /jobLimits|high/i),
 ];
 
@@ -144,25 +128,19 @@ const pathCases: BadCase[] = [
   set('workload.parent="/.."', /parent.*\.\.|\.\..*parent/i),
   set('workload.parent="/a/../b"', /parent.*\.\.|\.\..*parent/i),
   set('workload.parent="/a/./b"', /parent/i),
-  set('workload.parent="/a//b"', /parent/i),
   set('workload.parent="relative.slice"', /parent/i),
-  set('workload.parent="/"', /parent/i),
   set('limits={"/..":{"max":"1MiB"}}', /limits.*\.\.|\.\..*limits/i),
   set('workload.unit="a/b"', /unit/i),
-  set('workload.unit="j\\u001b[2J"', /unit/i),
 ];
 
 const setSyntaxCases: BadCase[] = [
   set('workload.cycles', /--set|path=value/i),
   set('=5', /--set|path=value/i),
   set('nosuch.field=1', /nosuch/i),
-  set('workload.nosuch=1', /nosuch/i),
   set('__proto__.policy="legacy"', /__proto__|prototype/i),
   set('constructor.prototype.policy="legacy"', /constructor|prototype/i),
   set('workload.__proto__.cycles=1', /__proto__|prototype/i),
   set('policy="bogus"', /policy/i),
-  set('machine.lru="lfu"', /lru/i),
-  set('policyOptions.mglru="random"', /mglru/i),
 ];
 
 const optionCases: BadCase[] = [
@@ -170,14 +148,11 @@ const optionCases: BadCase[] = [
   { name: 'unknown option', args: run('--bogus'), stderr: /unknown option.*--bogus/i },
   { name: 'option missing its value', args: ['run', '$EXP', '--db', '$DB', '--policy'], stderr: /--policy/i },
   { name: 'missing argument: show', args: ['show', '--db', '$DB'], stderr: /missing|argument|run/i },
-  { name: 'missing argument: query', args: ['query', '--db', '$DB'], stderr: /missing|argument|sql/i },
   { name: 'too many arguments', args: run('extra-arg'), stderr: /too many|argument|extra-arg/i },
   { name: '--policy bogus', args: run('--policy', 'bogus'), stderr: /policy/i },
   { name: '--seed -1', args: run('--seed', '-1'), stderr: /seed/i },
-  { name: '--seed abc', args: run('--seed', 'abc'), stderr: /seed/i },
   { name: '--seed 2^64', args: run('--seed', '18446744073709551616'), stderr: /seed/i },
   { name: '--max-events below the estimate', args: run('--max-events', '100'), stderr: /max-events|events/i },
-  { name: '--max-events -1', args: run('--max-events', '-1'), stderr: /max-events/i },
   { name: 'cycles past the default --max-events', args: run('--set', 'workload.cycles=1000000000'), stderr: HUGE('workload.cycles') },
   { name: "--db ''", args: ['runs', '--db', ''], stderr: /--db|database|path/i },
   { name: '--db is a directory', args: ['runs', '--db', '$DIR'], stderr: /directory|cannot open|database/i },
@@ -196,11 +171,9 @@ const expFileCases: BadCase[] = [
   { name: 'bad JSON', args: run(), exp: '{ "name": ', stderr: /JSON/i },
   { name: 'empty file', args: run(), exp: '', stderr: /empty|JSON/i },
   { name: 'JSON array', args: run(), exp: '[]', stderr: /object|top level/i },
-  { name: 'JSON null', args: run(), exp: 'null', stderr: /object|top level/i },
   { name: 'unknown field', args: run(), exp: tiny((e) => (e.bogusField = 1)), stderr: /bogusField/i },
   { name: 'workload missing', args: run(), exp: '{"name":"x"}', stderr: /workload/i },
   { name: '200k-deep JSON', args: run(), exp: `${'['.repeat(200_000)}${']'.repeat(200_000)}`, stderr: /deep|depth|nest/i },
-  { name: '200k-deep JSON objects', args: run(), exp: `${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}`, stderr: /deep|depth|nest/i },
   {
     name: '__proto__ key in JSON',
     args: run(),
@@ -233,21 +206,17 @@ const expFileCases: BadCase[] = [
     exp: tiny((e) => (e.machine.memcgSize = 'X')).replace('"X"', `1${'0'.repeat(400)}`),
     stderr: /memcgSize/i,
   },
-  { name: 'memory 0 in the file', args: run(), exp: tiny((e) => (e.machine.memory = 0)), stderr: /machine\.memory/i },
 ];
 
 const runIdCases: BadCase[] = [
   { name: 'show abc', args: ['show', 'abc', '--db', '$DB'], stderr: /run id|abc/i },
   { name: 'show 0', args: ['show', '0', '--db', '$DB'], stderr: /run id|0/i },
-  { name: 'show 1.5', args: ['show', '1.5', '--db', '$DB'], stderr: /run id|1\.5/i },
   { name: 'show 10^22', args: ['show', '9999999999999999999999', '--db', '$DB'], stderr: /run id|9999999999999999999999/i },
   { name: 'show -- -1', args: ['show', '--db', '$DB', '--', '-1'], stderr: /run id|-1/i },
   { name: 'show 99 (no such run)', args: ['show', '99', '--db', '$DB'], stderr: /run 99|99/i },
   { name: 'resume 99', args: ['resume', '99', '--db', '$DB'], stderr: /run 99|99/i },
-  { name: 'cat 99', args: ['cat', '99', '/system.slice/memory.current', '--db', '$DB'], stderr: /run 99|99/i },
   { name: 'resume a done run', args: ['resume', '1', '--db', '$DB'], stderr: /done/i },
   { name: 'replay --seq -1', args: ['replay', '1', '--seq', '-1', '--db', '$DB'], stderr: /seq/i },
-  { name: 'replay --seq abc', args: ['replay', '1', '--seq', 'abc', '--db', '$DB'], stderr: /seq/i },
   { name: 'replay --seq past the end', args: ['replay', '1', '--seq', '999999999', '--db', '$DB'], stderr: /past|end|seq/i },
   { name: 'replay --cycle 1.5', args: ['replay', '1', '--cycle', '1.5', '--db', '$DB'], stderr: /cycle/i },
   { name: 'replay --tick 1e400', args: ['replay', '1', '--tick', '1e400', '--db', '$DB'], stderr: /tick/i },
@@ -258,7 +227,6 @@ const runIdCases: BadCase[] = [
     stderr: /check-every(?!.*non-negative)/i,
   },
   { name: 'verify --check-every 0', args: ['verify', '1', '--check-every', '0', '--db', '$DB'], stderr: /check-every/i },
-  { name: 'verify --check-every abc', args: ['verify', '1', '--check-every', 'abc', '--db', '$DB'], stderr: /check-every/i },
   { name: 'compare --runs ""', args: ['compare', '--runs', '', '--db', '$DB'], stderr: /--runs/i },
   { name: 'compare --runs 1,abc', args: ['compare', '--runs', '1,abc', '--db', '$DB'], stderr: /abc/i },
   { name: 'compare --runs 1,99', args: ['compare', '--runs', '1,99', '--db', '$DB'], stderr: /99/i },
@@ -274,7 +242,6 @@ const catCases: BadCase[] = [
   { name: 'cat /../memory.current', args: ['cat', '1', '/../memory.current', '--db', '$DB'], stderr: /\.\./ },
   { name: 'cat /system.slice/../memory.stat', args: ['cat', '1', '/system.slice/../memory.stat', '--db', '$DB'], stderr: /\.\./ },
   { name: 'cat relative path', args: ['cat', '1', 'memory.current', '--db', '$DB'], stderr: /absolute|path|memory\.current/i },
-  { name: "cat ''", args: ['cat', '1', '', '--db', '$DB'], stderr: /path|file/i },
   { name: 'cat unknown file', args: ['cat', '1', '/system.slice/memory.bogus', '--db', '$DB'], stderr: /memory\.bogus/i },
   { name: 'cat unknown cgroup', args: ['cat', '1', '/nonexistent.slice/memory.current', '--db', '$DB'], stderr: /nonexistent\.slice/i },
   { name: 'cat root memory.current', args: ['cat', '1', '/memory.current', '--db', '$DB'], stderr: /root/i },
@@ -287,10 +254,8 @@ const catCases: BadCase[] = [
 
 const queryCases: BadCase[] = [
   q("INSERT INTO meta (key, value) VALUES ('x', 'y')"),
-  q('UPDATE runs SET name = name'),
   q('DELETE FROM events'),
   q('DROP TABLE runs'),
-  q('CREATE TABLE t (x)'),
   q("ATTACH DATABASE ':memory:' AS other", /read-only|attach/i),
   q('PRAGMA writable_schema = 1', /read-only|pragma|writable_schema/i),
   q('DELETE FROM events RETURNING *'),

@@ -64,6 +64,7 @@ describe('concurrent writers on one database', () => {
             continue;
           }
           readerViews.push(round);
+          await sleep(150);
           for (const row of JSON.parse(r.stdout) as { id: number; status: string; events: number; n: number; maxSeq: number }[]) {
             if (row.n !== row.maxSeq)
               problems.push(`round ${round} reader: run ${row.id} has ${row.n} rows but max seq ${row.maxSeq} (a gap)`);

@@ -77,7 +77,9 @@ describe('SIGKILL at varied moments, then resume', () => {
         if (r.finished) break; // it got to the end before the kill: fine
         hits++;
         expect(r.stderr, 'a killed resume printed an error').toBe('');
-        expect(await status(db, 1)).toBe('interrupted');
+        const st = await status(db, 1);
+        if (st === 'done') break; // it committed its end just before the kill landed
+        expect(st).toBe('interrupted');
       }
       expect(hits, 'kills that landed before the end').toBeGreaterThanOrEqual(2);
       if ((await status(db, 1)) !== 'done') {
