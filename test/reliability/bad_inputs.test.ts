@@ -28,7 +28,7 @@ import {
 } from './util.js';
 
 const dir = tempDir('memcglab-bad-');
-const limit = limiter(3);
+const limit = limiter(4);
 const prepared = new Map<DbPrep, string>();
 
 /** Build every prepared database once. */

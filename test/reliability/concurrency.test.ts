@@ -96,7 +96,7 @@ describe('concurrent writers on one database', () => {
       'runs not done',
     ).toEqual([]);
     const bad = (
-      await pool(rows, 2, async (r) => ({ id: r.id, res: await runCli(['verify', String(r.id), '--check-every', '1000', '--db', db]) }))
+      await pool(rows, 3, async (r) => ({ id: r.id, res: await runCli(['verify', String(r.id), '--check-every', '1000', '--db', db]) }))
     ).filter((v) => v.res.code !== 0);
     expect(bad.map((b) => `run ${b.id}: ${brief(b.res)}`)).toEqual([]);
   });

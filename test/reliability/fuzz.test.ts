@@ -194,7 +194,7 @@ describe('fuzz', () => {
   it('mutated experiment files: exit 0/1, no stack, one-line errors, no hang; successful runs verify', async () => {
     const cases = fc.sample(expCase, { seed: 20261126, numRuns: 40 });
     const failures: string[] = [];
-    await pool(cases, 2, async (c, i) => {
+    await pool(cases, 3, async (c, i) => {
       const file = join(dir, `exp-${i}.json`);
       const text = render(c);
       writeFileSync(file, text);
@@ -214,7 +214,7 @@ describe('fuzz', () => {
   it('random argument lists: exit 0/1, no stack, one-line errors, no hang; successful runs verify', async () => {
     const cases = fc.sample(argList, { seed: 4242, numRuns: 40 });
     const failures: string[] = [];
-    await pool(cases, 2, async (c, i) => {
+    await pool(cases, 3, async (c, i) => {
       const db = join(dir, `args-${i}.db`);
       copyDb(base, db);
       // keep any run short: the tiny sizes come first, so a fuzzed --set still overrides them

@@ -28,7 +28,7 @@ import { brief, checkpoint, copyDb, limiter, makeRun, runCli, SMALL, STACK_FRAME
 
 const dir = tempDir('memcglab-tamper-');
 const clean = join(dir, 'clean.db');
-const limit = limiter(2);
+const limit = limiter(3);
 const RUN = 1;
 const EXEMPT = /^(started_at|finished_at|pid|lease.*|heartbeat.*|host.*|boot.*|holder.*)$/;
 const GLOBAL_TABLES = new Set(['event_types', 'meta', '__drizzle_migrations']);
