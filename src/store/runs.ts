@@ -25,3 +25,30 @@ export function allRuns(store: Store): RunRow[] {
 export function updateRun(store: Store, id: number, set: RunUpdate): void {
   store.db.update(runs).set(set).where(eq(runs.id, id)).run();
 }
+
+/** The holder of a run's lease, as recorded in its row. */
+export interface LeaseHolder {
+  pid: number;
+  host: string;
+  bootId: string;
+  holderStart: number | null;
+  leaseMs: number;
+}
+
+/** Take a run's lease (the caller has checked it is free, in the same write transaction). */
+export function takeLease(store: Store, id: number, h: LeaseHolder, now: number): void {
+  store.sqlite
+    .prepare('UPDATE runs SET pid = ?, host = ?, boot_id = ?, holder_start = ?, lease_ms = ?, heartbeat = ? WHERE id = ?')
+    .run(h.pid, h.host, h.bootId, h.holderStart, h.leaseMs, now, id);
+}
+
+/**
+ * Renew a run's lease if `h` still holds it; false when another process took the run over (the
+ * caller must stop writing). Call inside the writer's transaction.
+ */
+export function renewLease(store: Store, id: number, h: LeaseHolder, now: number): boolean {
+  const r = store.sqlite
+    .prepare("UPDATE runs SET heartbeat = ? WHERE id = ? AND status = 'running' AND pid IS ? AND host IS ? AND boot_id IS ? AND holder_start IS ?")
+    .run(now, id, h.pid, h.host, h.bootId, h.holderStart);
+  return r.changes === 1;
+}
