@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { LabError } from '../errors.js';
 import { registerBench } from './commands/bench.js';
 import { registerCat } from './commands/cat.js';
 import { registerCompare } from './commands/compare.js';
@@ -48,6 +49,7 @@ program
   .version(packageVersion())
   .option('--debug', 'print the stack of an internal error (any command)')
   // Errors are thrown (exitOverride) and printed by reportFailure as one line; help stays on stdout.
+  .helpCommand(false)
   .exitOverride()
   .configureOutput({ outputError: () => {} });
 
@@ -64,8 +66,15 @@ registerQuery(program);
 registerBench(program);
 
 async function main(): Promise<number> {
-  if (argv.length <= 2) {
+  if (argv.length <= 2 || (argv[2] === 'help' && argv.length === 3)) {
     process.stdout.write(program.helpInformation());
+    return 0;
+  }
+  if (argv[2] === 'help') {
+    // `help <command>`: that command's help; anything else is one error line
+    const sub = program.commands.find((c) => c.name() === argv[3]);
+    if (!sub || argv.length > 4) throw new LabError(`help takes one command name (got ${argv.slice(3).join(' ')}); the commands: ${program.commands.map((c) => c.name()).join(', ')}`);
+    process.stdout.write(sub.helpInformation());
     return 0;
   }
   await program.parseAsync(argv);

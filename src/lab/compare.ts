@@ -8,6 +8,7 @@ import { resolvePolicyAlias } from '../policy/policies.js';
 
 export interface CompareEntry {
   runId: number;
+  name: string;
   policy: string;
   lru: string;
   events: number;
@@ -26,7 +27,7 @@ export function comparePolicies(
     const { policy, mglru } = resolvePolicyAlias(alias);
     const e: Experiment = { ...exp, policy, policyOptions: { ...exp.policyOptions, mglru: mglru ?? exp.policyOptions.mglru } };
     const r = runExperiment(store, e, opts(alias, e));
-    return { runId: r.runId, policy: alias, lru: e.machine.lru, events: r.events, stateHash: r.stateHash, metrics: r.metrics };
+    return { runId: r.runId, name: e.name, policy: alias, lru: e.machine.lru, events: r.events, stateHash: r.stateHash, metrics: r.metrics };
   });
 }
 
@@ -42,7 +43,7 @@ export function compareRuns(store: Store, ids: number[]): CompareEntry[] {
       throw new LabError(`run ${id} is ${status}, not done; only finished runs can be compared${how}`);
     }
     const policy = r.policy === 'reparent' && r.lru === 'mglru' ? exp.policyOptions.mglru : r.policy;
-    return { runId: r.id, policy, lru: r.lru, events: r.events, stateHash: r.stateHash, metrics };
+    return { runId: r.id, name: r.name, policy, lru: r.lru, events: r.events, stateHash: r.stateHash, metrics };
   });
 }
 

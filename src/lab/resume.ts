@@ -8,9 +8,12 @@ import { ChainWriter } from './chain.js';
 import { storedExperiment } from './experiment.js';
 import { describeHolder, leaseHeld, thisHolder } from './lease.js';
 import { recordRun, type RunOptions, type RunResult } from './record.js';
-import { getRun } from './runs.js';
+import { getRun, type RunRow } from './runs.js';
 import { loadSnapshot } from './snapshot.js';
 import { codeVersion } from './version.js';
+
+const heldError = (run: RunRow) =>
+  new LabError(`run ${run.id} is running: held by ${describeHolder(run)}; wait for it, or resume it once that lease expires`);
 
 /**
  * Continue an interrupted (or failed) run from its last good snapshot: take over its lease (only
@@ -19,14 +22,15 @@ import { codeVersion } from './version.js';
  * result is the run an uninterrupted writer would have produced, row for row.
  */
 export function resumeRun(store: Store, runId: number, opts: RunOptions = {}): RunResult {
+  // A live holder commits (and renews) often: refuse from what is committed, without waiting for its write lock.
+  const seen = getRun(store, runId);
+  if (leaseHeld(seen)) throw heldError(seen);
   const from = inTransaction(
     store,
     () => {
       const run = getRun(store, runId);
       if (run.status === 'done') throw new LabError(`run ${runId} is done (${run.events} events); there is nothing to resume`);
-      if (leaseHeld(run)) {
-        throw new LabError(`run ${runId} is running: held by ${describeHolder(run)}; wait for it, or resume it once that lease expires`);
-      }
+      if (leaseHeld(run)) throw heldError(run);
       if (run.schemaVersion !== EVENT_SCHEMA_VERSION || run.codeVersion !== codeVersion()) {
         throw new LabError(
           `run ${runId} was written by memcglab ${run.codeVersion} (event schema ${run.schemaVersion}); this is ${codeVersion()} ` +

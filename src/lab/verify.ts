@@ -8,7 +8,7 @@ import { storedMemcgRows, storedSampleRows } from '../store/projections.js';
 import { logEnd } from '../store/reader.js';
 import { type SnapshotRecord, snapshotBlob, snapshotRecords } from '../store/snapshots.js';
 import { type SealData, sha256 } from './chain.js';
-import { memcgSizeBytes, storedExperiment } from './experiment.js';
+import { type Experiment, memcgSizeBytes, storedExperiment } from './experiment.js';
 import { FoldError, foldRun, type FoldOptions } from './fold.js';
 import { computeMetrics } from './metrics.js';
 import { RunProjections } from './projections.js';
@@ -56,11 +56,20 @@ export function verifyRun(store: Store, runId: number, opts: VerifyOptions = {})
   if (!Number.isInteger(every) || every < 1) throw new LabError(`--check-every must be a positive integer (got ${every})`);
   const run = getRun(store, runId);
   const exp = storedExperiment(run);
+  const projections = new ProjectionCheck(storedSampleRows(store, runId));
+  try {
+    return verifyWith(store, run, exp, projections, every, opts);
+  } finally {
+    projections.close();
+  }
+}
+
+function verifyWith(store: Store, run: RunRow, exp: Experiment, projections: ProjectionCheck, every: number, opts: VerifyOptions): VerifyResult {
+  const runId = run.id;
   const chain = checkChain(store, run);
   const violations: VerifyViolation[] = [];
   const end = logEnd(store, runId);
   const snapshots = snapshotRecords(store, runId);
-  const projections = new ProjectionCheck(storedSampleRows(store, runId));
   const observer = new RunProjections(projections, runId, exp);
   let next = 0; // index of the next snapshot to check
   let lastGood = 0; // seq of the last snapshot that matched the rebuilt state (0: the empty state)

@@ -67,6 +67,11 @@ export class ProjectionCheck implements ProjectionSink {
     }
   }
 
+  /** Stop reading the stored samples (the fold stopped early): the connection can close. */
+  close(): void {
+    this.storedSamples.return?.();
+  }
+
   /** After the fold: stored samples past the last rebuilt one, and every memcgs row. */
   finish(storedMemcgs: Iterable<MemcgRow>): void {
     for (; !this.next.done; this.next = this.storedSamples.next()) {

@@ -4,6 +4,11 @@ import type { Store } from './db.js';
 
 /** Statement kinds `query` runs; anything else is refused before SQLite sees it. */
 const READ_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'EXPLAIN']);
+/** Statements that write or change the connection: refused by name (SQLite would let some run on a read-only file). */
+const WRITE_KEYWORDS = new Set([
+  'INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'UPSERT', 'CREATE', 'DROP', 'ALTER', 'ATTACH', 'DETACH', 'PRAGMA', 'VACUUM', 'REINDEX',
+  'ANALYZE', 'BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE',
+]);
 
 /** The first keyword of `sql`, past whitespace and comments ('' when there is none). */
 export function firstKeyword(sql: string): string {
@@ -35,7 +40,7 @@ export interface QueryRows {
 export function readOnlyQuery(store: Store, sql: string): QueryRows {
   const kw = firstKeyword(sql);
   if (!kw) throw new LabError('query: no SQL statement given, e.g. memcglab query "SELECT id, status FROM runs"');
-  if (!READ_KEYWORDS.has(kw)) throw new LabError(`query is read-only: give one SELECT (or WITH … SELECT) statement (${kw} is refused)`);
+  if (WRITE_KEYWORDS.has(kw)) throw new LabError(`query is read-only: give one SELECT (or WITH … SELECT) statement (${kw} is refused)`);
   let stmt: Database.Statement;
   try {
     stmt = store.sqlite.prepare(sql);
@@ -44,7 +49,7 @@ export function readOnlyQuery(store: Store, sql: string): QueryRows {
     if (/more than one statement/i.test(msg)) throw new LabError('query takes one statement; run them one at a time');
     throw new LabError(`SQL error: ${msg}`);
   }
-  if (!stmt.reader || !stmt.readonly) throw new LabError('query is read-only: give one SELECT (or WITH … SELECT) statement');
+  if (!READ_KEYWORDS.has(kw) || !stmt.reader || !stmt.readonly) throw new LabError('query is read-only: give one SELECT (or WITH … SELECT) statement');
   const headers = stmt.columns().map((c) => c.name);
   return { headers, rows: stmt.raw(true).iterate() as IterableIterator<unknown[]> };
 }

@@ -50,6 +50,7 @@ export function registerCompare(program: Command): void {
     }
     if (opts.json) return printJson({ runs: entries });
     const { headers, rows } = lab.compareTable(entries);
-    process.stdout.write(table(headers, rows));
+    const names = opts.runs !== undefined ? entries.map((e) => `run ${e.runId}: ${escapeControl(e.name)}, ${e.policy}, ${e.lru} LRU\n`).join('') : '';
+    process.stdout.write(names + table(headers, rows));
   });
 }
