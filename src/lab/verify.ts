@@ -25,8 +25,8 @@ export interface VerifyResult {
   events: number;
   stateHash: string;
   violations: VerifyViolation[];
-  /** what verify could not check, and why (e.g. the unsealed tail of an interrupted run) */
-  notes: string[];
+  /** what verify could not check, and why (e.g. the unsealed tail of an interrupted run); absent when none */
+  notes?: string[];
 }
 
 export interface VerifyOptions {
@@ -106,7 +106,7 @@ function verifyWith(store: Store, run: RunRow, exp: Experiment, projections: Pro
   if (complete) {
     for (; next < snapshots.length; next++) {
       const snap = snapshots[next];
-      violations.push({ seq: snap.seq, type: 'snapshots', invariant: 'snapshot-in-log', detail: `snapshots row seq ${snap.seq}, but the log ends at seq ${s.seq}` });
+      violations.push({ seq: snap.seq, type: 'snapshot', invariant: 'snapshot-in-log', detail: `snapshots row seq ${snap.seq}, but the log ends at seq ${s.seq}` });
     }
     projections.finish(storedMemcgRows(store, runId));
     violations.push(...projections.violations);
@@ -114,7 +114,7 @@ function verifyWith(store: Store, run: RunRow, exp: Experiment, projections: Pro
       const stored = new Set(snapshots.map((x) => x.seq));
       for (const [seq, seal] of chain.seals) {
         if (seal.snapshot && !stored.has(seq)) {
-          violations.push({ seq, type: 'snapshots', invariant: 'chain', detail: `snapshots row seq ${seq} is missing (chain row seq ${seq} seals one there)` });
+          violations.push({ seq, type: 'snapshot', invariant: 'chain', detail: `snapshots row seq ${seq} is missing (chain row seq ${seq} seals one there)` });
         }
       }
     }
@@ -124,9 +124,10 @@ function verifyWith(store: Store, run: RunRow, exp: Experiment, projections: Pro
 }
 
 function result(chainViolations: VerifyViolation[], others: VerifyViolation[], events: number, hash: string, notes: string[]): VerifyResult {
-  // the chain's findings first: they name the row that was changed; what the rebuild then finds follows from it
-  const violations = [...chainViolations, ...others.sort((a, b) => a.seq - b.seq)];
-  return { ok: violations.length === 0, events, stateHash: hash, violations, notes };
+  // What the rebuild finds first (the first event that does not fit, a snapshot that diverges),
+  // then what the chain finds (it names the row that was changed, wherever it is).
+  const violations = [...others.sort((a, b) => a.seq - b.seq), ...chainViolations];
+  return { ok: violations.length === 0, events, stateHash: hash, violations, ...(notes.length ? { notes } : {}) };
 }
 
 /** The run's final columns against the rebuilt end state and the chain's end seal. */
@@ -157,7 +158,7 @@ function finalViolations(run: RunRow, s: KernelState, memcgSize: number, end: Se
 /** A snapshot against the rebuilt state at its seq, its chain seal and its own blob. */
 function snapshotViolations(store: Store, runId: number, snap: SnapshotRecord, s: KernelState, seal: SealData | undefined): VerifyViolation[] {
   const out: VerifyViolation[] = [];
-  const v = (invariant: string, detail: string) => out.push({ seq: snap.seq, type: 'snapshots', invariant, detail: `snapshots row seq ${snap.seq}: ${detail}` });
+  const v = (invariant: string, detail: string) => out.push({ seq: snap.seq, type: 'snapshot', invariant, detail: `snapshots row seq ${snap.seq}: ${detail}` });
   const rebuilt = stateHash(s);
   if (snap.stateHash !== rebuilt) v('snapshot-hash', `state_hash ${snap.stateHash} but the log rebuilds ${rebuilt}`);
   if (snap.tick !== s.tick) v('snapshot-tick', `tick ${snap.tick} but the log is at tick ${s.tick}`);

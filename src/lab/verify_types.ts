@@ -1,7 +1,7 @@
 export interface VerifyViolation {
   seq: number;
   /**
-   * What is wrong: a table of the record (`events`, `chain`, `runs`, `snapshots`, `samples`,
+   * What is wrong: a table of the record (`events`, `chain`, `runs`, `snapshot` (the snapshots table), `samples`,
    * `memcgs`) for a row that differs from what the log and its chain rebuild, or an event's type
    * name for an event that breaks an invariant or that evolve refuses.
    */

@@ -25,7 +25,7 @@ export function registerVerify(program: Command): void {
       printJson(res);
     } else if (res.ok) {
       const every = checkEvery && checkEvery !== 1 ? ` (invariants checked every ${checkEvery} events)` : ' with every invariant holding after every event';
-      const notes = res.notes.length ? `; ${res.notes.join('; ')}` : '';
+      const notes = res.notes ? `; ${res.notes.join('; ')}` : '';
       process.stdout.write(
         `run ${runId}: ok, ${res.events} events replay${every}; hash chain, snapshots, projections and final state match; state ${res.stateHash}${notes}\n`,
       );
@@ -33,7 +33,7 @@ export function registerVerify(program: Command): void {
       const v = res.violations[0];
       const more = res.violations.length > 1 ? ` (and ${res.violations.length - 1} more)` : '';
       let text = `run ${runId}: FAILED at seq ${v.seq} (${v.type}): ${v.invariant}: ${v.detail}${more}\n`;
-      for (const x of res.violations.slice(1, 20)) text += `  seq ${x.seq} (${x.type}): ${x.invariant}: ${x.detail}\n`;
+      for (const x of res.violations.slice(1, 50)) text += `  seq ${x.seq} (${x.type}): ${x.invariant}: ${x.detail}\n`;
       process.stdout.write(escapeControl(text, true));
     }
     if (!res.ok) process.exitCode = 1;
