@@ -32,3 +32,12 @@ export function storedMetrics(r: RunRow): Metrics | null {
     throw new LabError(`run ${r.id}'s stored metrics are not valid JSON (${(e as Error).message}): the database is damaged; check it with memcglab verify ${r.id}`);
   }
 }
+
+/** A run's stored experiment as JSON (for display: not validated); damaged JSON is one line naming the run. */
+export function storedExperimentJson(r: RunRow): unknown {
+  try {
+    return JSON.parse(r.experiment);
+  } catch (e) {
+    throw new LabError(`run ${r.id}'s stored experiment (runs.experiment) is not valid JSON (${(e as Error).message}): the database is damaged`);
+  }
+}

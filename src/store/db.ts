@@ -1,24 +1,22 @@
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LabError } from '../errors.js';
 import { CATALOGUE, columnsDoc, type EventTypeName } from '../kernel/events.js';
 import { noteDatabase, sqliteFailure } from './errors.js';
 import { appliedMigrations, knownMigrations, migrateDatabase } from './migrate.js';
-import { BUSY_TIMEOUT_MS, classify, foreignError, type Kind, openReadOnly, tableNames } from './open.js';
-import * as schema from './schema.js';
+import { BUSY_TIMEOUT_MS, foreignError, inspect, newerError, openReadOnly } from './open.js';
 
 export { migrationsFolder } from './migrate.js';
 
-export type Db = BetterSQLite3Database<typeof schema>;
 /**
- * An open database. `sqlite` and `db` are for the modules of src/store only: the lab and the CLI
- * go through the store's functions (runs, events, snapshots, samples, projections, query).
+ * An open database. `sqlite` is for the modules of src/store only: the lab and the CLI go through
+ * the store's functions (runs, events, snapshots, samples, projections, query). drizzle defines
+ * the schema (schema.ts) and generates the migrations; at run time the store uses prepared
+ * statements (rows.ts maps the schema's objects), so starting a command does not load drizzle.
  */
 export interface Store {
   sqlite: Database.Database;
-  db: Db;
   path: string;
   readonly: boolean;
 }
@@ -40,37 +38,11 @@ export function defaultDbPath(): string {
   return process.env.MEMCGLAB_DB || './memcglab.db';
 }
 
-function newerError(path: string, applied: number, known: number): LabError {
-  return new LabError(`database ${path} was written by a newer memcglab (schema ${applied} > ${known}); upgrade memcglab to read it`);
-}
-
-/** Look at a file without writing to it: what it is, and (for a memcglab file) how far its schema is. */
-function inspect(path: string): { kind: Kind; applied: number; tables: string[] } {
-  if (!existsSync(path)) return { kind: 'missing', applied: 0, tables: [] };
-  const st = statSync(path);
-  if (st.isDirectory()) throw new LabError(`--db ${path} is a directory; pass a database file, e.g. --db ${path}/memcglab.db`);
-  if (st.size === 0) return { kind: 'empty', applied: 0, tables: [] };
-  let ro: Database.Database | undefined;
-  try {
-    ro = openReadOnly(path);
-    const tables = tableNames(ro);
-    const kind = classify(tables);
-    return { kind, applied: kind === 'memcglab' ? appliedMigrations(ro) : 0, tables };
-  } catch (e) {
-    if (e instanceof LabError) throw e;
-    const code = String((e as { code?: unknown }).code ?? '');
-    if (code === 'SQLITE_NOTADB') throw new LabError(`${path} is not a SQLite database (so not a memcglab one); pass a memcglab database with --db`);
-    throw sqliteFailure(e, path) ?? new LabError(`cannot open database ${path}: ${(e as Error).message}`);
-  } finally {
-    ro?.close();
-  }
-}
-
 function wrap(sqlite: Database.Database, path: string, readonly: boolean): Store {
   // Readers (replay, queries) get a large page cache; a writer mostly appends to the right edge
   // of the events b-tree and keeps a small one, so its memory does not grow with the log.
   sqlite.pragma(readonly ? 'cache_size = -65536' : 'cache_size = -8192');
-  return { sqlite, db: drizzle(sqlite, { schema }), path, readonly };
+  return { sqlite, path, readonly };
 }
 
 /**

@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LabError } from '../errors.js';
+import { sqliteFailure } from './errors.js';
+import { appliedMigrations, knownMigrations, migrateDatabase } from './migrate.js';
 
 /** What a file holds, looked at without writing a byte. */
 export type Kind = 'missing' | 'empty' | 'memcglab' | 'foreign';
@@ -75,4 +77,57 @@ export function foreignError(path: string, tables: string[]): LabError {
     `${path} is not a memcglab database: it holds another application's tables (${list}) and no memcglab marker; ` +
       'memcglab leaves it untouched; pass --db with a memcglab database or a new file',
   );
+}
+
+export function newerError(path: string, applied: number, known: number): LabError {
+  return new LabError(`database ${path} was written by a newer memcglab (schema ${applied} > ${known}); upgrade memcglab to read it`);
+}
+
+/** Look at a file without writing to it: what it is, and (for a memcglab file) how far its schema is. */
+export function inspect(path: string): { kind: Kind; applied: number; tables: string[] } {
+  if (!existsSync(path)) return { kind: 'missing', applied: 0, tables: [] };
+  const st = statSync(path);
+  if (st.isDirectory()) throw new LabError(`--db ${path} is a directory; pass a database file, e.g. --db ${path}/memcglab.db`);
+  if (st.size === 0) return { kind: 'empty', applied: 0, tables: [] };
+  let ro: Database.Database | undefined;
+  try {
+    ro = openReadOnly(path);
+    const tables = tableNames(ro);
+    const kind = classify(tables);
+    return { kind, applied: kind === 'memcglab' ? appliedMigrations(ro) : 0, tables };
+  } catch (e) {
+    if (e instanceof LabError) throw e;
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (code === 'SQLITE_NOTADB') throw new LabError(`${path} is not a SQLite database (so not a memcglab one); pass a memcglab database with --db`);
+    throw sqliteFailure(e, path) ?? new LabError(`cannot open database ${path}: ${(e as Error).message}`);
+  } finally {
+    ro?.close();
+  }
+}
+
+
+/**
+ * The read-only connection `query` runs its statement on, opened with better-sqlite3 alone (the
+ * query process starts fast): the same refusals as openStore (missing, foreign, not SQLite,
+ * newer); an empty file is an empty lab; an older memcglab file answers undefined (the caller
+ * goes through openStore, which migrates it).
+ */
+export function openForQuery(path: string): Database.Database | undefined {
+  if (path === '') throw new LabError('--db is empty; give a database file path');
+  const known = knownMigrations();
+  const { kind, applied, tables } = inspect(path);
+  if (kind === 'missing') throw new LabError(`database ${path} does not exist; run an experiment first (memcglab run …) or pass --db`);
+  if (kind === 'foreign') throw foreignError(path, tables);
+  if (applied > known) throw newerError(path, applied, known);
+  if (kind === 'empty') {
+    const mem = new Database(':memory:');
+    migrateDatabase(mem);
+    return mem;
+  }
+  if (applied < known) return undefined;
+  try {
+    return openReadOnly(path);
+  } catch (e) {
+    throw sqliteFailure(e, path) ?? e;
+  }
 }

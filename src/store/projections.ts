@@ -1,12 +1,11 @@
 import type Database from 'better-sqlite3';
-import { getTableColumns } from 'drizzle-orm';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Store } from './db.js';
-import { insertSample } from './samples.js';
-import { memcgs, samples } from './schema.js';
+import { asObject } from './rows.js';
+import { insertSample, type SampleRow } from './samples.js';
+import type { memcgs } from './schema.js';
 
 export type MemcgRow = typeof memcgs.$inferInsert;
-export type SampleRow = typeof samples.$inferInsert;
+export type { SampleRow } from './samples.js';
 
 /**
  * Where a run's projections go as the log is folded: the store (running, resuming, rebuild) or
@@ -48,20 +47,21 @@ export class StoreProjectionSink implements ProjectionSink {
   }
 }
 
-/** SELECT every column of a per-run table under its schema key, so rows compare with what drizzle would insert. */
-function selectAll(table: SQLiteTable, name: string, order: string): string {
-  const cols = Object.entries(getTableColumns(table)).map(([key, c]) => `"${c.name}" AS "${key}"`);
-  return `SELECT ${cols.join(', ')} FROM ${name} WHERE run = ? ORDER BY ${order}`;
+/** Every column of a per-run table's rows, under the schema's keys, so they compare with the objects the projection writes. */
+function* selectAll<T>(store: Store, table: string, order: string, run: number): Generator<T, void, undefined> {
+  for (const r of store.sqlite.prepare(`SELECT * FROM ${table} WHERE run = ? ORDER BY ${order}`).iterate(run)) {
+    yield asObject<T>(r as Record<string, unknown>)!;
+  }
 }
 
 /** A run's stored `memcgs` rows, by id. */
-export function storedMemcgRows(store: Store, run: number): IterableIterator<MemcgRow> {
-  return store.sqlite.prepare(selectAll(memcgs, 'memcgs', 'id')).iterate(run) as IterableIterator<MemcgRow>;
+export function storedMemcgRows(store: Store, run: number): Generator<MemcgRow, void, undefined> {
+  return selectAll<MemcgRow>(store, 'memcgs', 'id', run);
 }
 
 /** A run's stored `samples` rows, by seq. */
-export function storedSampleRows(store: Store, run: number): IterableIterator<SampleRow> {
-  return store.sqlite.prepare(selectAll(samples, 'samples', 'seq')).iterate(run) as IterableIterator<SampleRow>;
+export function storedSampleRows(store: Store, run: number): Generator<SampleRow, void, undefined> {
+  return selectAll<SampleRow>(store, 'samples', 'seq', run);
 }
 
 /** Memcgs of a run freed at or before `seq`, from the projection. */

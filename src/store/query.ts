@@ -37,7 +37,7 @@ export interface QueryRows {
  * agree it writes nothing (`stmt.readonly`: that refuses `WITH … DELETE … RETURNING`). Rows are
  * stepped lazily, so output of any size streams.
  */
-export function readOnlyQuery(store: Store, sql: string): QueryRows {
+export function readOnlyQuery(store: Pick<Store, 'sqlite'>, sql: string): QueryRows {
   const kw = firstKeyword(sql);
   if (!kw) throw new LabError('query: no SQL statement given, e.g. memcglab query "SELECT id, status FROM runs"');
   if (WRITE_KEYWORDS.has(kw)) throw new LabError(`query is read-only: give one SELECT (or WITH … SELECT) statement (${kw} is refused)`);

@@ -1,6 +1,6 @@
-import { desc, eq } from 'drizzle-orm';
 import type { Store } from './db.js';
-import { runs } from './schema.js';
+import { asObject, insertRow, prepared, updateRows } from './rows.js';
+import type { runs } from './schema.js';
 
 export type RunRow = typeof runs.$inferSelect;
 /** The columns a run starts with (id, counters and results are filled in later). */
@@ -10,22 +10,21 @@ export type RunUpdate = Partial<Omit<RunRow, 'id'>>;
 
 /** Insert a run row; its id. */
 export function insertRun(store: Store, run: NewRun): number {
-  return store.db.insert(runs).values(run).returning({ id: runs.id }).get().id;
+  return insertRow(store.sqlite, 'runs', run);
 }
 
 export function findRun(store: Store, id: number): RunRow | undefined {
-  return store.db.select().from(runs).where(eq(runs.id, id)).get();
+  return asObject<RunRow>(prepared(store.sqlite, 'SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown> | undefined);
 }
 
 /** Every run, newest first. */
 export function allRuns(store: Store): RunRow[] {
-  return store.db.select().from(runs).orderBy(desc(runs.id)).all();
+  return (prepared(store.sqlite, 'SELECT * FROM runs ORDER BY id DESC').all() as Record<string, unknown>[]).map((r) => asObject<RunRow>(r)!);
 }
 
 export function updateRun(store: Store, id: number, set: RunUpdate): void {
-  store.db.update(runs).set(set).where(eq(runs.id, id)).run();
+  updateRows(store.sqlite, 'runs', set, 'id = ?', id);
 }
-
 /** The holder of a run's lease, as recorded in its row. */
 export interface LeaseHolder {
   pid: number;

@@ -192,7 +192,7 @@ const argList = fc.record({
 
 describe('fuzz', () => {
   it('mutated experiment files: exit 0/1, no stack, one-line errors, no hang; successful runs verify', async () => {
-    const cases = fc.sample(expCase, { seed: 20261126, numRuns: 40 });
+    const cases = fc.sample(expCase, { seed: 20261126, numRuns: 25 });
     const failures: string[] = [];
     await pool(cases, 3, async (c, i) => {
       const file = join(dir, `exp-${i}.json`);
@@ -212,7 +212,7 @@ describe('fuzz', () => {
   });
 
   it('random argument lists: exit 0/1, no stack, one-line errors, no hang; successful runs verify', async () => {
-    const cases = fc.sample(argList, { seed: 4242, numRuns: 40 });
+    const cases = fc.sample(argList, { seed: 4242, numRuns: 25 });
     const failures: string[] = [];
     await pool(cases, 3, async (c, i) => {
       const db = join(dir, `args-${i}.db`);

@@ -11,14 +11,13 @@ export function registerShow(program: Command): void {
     .option('--json', 'print one JSON object');
   addDbOption(cmd).action(async (id: string, opts) => {
     const runId = parseRunId(id);
-    const { effectiveStatus, getRun, storedMetrics } = await import('../../lab/runs.js');
-    const { storedExperiment } = await import('../../lab/experiment.js');
+    const { effectiveStatus, getRun, storedExperimentJson, storedMetrics } = await import('../../lab/runs.js');
     const { METRIC_NAMES } = await import('../../lab/metrics.js');
     const r = await withStore(opts, true, (store) => getRun(store, runId));
     const out = {
       id: r.id, name: r.name, policy: r.policy, lru: r.lru, seed: r.seed, status: effectiveStatus(r), error: r.error,
       events: r.events, cycles: r.cycles, stateHash: r.stateHash, startedAt: r.startedAt, finishedAt: r.finishedAt,
-      codeVersion: r.codeVersion, schemaVersion: r.schemaVersion, metrics: storedMetrics(r), experiment: storedExperiment(r),
+      codeVersion: r.codeVersion, schemaVersion: r.schemaVersion, metrics: storedMetrics(r), experiment: storedExperimentJson(r),
     };
     if (opts.json) return printJson(out);
     let text =
