@@ -37,7 +37,13 @@ export function benchVerify(ctx: BenchContext): BenchResult[] {
       ctx.log(`verify: ${events} events`);
       return [
         {
-          name: 'verify', value: Math.round(rate), unit: 'events/s', baseline: Math.round(foldRate), ratio: round(rate / foldRate), goal: null, met: null,
+          name: 'verify',
+          value: Math.round(rate),
+          unit: 'events/s',
+          baseline: Math.round(foldRate),
+          ratio: round(rate / foldRate),
+          goal: null,
+          met: null,
           note: `verify --check-every 100000 (chain + rebuild + snapshots + projections + run row) vs the bare fold of the same ${events} events`,
         },
       ];

@@ -19,7 +19,12 @@ const jsonCell = (v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v);
  * Print rows of any number in constant memory: a table (aligned by the first rows), CSV or a
  * JSON array, written in chunks with backpressure.
  */
-export async function streamRows(headers: string[], rows: Iterable<unknown[]>, format: RowFormat, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+export async function streamRows(
+  headers: string[],
+  rows: Iterable<unknown[]>,
+  format: RowFormat,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<void> {
   let buf = '';
   const flush = async (force = false) => {
     if (buf.length < CHUNK && !force) return;
@@ -55,7 +60,11 @@ export async function streamRows(headers: string[], rows: Iterable<unknown[]>, f
   const names = headers.map((h) => escapeControl(h));
   const widths = names.map((h, i) => Math.max(h.length, ...sample.map((c) => c[i]?.length ?? 0)));
   const right = names.map((_, i) => sample.length > 0 && sample.every((c) => /^-?[\d.]+$|^-$/.test(c[i] ?? '')));
-  const line = (cells: string[]) => `${cells.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd()}\n`;
+  const line = (cells: string[]) =>
+    `${cells
+      .map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd()}\n`;
   buf += line(names) + line(widths.map((w) => '-'.repeat(w)));
   for (const c of sample) {
     buf += line(c);

@@ -85,8 +85,14 @@ export type Identity = Record<(typeof IDENTITY_COLUMNS)[number], string | number
 
 export function identityOf(r: RunRow): Identity {
   return {
-    id: r.id, name: r.name, experiment: r.experiment, policy: r.policy, lru: r.lru, seed: r.seed,
-    schema_version: r.schemaVersion, code_version: r.codeVersion,
+    id: r.id,
+    name: r.name,
+    experiment: r.experiment,
+    policy: r.policy,
+    lru: r.lru,
+    seed: r.seed,
+    schema_version: r.schemaVersion,
+    code_version: r.codeVersion,
   };
 }
 

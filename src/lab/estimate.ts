@@ -19,7 +19,8 @@ export interface Estimate {
   log: number;
 }
 
-const fmt = (n: number) => (n >= 1e9 ? `${(n / 1e9).toPrecision(3)}e9` : n >= 1e6 ? `${(n / 1e6).toPrecision(3)} M` : String(Math.round(n)));
+const fmt = (n: number) =>
+  n >= 1e9 ? `${(n / 1e9).toPrecision(3)}e9` : n >= 1e6 ? `${(n / 1e6).toPrecision(3)} M` : String(Math.round(n));
 const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1)} GiB`;
 
 export function estimate(exp: Experiment): Estimate {

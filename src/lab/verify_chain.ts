@@ -4,7 +4,7 @@ import type { Store } from '../store/db.js';
 import { readEvents } from '../store/reader.js';
 import type { RunRow } from '../store/runs.js';
 import { EventHasher, GENESIS, IDENTITY_COLUMNS, type Identity, identityOf, rowDigest, type SealData } from './chain.js';
-import { parseExperiment } from './experiment.js';
+import { type Experiment, parseExperiment } from './experiment.js';
 import { runWorkload } from './runner.js';
 import { codeVersion } from './version.js';
 import { short, type VerifyViolation } from './verify_types.js';
@@ -33,7 +33,12 @@ export function checkChain(store: Store, run: RunRow): ChainCheck {
   const v = (x: VerifyViolation) => out.violations.push(x);
   const rows = chainRows(store, run.id);
   if (!rows.length) {
-    v({ seq: 0, type: 'runs', invariant: 'chain', detail: `runs row ${run.id} has no hash chain (no chain rows for run ${run.id}): written by a memcglab without one, or its chain rows or id were changed` });
+    v({
+      seq: 0,
+      type: 'runs',
+      invariant: 'chain',
+      detail: `runs row ${run.id} has no hash chain (no chain rows for run ${run.id}): written by a memcglab without one, or its chain rows or id were changed`,
+    });
     return out;
   }
   out.chained = true;
@@ -45,7 +50,12 @@ export function checkChain(store: Store, run: RunRow): ChainCheck {
   } else {
     const expect = rowDigest(GENESIS, 0, first.events, first.data);
     if (expect !== first.digest || first.events !== '') {
-      v({ seq: 0, type: 'chain', invariant: 'chain-digest', detail: `chain row seq 0 (the genesis) does not match its digest: the chain table was altered` });
+      v({
+        seq: 0,
+        type: 'chain',
+        invariant: 'chain-digest',
+        detail: `chain row seq 0 (the genesis) does not match its digest: the chain table was altered`,
+      });
     } else {
       try {
         genesis = JSON.parse(first.data) as Identity;
@@ -58,7 +68,12 @@ export function checkChain(store: Store, run: RunRow): ChainCheck {
       const mine = identityOf(run);
       for (const col of IDENTITY_COLUMNS) {
         if (mine[col] !== genesis[col]) {
-          v({ seq: 0, type: 'runs', invariant: 'identity', detail: `runs.${col} of run ${run.id} is ${short(mine[col])}, but the chain's genesis (chain row seq 0) sealed ${short(genesis[col])}` });
+          v({
+            seq: 0,
+            type: 'runs',
+            invariant: 'identity',
+            detail: `runs.${col} of run ${run.id} is ${short(mine[col])}, but the chain's genesis (chain row seq 0) sealed ${short(genesis[col])}`,
+          });
         }
       }
     }
@@ -66,7 +81,13 @@ export function checkChain(store: Store, run: RunRow): ChainCheck {
   const links = rows.filter((r) => r.seq > 0);
   for (const r of links) {
     const expect = rowDigest(prev, r.seq, r.events, r.data);
-    if (expect !== r.digest) v({ seq: r.seq, type: 'chain', invariant: 'chain-digest', detail: `chain row seq ${r.seq} does not match its digest: the chain table was altered` });
+    if (expect !== r.digest)
+      v({
+        seq: r.seq,
+        type: 'chain',
+        invariant: 'chain-digest',
+        detail: `chain row seq ${r.seq} does not match its digest: the chain table was altered`,
+      });
     prev = expect;
     try {
       out.seals.set(r.seq, JSON.parse(r.data) as SealData);
@@ -93,7 +114,12 @@ function checkSegments(store: Store, run: RunRow, links: ChainRow[], genesis: Id
   let tail = 0;
   for (const e of readEvents(store, run.id)) {
     if (e.seq !== want && !gap) {
-      out.violations.push({ seq: want, type: 'events', invariant: 'gap', detail: `events row seq ${want} of run ${run.id} is missing (the next row is seq ${e.seq})` });
+      out.violations.push({
+        seq: want,
+        type: 'events',
+        invariant: 'gap',
+        detail: `events row seq ${want} of run ${run.id} is missing (the next row is seq ${e.seq})`,
+      });
       gap = true;
     }
     want = e.seq + 1;
@@ -109,21 +135,33 @@ function checkSegments(store: Store, run: RunRow, links: ChainRow[], genesis: Id
   }
   if (idx < links.length) {
     out.violations.push({
-      seq: lastSeq + 1, type: 'events', invariant: 'chain',
+      seq: lastSeq + 1,
+      type: 'events',
+      invariant: 'chain',
       detail: `the log of run ${run.id} ends at seq ${lastSeq}, but chain row seq ${links[links.length - 1].seq} seals events up to there: events rows after seq ${lastSeq} are missing`,
     });
     if (hasher.count) bad.push({ from: boundary, to: links[idx].seq });
   }
   if (tail) {
     if (out.end) {
-      out.violations.push({ seq: boundary + 1, type: 'events', invariant: 'chain', detail: `events rows seq ${boundary + 1}..${lastSeq} come after the run's end seal (chain row seq ${boundary})` });
+      out.violations.push({
+        seq: boundary + 1,
+        type: 'events',
+        invariant: 'chain',
+        detail: `events rows seq ${boundary + 1}..${lastSeq} come after the run's end seal (chain row seq ${boundary})`,
+      });
     } else {
       out.notes.push(`${tail} events after seq ${boundary} are not sealed by the chain yet (an interrupted run: resume replaces them)`);
     }
   }
   if (bad.length) localize(store, run, genesis, bad[0], out);
   for (const b of bad.slice(1)) {
-    out.violations.push({ seq: b.from + 1, type: 'events', invariant: 'chain', detail: `events rows seq ${b.from + 1}..${b.to} do not match the hash in chain row seq ${b.to}` });
+    out.violations.push({
+      seq: b.from + 1,
+      type: 'events',
+      invariant: 'chain',
+      detail: `events rows seq ${b.from + 1}..${b.to} do not match the hash in chain row seq ${b.to}`,
+    });
   }
 }
 
@@ -136,14 +174,23 @@ class Found extends Error {}
  */
 function localize(store: Store, run: RunRow, genesis: Identity | undefined, seg: { from: number; to: number }, out: ChainCheck): void {
   const generic = (): void => {
-    out.violations.push({ seq: seg.from + 1, type: 'events', invariant: 'chain', detail: `events rows seq ${seg.from + 1}..${seg.to} do not match the hash in chain row seq ${seg.to}` });
+    out.violations.push({
+      seq: seg.from + 1,
+      type: 'events',
+      invariant: 'chain',
+      detail: `events rows seq ${seg.from + 1}..${seg.to} do not match the hash in chain row seq ${seg.to}`,
+    });
   };
-  if (!genesis || genesis.code_version !== codeVersion() || genesis.schema_version !== EVENT_SCHEMA_VERSION) return generic();
-  let exp;
+  if (!genesis || genesis.code_version !== codeVersion() || genesis.schema_version !== EVENT_SCHEMA_VERSION) {
+    generic();
+    return;
+  }
+  let exp: Experiment;
   try {
     exp = parseExperiment(JSON.parse(String(genesis.experiment)), 'the sealed experiment');
   } catch {
-    return generic();
+    generic();
+    return;
   }
   const stored = readEvents(store, run.id)[Symbol.iterator]();
   let found: VerifyViolation | undefined;
@@ -151,13 +198,20 @@ function localize(store: Store, run: RunRow, genesis: Identity | undefined, seg:
   const sink = (e: Event) => {
     const r = stored.next();
     if (r.done || r.value.seq !== e.seq) {
-      found = { seq: e.seq, type: 'events', invariant: 'chain', detail: `events row seq ${e.seq} of run ${run.id} is missing or out of place (the experiment produces it; the chain seals it)` };
+      found = {
+        seq: e.seq,
+        type: 'events',
+        invariant: 'chain',
+        detail: `events row seq ${e.seq} of run ${run.id} is missing or out of place (the experiment produces it; the chain seals it)`,
+      };
       throw new Found();
     }
     for (const f of FIELDS) {
       if (r.value[f] !== e[f]) {
         found = {
-          seq: e.seq, type: 'events', invariant: 'chain',
+          seq: e.seq,
+          type: 'events',
+          invariant: 'chain',
           detail: `events row seq ${e.seq} of run ${run.id} differs from what its experiment produces (and the chain seals): ${f} is ${short(r.value[f])}, not ${short(e[f])}`,
         };
         throw new Found();
@@ -168,12 +222,17 @@ function localize(store: Store, run: RunRow, genesis: Identity | undefined, seg:
   try {
     runWorkload(exp, sink);
   } catch (e) {
-    if (!(e instanceof Found)) return generic();
+    if (!(e instanceof Found)) {
+      generic();
+      return;
+    }
   }
   if (found) out.violations.push(found);
   else {
     out.violations.push({
-      seq: seg.to, type: 'chain', invariant: 'chain',
+      seq: seg.to,
+      type: 'chain',
+      invariant: 'chain',
       detail: `chain row seq ${seg.to} does not match its events, which are what the experiment produces: the chain row was altered`,
     });
   }

@@ -51,7 +51,11 @@ export class ProjectionCheck implements ProjectionSink {
 
   sample(row: SampleRow): void {
     while (!this.next.done && this.next.value.seq < row.seq) {
-      this.report('samples', this.next.value.seq, `samples row seq ${this.next.value.seq} is not produced by the log (no sample falls there)`);
+      this.report(
+        'samples',
+        this.next.value.seq,
+        `samples row seq ${this.next.value.seq} is not produced by the log (no sample falls there)`,
+      );
       this.next = this.storedSamples.next();
     }
     if (this.next.done || this.next.value.seq !== row.seq) {
@@ -63,7 +67,11 @@ export class ProjectionCheck implements ProjectionSink {
     const k = firstDiff(row as Record<string, unknown>, stored as Record<string, unknown>);
     if (k) {
       const col = snake(k);
-      this.report('samples', row.seq, `samples row seq ${row.seq}: ${col} is ${short((stored as Record<string, unknown>)[k])}, the log rebuilds ${short((row as Record<string, unknown>)[k])}`);
+      this.report(
+        'samples',
+        row.seq,
+        `samples row seq ${row.seq}: ${col} is ${short((stored as Record<string, unknown>)[k])}, the log rebuilds ${short((row as Record<string, unknown>)[k])}`,
+      );
     }
   }
 
@@ -87,14 +95,25 @@ export class ProjectionCheck implements ProjectionSink {
       }
       const k = firstDiff(rebuilt as Record<string, unknown>, m as Record<string, unknown>);
       if (k) {
-        this.report('memcgs', rebuilt.createdSeq, `memcgs row id ${m.id}: ${snake(k)} is ${short((m as Record<string, unknown>)[k])}, the log rebuilds ${short((rebuilt as Record<string, unknown>)[k])}`);
+        this.report(
+          'memcgs',
+          rebuilt.createdSeq,
+          `memcgs row id ${m.id}: ${snake(k)} is ${short((m as Record<string, unknown>)[k])}, the log rebuilds ${short((rebuilt as Record<string, unknown>)[k])}`,
+        );
       }
     }
     for (const [id, m] of this.memcgs) {
-      if (!seen.has(id)) this.report('memcgs', m.createdSeq, `memcgs row id ${id} (${short(m.path)}) is missing (created at seq ${m.createdSeq})`);
+      if (!seen.has(id))
+        this.report('memcgs', m.createdSeq, `memcgs row id ${id} (${short(m.path)}) is missing (created at seq ${m.createdSeq})`);
     }
     for (const [table, n] of this.count) {
-      if (n > MAX_PER_TABLE) this.violations.push({ seq: 0, type: table, invariant: 'projection', detail: `and ${n - MAX_PER_TABLE} more ${table} rows differ` });
+      if (n > MAX_PER_TABLE)
+        this.violations.push({
+          seq: 0,
+          type: table,
+          invariant: 'projection',
+          detail: `and ${n - MAX_PER_TABLE} more ${table} rows differ`,
+        });
     }
   }
 }

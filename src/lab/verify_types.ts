@@ -11,6 +11,6 @@ export interface VerifyViolation {
 }
 
 export const short = (v: unknown): string => {
-  const s = v === undefined ? 'none' : typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  const s = v === undefined ? 'none' : typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 };

@@ -22,7 +22,9 @@ export function chainRows(store: Store, run: number): ChainRow[] {
 
 /** The chain row at `seq` and the digest of the row before it (what a writer continuing from `seq` needs). */
 export function chainAt(store: Store, run: number, seq: number): { row: ChainRow; prev: string | undefined } | undefined {
-  const row = store.sqlite.prepare('SELECT seq, events, data, digest FROM chain WHERE run = ? AND seq = ?').get(run, seq) as ChainRow | undefined;
+  const row = store.sqlite.prepare('SELECT seq, events, data, digest FROM chain WHERE run = ? AND seq = ?').get(run, seq) as
+    | ChainRow
+    | undefined;
   if (!row) return undefined;
   const prev = store.sqlite.prepare('SELECT digest FROM chain WHERE run = ? AND seq < ? ORDER BY seq DESC LIMIT 1').pluck().get(run, seq) as
     | string

@@ -26,7 +26,9 @@ export function sqliteFailure(e: unknown, db = current): LabError | undefined {
     case 'SQLITE_FULL':
       return new LabError(`disk is full writing ${where}${tail}; free space (or pass --db on another disk) and try again`);
     case 'SQLITE_CORRUPT':
-      return new LabError(`${where} is damaged (corrupt or malformed)${tail}; restore it from a copy, or read what survives with memcglab query`);
+      return new LabError(
+        `${where} is damaged (corrupt or malformed)${tail}; restore it from a copy, or read what survives with memcglab query`,
+      );
     case 'SQLITE_NOTADB':
       return new LabError(`${where} is not a SQLite database${tail}; pass a memcglab database with --db`);
     case 'SQLITE_READONLY':

@@ -47,7 +47,9 @@ export function openReadOnly(path: string): Database.Database {
 function openImage(path: string): Database.Database {
   const size = statSync(path).size;
   if (size > MAX_IMAGE) {
-    throw new LabError(`database ${path} is on read-only media and larger than ${MAX_IMAGE / 1024 ** 3} GiB; copy it to a writable disk to read it`);
+    throw new LabError(
+      `database ${path} is on read-only media and larger than ${MAX_IMAGE / 1024 ** 3} GiB; copy it to a writable disk to read it`,
+    );
   }
   const image = readFileSync(path);
   if (image.length >= 20 && image[18] === 2 && image[19] === 2) {
@@ -61,7 +63,10 @@ function openImage(path: string): Database.Database {
 
 /** The tables of an open database, by name. */
 export function tableNames(sqlite: Database.Database): string[] {
-  return sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+  return sqlite
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .pluck()
+    .all() as string[];
 }
 
 /** memcglab's marker: drizzle's migration table, or (older files) the runs and events tables. */
@@ -98,13 +103,13 @@ export function inspect(path: string): { kind: Kind; applied: number; tables: st
   } catch (e) {
     if (e instanceof LabError) throw e;
     const code = String((e as { code?: unknown }).code ?? '');
-    if (code === 'SQLITE_NOTADB') throw new LabError(`${path} is not a SQLite database (so not a memcglab one); pass a memcglab database with --db`);
+    if (code === 'SQLITE_NOTADB')
+      throw new LabError(`${path} is not a SQLite database (so not a memcglab one); pass a memcglab database with --db`);
     throw sqliteFailure(e, path) ?? new LabError(`cannot open database ${path}: ${(e as Error).message}`);
   } finally {
     ro?.close();
   }
 }
-
 
 /**
  * The read-only connection `query` runs its statement on, opened with better-sqlite3 alone (the

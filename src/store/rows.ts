@@ -14,9 +14,15 @@ const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 /** A prepared statement, cached per connection by its text. */
 export function prepared(sqlite: Database.Database, sql: string): Database.Statement {
   let m = cache.get(sqlite);
-  if (!m) cache.set(sqlite, (m = new Map()));
+  if (!m) {
+    m = new Map();
+    cache.set(sqlite, m);
+  }
   let s = m.get(sql);
-  if (!s) m.set(sql, (s = sqlite.prepare(sql)));
+  if (!s) {
+    s = sqlite.prepare(sql);
+    m.set(sql, s);
+  }
   return s;
 }
 
