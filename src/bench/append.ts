@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { EventHasher } from '../lab/chain.js';
 import { EventAppender, ROWS_PER_INSERT } from '../store/appender.js';
 import { closeStore, openStore } from '../store/db.js';
 import { recording } from './fixture.js';
@@ -71,6 +72,18 @@ export function benchAppend(ctx: BenchContext): BenchResult[] {
       for (let i = 0; i < n; i++) app.append(events[i]);
       app.commit();
     };
+    // What a run's writer does per event since issue 10: append, and hash into the chain.
+    const chainedInsert = () => {
+      const app = new EventAppender(appStore, ++appRun);
+      const chain = new EventHasher();
+      app.begin();
+      for (let i = 0; i < n; i++) {
+        app.append(events[i]);
+        chain.add(events[i]);
+      }
+      chain.segment();
+      app.commit();
+    };
 
     ctx.log(`append: ${n} events × ${ctx.quick ? 3 : 5} rounds, appender vs raw INSERT (array and spread)`);
     const t = bestOf(
@@ -78,15 +91,19 @@ export function benchAppend(ctx: BenchContext): BenchResult[] {
         { name: 'raw-array', fn: rawArray },
         { name: 'raw-spread', fn: rawSpread },
         { name: 'appender', fn: appenderInsert },
+        { name: 'appender+chain', fn: chainedInsert },
       ],
       ctx.quick ? 3 : 5,
     );
     check(raw, rawRun, n);
     check(appStore.sqlite, appRun, n);
+
     const rawMs = Math.min(t.get('raw-array')!, t.get('raw-spread')!);
     const rawRate = n / (rawMs / 1000);
     const appRate = n / (t.get('appender')! / 1000);
     const ratio = round(appRate / rawRate);
+    const chainRate = n / (t.get('appender+chain')! / 1000);
+    const chainRatio = round(chainRate / rawRate);
     return [
       {
         name: 'append', value: Math.round(appRate), unit: 'events/s', baseline: Math.round(rawRate), ratio,
@@ -95,6 +112,13 @@ export function benchAppend(ctx: BenchContext): BenchResult[] {
           `EventAppender vs raw multi-row (${ROWS_PER_INSERT} rows) prepared INSERT of the same ${n} pre-flattened rows, one transaction each, ` +
           `best of interleaved tinybench rounds; raw with an array argument ${Math.round(n / (t.get('raw-array')! / 1000))}/s, ` +
           `spread arguments ${Math.round(n / (t.get('raw-spread')! / 1000))}/s (baseline: the faster)`,
+      },
+      {
+        name: 'append+chain', value: Math.round(chainRate), unit: 'events/s', baseline: Math.round(rawRate), ratio: chainRatio,
+        ...atLeast(chainRatio, 0.8),
+        note:
+          `EventAppender plus the hash chain's per-event work (EventHasher: every column into SHA-256, ${Math.round(chainRate)}/s vs the appender alone ` +
+          `${Math.round(appRate)}/s: the chain costs ${round((1 - chainRate / appRate) * 100, 1)}% of append) vs the same raw baseline`,
       },
     ];
   } finally {

@@ -11,6 +11,7 @@ import { benchReplay } from './replay.js';
 import { benchRun } from './run.js';
 import { benchSize } from './size.js';
 import { benchSweep } from './sweep.js';
+import { benchVerify } from './verify.js';
 import { timeMs } from './timing.js';
 import type { BenchContext, BenchReport, BenchResult } from './types.js';
 
@@ -27,6 +28,7 @@ export const FIGURES: readonly { name: string; run: (ctx: BenchContext) => Bench
   { name: 'run', run: benchRun },
   { name: 'append', run: benchAppend },
   { name: 'replay', run: benchReplay },
+  { name: 'verify', run: benchVerify },
   { name: 'size', run: (ctx) => (dropRecordingEvents(), benchSize(ctx)) },
   { name: 'memory', run: benchMemory },
   { name: 'point-in-time', run: benchPointInTime },

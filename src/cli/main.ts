@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { LabError } from '../errors.js';
-import { codeVersion } from '../lab/version.js';
 import { registerBench } from './commands/bench.js';
 import { registerCat } from './commands/cat.js';
 import { registerCompare } from './commands/compare.js';
@@ -15,14 +14,46 @@ import { registerRuns } from './commands/runs.js';
 import { registerShow } from './commands/show.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerVerify } from './commands/verify.js';
+import { reportFailure } from './fail.js';
+import { packageVersion } from './version.js';
 
+/** `--debug` anywhere before a `--` (any command): internal errors print their stack. */
+function takeDebug(argv: string[]): { argv: string[]; debug: boolean } {
+  const end = argv.indexOf('--');
+  const head = end < 0 ? argv : argv.slice(0, end);
+  const debug = head.includes('--debug');
+  return { argv: debug ? [...head.filter((a) => a !== '--debug'), ...(end < 0 ? [] : argv.slice(end))] : argv, debug };
+}
+
+/**
+ * `query "-- a comment\nSELECT …"`: an argument that starts with dashes and then whitespace can
+ * only be SQL, never an option, but commander would take it for one. Such arguments go after a
+ * `--` (the end of options), where commander reads them as the positional SQL.
+ */
+function sqlAfterDashes(argv: string[]): string[] {
+  if (argv[2] !== 'query') return argv;
+  const end = argv.indexOf('--');
+  const head = end < 0 ? argv : argv.slice(0, end);
+  const isSql = (a: string, i: number) => /^-+\s/.test(a) && head[i - 1] !== '--db' && head[i - 1] !== '--timeout';
+  const moved = head.filter(isSql);
+  if (!moved.length) return argv;
+  return [...head.filter((a, i) => !isSql(a, i)), '--', ...moved, ...(end < 0 ? [] : argv.slice(end + 1))];
+}
+
+const taken = takeDebug(process.argv);
+const debug = taken.debug;
+const argv = sqlAfterDashes(taken.argv);
+if (debug) process.env.MEMCGLAB_DEBUG = '1';
 const program = new Command();
 program
   .name('memcglab')
   .description("An event-sourced lab for the Linux kernel's dying memory cgroup problem and memcg reparenting")
-  .version(codeVersion())
-  .showHelpAfterError('(add --help for usage)')
-  .exitOverride();
+  .version(packageVersion())
+  .option('--debug', 'print the stack of an internal error (any command)')
+  // Errors are thrown (exitOverride) and printed by reportFailure as one line; help stays on stdout.
+  .helpCommand(false)
+  .exitOverride()
+  .configureOutput({ outputError: () => {} });
 
 registerRun(program);
 registerResume(program);
@@ -38,14 +69,27 @@ registerQuery(program);
 registerReport(program);
 registerBench(program);
 
-try {
-  await program.parseAsync(process.argv); // async: sweep, compare and report wait for workers or renderers
-} catch (e) {
-  if (e instanceof CommanderError) process.exit(e.exitCode);
-  if (e instanceof LabError) {
-    process.stderr.write(`memcglab: ${e.message}\n`);
-    process.exit(1);
+async function main(): Promise<number> {
+  if (argv.length <= 2 || (argv[2] === 'help' && argv.length === 3)) {
+    process.stdout.write(program.helpInformation());
+    return 0;
   }
-  process.stderr.write(`memcglab: internal error: ${(e as Error).stack ?? e}\n`);
-  process.exit(2);
+  if (argv[2] === 'help') {
+    // `help <command>`: that command's help; anything else is one error line
+    const sub = program.commands.find((c) => c.name() === argv[3]);
+    if (!sub || argv.length > 4) throw new LabError(`help takes one command name (got ${argv.slice(3).join(' ')}); the commands: ${program.commands.map((c) => c.name()).join(', ')}`);
+    process.stdout.write(sub.helpInformation());
+    return 0;
+  }
+  await program.parseAsync(argv);
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.exitCode = reportFailure(e, debug);
+  },
+);

@@ -1,5 +1,6 @@
 import type { StatsComparison } from '../lab/compare_stats.js';
 import { fmt } from '../lab/stats.js';
+import { escapeControl } from './escape.js';
 import { csv, table } from './output.js';
 
 export { fmt };
@@ -27,11 +28,8 @@ export function statsTable(c: StatsComparison, exp: Record<string, unknown>): st
     return row;
   });
   const runs = c.groups.map((g) => `${g.policy}: runs ${g.runs.join(',')} (seeds ${seedsText(g.seeds)})`).join('; ');
-  return (
-    `${String(exp.name)}: ${runs}\n` +
-    table(headers, rows, headers.map((_, i) => i > 0)) +
-    `\n${c.legend}\n`
-  );
+  // names and policy labels come from the database: no terminal control characters reach the terminal
+  return escapeControl(`${String(exp.name)}: ${runs}\n${table(headers, rows, headers.map((_, i) => i > 0))}\n${c.legend}\n`, true);
 }
 
 /** One row per metric and policy. */

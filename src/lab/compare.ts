@@ -1,13 +1,14 @@
 import { LabError } from '../errors.js';
 import type { Store } from '../store/db.js';
-import type { Experiment } from './experiment.js';
+import { type Experiment, storedExperiment } from './experiment.js';
 import { METRIC_NAMES, type Metrics } from './metrics.js';
 import { runExperiment, type RunOptions } from './run.js';
-import { getRun } from './runs.js';
+import { effectiveStatus, getRun, storedMetrics } from './runs.js';
 import { resolvePolicyAlias } from '../policy/policies.js';
 
 export interface CompareEntry {
   runId: number;
+  name: string;
   policy: string;
   lru: string;
   events: number;
@@ -26,7 +27,7 @@ export function comparePolicies(
     const { policy, mglru } = resolvePolicyAlias(alias);
     const e: Experiment = { ...exp, policy, policyOptions: { ...exp.policyOptions, mglru: mglru ?? exp.policyOptions.mglru } };
     const r = runExperiment(store, e, opts(alias, e));
-    return { runId: r.runId, policy: alias, lru: e.machine.lru, events: r.events, stateHash: r.stateHash, metrics: r.metrics };
+    return { runId: r.runId, name: e.name, policy: alias, lru: e.machine.lru, events: r.events, stateHash: r.stateHash, metrics: r.metrics };
   });
 }
 
@@ -34,10 +35,15 @@ export function comparePolicies(
 export function compareRuns(store: Store, ids: number[]): CompareEntry[] {
   return ids.map((id) => {
     const r = getRun(store, id);
-    if (r.status !== 'done' || !r.metrics || !r.stateHash) throw new LabError(`run ${id} is ${r.status}, not done; only finished runs can be compared`);
-    const exp = JSON.parse(r.experiment) as Experiment;
-    const policy = r.policy === 'reparent' && r.lru === 'mglru' ? exp.policyOptions?.mglru ?? 'same-gen' : r.policy;
-    return { runId: r.id, policy, lru: r.lru, events: r.events, stateHash: r.stateHash, metrics: JSON.parse(r.metrics) };
+    const status = effectiveStatus(r);
+    const exp = storedExperiment(r);
+    const metrics = storedMetrics(r);
+    if (status !== 'done' || !metrics || !r.stateHash) {
+      const how = status === 'interrupted' ? `; finish it with: memcglab resume ${id}` : '';
+      throw new LabError(`run ${id} is ${status}, not done; only finished runs can be compared${how}`);
+    }
+    const policy = r.policy === 'reparent' && r.lru === 'mglru' ? exp.policyOptions.mglru : r.policy;
+    return { runId: r.id, name: r.name, policy, lru: r.lru, events: r.events, stateHash: r.stateHash, metrics };
   });
 }
 

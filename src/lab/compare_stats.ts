@@ -4,6 +4,7 @@ import { runsByIds, sweepRuns } from '../store/sweeps.js';
 import type { RunRow } from '../store/runs.js';
 import type { CompareEntry } from './compare.js';
 import { METRIC_NAMES } from './metrics.js';
+import { effectiveStatus, storedExperimentJson, storedMetrics } from './runs.js';
 import { summarize, welchP } from './stats.js';
 import { getSweep } from './sweep.js';
 
@@ -52,11 +53,16 @@ function label(r: RunRow, exp: { policyOptions?: { mglru?: string } }): string {
 }
 
 function toStatRun(r: RunRow): StatRun {
-  if (r.status !== 'done' || !r.metrics || !r.stateHash) throw new LabError(`run ${r.id} is ${r.status}, not done; only finished runs can be compared`);
-  const experiment = JSON.parse(r.experiment) as Record<string, unknown>;
+  const status = effectiveStatus(r);
+  const metrics = storedMetrics(r);
+  if (status !== 'done' || !metrics || !r.stateHash) {
+    const how = status === 'interrupted' ? `; finish it with: memcglab resume ${r.id}` : '';
+    throw new LabError(`run ${r.id} is ${status}, not done; only finished runs can be compared${how}`);
+  }
+  const experiment = storedExperimentJson(r) as Record<string, unknown>;
   return {
-    runId: r.id, policy: label(r, experiment), lru: r.lru, events: r.events, stateHash: r.stateHash,
-    metrics: JSON.parse(r.metrics), seed: r.seed, experiment,
+    runId: r.id, name: r.name, policy: label(r, experiment), lru: r.lru, events: r.events, stateHash: r.stateHash,
+    metrics, seed: r.seed, experiment,
   };
 }
 

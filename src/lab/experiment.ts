@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { LabError } from '../errors.js';
+import { decodeUtf8, jsonDepth, MAX_JSON_BYTES, MAX_JSON_DEPTH, parseUserJson, PROTOTYPE_KEYS } from './json.js';
 import { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES } from '../policy/policies.js';
 import { cgroupPath, LimitsSchema, size } from '../workload/options.js';
 import { restartCycles, RestartCyclesSchema } from '../workload/restart_cycles.js';
@@ -30,7 +31,8 @@ export const ExperimentSchema = z.strictObject({
       lru: z.enum(['classic', 'mglru']).default('classic'),
       cpus: z.number().int().positive().max(4096).default(32),
       nodes: z.literal(1).default(1),
-      memory: size('machine.memory').default(512 * 1024 * 1024),
+      /** at least 256 KiB = 2 × SWAP_CLUSTER_MAX pages: less than two reclaim batches cannot hold a job */
+      memory: size('machine.memory', 256 * 1024).default(512 * 1024 * 1024),
       /** bytes one dying memcg costs; default: the model fitted to ~75 KB at 32 CPUs */
       memcgSize: size('machine.memcgSize').optional(),
       /** milliseconds one tick stands for (ages in lru_gen are printed in ms) */
@@ -85,33 +87,59 @@ export function parseExperiment(raw: unknown, source = 'experiment'): Experiment
 }
 
 export function loadExperimentFile(path: string): unknown {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new LabError(`cannot read experiment file ${path}; pass a path to a JSON experiment (see experiments/)`);
-  }
-  try {
-    return JSON.parse(text);
+    if (statSync(path).size > MAX_JSON_BYTES) throw new LabError(`experiment file ${path} is larger than ${MAX_JSON_BYTES >> 20} MiB; an experiment is a small JSON object`);
+    bytes = readFileSync(path);
   } catch (e) {
-    throw new LabError(`${path} is not valid JSON: ${(e as Error).message}`);
+    if (e instanceof LabError) throw e;
+    const why = (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a directory' : (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    throw new LabError(`cannot read experiment file ${path} (${why}); pass a path to a JSON experiment (see experiments/)`);
   }
+  const text = decodeUtf8(bytes, path);
+  if (!text.trim()) throw new LabError(`${path} is empty; an experiment is a JSON object (see experiments/)`);
+  return parseUserJson(text, path);
+}
+
+/** A run's stored experiment, validated; a damaged one is one line naming the run. */
+export function storedExperiment(run: { id: number; experiment: string }): Experiment {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(run.experiment);
+  } catch (e) {
+    throw new LabError(`run ${run.id}'s stored experiment (runs.experiment) is not valid JSON (${(e as Error).message}): the database is damaged`);
+  }
+  return parseExperiment(raw, `run ${run.id}'s stored experiment (runs.experiment)`);
 }
 
 /** Apply `--set a.b.c=value` overrides (value parsed as JSON when it is JSON, else a string). */
 export function applyOverrides(raw: unknown, sets: readonly string[]): unknown {
-  const obj = structuredClone(raw ?? {}) as Record<string, unknown>;
+  const obj = (raw && typeof raw === 'object' ? structuredClone(raw) : raw === undefined ? {} : raw) as Record<string, unknown>;
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+    if (sets.length) throw new LabError(`--set ${sets[0]}: the experiment is not a JSON object`);
+    return obj;
+  }
   for (const s of sets) {
     const eq = s.indexOf('=');
-    if (eq <= 0) throw new LabError(`--set ${s}: expected path=value, e.g. --set workload.cycles=500`);
+    const shown = s.length > 80 ? `${s.slice(0, 77)}...` : s;
+    if (eq <= 0) throw new LabError(`--set ${shown}: expected path=value, e.g. --set workload.cycles=500`);
     const path = s.slice(0, eq).split('.');
+    if (path.some((k) => k === '')) throw new LabError(`--set ${shown}: empty field name in the path; expected path=value, e.g. --set workload.cycles=500`);
+    const proto = path.find((k) => PROTOTYPE_KEYS.has(k));
+    if (proto) throw new LabError(`--set ${shown}: "${proto}" is not allowed in a path (prototype keys are refused)`);
     const text = s.slice(eq + 1);
     let value: unknown = text;
-    try { value = JSON.parse(text); } catch { /* a plain string */ }
+    if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new LabError(`--set ${shown}: value nested too deep`);
+    try {
+      value = JSON.parse(text);
+    } catch {
+      /* a plain string */
+    }
+    if (value !== text) value = parseUserJson(text, `--set ${shown}`);
     let o: Record<string, unknown> = obj;
     for (const k of path.slice(0, -1)) {
-      if (o[k] === undefined) o[k] = {};
-      if (typeof o[k] !== 'object' || o[k] === null) throw new LabError(`--set ${s}: ${k} is not an object`);
+      if (!Object.hasOwn(o, k) || o[k] === undefined) o[k] = {};
+      if (typeof o[k] !== 'object' || o[k] === null || Array.isArray(o[k])) throw new LabError(`--set ${shown}: ${k} is not an object`);
       o = o[k] as Record<string, unknown>;
     }
     o[path[path.length - 1]] = value;

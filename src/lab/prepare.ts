@@ -1,4 +1,5 @@
-import { applyOverrides, loadExperimentFile, parseExperiment, type Experiment } from './experiment.js';
+import { checkEstimate } from './estimate.js';
+import { applyOverrides, type Experiment, loadExperimentFile, parseExperiment } from './experiment.js';
 import { defaultExperimentPath } from './version.js';
 
 export interface ExperimentArgs {
@@ -6,16 +7,20 @@ export interface ExperimentArgs {
   policy?: string;
   seed?: number;
   set?: string[];
+  /** refuse an experiment estimated to append more events (default DEFAULT_MAX_EVENTS) */
+  maxEvents?: number;
 }
 
-/** Experiment file + CLI overrides (--policy, --seed, --set) → a validated experiment. */
+/** Experiment file + CLI overrides (--policy, --seed, --set) → a validated experiment of a size this machine can run. */
 export function prepareExperiment(args: ExperimentArgs): { exp: Experiment; file: string } {
   const file = args.file ?? defaultExperimentPath();
   const sets = [...(args.set ?? [])];
   if (args.policy !== undefined) sets.push(`policy=${JSON.stringify(args.policy)}`);
   if (args.seed !== undefined) sets.push(`seed=${args.seed}`);
   const raw = applyOverrides(loadExperimentFile(file), sets);
-  return { exp: parseExperiment(raw, file), file };
+  const exp = parseExperiment(raw, file);
+  checkEstimate(exp, args.maxEvents);
+  return { exp, file };
 }
 
 /** The one-line command that repeats a run exactly. */

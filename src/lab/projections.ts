@@ -1,8 +1,6 @@
 import { EventType, type Event } from '../kernel/events.js';
 import type { KernelState } from '../kernel/state.js';
-import type { Store } from '../store/db.js';
-import { MemcgProjection } from '../store/projections.js';
-import { insertSample, type SampleRow } from '../store/samples.js';
+import type { ProjectionSink, SampleRow } from '../store/projections.js';
 import { memcgSizeBytes, type Experiment } from './experiment.js';
 import { computeMetrics, type Metrics } from './metrics.js';
 
@@ -12,27 +10,49 @@ void EVERY_METRIC_HAS_A_COLUMN;
 
 /**
  * Every projection of a run's log, fed event by event with the state right after the event:
- * the `memcgs` table and a metrics sample at every `sampleEvery`-th cycle event. Running,
- * resuming and `rebuild` all go through this one observer, so they write the same rows.
+ * the `memcgs` rows (when each memcg was created, went offline, was freed) and a metrics sample
+ * at every `sampleEvery`-th cycle event. Running, resuming, `rebuild` and `verify` all go through
+ * this one observer, so they produce the same rows.
  */
 export class RunProjections {
-  private readonly memcgs: MemcgProjection;
+  private readonly paths: Map<number, string>;
   private readonly memcgSize: number;
 
   /** `from`: the state the log continues from (a snapshot), whose memcgs are already recorded. */
-  constructor(private readonly store: Store, private readonly run: number, private readonly exp: Experiment, from?: KernelState) {
-    const paths = from ? [...from.memcgs.values()].map((m): [number, string] => [m.id, m.path]) : undefined;
-    this.memcgs = new MemcgProjection(store, run, paths);
+  constructor(
+    private readonly sink: ProjectionSink,
+    private readonly run: number,
+    private readonly exp: Experiment,
+    from?: KernelState,
+  ) {
+    this.paths = new Map(from ? [...from.memcgs.values()].map((m): [number, string] => [m.id, m.path]) : [[1, '/']]);
     this.memcgSize = memcgSizeBytes(exp);
   }
 
   observe(e: Event, s: KernelState): void {
-    if (e.type <= EventType.memcg_free) this.memcgs.observe(e);
-    if (e.type === EventType.cycle && e.a % this.exp.sampleEvery === 0) this.writeSample(s);
+    switch (e.type) {
+      case EventType.memcg_create: {
+        const pp = this.paths.get(e.a) ?? '/';
+        const path = pp === '/' ? `/${e.data}` : `${pp}/${e.data}`;
+        this.paths.set(e.memcg, path);
+        this.sink.memcgCreated({ run: this.run, id: e.memcg, path, parent: e.a, createdSeq: e.seq, createdTick: e.tick });
+        break;
+      }
+      case EventType.memcg_offline:
+        this.sink.memcgOffline(this.run, e.memcg, e.seq, e.tick);
+        break;
+      case EventType.memcg_free:
+        this.sink.memcgFreed(this.run, e.memcg, e.seq, e.tick);
+        this.paths.delete(e.memcg);
+        break;
+      case EventType.cycle:
+        if (e.a % this.exp.sampleEvery === 0) this.sink.sample(this.sampleRow(s));
+        break;
+    }
   }
 
-  private writeSample(s: KernelState): void {
+  private sampleRow(s: KernelState): SampleRow {
     // every metric has its column, by name (SampleRow's type checks that each one does)
-    insertSample(this.store, { run: this.run, seq: s.seq, tick: s.tick, cycle: s.cycle, ...computeMetrics(s, this.memcgSize) });
+    return { run: this.run, seq: s.seq, tick: s.tick, cycle: s.cycle, ...computeMetrics(s, this.memcgSize) };
   }
 }

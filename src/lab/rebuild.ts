@@ -1,9 +1,10 @@
 import { LabError } from '../errors.js';
 import { inTransaction, type Store } from '../store/db.js';
-import { clearProjections, projectionCounts } from '../store/projections.js';
-import { parseExperiment } from './experiment.js';
+import { storedExperiment } from './experiment.js';
 import { foldRun } from './fold.js';
 import { RunProjections } from './projections.js';
+import { clearProjections, projectionCounts, StoreProjectionSink } from '../store/projections.js';
+import { describeHolder } from './lease.js';
 import { effectiveStatus, getRun } from './runs.js';
 
 export interface RebuildResult {
@@ -20,10 +21,10 @@ export interface RebuildResult {
 export function rebuildProjections(store: Store, runId: number, onProgress?: (done: number, total: number) => void): RebuildResult {
   return inTransaction(store, () => {
     const run = getRun(store, runId);
-    if (effectiveStatus(run) === 'running') throw new LabError(`run ${runId} is still running (pid ${run.pid}); rebuild it once it stops`);
-    const exp = parseExperiment(JSON.parse(run.experiment), `run ${runId}'s experiment`);
+    if (effectiveStatus(run) === 'running') throw new LabError(`run ${runId} is still running (held by ${describeHolder(run)}); rebuild it once it stops`);
+    const exp = storedExperiment(run);
     clearProjections(store, runId);
-    const projections = new RunProjections(store, runId, exp);
+    const projections = new RunProjections(new StoreProjectionSink(store), runId, exp);
     const s = foldRun(store, run, {
       observe: (e, s) => {
         projections.observe(e, s);

@@ -1,14 +1,23 @@
+import { LabError } from '../errors.js';
 import type { Event } from '../kernel/events.js';
 import { stateHash } from '../kernel/serialize.js';
 import type { KernelState } from '../kernel/state.js';
 import { EventAppender } from '../store/appender.js';
+import { putChainRow } from '../store/chain.js';
 import type { Store } from '../store/db.js';
-import { updateRun } from '../store/runs.js';
+import { sqliteFailure } from '../store/errors.js';
+import { renewLease, updateRun } from '../store/runs.js';
 import { writeSnapshot } from '../store/snapshots.js';
+import { type ChainWriter, type SealData, sha256 } from './chain.js';
 import { memcgSizeBytes, type Experiment } from './experiment.js';
+import { renewEveryMs, thisHolder } from './lease.js';
 import { computeMetrics, type Metrics } from './metrics.js';
 import { RunProjections } from './projections.js';
+import { StoreProjectionSink } from '../store/projections.js';
 import { runWorkload, type Restored, type Runner } from './runner.js';
+
+/** The writer found its run held by another process: it stops without touching the run. */
+export class LeaseLost extends LabError {}
 
 /** Events per transaction when no snapshot falls due sooner: amortises the commit, bounds what a crash loses. */
 export const COMMIT_EVERY = 200_000;
@@ -26,6 +35,11 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
   /** the command that repeats this run, printed with any failure */
   repro?: string;
+  /**
+   * Called at every commit, after the lease is renewed (a sweep worker writing a shard renews its
+   * lease in the main database there; it throws LeaseLost when that lease was taken over).
+   */
+  onBeat?: (now: number) => void;
 }
 
 /** Any failure names the run, the seed and the command that repeats it. */
@@ -37,27 +51,52 @@ function withRepro(err: unknown, runId: number, exp: Experiment, repro: string |
 
 /**
  * Run (`from` undefined) or resume (`from` = its last good snapshot) a run into the store: the
- * runner's loop with every event appended to the log and fed to the projections.
+ * runner's loop with every event appended to the log, hashed into the chain and fed to the
+ * projections.
  *
  * Snapshots are taken between workload steps only (where the runner can restart), once at least
  * `snapshotEvery` events passed since the last one, plus one of the final state. Each snapshot
- * commits the transaction it is written in, so every durable log ends at a resumable point or
- * has at most COMMIT_EVERY events past one.
+ * commits the transaction it is written in, with its chain row, so every durable log ends at a
+ * resumable point or has uncommitted-to-the-chain events past one. The writer also commits (and
+ * renews its lease) at least every lease/6 ms, and checks at every transaction that it still
+ * holds the run.
  */
-export function recordRun(store: Store, runId: number, exp: Experiment, from: Restored | undefined, opts: RunOptions = {}): RunResult {
+export function recordRun(store: Store, runId: number, exp: Experiment, from: Restored | undefined, chain: ChainWriter, opts: RunOptions = {}): RunResult {
   const appender = new EventAppender(store, runId);
-  const projections = new RunProjections(store, runId, exp, from?.state);
+  const projections = new RunProjections(new StoreProjectionSink(store), runId, exp, from?.state);
+  const me = thisHolder();
+  const renewEvery = renewEveryMs(me.leaseMs);
   let lastSnapshot = from?.state.seq ?? 0;
   let lastCommit = 0;
+  let lastBeat = Date.now();
+  let seal: SealData = {};
+  appender.onBegin = () => {
+    if (!renewLease(store, runId, me, Date.now())) {
+      throw new LeaseLost(`run ${runId} was taken over by another process (its lease had expired); this writer stops`);
+    }
+  };
+  appender.beforeCommit = () => {
+    const now = Date.now();
+    renewLease(store, runId, me, now);
+    opts.onBeat?.(now);
+    lastBeat = now;
+  };
+  const sealChain = (seq: number) => {
+    putChainRow(store, runId, chain.seal(seq, seal));
+    seal = {};
+  };
   const snapshot = (r: Runner) => {
-    writeSnapshot(store, runId, r.sim.s, r.runnerState());
-    lastSnapshot = r.sim.s.seq;
+    const s = r.sim.s;
+    const { stateHash: hash, lab } = writeSnapshot(store, runId, s, r.runnerState());
+    seal.snapshot = { tick: s.tick, cycle: s.cycle, stateHash: hash, lab: sha256(lab) };
+    lastSnapshot = s.seq;
   };
   const afterStep = (r: Runner) => {
     const s = r.sim.s;
     const snap = s.seq - lastSnapshot >= exp.snapshotEvery;
     if (snap) snapshot(r);
     if (snap || appender.appended - lastCommit >= COMMIT_EVERY) {
+      if (snap) sealChain(s.seq);
       updateRun(store, runId, { events: s.seq, cycles: s.cycle });
       appender.commit();
       lastCommit = appender.appended;
@@ -65,28 +104,50 @@ export function recordRun(store: Store, runId: number, exp: Experiment, from: Re
   };
   try {
     appender.begin();
+    let n = 0;
     const sink = (e: Event, s: KernelState) => {
       appender.append(e);
+      chain.add(e);
       projections.observe(e, s);
+      // a long step must not let the lease lapse: commit (renewing it) mid-step when due
+      if ((++n & 1023) === 0 && Date.now() - lastBeat >= renewEvery) {
+        appender.commit();
+        appender.begin();
+      }
     };
     const r = runWorkload(exp, sink, { ...opts, from, afterStep });
     if (r.sim.s.seq > lastSnapshot) snapshot(r); // replay to the end, the common case, costs nothing
-    return finish(store, runId, exp, appender, r.sim.s);
+    return finish(store, runId, exp, appender, r.sim.s, (end) => {
+      seal.end = end;
+      sealChain(r.sim.s.seq);
+    });
   } catch (err) {
     appender.rollback();
-    updateRun(store, runId, { status: 'failed', error: (err as Error).message, finishedAt: new Date().toISOString(), pid: null });
+    if (err instanceof LeaseLost) throw err; // the run is someone else's now: leave its row alone
+    const sqlite = sqliteFailure(err, store.path);
+    const full = sqlite && /disk is full/.test(sqlite.message);
+    const message = full
+      ? `disk is full writing ${store.path}: run ${runId} stopped and is kept as it stood at its last commit; free space, then: memcglab resume ${runId} --db ${store.path}`
+      : (sqlite?.message ?? (err as Error).message);
+    try {
+      updateRun(store, runId, { status: 'failed', error: message, finishedAt: new Date().toISOString(), pid: null, heartbeat: null });
+    } catch {
+      /* the disk may still be full: the expired lease tells readers the run is interrupted */
+    }
+    if (full || sqlite) throw new LabError(message);
     throw withRepro(err, runId, exp, opts.repro);
   }
 }
 
-/** Mark the run done with its final hash and metrics, and commit. */
-function finish(store: Store, runId: number, exp: Experiment, appender: EventAppender, s: KernelState): RunResult {
+/** Mark the run done with its final hash and metrics, seal the chain, and commit. */
+function finish(store: Store, runId: number, exp: Experiment, appender: EventAppender, s: KernelState, sealEnd: (end: SealData['end']) => void): RunResult {
   const hash = stateHash(s);
   const metrics = computeMetrics(s, memcgSizeBytes(exp));
+  const metricsText = JSON.stringify(metrics);
   updateRun(store, runId, {
-    status: 'done', finishedAt: new Date().toISOString(), events: s.seq, cycles: s.cycle, stateHash: hash,
-    metrics: JSON.stringify(metrics), pid: null,
+    status: 'done', error: null, finishedAt: new Date().toISOString(), events: s.seq, cycles: s.cycle, stateHash: hash, metrics: metricsText,
   });
+  sealEnd({ status: 'done', error: null, events: s.seq, cycles: s.cycle, stateHash: hash, metrics: metricsText });
   appender.commit();
   return { runId, events: s.seq, stateHash: hash, metrics };
 }

@@ -1,7 +1,10 @@
 import { EVENT_SCHEMA_VERSION } from '../kernel/events.js';
-import type { Store } from '../store/db.js';
-import { insertRun } from '../store/runs.js';
+import { putChainRow } from '../store/chain.js';
+import { inTransaction, type Store } from '../store/db.js';
+import { findRun, insertRun, takeLease } from '../store/runs.js';
+import { ChainWriter, genesisRow } from './chain.js';
 import type { Experiment } from './experiment.js';
+import { thisHolder } from './lease.js';
 import { recordRun, type RunOptions, type RunResult } from './record.js';
 import { codeVersion } from './version.js';
 
@@ -9,10 +12,19 @@ export { COMMIT_EVERY, type RunOptions, type RunResult } from './record.js';
 
 /** Run an experiment into the store: every mutation appended to the log as it is applied. */
 export function runExperiment(store: Store, exp: Experiment, opts: RunOptions = {}): RunResult {
-  const runId = insertRun(store, {
-    name: exp.name, experiment: JSON.stringify(exp), policy: exp.policy, lru: exp.machine.lru, seed: exp.seed,
-    status: 'running', startedAt: new Date().toISOString(), schemaVersion: EVENT_SCHEMA_VERSION,
-    codeVersion: codeVersion(), pid: process.pid,
-  });
-  return recordRun(store, runId, exp, undefined, opts);
+  const genesis = inTransaction(
+    store,
+    () => {
+      const runId = insertRun(store, {
+        name: exp.name, experiment: JSON.stringify(exp), policy: exp.policy, lru: exp.machine.lru, seed: exp.seed,
+        status: 'running', startedAt: new Date().toISOString(), schemaVersion: EVENT_SCHEMA_VERSION, codeVersion: codeVersion(),
+      });
+      takeLease(store, runId, thisHolder(), Date.now());
+      const row = genesisRow(findRun(store, runId)!);
+      putChainRow(store, runId, row);
+      return { runId, row };
+    },
+    true,
+  );
+  return recordRun(store, genesis.runId, exp, undefined, ChainWriter.from(genesis.row, undefined), opts);
 }

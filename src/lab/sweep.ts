@@ -2,10 +2,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
 import { EVENT_SCHEMA_VERSION } from '../kernel/events.js';
+import { putChainRow } from '../store/chain.js';
 import { inTransaction, type Store } from '../store/db.js';
-import { insertRun, updateRun, type RunRow } from '../store/runs.js';
-import { findSweep, insertSweep, sweepRuns, type SweepRow } from '../store/sweeps.js';
+import { findRun, insertRun, takeLease, updateRun, type RunRow } from '../store/runs.js';
+import { findSweep, insertSweep, renewLeases, sweepRuns, type SweepRow } from '../store/sweeps.js';
+import { genesisRow } from './chain.js';
 import type { Experiment } from './experiment.js';
+import { renewEveryMs, thisHolder } from './lease.js';
 import { expandMatrix, type Cell, type Matrix } from './matrix.js';
 import { runPool, type Outcome, type PoolHandlers } from './pool.js';
 import { reproCommand } from './prepare.js';
@@ -29,13 +32,20 @@ export interface SweepPlan {
   todo: PlannedRun[];
 }
 
-/** The run row a cell starts with: queued runs read as running while this process lives, interrupted after. */
-function newRunRow(exp: Experiment, sweep: number | null, cell: number | null) {
-  return {
+/**
+ * A cell's run row and the genesis of its hash chain (as `run` writes them), with this process
+ * holding its lease: queued runs read as running while this process lives and renews them
+ * (executeRuns), interrupted after. A worker takes the lease over when it starts the run.
+ */
+function newRun(store: Store, exp: Experiment, sweep: number | null, cell: number | null): number {
+  const id = insertRun(store, {
     name: exp.name, experiment: JSON.stringify(exp), policy: exp.policy, lru: exp.machine.lru, seed: exp.seed,
-    status: 'running' as const, startedAt: new Date().toISOString(), schemaVersion: EVENT_SCHEMA_VERSION,
-    codeVersion: codeVersion(), pid: process.pid, sweep, sweepCell: cell,
-  };
+    status: 'running', startedAt: new Date().toISOString(), schemaVersion: EVENT_SCHEMA_VERSION,
+    codeVersion: codeVersion(), sweep, sweepCell: cell,
+  });
+  takeLease(store, id, thisHolder(), Date.now());
+  putChainRow(store, id, genesisRow(findRun(store, id)!));
+  return id;
 }
 
 /**
@@ -43,7 +53,7 @@ function newRunRow(exp: Experiment, sweep: number | null, cell: number | null) {
  * inserted in order, so run ids follow the cells whatever the number of workers.
  */
 export function planLoneRuns(store: Store, cells: Cell[]): PlannedRun[] {
-  return inTransaction(store, () => cells.map((cell) => ({ cell, runId: insertRun(store, newRunRow(cell.exp, null, null)) })), true);
+  return inTransaction(store, () => cells.map((cell) => ({ cell, runId: newRun(store, cell.exp, null, null) })), true);
 }
 
 /** A new sweep: its row and one run row per cell, in expansion order (ids follow the matrix). */
@@ -51,7 +61,7 @@ export function createSweep(store: Store, name: string, matrix: Matrix): SweepPl
   const cells = expandMatrix(matrix);
   return inTransaction(store, () => {
     const id = insertSweep(store, { name, experiment: matrix.file, matrix: JSON.stringify(matrix), created: new Date().toISOString() });
-    const planned = cells.map((cell) => ({ cell, runId: insertRun(store, newRunRow(cell.exp, id, cell.index)) }));
+    const planned = cells.map((cell) => ({ cell, runId: newRun(store, cell.exp, id, cell.index) }));
     return { sweep: findSweep(store, id)!, matrix, cells: planned, todo: planned };
   }, true);
 }
@@ -80,7 +90,7 @@ export function planResume(store: Store, id: number): SweepPlan {
     for (const cell of cells) {
       const r = byCell.get(cell.index);
       if (!r) {
-        const p = { cell, runId: insertRun(store, newRunRow(cell.exp, id, cell.index)) };
+        const p = { cell, runId: newRun(store, cell.exp, id, cell.index) };
         planned.push(p);
         todo.push(p);
         continue;
@@ -93,7 +103,8 @@ export function planResume(store: Store, id: number): SweepPlan {
       const p = { cell, runId: r.id };
       planned.push(p);
       if (status !== 'done') {
-        updateRun(store, r.id, { status: 'running', pid: process.pid, error: null, finishedAt: null });
+        updateRun(store, r.id, { status: 'running', error: null, finishedAt: null });
+        takeLease(store, r.id, thisHolder(), Date.now()); // queued again: ours until a worker takes it
         todo.push(p);
       }
     }
@@ -123,5 +134,15 @@ export function executeRuns(
   const tasks: WorkerTask[] = runs.map(({ cell, runId }) => ({
     db: store.path, runId, exp: cell.exp, direct: o.jobs <= 1, repro: reproCommand(file, cell.exp, [...baseSets, ...cell.sets]),
   }));
-  return runPool<WorkerTask, RunResult>(script, tasks, Math.max(1, o.jobs), o.handlers);
+  // hold the queued runs' leases (a worker takes each over; renewing skips runs no longer ours)
+  const me = thisHolder();
+  const ids = runs.map((r) => r.runId);
+  const beat = setInterval(() => {
+    try {
+      renewLeases(store, ids, me, Date.now());
+    } catch {
+      /* the database is busy: the next beat renews (well within the lease) */
+    }
+  }, renewEveryMs(me.leaseMs));
+  return runPool<WorkerTask, RunResult>(script, tasks, Math.max(1, o.jobs), o.handlers).finally(() => clearInterval(beat));
 }

@@ -4,24 +4,29 @@ import { checkInvariants } from '../kernel/invariants.js';
 import { deserializeState, stateHash } from '../kernel/serialize.js';
 import type { KernelState } from '../kernel/state.js';
 import type { Store } from '../store/db.js';
+import { storedMemcgRows, storedSampleRows } from '../store/projections.js';
 import { logEnd } from '../store/reader.js';
-import { snapshotBlob, snapshotHashes } from '../store/snapshots.js';
+import { type SnapshotRecord, snapshotBlob, snapshotRecords } from '../store/snapshots.js';
+import { type SealData, sha256 } from './chain.js';
+import { type Experiment, memcgSizeBytes, storedExperiment } from './experiment.js';
 import { FoldError, foldRun, type FoldOptions } from './fold.js';
-import { effectiveStatus, getRun, type RunRow } from './runs.js';
+import { computeMetrics } from './metrics.js';
+import { RunProjections } from './projections.js';
+import type { RunRow } from './runs.js';
+import { getRun } from './runs.js';
+import { checkChain } from './verify_chain.js';
+import { ProjectionCheck } from './verify_projections.js';
+import { short, type VerifyViolation } from './verify_types.js';
 
-export interface VerifyViolation {
-  seq: number;
-  /** the event's type name, or `snapshot` / `run` for a hash that does not match the rebuilt state */
-  type: string;
-  invariant: string;
-  detail: string;
-}
+export type { VerifyViolation } from './verify_types.js';
 
 export interface VerifyResult {
   ok: boolean;
   events: number;
   stateHash: string;
   violations: VerifyViolation[];
+  /** what verify could not check, and why (e.g. the unsealed tail of an interrupted run); absent when none */
+  notes?: string[];
 }
 
 export interface VerifyOptions {
@@ -35,66 +40,153 @@ export interface VerifyOptions {
 }
 
 /**
- * Rebuild a run from its log alone, checking the kernel invariants after every event, each
- * snapshot (its stored hash, and that its blob decodes to that hash) against the rebuilt state at
- * its seq, and the final state against the run's recorded hash and event count. Folding stops at
- * the first event that does not fit (evolve refuses it) or breaks an invariant.
+ * Check everything a run's record holds against its log and the log's hash chain:
+ *   1. the chain: the genesis against the run's identity columns, each row's digest, each
+ *      segment of event rows against its hash (a differing row is named), no gaps;
+ *   2. a rebuild from the log alone, the kernel invariants checked after every (n-th) event;
+ *   3. every snapshot (hash, tick, cycle, runner state) against the rebuild and the chain, and
+ *      its blob against its hash;
+ *   4. every projection (samples, memcgs) against the rows the rebuild produces;
+ *   5. the run's final columns (events, cycles, state hash, metrics, status, error) against the
+ *      rebuild and the chain's end seal.
+ * Any difference names the table and the row (seq, memcg id, or column of `runs`).
  */
 export function verifyRun(store: Store, runId: number, opts: VerifyOptions = {}): VerifyResult {
   const every = opts.checkEvery ?? 1;
   if (!Number.isInteger(every) || every < 1) throw new LabError(`--check-every must be a positive integer (got ${every})`);
   const run = getRun(store, runId);
-  const end = logEnd(store, runId);
+  const exp = storedExperiment(run);
+  const projections = new ProjectionCheck(storedSampleRows(store, runId));
+  try {
+    return verifyWith(store, run, exp, projections, every, opts);
+  } finally {
+    projections.close();
+  }
+}
+
+function verifyWith(store: Store, run: RunRow, exp: Experiment, projections: ProjectionCheck, every: number, opts: VerifyOptions): VerifyResult {
+  const runId = run.id;
+  const chain = checkChain(store, run);
   const violations: VerifyViolation[] = [];
-  const snapshots = snapshotHashes(store, runId);
+  const end = logEnd(store, runId);
+  const snapshots = snapshotRecords(store, runId);
+  const observer = new RunProjections(projections, runId, exp);
   let next = 0; // index of the next snapshot to check
   let lastGood = 0; // seq of the last snapshot that matched the rebuilt state (0: the empty state)
   const since = () => ` (the log diverges after seq ${lastGood})`;
   const checkSnapshot = (s: KernelState) => {
     const snap = snapshots[next++];
-    const v = snapshotViolation(store, runId, snap, stateHash(s));
-    if (v) violations.push({ ...v, detail: v.invariant === 'snapshot-hash' ? v.detail + since() : v.detail });
-    else lastGood = snap.seq;
+    const found = snapshotViolations(store, runId, snap, s, chain.chained ? chain.seals.get(snap.seq) : undefined);
+    for (const v of found) violations.push({ ...v, detail: v.invariant === 'snapshot-hash' ? v.detail + since() : v.detail });
+    if (!found.length) lastGood = snap.seq;
   };
 
-  let { s, broken } = foldChecked(store, run, {}, (e) => e.seq % every === 0 || e.seq === end.seq, (s) => {
-    while (next < snapshots.length && snapshots[next].seq === s.seq) checkSnapshot(s);
-    if (opts.onProgress && (s.seq & 0x3fff) === 0) opts.onProgress(s.seq, end.seq);
-  });
-  // Unchecked events before the failure may have broken an invariant first: find the exact one.
-  if (broken.length && every > 1) {
-    const exact = foldChecked(store, run, { from: { key: 'seq', value: lastGood }, to: { key: 'seq', value: broken[0].seq } }, () => true).broken;
-    if (exact.length) broken = exact;
+  let s: KernelState;
+  let broken: VerifyViolation[];
+  let complete = false;
+  try {
+    ({ s, broken } = foldChecked(store, run, {}, (e) => e.seq % every === 0 || e.seq === end.seq, (e, s) => {
+      observer.observe(e, s);
+      while (next < snapshots.length && snapshots[next].seq === s.seq) checkSnapshot(s);
+      if (opts.onProgress && (s.seq & 0x3fff) === 0) opts.onProgress(s.seq, end.seq);
+    }));
+    // Unchecked events before the failure may have broken an invariant first: find the exact one.
+    if (broken.length && every > 1) {
+      const exact = foldChecked(store, run, { from: { key: 'seq', value: lastGood }, to: { key: 'seq', value: broken[0].seq } }, () => true).broken;
+      if (exact.length) broken = exact;
+    }
+    violations.push(...broken);
+    complete = !broken.length;
+  } catch (e) {
+    if (!(e instanceof LabError)) throw e;
+    violations.push({ seq: 0, type: 'events', invariant: 'fold', detail: e.message });
+    return result(chain.violations, violations, 0, '', chain.notes);
   }
-  violations.push(...broken);
-  if (!broken.length) {
+
+  if (complete) {
     for (; next < snapshots.length; next++) {
       const snap = snapshots[next];
-      violations.push({ seq: snap.seq, type: 'snapshot', invariant: 'snapshot-in-log', detail: `snapshot at seq ${snap.seq}, but the log ends at seq ${s.seq}` });
+      violations.push({ seq: snap.seq, type: 'snapshot', invariant: 'snapshot-in-log', detail: `snapshots row seq ${snap.seq}, but the log ends at seq ${s.seq}` });
     }
-    if (effectiveStatus(run) === 'done') {
-      const hash = stateHash(s);
-      if (run.events !== s.seq) violations.push({ seq: s.seq, type: 'run', invariant: 'event-count', detail: `the run recorded ${run.events} events, the log holds ${s.seq}` });
-      if (run.stateHash !== hash) violations.push({ seq: s.seq, type: 'run', invariant: 'final-state-hash', detail: `the run recorded state ${run.stateHash}, the log rebuilds ${hash}${since()}` });
+    projections.finish(storedMemcgRows(store, runId));
+    violations.push(...projections.violations);
+    if (chain.chained) {
+      const stored = new Set(snapshots.map((x) => x.seq));
+      for (const [seq, seal] of chain.seals) {
+        if (seal.snapshot && !stored.has(seq)) {
+          violations.push({ seq, type: 'snapshot', invariant: 'chain', detail: `snapshots row seq ${seq} is missing (chain row seq ${seq} seals one there)` });
+        }
+      }
     }
+    violations.push(...finalViolations(run, s, memcgSizeBytes(exp), chain.end));
   }
-  violations.sort((a, b) => a.seq - b.seq);
-  return { ok: violations.length === 0, events: s.seq, stateHash: stateHash(s), violations };
+  return result(chain.violations, violations, s.seq, stateHash(s), chain.notes);
 }
 
-/** A snapshot against the state the log rebuilds at its seq: its recorded hash, and what its blob decodes to. */
-function snapshotViolation(store: Store, runId: number, snap: { seq: number; stateHash: string }, rebuilt: string): VerifyViolation | undefined {
-  if (snap.stateHash !== rebuilt) {
-    return { seq: snap.seq, type: 'snapshot', invariant: 'snapshot-hash', detail: `snapshot hash ${snap.stateHash} but the log rebuilds ${rebuilt}` };
+function result(chainViolations: VerifyViolation[], others: VerifyViolation[], events: number, hash: string, notes: string[]): VerifyResult {
+  // What the rebuild finds first (the first event that does not fit, a snapshot that diverges),
+  // then what the chain finds (it names the row that was changed, wherever it is).
+  const violations = [...others.sort((a, b) => a.seq - b.seq), ...chainViolations];
+  return { ok: violations.length === 0, events, stateHash: hash, violations, ...(notes.length ? { notes } : {}) };
+}
+
+/** The run's final columns against the rebuilt end state and the chain's end seal. */
+function finalViolations(run: RunRow, s: KernelState, memcgSize: number, end: SealData['end']): VerifyViolation[] {
+  const out: VerifyViolation[] = [];
+  const col = (name: string, detail: string) => out.push({ seq: s.seq, type: 'runs', invariant: name, detail: `runs.${name} of run ${run.id} ${detail}` });
+  if (!end) {
+    if (run.status === 'done') col('status', `is done, but the chain holds no end seal (the run never finished, or its status was changed)`);
+    return out;
   }
-  let decoded: string;
+  if (run.status !== end.status) col('status', `is ${short(run.status)}, but the chain sealed ${short(end.status)}`);
+  if (run.error !== end.error) col('error', `is ${short(run.error)}, but the chain sealed ${short(end.error)}`);
+  const hash = stateHash(s);
+  const metrics = JSON.stringify(computeMetrics(s, memcgSize));
+  const checks: [string, unknown, unknown, unknown][] = [
+    ['events', run.events, s.seq, end.events],
+    ['cycles', run.cycles, s.cycle, end.cycles],
+    ['state_hash', run.stateHash, hash, end.stateHash],
+    ['metrics', run.metrics, metrics, end.metrics],
+  ];
+  for (const [name, stored, rebuilt, sealed] of checks) {
+    if (stored !== rebuilt) col(name, `is ${short(stored)}, the log rebuilds ${short(rebuilt)}`);
+    else if (stored !== sealed) col(name, `is ${short(stored)}, but the chain sealed ${short(sealed)}`);
+  }
+  return out;
+}
+
+/** A snapshot against the rebuilt state at its seq, its chain seal and its own blob. */
+function snapshotViolations(store: Store, runId: number, snap: SnapshotRecord, s: KernelState, seal: SealData | undefined): VerifyViolation[] {
+  const out: VerifyViolation[] = [];
+  const v = (invariant: string, detail: string) => out.push({ seq: snap.seq, type: 'snapshot', invariant, detail: `snapshots row seq ${snap.seq}: ${detail}` });
+  const rebuilt = stateHash(s);
+  if (snap.stateHash !== rebuilt) v('snapshot-hash', `state_hash ${snap.stateHash} but the log rebuilds ${rebuilt}`);
+  if (snap.tick !== s.tick) v('snapshot-tick', `tick ${snap.tick} but the log is at tick ${s.tick}`);
+  if (snap.cycle !== s.cycle) v('snapshot-cycle', `cycle ${snap.cycle} but the log is after cycle ${s.cycle}`);
   try {
-    decoded = stateHash(deserializeState(snapshotBlob(store, runId, snap.seq)!));
-  } catch (e) {
-    decoded = `an unreadable blob (${(e as Error).message})`;
+    JSON.parse(snap.lab);
+  } catch {
+    v('snapshot-lab', 'its runner state (lab) is not JSON');
   }
-  if (decoded === snap.stateHash) return undefined;
-  return { seq: snap.seq, type: 'snapshot', invariant: 'snapshot-blob', detail: `snapshot blob decodes to ${decoded}, not its hash ${snap.stateHash}` };
+  if (seal === undefined) v('chain', 'it is not sealed by the chain (no chain row at its seq)');
+  else if (!seal.snapshot) v('chain', 'chain row at its seq seals no snapshot');
+  else {
+    const want = seal.snapshot;
+    if (want.tick !== snap.tick || want.cycle !== snap.cycle || want.stateHash !== snap.stateHash) {
+      v('chain', `tick/cycle/state_hash ${snap.tick}/${snap.cycle}/${snap.stateHash.slice(0, 12)} differ from the chain's seal ${want.tick}/${want.cycle}/${want.stateHash.slice(0, 12)}`);
+    }
+    if (want.lab !== sha256(snap.lab)) v('chain', 'its runner state (lab) differs from the one the chain sealed');
+  }
+  if (snap.stateHash === rebuilt) {
+    let decoded: string;
+    try {
+      decoded = stateHash(deserializeState(snapshotBlob(store, runId, snap.seq)!));
+    } catch (e) {
+      decoded = `an unreadable blob (${(e as Error).message})`;
+    }
+    if (decoded !== snap.stateHash) v('snapshot-blob', `its state blob decodes to ${decoded}, not its hash ${snap.stateHash}`);
+  }
+  return out;
 }
 
 /**
@@ -102,7 +194,7 @@ function snapshotViolation(store: Store, runId: number, snap: { seq: number; sta
  * breaks one, or that evolve refuses. `each` runs after every event that broke nothing.
  */
 function foldChecked(
-  store: Store, run: RunRow, range: Pick<FoldOptions, 'from' | 'to'>, check: (e: Event) => boolean, each?: (s: KernelState) => void,
+  store: Store, run: RunRow, range: Pick<FoldOptions, 'from' | 'to'>, check: (e: Event) => boolean, each?: (e: Event, s: KernelState) => void,
 ): { s: KernelState; broken: VerifyViolation[] } {
   let broken: VerifyViolation[] = [];
   try {
@@ -111,7 +203,7 @@ function foldChecked(
       observe: (e, s) => {
         if (check(e)) broken = checkInvariants(s).map((v) => ({ seq: e.seq, type: typeName(e), invariant: v.invariant, detail: `${v.detail} (${where(e)})` }));
         if (broken.length) return false;
-        each?.(s);
+        each?.(e, s);
       },
     });
     return { s, broken };

@@ -1,6 +1,32 @@
 import type Database from 'better-sqlite3';
 import type { Event } from '../kernel/events.js';
 import type { Store } from './db.js';
+import { LabError } from '../errors.js';
+
+/** How long a writer keeps retrying BEGIN IMMEDIATE (each try waits the busy timeout) before it gives up. */
+const WRITE_LOCK_PATIENCE_MS = 120_000;
+
+/**
+ * BEGIN IMMEDIATE: the write lock up front, so a transaction never fails half-way for want of it.
+ * SQLite waits the busy timeout for another writer; past that we try again until the patience runs out.
+ */
+export function beginImmediate(sqlite: Database.Database): void {
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      sqlite.exec('BEGIN IMMEDIATE');
+      return;
+    } catch (e) {
+      const code = String((e as { code?: unknown }).code ?? '');
+      if (!code.startsWith('SQLITE_BUSY') || Date.now() - t0 > WRITE_LOCK_PATIENCE_MS) {
+        if (code.startsWith('SQLITE_BUSY')) {
+          throw new LabError(`the database stayed locked by another writer for ${Math.round((Date.now() - t0) / 1000)} s; try again later`);
+        }
+        throw e;
+      }
+    }
+  }
+}
 
 const COLS = 9;
 /** Rows per INSERT statement: 9 × 256 = 2304 bound values, well under SQLite's limit. */
@@ -30,10 +56,17 @@ export class EventAppender {
     this.single = this.sqlite.prepare(head + row);
   }
 
+  /** Called right after each transaction begins (the writer checks it still holds its lease). */
+  onBegin: () => void = () => {};
+  /** Called right before each commit (the writer renews its lease, seals the chain). */
+  beforeCommit: () => void = () => {};
+
+  /** Take the write lock (BEGIN IMMEDIATE, retried while another writer holds it). */
   begin(): void {
     if (!this.inTx) {
-      this.sqlite.exec('BEGIN');
+      beginImmediate(this.sqlite);
       this.inTx = true;
+      this.onBegin();
     }
   }
 
@@ -69,16 +102,16 @@ export class EventAppender {
   commit(): void {
     this.flush();
     if (this.inTx) {
+      this.beforeCommit();
       this.sqlite.exec('COMMIT');
       this.inTx = false;
     }
   }
 
+  /** Forget what is not committed. SQLite may have rolled back already (a full disk): that is fine. */
   rollback(): void {
     this.n = 0;
-    if (this.inTx) {
-      this.sqlite.exec('ROLLBACK');
-      this.inTx = false;
-    }
+    this.inTx = false;
+    if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
   }
 }

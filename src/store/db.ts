@@ -1,22 +1,24 @@
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { LabError } from '../errors.js';
 import { CATALOGUE, columnsDoc, type EventTypeName } from '../kernel/events.js';
-import * as schema from './schema.js';
+import { noteDatabase, sqliteFailure } from './errors.js';
+import { appliedMigrations, knownMigrations, migrateDatabase } from './migrate.js';
+import { BUSY_TIMEOUT_MS, foreignError, inspect, newerError, openReadOnly } from './open.js';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+export { migrationsFolder } from './migrate.js';
+
 /**
- * An open database. `sqlite` and `db` are for the modules of src/store only: the lab and the CLI
- * go through the store's functions (runs, events, snapshots, samples, projections, query).
+ * An open database. `sqlite` is for the modules of src/store only: the lab and the CLI go through
+ * the store's functions (runs, events, snapshots, samples, projections, query). drizzle defines
+ * the schema (schema.ts) and generates the migrations; at run time the store uses prepared
+ * statements (rows.ts maps the schema's objects), so starting a command does not load drizzle.
  */
 export interface Store {
   sqlite: Database.Database;
-  db: Db;
   path: string;
+  readonly: boolean;
 }
 
 export function closeStore(store: Store): void {
@@ -36,79 +38,86 @@ export function defaultDbPath(): string {
   return process.env.MEMCGLAB_DB || './memcglab.db';
 }
 
-/** The repo's migrations folder, found from this module whether it runs from src/ or dist/. */
-export function migrationsFolder(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'migrations', 'meta', '_journal.json'))) return join(dir, 'migrations');
-    dir = dirname(dir);
-  }
-  throw new Error('cannot find the migrations folder next to memcglab');
-}
-
-function knownMigrations(): number {
-  const journal = JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8'));
-  return journal.entries.length as number;
-}
-
-function appliedMigrations(sqlite: Database.Database): number {
-  const t = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name='__drizzle_migrations'`).get();
-  if (!t) return 0;
-  return (sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n;
+function wrap(sqlite: Database.Database, path: string, readonly: boolean): Store {
+  // Readers (replay, queries) get a large page cache; a writer mostly appends to the right edge
+  // of the events b-tree and keeps a small one, so its memory does not grow with the log.
+  sqlite.pragma(readonly ? 'cache_size = -65536' : 'cache_size = -8192');
+  return { sqlite, path, readonly };
 }
 
 /**
- * Open (and create or migrate) a memcglab database. Read-only opens never create a file nor write
- * runs; a file with an older schema is migrated first, as any writer would (otherwise `runs`,
- * `show` or `query` could not read a database made by an older memcglab).
+ * Open (and create or migrate) a memcglab database. The file is looked at read-only first: another
+ * application's SQLite file is refused untouched; a zero-byte file is an empty database.
+ * Read-only opens never create or write a file: an empty file reads as an empty lab (an
+ * in-memory one), an older memcglab file is migrated by a short writable open when its folder is
+ * writable (as any writer would), and a file on read-only media is read from an in-memory image.
  */
-export function openStore(path: string, opts: { readonly?: boolean; migrated?: boolean } = {}): Store {
-  if (opts.readonly && !existsSync(path)) {
-    throw new LabError(`database ${path} does not exist; run an experiment first (memcglab run …) or pass --db`);
+export function openStore(path: string, opts: { readonly?: boolean } = {}): Store {
+  noteDatabase(path);
+  if (path === '') throw new LabError('--db is empty; give a database file path');
+  const known = knownMigrations();
+  const { kind, applied, tables } = inspect(path);
+  if (kind === 'foreign') throw foreignError(path, tables);
+  if (applied > known) throw newerError(path, applied, known);
+
+  if (opts.readonly) {
+    if (kind === 'missing') throw new LabError(`database ${path} does not exist; run an experiment first (memcglab run …) or pass --db`);
+    if (kind === 'empty') {
+      const mem = new Database(':memory:');
+      migrateDatabase(mem);
+      syncEventTypes(mem);
+      return wrap(mem, path, true);
+    }
+    if (applied < known) closeStore(openWritable(path, known)); // an older memcglab file: bring it up to date
+    try {
+      return wrap(openReadOnly(path), path, true);
+    } catch (e) {
+      throw sqliteFailure(e, path) ?? e;
+    }
   }
+  if (kind === 'missing' && !existsSync(dirname(path) || '.')) {
+    throw new LabError(`cannot create database ${path}: folder ${dirname(path)} does not exist`);
+  }
+  return openWritable(path, known);
+}
+
+function openWritable(path: string, known: number): Store {
   let sqlite: Database.Database;
   try {
-    sqlite = new Database(path, { readonly: !!opts.readonly, fileMustExist: !!opts.readonly });
+    sqlite = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   } catch (e) {
-    throw new LabError(`cannot open database ${path}: ${(e as Error).message}`);
+    throw sqliteFailure(e, path) ?? new LabError(`cannot open database ${path}: ${(e as Error).message}`);
   }
   try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
     const applied = appliedMigrations(sqlite);
-    const known = knownMigrations();
-    if (applied > known) {
-      throw new LabError(`database ${path} was written by a newer memcglab (schema ${applied} > ${known}); upgrade memcglab to read it`);
-    }
-    if (opts.readonly) {
-      if (applied < known && !opts.migrated) {
-        sqlite.close();
-        closeStore(openStore(path)); // the writable open migrates it
-        return openStore(path, { readonly: true, migrated: true });
-      }
-    } else {
-      sqlite.pragma('journal_mode = WAL');
-      sqlite.pragma('synchronous = NORMAL');
-      sqlite.pragma('busy_timeout = 5000');
-      const db = drizzle(sqlite, { schema });
-      migrate(db, { migrationsFolder: migrationsFolder() });
-      syncEventTypes(sqlite);
-    }
-    // Readers (replay, queries) get a large page cache; a writer mostly appends to the right edge
-    // of the events b-tree and keeps a small one, so its memory does not grow with the log.
-    sqlite.pragma(opts.readonly ? 'cache_size = -65536' : 'cache_size = -8192');
-    return { sqlite, db: drizzle(sqlite, { schema }), path };
+    if (applied > known) throw newerError(path, applied, known);
+    if (applied < known) migrateDatabase(sqlite);
+    syncEventTypes(sqlite);
+    return wrap(sqlite, path, false);
   } catch (e) {
     sqlite.close();
     if (e instanceof LabError) throw e;
-    throw new LabError(`cannot use database ${path}: ${(e as Error).message}`);
+    throw sqliteFailure(e, path) ?? new LabError(`cannot use database ${path}: ${(e as Error).message}`);
   }
 }
 
+/** The event catalogue into `event_types`, written only when it differs (writers open often, and at once). */
 function syncEventTypes(sqlite: Database.Database): void {
+  const want = Object.entries(CATALOGUE).map(([name, d]) => [d.code, name, columnsDoc(name as EventTypeName), d.what] as const);
+  const have = new Map(
+    (sqlite.prepare('SELECT code, name, columns, what FROM event_types').raw(true).all() as [number, string, string, string][]).map((r) => [
+      r[0],
+      r.join('\u0000'),
+    ]),
+  );
+  if (have.size === want.length && want.every((w) => have.get(w[0]) === w.join('\u0000'))) return;
   const up = sqlite.prepare(
     'INSERT INTO event_types (code, name, columns, what) VALUES (?, ?, ?, ?) ' +
       'ON CONFLICT(code) DO UPDATE SET name = excluded.name, columns = excluded.columns, what = excluded.what',
   );
   sqlite.transaction(() => {
-    for (const [name, d] of Object.entries(CATALOGUE)) up.run(d.code, name, columnsDoc(name as EventTypeName), d.what);
-  })();
+    for (const w of want) up.run(...w);
+  }).immediate();
 }

@@ -1,45 +1,67 @@
 import type Database from 'better-sqlite3';
-import { EventType, type Event } from '../kernel/events.js';
 import type { Store } from './db.js';
+import { asObject } from './rows.js';
+import { insertSample, type SampleRow } from './samples.js';
+import type { memcgs } from './schema.js';
+
+export type MemcgRow = typeof memcgs.$inferInsert;
+export type { SampleRow } from './samples.js';
 
 /**
- * The `memcgs` table: per memcg, when it was created, went offline and was freed — built from
- * the events alone, so it can be rebuilt from any log.
+ * Where a run's projections go as the log is folded: the store (running, resuming, rebuild) or
+ * memory (verify compares them with the stored rows).
  */
-export class MemcgProjection {
-  private readonly paths: Map<number, string>;
+export interface ProjectionSink {
+  memcgCreated(row: MemcgRow): void;
+  memcgOffline(run: number, id: number, seq: number, tick: number): void;
+  memcgFreed(run: number, id: number, seq: number, tick: number): void;
+  sample(row: SampleRow): void;
+}
+
+/** The `memcgs` and `samples` tables as a projection sink. */
+export class StoreProjectionSink implements ProjectionSink {
   private readonly ins: Database.Statement;
   private readonly off: Database.Statement;
   private readonly free: Database.Statement;
 
-  /** `paths`: the memcgs already created (id → path) when continuing a log from a snapshot. */
-  constructor(store: Store, private readonly run: number, paths: Iterable<[number, string]> = [[1, '/']]) {
-    this.paths = new Map(paths);
-    this.ins = store.sqlite.prepare(
-      'INSERT INTO memcgs (run, id, path, parent, created_seq, created_tick) VALUES (?, ?, ?, ?, ?, ?)',
-    );
+  constructor(private readonly store: Store) {
+    this.ins = store.sqlite.prepare('INSERT INTO memcgs (run, id, path, parent, created_seq, created_tick) VALUES (?, ?, ?, ?, ?, ?)');
     this.off = store.sqlite.prepare('UPDATE memcgs SET offline_seq = ?, offline_tick = ? WHERE run = ? AND id = ?');
     this.free = store.sqlite.prepare('UPDATE memcgs SET freed_seq = ?, freed_tick = ? WHERE run = ? AND id = ?');
   }
 
-  observe(e: Event): void {
-    switch (e.type) {
-      case EventType.memcg_create: {
-        const pp = this.paths.get(e.a) ?? '/';
-        const path = pp === '/' ? `/${e.data}` : `${pp}/${e.data}`;
-        this.paths.set(e.memcg, path);
-        this.ins.run(this.run, e.memcg, path, e.a, e.seq, e.tick);
-        return;
-      }
-      case EventType.memcg_offline:
-        this.off.run(e.seq, e.tick, this.run, e.memcg);
-        return;
-      case EventType.memcg_free:
-        this.free.run(e.seq, e.tick, this.run, e.memcg);
-        this.paths.delete(e.memcg);
-        return;
-    }
+  memcgCreated(r: MemcgRow): void {
+    this.ins.run(r.run, r.id, r.path, r.parent, r.createdSeq, r.createdTick);
   }
+
+  memcgOffline(run: number, id: number, seq: number, tick: number): void {
+    this.off.run(seq, tick, run, id);
+  }
+
+  memcgFreed(run: number, id: number, seq: number, tick: number): void {
+    this.free.run(seq, tick, run, id);
+  }
+
+  sample(row: SampleRow): void {
+    insertSample(this.store, row);
+  }
+}
+
+/** Every column of a per-run table's rows, under the schema's keys, so they compare with the objects the projection writes. */
+function* selectAll<T>(store: Store, table: string, order: string, run: number): Generator<T, void, undefined> {
+  for (const r of store.sqlite.prepare(`SELECT * FROM ${table} WHERE run = ? ORDER BY ${order}`).iterate(run)) {
+    yield asObject<T>(r as Record<string, unknown>)!;
+  }
+}
+
+/** A run's stored `memcgs` rows, by id. */
+export function storedMemcgRows(store: Store, run: number): Generator<MemcgRow, void, undefined> {
+  return selectAll<MemcgRow>(store, 'memcgs', 'id', run);
+}
+
+/** A run's stored `samples` rows, by seq: their keys are the metric names, which are the column names. */
+export function* storedSampleRows(store: Store, run: number): Generator<SampleRow, void, undefined> {
+  for (const r of store.sqlite.prepare('SELECT * FROM samples WHERE run = ? ORDER BY seq').iterate(run)) yield r as SampleRow;
 }
 
 /** Memcgs of a run freed at or before `seq`, from the projection. */

@@ -1,9 +1,10 @@
 import type { Store } from './db.js';
-import { samples } from './schema.js';
+import { insertRow } from './rows.js';
+import type { samples } from './schema.js';
 
 export type SampleRow = typeof samples.$inferInsert;
 
 /** One metrics sample of a run (the caller computes it from the state at that point). */
 export function insertSample(store: Store, row: SampleRow): void {
-  store.db.insert(samples).values(row).run();
+  insertRow(store.sqlite, 'samples', row);
 }

@@ -19,7 +19,15 @@ export const runs = sqliteTable('runs', {
   metrics: text('metrics'), // final metrics, JSON
   schemaVersion: integer('schema_version').notNull(), // event catalogue version of this log
   codeVersion: text('code_version').notNull(),
-  pid: integer('pid'), // the writer's pid while running (detects runs killed mid-way)
+  // The writer's lease while running (bookkeeping, never read by the core): who holds the run
+  // (host, boot id, pid and the pid's start time, so a reused pid is not mistaken for the holder)
+  // and when it last renewed. A lease older than lease_ms is expired: the run is interrupted.
+  pid: integer('pid'),
+  host: text('host'),
+  bootId: text('boot_id'),
+  holderStart: integer('holder_start'),
+  heartbeat: integer('heartbeat'), // ms since the epoch
+  leaseMs: integer('lease_ms'),
   sweep: integer('sweep'), // the sweep this run belongs to (sweeps.id), null for a lone run
   sweepCell: integer('sweep_cell'), // its cell in the sweep's matrix, in expansion order
 });
@@ -128,6 +136,26 @@ export const snapshots = sqliteTable(
     state: blob('state', { mode: 'buffer' }).notNull(),
     lab: text('lab').notNull(), // runner state needed to resume (PRNG, workload cursor), JSON
     stateHash: text('state_hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.run, t.seq] })],
+);
+
+/**
+ * The hash chain over a run's record (tamper evidence). Row seq 0 is the genesis: `data` holds the
+ * run's identity (name, experiment, policy, lru, seed, schema and code version). Every later row
+ * sits at a snapshot's seq: `events` is the sha256 of the run's event rows since the previous row,
+ * `data` what else became durable there (the snapshot's tick, cycle, state hash and runner-state
+ * hash; at the end, the run's final status, counts, hash and metrics), and
+ * `digest = sha256(previous digest, seq, events, data)`.
+ */
+export const chain = sqliteTable(
+  'chain',
+  {
+    run: integer('run').notNull(),
+    seq: integer('seq').notNull(),
+    events: text('events').notNull(),
+    data: text('data').notNull(),
+    digest: text('digest').notNull(),
   },
   (t) => [primaryKey({ columns: [t.run, t.seq] })],
 );

@@ -11,7 +11,10 @@ export interface SnapshotRow {
   tick: number;
   cycle: number;
   state: Buffer;
+  /** undefined when the stored runner state is not JSON (a damaged row) */
   runner: unknown;
+  /** the runner state as stored */
+  lab: string;
   stateHash: string;
 }
 
@@ -19,13 +22,30 @@ export interface SnapshotRow {
  * Store the full state of a run at its current seq. Called inside the appender's open transaction,
  * so the snapshot becomes durable together with the events it summarises, or not at all.
  */
-export function writeSnapshot(store: Store, run: number, s: KernelState, runner: unknown): string {
+export function writeSnapshot(store: Store, run: number, s: KernelState, runner: unknown): { stateHash: string; lab: string } {
   const blob = serializeState(s);
   const hash = encodingHash(blob); // = stateHash(s), without encoding twice
+  const lab = JSON.stringify(runner);
   store.sqlite
     .prepare('INSERT INTO snapshots (run, seq, tick, cycle, state, lab, state_hash) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(run, s.seq, s.tick, s.cycle, blob, JSON.stringify(runner), hash);
-  return hash;
+    .run(run, s.seq, s.tick, s.cycle, blob, lab, hash);
+  return { stateHash: hash, lab };
+}
+
+/** A snapshot's columns but the blob, for verify. */
+export interface SnapshotRecord {
+  seq: number;
+  tick: number;
+  cycle: number;
+  stateHash: string;
+  lab: string;
+}
+
+/** Every snapshot of a run without its blob, in seq order. */
+export function snapshotRecords(store: Store, run: number): SnapshotRecord[] {
+  return store.sqlite
+    .prepare('SELECT seq, tick, cycle, state_hash AS stateHash, lab FROM snapshots WHERE run = ? ORDER BY seq')
+    .all(run) as SnapshotRecord[];
 }
 
 /** Which column a target point is measured in; snapshots carry all three, so any can pick one. */
@@ -46,7 +66,13 @@ export function* snapshotsAtOrBefore(store: Store, run: number, key: SnapshotKey
     const r = stmt.get(run, value, before) as Raw | undefined;
     if (!r) return;
     before = r.seq;
-    yield { seq: r.seq, tick: r.tick, cycle: r.cycle, state: r.state, runner: JSON.parse(r.lab), stateHash: r.state_hash };
+    let runner: unknown;
+    try {
+      runner = JSON.parse(r.lab);
+    } catch {
+      runner = undefined;
+    }
+    yield { seq: r.seq, tick: r.tick, cycle: r.cycle, state: r.state, runner, lab: r.lab, stateHash: r.state_hash };
   }
 }
 

@@ -1,34 +1,48 @@
-import { asc, eq, inArray } from 'drizzle-orm';
 import type { Store } from './db.js';
-import type { RunRow } from './runs.js';
-import { runs, sweeps } from './schema.js';
+import { asObject, insertRow, prepared } from './rows.js';
+import type { LeaseHolder, RunRow } from './runs.js';
+import type { sweeps } from './schema.js';
 import { truncateRunAfter } from './truncate.js';
 
 export type SweepRow = typeof sweeps.$inferSelect;
 
 export function insertSweep(store: Store, row: Omit<SweepRow, 'id'>): number {
-  return store.db.insert(sweeps).values(row).returning({ id: sweeps.id }).get().id;
+  return insertRow(store.sqlite, 'sweeps', row);
 }
 
 export function findSweep(store: Store, id: number): SweepRow | undefined {
-  return store.db.select().from(sweeps).where(eq(sweeps.id, id)).get();
+  return asObject<SweepRow>(prepared(store.sqlite, 'SELECT * FROM sweeps WHERE id = ?').get(id) as Record<string, unknown> | undefined);
 }
 
 /** The runs of a sweep, in matrix order. */
 export function sweepRuns(store: Store, id: number): RunRow[] {
-  return store.db.select().from(runs).where(eq(runs.sweep, id)).orderBy(asc(runs.sweepCell), asc(runs.id)).all();
+  const rows = prepared(store.sqlite, 'SELECT * FROM runs WHERE sweep = ? ORDER BY sweep_cell, id').all(id) as Record<string, unknown>[];
+  return rows.map((r) => asObject<RunRow>(r)!);
 }
 
 /** Runs by id, in the order asked. */
 export function runsByIds(store: Store, ids: number[]): RunRow[] {
-  const rows = store.db.select().from(runs).where(inArray(runs.id, ids)).all();
-  const by = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => by.get(id) ?? []);
+  const one = prepared(store.sqlite, 'SELECT * FROM runs WHERE id = ?');
+  return ids.flatMap((id) => asObject<RunRow>(one.get(id) as Record<string, unknown> | undefined) ?? []);
 }
 
 /** Insert a run row keeping its id (a shard database holds the copy of one main-database run). */
 export function insertRunRow(store: Store, row: RunRow): void {
-  store.db.insert(runs).values(row).run();
+  insertRow(store.sqlite, 'runs', row);
+}
+
+/**
+ * Renew the lease `h` holds on each of `ids` (the sweep process holds its queued runs until a
+ * worker takes them); runs taken by a worker or finished are left alone.
+ */
+export function renewLeases(store: Store, ids: readonly number[], h: LeaseHolder, now: number): void {
+  const up = prepared(
+    store.sqlite,
+    "UPDATE runs SET heartbeat = ? WHERE id = ? AND status = 'running' AND pid IS ? AND host IS ? AND boot_id IS ? AND holder_start IS ?",
+  );
+  store.sqlite.transaction(() => {
+    for (const id of ids) up.run(now, id, h.pid, h.host, h.bootId, h.holderStart);
+  }).immediate();
 }
 
 /** How long a writer waits for the write lock before SQLITE_BUSY (sweep workers share one file). */
@@ -46,35 +60,44 @@ export function setSynchronous(store: Store, on: boolean): void {
 
 /** Whether a run has written any event to this database. */
 export function runHasEvents(store: Store, runId: number): boolean {
-  return store.sqlite.prepare('SELECT 1 FROM events WHERE run = ? LIMIT 1').get(runId) !== undefined;
+  return prepared(store.sqlite, 'SELECT 1 FROM events WHERE run = ? LIMIT 1').get(runId) !== undefined;
 }
 
-/** Tables that hold a run's log and projections, moved as a whole from a shard. */
-const RUN_TABLES = ['events', 'snapshots', 'samples', 'memcgs'] as const;
+/** Tables that hold a run's log, chain and projections, moved as a whole from a shard. */
+const RUN_TABLES = ['events', 'snapshots', 'chain', 'samples', 'memcgs'] as const;
 
 /**
  * Move a finished run from a shard database (where a sweep worker wrote it without holding the
  * main database's write lock) into the main database, in one transaction: its events,
- * snapshots, samples and memcgs rows, and the run row's results. Whatever the main database
- * held for the run beyond its row is replaced. Columns are read from the main tables, so metric
- * columns added to `samples` by later migrations move too.
+ * snapshots, hash chain (genesis included: the shard's run row is a copy of the main one, so the
+ * identity it seals is the same), samples and memcgs rows, and the run row's results; the run is
+ * then done with no holder. Whatever the main database held for the run beyond its row is
+ * replaced. Done only while `holder` (the worker) still holds the run's lease in the main
+ * database: false, and nothing moved, when another process took the run over. Columns are read
+ * from the main tables, so metric columns added to `samples` by later migrations move too.
  */
-export function moveRunFromShard(store: Store, shardPath: string, runId: number): void {
+export function moveRunFromShard(store: Store, shardPath: string, runId: number, holder: LeaseHolder): boolean {
   const db = store.sqlite;
   db.prepare('ATTACH DATABASE ? AS shard').run(shardPath);
   try {
     const cols = (t: string) =>
       (db.prepare(`SELECT name FROM pragma_table_info('${t}')`).pluck().all() as string[]).map((c) => `"${c}"`).join(', ');
     const copy = RUN_TABLES.map((t) => db.prepare(`INSERT INTO main.${t} (${cols(t)}) SELECT ${cols(t)} FROM shard.${t} WHERE run = ?`));
-    const fin = db.prepare(
-      'UPDATE main.runs SET (status, error, finished_at, events, cycles, state_hash, metrics, pid) = ' +
-        '(SELECT status, error, finished_at, events, cycles, state_hash, metrics, NULL FROM shard.runs WHERE id = ?) WHERE id = ?',
+    const held = db.prepare(
+      "SELECT 1 FROM main.runs WHERE id = ? AND status = 'running' AND pid IS ? AND host IS ? AND boot_id IS ? AND holder_start IS ?",
     );
-    db.transaction(() => {
+    const fin = db.prepare(
+      'UPDATE main.runs SET (status, error, finished_at, events, cycles, state_hash, metrics, pid, host, boot_id, holder_start, heartbeat, lease_ms) = ' +
+        '(SELECT status, error, finished_at, events, cycles, state_hash, metrics, NULL, NULL, NULL, NULL, NULL, NULL FROM shard.runs WHERE id = ?) WHERE id = ?',
+    );
+    return db.transaction(() => {
+      if (!held.get(runId, holder.pid, holder.host, holder.bootId, holder.holderStart)) return false;
       truncateRunAfter(store, runId, 0);
-      db.prepare('DELETE FROM memcgs WHERE run = ?').run(runId);
+      db.prepare('DELETE FROM main.chain WHERE run = ?').run(runId);
+      db.prepare('DELETE FROM main.memcgs WHERE run = ?').run(runId);
       for (const s of copy) s.run(runId);
       fin.run(runId, runId);
+      return true;
     }).immediate();
   } finally {
     db.exec('DETACH DATABASE shard');

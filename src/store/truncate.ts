@@ -1,7 +1,7 @@
 import type { Store } from './db.js';
 
 /**
- * Forget everything a run wrote after `seq`: events, snapshots and the projections (samples,
+ * Forget everything a run wrote after `seq`: events, snapshots, chain rows and the projections (samples,
  * memcgs rows and the offline/freed marks set by later events). Leaves the run as it stood right
  * after event `seq`, so a resumed writer can append from there. Call inside a transaction.
  */
@@ -9,6 +9,7 @@ export function truncateRunAfter(store: Store, run: number, seq: number): void {
   const { sqlite } = store;
   sqlite.prepare('DELETE FROM events WHERE run = ? AND seq > ?').run(run, seq);
   sqlite.prepare('DELETE FROM snapshots WHERE run = ? AND seq > ?').run(run, seq);
+  sqlite.prepare('DELETE FROM chain WHERE run = ? AND seq > ?').run(run, seq);
   sqlite.prepare('DELETE FROM samples WHERE run = ? AND seq > ?').run(run, seq);
   sqlite.prepare('DELETE FROM memcgs WHERE run = ? AND created_seq > ?').run(run, seq);
   sqlite.prepare('UPDATE memcgs SET offline_seq = NULL, offline_tick = NULL WHERE run = ? AND offline_seq > ?').run(run, seq);

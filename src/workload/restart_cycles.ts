@@ -216,5 +216,15 @@ export const restartCycles: WorkloadKind<RestartCycles> = {
   create: (o) => new RestartCyclesWorkload(o),
   describe: (o) => `${o.cycles} restart cycles`,
   setupCgroups: (o) => ancestorsOf(o.parent),
+  estimate: (o) => {
+    // per cycle: mkdir, limits, start, the whole-file read, anon faults and frees, the accesses,
+    // the log writes, exit, rmdir and its offline/free/reparent events, the cycle mark
+    const perCycle = (o.readWholeFile ? o.sharedFilePages : 0) + 2 * o.anonPages + o.accessesPerCycle + o.privateFilePages + 16;
+    return {
+      events: o.cycles * perCycle,
+      pages: o.sharedFilePages + o.anonPages + o.cycles * o.privateFilePages,
+      cgroups: o.cycles + ancestorsOf(o.parent).length,
+    };
+  },
   limitsHint: (o) => `only the workload parent (${o.parent}) and its ancestors exist from the start; limit job cgroups with workload.jobLimits`,
 };

@@ -60,4 +60,17 @@ export interface WorkloadKind<O> {
   setupCgroups(options: O): readonly string[];
   /** what to do instead when `limits` names another cgroup */
   limitsHint(options: O): string;
+  /**
+   * A rough size of the run before it starts (no memory pressure assumed): the events it appends
+   * and the pages it touches. The lab refuses a run whose estimate exceeds the machine or
+   * --max-events, instead of running for hours or running out of memory.
+   */
+  estimate(options: O): WorkloadEstimate;
+}
+
+export interface WorkloadEstimate {
+  events: number;
+  pages: number;
+  /** cgroups created over the run */
+  cgroups: number;
 }

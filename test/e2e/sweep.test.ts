@@ -23,7 +23,13 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
     // same seed ⇒ same run, whatever --jobs: a plain run of cell 4 gives its hash
     const plain = cliJson(['run', EXP, '--policy', 'reparent', '--seed', '2', ...tiny, '--db', join(dir, 'plain.db')]);
     expect(plain.stateHash).toBe(out.runs[4].stateHash);
+    // every run verifies in the main database: its chain (genesis included) moved in with it, against its own row
+    // (every invariant after every event for run 5; the chain, snapshots and projections of all: invariants are not the point)
     expect(cliJson(['verify', '5', '--db', db]).ok).toBe(true);
+    for (const r of out.runs) expect(cliJson(['verify', String(r.runId), '--check-every', '1000000', '--db', db]).ok).toBe(true);
+    // done, with no holder left on the run
+    const held = cli(['query', 'SELECT count(*) AS n FROM runs WHERE pid IS NOT NULL OR heartbeat IS NOT NULL', '--db', db, '--json']);
+    expect(JSON.parse(held.stdout)[0].n).toBe(0);
     expect(cliJson(['replay', '2', '--db', db]).stateHash).toBe(out.runs[1].stateHash);
     expect(readdirSync(dir).filter((f) => f.includes('.shard'))).toEqual([]); // shards moved in and removed
   });
@@ -79,8 +85,15 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
     const resumed = cliJson<SweepOut>(['sweep', '--resume', '1', '--jobs', '2', '--db', killed]);
     const fresh = cliJson<SweepOut>([...args, '--db', join(dir, 'fresh.db')]);
     expect(resumed.runs.map((r) => [r.runId, r.status, r.stateHash])).toEqual(fresh.runs.map((r) => [r.runId, r.status, r.stateHash]));
+    for (const r of resumed.runs) expect(cliJson(['verify', String(r.runId), '--check-every', '1000000', '--db', killed]).ok).toBe(true);
     expect(readdirSync(dir).filter((f) => f.startsWith('killed.db.') && f.includes('.shard'))).toEqual([]);
     expect(cli(['sweep', '--resume', '1', '--db', killed]).code).toBe(0); // nothing left to do
+  });
+
+  it('one worker writes straight into the main database: the runs verify', () => {
+    const one = cliJson<SweepOut>(['sweep', EXP, '--policies', 'legacy', '--seeds', '1,2', ...tiny, '--jobs', '1', '--db', db]);
+    expect(one.runs.every((r) => r.status === 'done')).toBe(true);
+    for (const r of one.runs) expect(cliJson(['verify', String(r.runId), '--check-every', '1000000', '--db', db]).ok).toBe(true);
   });
 
   it('bad input is one line and a non-zero exit', () => {

@@ -12,6 +12,10 @@ import { resumeRun } from '../../src/lab/resume.js';
 import { runExperiment } from '../../src/lab/run.js';
 import { runWorkload } from '../../src/lab/runner.js';
 import { verifyRun } from '../../src/lab/verify.js';
+import { ChainWriter, genesisRow } from '../../src/lab/chain.js';
+import { getRun } from '../../src/lab/runs.js';
+import { putChainRow } from '../../src/store/chain.js';
+import { readEvents } from '../../src/store/reader.js';
 import { openStore, type Store } from '../../src/store/db.js';
 import { truncateRunAfter } from '../../src/store/truncate.js';
 import { UPCASTERS } from '../../src/store/upcast.js';
@@ -220,6 +224,18 @@ describe('rebuild and verify', () => {
   });
 });
 
+/** Rewrite a run's hash chain over its record as it now stands: genesis, then one end seal. */
+function rechain(st: Store, runId: number): void {
+  st.sqlite.prepare('DELETE FROM chain WHERE run = ?').run(runId);
+  const run = getRun(st, runId);
+  const genesis = genesisRow(run);
+  putChainRow(st, runId, genesis);
+  const w = ChainWriter.from(genesis, undefined);
+  for (const e of readEvents(st, runId)) w.add(e);
+  const end = { status: run.status, error: null, events: run.events, cycles: run.cycles, stateHash: run.stateHash!, metrics: run.metrics! };
+  putChainRow(st, runId, w.seal(run.events, { end }));
+}
+
 describe('schema versions', () => {
   afterEach(() => {
     for (const k of Object.keys(UPCASTERS)) delete UPCASTERS[Number(k)];
@@ -232,6 +248,7 @@ describe('schema versions', () => {
     st.sqlite.prepare('UPDATE runs SET schema_version = ? WHERE id = ?').run(EVENT_SCHEMA_VERSION - 1, r.runId);
     st.sqlite.prepare('UPDATE events SET type = 99 WHERE run = ? AND type = ?').run(r.runId, EventType.cycle);
     st.sqlite.prepare('DELETE FROM snapshots WHERE run = ?').run(r.runId); // make replay read the whole log
+    rechain(st, r.runId); // the hash chain that older memcglab would have written over this log
     expect(() => replayState(st, r.runId)).toThrow(/no upcast from 0 to 1/);
     let seen = 0;
     UPCASTERS[EVENT_SCHEMA_VERSION - 1] = (e: Event) => {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runBench } from '../../bench/runner.js';
 import type { BenchReport } from '../../bench/types.js';
 import { printJson, table } from '../output.js';
 
@@ -10,7 +9,8 @@ export function registerBench(program: Command): void {
     .option('--quick', 'small sizes: a smoke run for CI (under 30 s)')
     .option('--keep', 'keep the temporary databases and print where they are')
     .option('--json', 'print one JSON object')
-    .action((opts) => {
+    .action(async (opts) => {
+      const { runBench } = await import('../../bench/runner.js');
       const log = opts.json ? undefined : (msg: string) => process.stderr.write(`bench: ${msg}\n`);
       const report = runBench({ quick: !!opts.quick, keep: !!opts.keep, log: opts.keep && !log ? (m) => process.stderr.write(`bench: ${m}\n`) : log });
       if (opts.json) return printJson(report);

@@ -6,19 +6,21 @@ import { workloadKind } from '../../lab/experiment.js';
 import { withPolicyAlias } from '../../lab/matrix.js';
 import { prepareExperiment } from '../../lab/prepare.js';
 import { planLoneRuns } from '../../lab/sweep.js';
-import { MGLRU_REPARENT_MODES, POLICY_NAMES, resolvePolicyAlias } from '../../policy/policies.js';
+import { resolvePolicyAlias } from '../../policy/policies.js';
 import { closeStore, openStore } from '../../store/db.js';
-import { addDbOption, collect, dbPath, parseIntArg, parseRunId, withStore } from '../common.js';
+import { addDbOption, collect, dbPath, parseIntArg, parseRunList, withStore } from '../common.js';
+import { escapeControl } from '../escape.js';
 import { printJson, table } from '../output.js';
 import { failures, parseJobs, runParallel } from '../parallel.js';
 import { statsCsv, statsTable } from '../stats_output.js';
+import { addMaxEvents } from './run.js';
 
 export function registerCompare(program: Command): void {
   const cmd = program
     .command('compare')
     .description('run one experiment under several policies in parallel, or compare finished runs or a sweep (mean, 95% CI, ratio)')
     .argument('[experiment]', 'experiment JSON file (default: experiments/default.json)')
-    .option('--policies <list>', `comma-separated: ${POLICY_NAMES.join(', ')}, or an MGLRU reparent mode (${MGLRU_REPARENT_MODES.join(', ')})`, 'legacy,reparent')
+    .option('--policies <list>', 'comma-separated policies (legacy, reparent) or MGLRU reparent modes (same-gen, tail, age-order)', 'legacy,reparent')
     .option('--runs <ids>', 'compare these finished runs instead of running anything (comma-separated ids)')
     .option('--sweep <id>', "compare a sweep's runs: per policy over its seeds")
     .option('--where <path=value>', 'only the sweep runs whose experiment has this value (repeatable), e.g. --where workload.cycles=100', collect, [])
@@ -29,8 +31,12 @@ export function registerCompare(program: Command): void {
     .option('--jobs <n>', 'worker processes for the runs (default: the number of cores)')
     .option('--csv', 'print CSV (runs or sweep)')
     .option('--json', 'print one JSON object');
+  addMaxEvents(cmd);
   addDbOption(cmd).action(async (file: string | undefined, opts) => {
-    if (opts.runs || opts.sweep) return compareFinished(opts);
+    if (opts.runs !== undefined || opts.sweep !== undefined) {
+      if (file !== undefined) throw new LabError(`compare --runs/--sweep takes no experiment file (got ${file})`);
+      return compareFinished(opts);
+    }
     const entries = await runPolicies(file, opts);
     if (opts.json) return printJson({ runs: entries });
     const { headers, rows } = compareTable(entries);
@@ -44,8 +50,10 @@ async function runPolicies(file: string | undefined, opts: Record<string, any>):
   if (!policies.length) throw new LabError('--policies is empty; e.g. --policies legacy,same-gen,tail,age-order');
   for (const p of policies) resolvePolicyAlias(p);
   const jobs = parseJobs(opts.jobs);
-  const { exp, file: path } = prepareExperiment({ file, seed: parseIntArg('--seed', opts.seed), set: opts.set });
-  if (!opts.json) process.stdout.write(`${exp.name}: ${workloadKind(exp.workload).describe(exp.workload)}, ${exp.machine.lru} LRU, seed ${exp.seed}\n`);
+  const { exp, file: path } = prepareExperiment({
+    file, seed: parseIntArg('--seed', opts.seed), set: opts.set, maxEvents: parseIntArg('--max-events', opts.maxEvents, 1),
+  });
+  if (!opts.json) process.stdout.write(`${escapeControl(exp.name)}: ${workloadKind(exp.workload).describe(exp.workload)}, ${exp.machine.lru} LRU, seed ${exp.seed}\n`);
   const store = openStore(dbPath(opts));
   try {
     const cells = policies.map((policy, index) => ({ index, policy, seed: exp.seed, sets: [], exp: withPolicyAlias(exp, policy) }));
@@ -56,19 +64,19 @@ async function runPolicies(file: string | undefined, opts: Record<string, any>):
     return outcomes.map((o, i) => {
       if (!o.ok) throw new Error('unreachable');
       const e = planned[i].cell.exp;
-      return { runId: o.result.runId, policy: policies[i], lru: e.machine.lru, events: o.result.events, stateHash: o.result.stateHash, metrics: o.result.metrics };
+      return { runId: o.result.runId, name: e.name, policy: policies[i], lru: e.machine.lru, events: o.result.events, stateHash: o.result.stateHash, metrics: o.result.metrics };
     });
   } finally {
     closeStore(store);
   }
 }
 
-function compareFinished(opts: Record<string, any>): void {
+async function compareFinished(opts: Record<string, any>): Promise<void> {
   if (opts.runs && opts.sweep) throw new LabError('give --runs or --sweep, not both');
-  const runs: StatRun[] = withStore(opts, true, (store) =>
+  const runs: StatRun[] = await withStore(opts, true, (store) =>
     opts.sweep
       ? statRunsOfSweep(store, parseIntArg('--sweep', opts.sweep)!, opts.where)
-      : statRunsByIds(store, String(opts.runs).split(',').map((v) => parseRunId(v.trim()))),
+      : statRunsByIds(store, parseRunList(String(opts.runs))),
   );
   const bad = mismatch(runs);
   if (bad && !opts.force) {
@@ -81,7 +89,8 @@ function compareFinished(opts: Record<string, any>): void {
     const entries: CompareEntry[] = runs.map(({ seed: _s, experiment: _e, ...entry }) => entry);
     if (opts.json) return printJson({ runs: entries });
     const { headers, rows } = compareTable(entries);
-    process.stdout.write(table(headers, rows));
+    const names = entries.map((e) => `run ${e.runId}: ${escapeControl(e.name)}, ${e.policy}, ${e.lru} LRU\n`).join('');
+    process.stdout.write(names + table(headers, rows));
     return;
   }
   const stats = compareStats(runs, opts.baseline);

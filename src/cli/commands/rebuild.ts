@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { rebuildProjections } from '../../lab/rebuild.js';
 import { addDbOption, parseRunId, withStore } from '../common.js';
 import { printJson } from '../output.js';
 import { Progress } from '../progress.js';
@@ -10,10 +9,11 @@ export function registerRebuild(program: Command): void {
     .description("regenerate a run's projections (memcgs, samples) from its events alone")
     .argument('<run>', 'run id')
     .option('--json', 'print one JSON object');
-  addDbOption(cmd).action((id: string, opts) => {
+  addDbOption(cmd).action(async (id: string, opts) => {
     const runId = parseRunId(id);
+    const { rebuildProjections } = await import('../../lab/rebuild.js');
     const progress = new Progress(`rebuild run ${runId}: event`, opts.json);
-    const res = withStore(opts, false, (store) => rebuildProjections(store, runId, (d, t) => progress.update(d, t)));
+    const res = await withStore(opts, false, (store) => rebuildProjections(store, runId, (d, t) => progress.update(d, t)));
     progress.done();
     if (opts.json) return printJson(res);
     process.stdout.write(`run ${runId}: rebuilt ${res.memcgs} memcgs rows and ${res.samples} samples from ${res.events} events\n`);

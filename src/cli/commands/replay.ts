@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { formatBytes } from '../../lab/sizes.js';
-import { replayState, summarize } from '../../lab/replay.js';
 import { addDbOption, parseRunId, withStore } from '../common.js';
 import { printJson, table } from '../output.js';
 import { addTargetOptions, parseTarget } from '../target.js';
@@ -11,9 +9,12 @@ export function registerReplay(program: Command): void {
     .description("rebuild a run's kernel state from its event log (nearest snapshot + the events after it), as of any event, tick or cycle")
     .argument('<run>', 'run id');
   addTargetOptions(cmd).option('--json', 'print one JSON object');
-  addDbOption(cmd).action((id: string, opts) => {
+  addDbOption(cmd).action(async (id: string, opts) => {
     const runId = parseRunId(id);
-    const sum = withStore(opts, true, (store) => summarize(store, runId, replayState(store, runId, parseTarget(opts))));
+    const target = parseTarget(opts);
+    const { replayState, summarize } = await import('../../lab/replay.js');
+    const { formatBytes } = await import('../../lab/sizes.js');
+    const sum = await withStore(opts, true, (store) => summarize(store, runId, replayState(store, runId, target)));
     if (opts.json) return printJson(sum);
     const live = sum.memcgs.filter((m) => m.state !== 'freed');
     process.stdout.write(

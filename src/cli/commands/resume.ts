@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { resumeRun } from '../../lab/resume.js';
 import { addDbOption, parseRunId, withStore } from '../common.js';
-import { metricsTable, printJson } from '../output.js';
+import { printJson } from '../output.js';
 import { Progress } from '../progress.js';
 
 export function registerResume(program: Command): void {
@@ -11,17 +10,16 @@ export function registerResume(program: Command): void {
     .argument('<run>', 'run id')
     .option('--check', 'check every kernel invariant after every event (slow; for small runs)')
     .option('--json', 'print one JSON object (as run --json)');
-  addDbOption(cmd).action((id: string, opts) => {
+  addDbOption(cmd).action(async (id: string, opts) => {
     const runId = parseRunId(id);
+    const { resumeRun } = await import('../../lab/resume.js');
+    const { printRunResult } = await import('../print_run.js');
     const progress = new Progress(`resume run ${runId}: cycle`, opts.json);
-    const res = withStore(opts, false, (store) =>
+    const res = await withStore(opts, false, (store) =>
       resumeRun(store, runId, { checkInvariants: !!opts.check, repro: `memcglab resume ${runId}`, onProgress: (d, t) => progress.update(d, t) }),
     );
     progress.done();
     if (opts.json) return printJson(res);
-    process.stdout.write(
-      `run ${res.runId} resumed and done: ${res.events} events, state ${res.stateHash.slice(0, 16)}\n\n` +
-        metricsTable(res.metrics),
-    );
+    printRunResult(`run ${res.runId} resumed and done`, res);
   });
 }

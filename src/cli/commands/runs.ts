@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { effectiveStatus, listRuns } from '../../lab/runs.js';
 import { addDbOption, withStore } from '../common.js';
 import { printJson, table } from '../output.js';
 
 export function registerRuns(program: Command): void {
   const cmd = program.command('runs').description('list the runs in the database').option('--json', 'print a JSON array');
-  addDbOption(cmd).action((opts) => {
-    const rows = withStore(opts, true, (store) => listRuns(store)).map((r) => ({
+  addDbOption(cmd).action(async (opts) => {
+    const { effectiveStatus, listRuns } = await import('../../lab/runs.js');
+    const rows = (await withStore(opts, true, (store) => listRuns(store))).map((r) => ({
       id: r.id, name: r.name, policy: r.policy, lru: r.lru, seed: r.seed, status: effectiveStatus(r),
       events: r.events, cycles: r.cycles, started: r.startedAt, stateHash: r.stateHash,
     }));

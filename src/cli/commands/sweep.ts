@@ -8,6 +8,7 @@ import { defaultExperimentPath } from '../../lab/version.js';
 import { MGLRU_REPARENT_MODES, POLICY_NAMES } from '../../policy/policies.js';
 import { addDbOption, collect, dbPath, parseIntArg } from '../common.js';
 import { closeStore, openStore } from '../../store/db.js';
+import { escapeControl } from '../escape.js';
 import { printJson, table } from '../output.js';
 import { failures, parseJobs, runParallel } from '../parallel.js';
 
@@ -68,7 +69,7 @@ function report(store: ReturnType<typeof openStore>, plan: SweepPlan, json: bool
   if (json) return printJson({ sweep: plan.sweep.id, name: plan.sweep.name, experiment: m.file, seconds: secs, ran: plan.todo.length, runs: rows });
   const done = rows.filter((r) => r.status === 'done').length;
   process.stdout.write(
-    `sweep ${plan.sweep.id}: ${plan.sweep.name} (${m.file}), ${rows.length} runs = ${shape}\n` +
+    `sweep ${plan.sweep.id}: ${escapeControl(plan.sweep.name)} (${escapeControl(m.file)}), ${rows.length} runs = ${shape}\n` +
       table(
         ['cell', 'run', 'policy', 'seed', ...(m.axes.length ? ['set'] : []), 'status', 'events', 'state'],
         rows.map((r) => [r.cell, r.runId, r.policy, r.seed, ...(m.axes.length ? [r.set.join(' ')] : []), r.status, r.events, r.stateHash?.slice(0, 16) ?? '-']),

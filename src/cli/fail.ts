@@ -1,0 +1,37 @@
+import { CommanderError } from 'commander';
+import { LabError } from '../errors.js';
+import { sqliteFailure } from '../store/errors.js';
+import { escapeControl } from './escape.js';
+
+/**
+ * The one error path of the CLI: every failure becomes ONE line on stderr starting `memcglab:`
+ * (control characters escaped), and an exit code: 1 for anything a user or the database can
+ * cause (bad input, a damaged, full, read-only or busy database), 2 for an internal error. A
+ * stack is printed only with --debug.
+ */
+export function reportFailure(e: unknown, debug: boolean): number {
+  if (e instanceof CommanderError) {
+    if (e.exitCode === 0) return 0; // --help, --version
+    const msg = e.message.replace(/^error:\s*/i, '');
+    writeLine(`${msg}${/help/.test(msg) ? '' : ' (see memcglab --help)'}`);
+    return 1;
+  }
+  const known = e instanceof LabError ? e : sqliteFailure(e);
+  if (known) {
+    writeLine(known.message);
+    if (debug && (e as Error).stack) process.stderr.write(`${(e as Error).stack}\n`);
+    return 1;
+  }
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    writeLine(`input nested too deeply to process (${e.message})`);
+    return 1;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  writeLine(`internal error: ${err.message}${debug ? '' : ' (run again with --debug for the stack, and report it)'}`);
+  if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+  return 2;
+}
+
+function writeLine(msg: string): void {
+  process.stderr.write(`memcglab: ${escapeControl(msg.trim())}\n`);
+}

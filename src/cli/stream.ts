@@ -1,0 +1,78 @@
+import { once } from 'node:events';
+import { escapeControl } from './escape.js';
+import { formatCell } from './output.js';
+
+export type RowFormat = 'table' | 'csv' | 'json';
+
+/** Rows are written in chunks of about this many bytes, waiting for the pipe to drain between them. */
+const CHUNK = 64 * 1024;
+/** A table's column widths come from its first rows; later, wider cells just push the line. */
+const WIDTH_SAMPLE = 1000;
+
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString('hex') : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+const jsonCell = (v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v);
+
+/**
+ * Print rows of any number in constant memory: a table (aligned by the first rows), CSV or a
+ * JSON array, written in chunks with backpressure.
+ */
+export async function streamRows(
+  headers: string[],
+  rows: Iterable<unknown[]>,
+  format: RowFormat,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<void> {
+  let buf = '';
+  const flush = async (force = false) => {
+    if (buf.length < CHUNK && !force) return;
+    const ok = out.write(buf);
+    buf = '';
+    if (!ok) await once(out, 'drain');
+  };
+  const it = rows[Symbol.iterator]();
+  if (format === 'json') {
+    let first = true;
+    buf += '[';
+    for (let r = it.next(); !r.done; r = it.next()) {
+      const obj: Record<string, unknown> = {};
+      for (let i = 0; i < headers.length; i++) obj[headers[i]] = jsonCell(r.value[i]);
+      buf += `${first ? '\n' : ',\n'}  ${JSON.stringify(obj)}`;
+      first = false;
+      await flush();
+    }
+    buf += first ? ']\n' : '\n]\n';
+    return flush(true);
+  }
+  if (format === 'csv') {
+    buf += `${headers.map(csvCell).join(',')}\n`;
+    for (let r = it.next(); !r.done; r = it.next()) {
+      buf += `${r.value.map(csvCell).join(',')}\n`;
+      await flush();
+    }
+    return flush(true);
+  }
+  const sample: string[][] = [];
+  let r = it.next();
+  for (; !r.done && sample.length < WIDTH_SAMPLE; r = it.next()) sample.push(r.value.map(formatCell));
+  const names = headers.map((h) => escapeControl(h));
+  const widths = names.map((h, i) => Math.max(h.length, ...sample.map((c) => c[i]?.length ?? 0)));
+  const right = names.map((_, i) => sample.length > 0 && sample.every((c) => /^-?[\d.]+$|^-$/.test(c[i] ?? '')));
+  const line = (cells: string[]) =>
+    `${cells
+      .map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd()}\n`;
+  buf += line(names) + line(widths.map((w) => '-'.repeat(w)));
+  for (const c of sample) {
+    buf += line(c);
+    await flush();
+  }
+  for (; !r.done; r = it.next()) {
+    buf += line(r.value.map(formatCell));
+    await flush();
+  }
+  return flush(true);
+}
