@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
-import { lruvecOf } from '../src/kernel/node.js';
 import { E, type Event } from '../src/kernel/events.js';
 import { evolve } from '../src/kernel/evolve.js';
+import { lruvecOf } from '../src/kernel/node.js';
 import { createState, type KernelState } from '../src/kernel/state.js';
-import { getPolicy, type Policy } from '../src/policy/policies.js';
 import { Simulation } from '../src/lab/simulation.js';
+import { getPolicy, type Policy } from '../src/policy/policies.js';
 
 export const ROOT = resolve(__dirname, '..');
 export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -29,7 +29,10 @@ export interface CliResult {
 /** Run the built CLI as a child process, as a user would. */
 export function cli(args: string[], env: Record<string, string> = {}): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024,
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
@@ -49,7 +52,11 @@ export class TestCtx extends Simulation {
   readonly log: Event[];
   private readonly lastSeqs = new Map<number, number[]>();
 
-  constructor(policy: Policy = getPolicy('reparent'), private readonly check = true, seed = 1) {
+  constructor(
+    policy: Policy = getPolicy('reparent'),
+    private readonly check = true,
+    seed = 1,
+  ) {
     const log: Event[] = [];
     super(policy, seed, (e) => log.push(e), { checkInvariants: check });
     this.log = log;

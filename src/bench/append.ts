@@ -5,7 +5,7 @@ import { EventAppender, ROWS_PER_INSERT } from '../store/appender.js';
 import { closeStore, openStore } from '../store/db.js';
 import { recording } from './fixture.js';
 import { bestOf } from './timing.js';
-import { atLeast, round, type BenchContext, type BenchResult } from './types.js';
+import { atLeast, type BenchContext, type BenchResult, round } from './types.js';
 
 const COLS = 9;
 const HEAD = 'INSERT INTO events (run, seq, tick, type, memcg, folio, a, b, data) VALUES ';
@@ -106,7 +106,11 @@ export function benchAppend(ctx: BenchContext): BenchResult[] {
     const chainRatio = round(chainRate / rawRate);
     return [
       {
-        name: 'append', value: Math.round(appRate), unit: 'events/s', baseline: Math.round(rawRate), ratio,
+        name: 'append',
+        value: Math.round(appRate),
+        unit: 'events/s',
+        baseline: Math.round(rawRate),
+        ratio,
         ...atLeast(ratio, 0.8),
         note:
           `EventAppender vs raw multi-row (${ROWS_PER_INSERT} rows) prepared INSERT of the same ${n} pre-flattened rows, one transaction each, ` +
@@ -114,7 +118,11 @@ export function benchAppend(ctx: BenchContext): BenchResult[] {
           `spread arguments ${Math.round(n / (t.get('raw-spread')! / 1000))}/s (baseline: the faster)`,
       },
       {
-        name: 'append+chain', value: Math.round(chainRate), unit: 'events/s', baseline: Math.round(rawRate), ratio: chainRatio,
+        name: 'append+chain',
+        value: Math.round(chainRate),
+        unit: 'events/s',
+        baseline: Math.round(rawRate),
+        ratio: chainRatio,
         ...atLeast(chainRatio, 0.8),
         note:
           `EventAppender plus the hash chain's per-event work (EventHasher: every column into SHA-256, ${Math.round(chainRate)}/s vs the appender alone ` +
@@ -127,9 +135,21 @@ export function benchAppend(ctx: BenchContext): BenchResult[] {
   }
 }
 
-function flatten(c: unknown[], o: number, run: number, e: { seq: number; tick: number; type: number; memcg: number; folio: number; a: number; b: number; data: string | null }): void {
-  c[o] = run; c[o + 1] = e.seq; c[o + 2] = e.tick; c[o + 3] = e.type; c[o + 4] = e.memcg;
-  c[o + 5] = e.folio; c[o + 6] = e.a; c[o + 7] = e.b; c[o + 8] = e.data;
+function flatten(
+  c: unknown[],
+  o: number,
+  run: number,
+  e: { seq: number; tick: number; type: number; memcg: number; folio: number; a: number; b: number; data: string | null },
+): void {
+  c[o] = run;
+  c[o + 1] = e.seq;
+  c[o + 2] = e.tick;
+  c[o + 3] = e.type;
+  c[o + 4] = e.memcg;
+  c[o + 5] = e.folio;
+  c[o + 6] = e.a;
+  c[o + 7] = e.b;
+  c[o + 8] = e.data;
 }
 
 function check(db: Database.Database, run: number, n: number): void {

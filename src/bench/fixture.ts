@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Event } from '../kernel/events.js';
-import { applyOverrides, loadExperimentFile, parseExperiment, type Experiment } from '../lab/experiment.js';
+import { applyOverrides, type Experiment, loadExperimentFile, parseExperiment } from '../lab/experiment.js';
 import { runExperiment } from '../lab/run.js';
 import { defaultExperimentPath } from '../lab/version.js';
 import { closeStore, openStore, type Store } from '../store/db.js';

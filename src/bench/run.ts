@@ -7,7 +7,7 @@ import { EventAppender } from '../store/appender.js';
 import { closeStore, openStore, type Store } from '../store/db.js';
 import { defaultExperiment, recordingCycles } from './fixture.js';
 import { bestOf } from './timing.js';
-import { round, type BenchContext, type BenchResult } from './types.js';
+import { type BenchContext, type BenchResult, round } from './types.js';
 
 /**
  * The simulation alone: the runner's loop (workload → deciders → evolve), with the event log
@@ -61,17 +61,26 @@ function runFigures(ctx: BenchContext, exp: Experiment, lru: string): BenchResul
     }
   };
   const simOnly = () => {
-    let x = 0;
-    simEvents = simulate(exp, (e) => { x += e.type; });
+    let _x = 0;
+    simEvents = simulate(exp, (e) => {
+      _x += e.type;
+    });
   };
   const simLog = () => {
     try {
       const app = new EventAppender(store!, 1);
       let last = 0;
       app.begin();
-      logEvents = simulate(exp, (e) => app.append(e), () => {
-        if (app.appended - last >= COMMIT_EVERY) { app.commit(); last = app.appended; }
-      });
+      logEvents = simulate(
+        exp,
+        (e) => app.append(e),
+        () => {
+          if (app.appended - last >= COMMIT_EVERY) {
+            app.commit();
+            last = app.appended;
+          }
+        },
+      );
       app.commit();
     } finally {
       closeStore(store!);
@@ -94,15 +103,28 @@ function runFigures(ctx: BenchContext, exp: Experiment, lru: string): BenchResul
   const simShare = pct(ms('sim'));
   const logShare = pct(Math.max(0, ms('simlog') - ms('sim')));
   const restShare = Math.max(0, 100 - simShare - logShare);
-  const caveat = same ? '' : ` (warning: the storage-free loop made ${simEvents} events, runExperiment ${events}: the split is approximate)`;
+  const caveat = same
+    ? ''
+    : ` (warning: the storage-free loop made ${simEvents} events, runExperiment ${events}: the split is approximate)`;
   return [
     {
-      name: `run.${lru}`, value: rate('full'), unit: 'events/s', baseline: rate('sim'), ratio: round(ms('sim') / ms('full')),
-      goal: null, met: null,
+      name: `run.${lru}`,
+      value: rate('full'),
+      unit: 'events/s',
+      baseline: rate('sim'),
+      ratio: round(ms('sim') / ms('full')),
+      goal: null,
+      met: null,
       note: `default experiment, ${exp.workload.cycles} cycles, ${events} events in ${ms('full').toFixed(0)} ms; baseline: the same simulation with no storage${caveat}`,
     },
     {
-      name: `run.${lru}.share`, value: simShare, unit: '% simulation', baseline: null, ratio: null, goal: null, met: null,
+      name: `run.${lru}.share`,
+      value: simShare,
+      unit: '% simulation',
+      baseline: null,
+      ratio: null,
+      goal: null,
+      met: null,
       note: `of runExperiment's time: simulation ${simShare}%, event log (EventAppender) ${logShare}%, samples + memcgs projection + run row ${restShare}%`,
     },
   ];

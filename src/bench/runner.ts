@@ -11,9 +11,9 @@ import { benchReplay } from './replay.js';
 import { benchRun } from './run.js';
 import { benchSize } from './size.js';
 import { benchSweep } from './sweep.js';
-import { benchVerify } from './verify.js';
 import { timeMs } from './timing.js';
 import type { BenchContext, BenchReport, BenchResult } from './types.js';
+import { benchVerify } from './verify.js';
 
 export interface BenchOptions {
   quick?: boolean;
@@ -29,7 +29,13 @@ export const FIGURES: readonly { name: string; run: (ctx: BenchContext) => Bench
   { name: 'append', run: benchAppend },
   { name: 'replay', run: benchReplay },
   { name: 'verify', run: benchVerify },
-  { name: 'size', run: (ctx) => (dropRecordingEvents(), benchSize(ctx)) },
+  {
+    name: 'size',
+    run: (ctx) => {
+      dropRecordingEvents();
+      return benchSize(ctx);
+    },
+  },
   { name: 'memory', run: benchMemory },
   { name: 'point-in-time', run: benchPointInTime },
   { name: 'sweep', run: benchSweep },
@@ -40,7 +46,11 @@ export function runBench(opts: BenchOptions = {}): BenchReport {
   const root = packageRoot();
   const dir = mkdtempSync(join(tmpdir(), 'memcglab-bench-'));
   const ctx: BenchContext = {
-    quick: !!opts.quick, dir, root, cli: join(root, 'dist', 'src', 'cli', 'main.js'), log: opts.log ?? (() => {}),
+    quick: !!opts.quick,
+    dir,
+    root,
+    cli: join(root, 'dist', 'src', 'cli', 'main.js'),
+    log: opts.log ?? (() => {}),
   };
   try {
     const results: BenchResult[] = [];
@@ -52,7 +62,16 @@ export function runBench(opts: BenchOptions = {}): BenchReport {
           // One broken figure (e.g. code mid-change) is reported, not fatal to the others.
           const msg = (e as Error).message.split('\n')[0];
           ctx.log(`${f.name} failed: ${msg}`);
-          results.push({ name: f.name, value: null, unit: '-', baseline: null, ratio: null, goal: null, met: null, note: `failed: ${msg}` });
+          results.push({
+            name: f.name,
+            value: null,
+            unit: '-',
+            baseline: null,
+            ratio: null,
+            goal: null,
+            met: null,
+            note: `failed: ${msg}`,
+          });
         }
       }
     });

@@ -51,7 +51,11 @@ export function scaleRun(ctx: BenchContext, cycles: number): ScaleRun {
   if (!existsSync(rssOut)) throw new Error('scale run: the RSS probe wrote nothing');
   const res = JSON.parse(r.stdout) as { runId: number; events: number };
   const run: ScaleRun = {
-    cycles, db, runId: res.runId, events: res.events, ms,
+    cycles,
+    db,
+    runId: res.runId,
+    events: res.events,
+    ms,
     maxRssKiB: (JSON.parse(readFileSync(rssOut, 'utf8')) as { maxRssKiB: number }).maxRssKiB,
   };
   cache.set(key, run);

@@ -1,6 +1,6 @@
 import { eventStorage } from '../store/stats.js';
 import { recording, withStore } from './fixture.js';
-import { atMost, round, type BenchContext, type BenchResult } from './types.js';
+import { atMost, type BenchContext, type BenchResult, round } from './types.js';
 
 /**
  * size: bytes per event on disk — the pages of the `events` table (dbstat) divided by the rows,
@@ -9,16 +9,24 @@ import { atMost, round, type BenchContext, type BenchResult } from './types.js';
  */
 export function benchSize(ctx: BenchContext): BenchResult[] {
   const rec = recording(ctx);
-  return withStore(rec.path, (store) => {
-    const { rows: n, pages, payload, how, file } = eventStorage(store, rec.runId);
-    const value = round(pages / n, 2);
-    const baseline = payload === null ? null : round(payload / n, 2);
-    return [
-      {
-        name: 'size', value, unit: 'bytes/event', baseline, ratio: baseline === null ? null : round(value / baseline),
-        ...atMost(value, 32, 'bytes/event'),
-        note: `${how}, ${n} events of one run; baseline: record payload bytes/event; whole file ${round(file / n, 2)} bytes/event`,
-      },
-    ];
-  }, true);
+  return withStore(
+    rec.path,
+    (store) => {
+      const { rows: n, pages, payload, how, file } = eventStorage(store, rec.runId);
+      const value = round(pages / n, 2);
+      const baseline = payload === null ? null : round(payload / n, 2);
+      return [
+        {
+          name: 'size',
+          value,
+          unit: 'bytes/event',
+          baseline,
+          ratio: baseline === null ? null : round(value / baseline),
+          ...atMost(value, 32, 'bytes/event'),
+          note: `${how}, ${n} events of one run; baseline: record payload bytes/event; whole file ${round(file / n, 2)} bytes/event`,
+        },
+      ];
+    },
+    true,
+  );
 }

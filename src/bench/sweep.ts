@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { timeMs } from './timing.js';
-import { atMost, round, type BenchContext, type BenchResult } from './types.js';
+import { atMost, type BenchContext, type BenchResult, round } from './types.js';
 
 /**
  * sweep: wall time of `memcglab sweep --jobs 2` vs `--jobs 1` over the same 6 runs (3 policies ×
@@ -25,7 +25,22 @@ export function benchSweep(ctx: BenchContext): BenchResult[] {
       const { ms, value: p } = timeMs(() =>
         spawnSync(
           process.execPath,
-          [ctx.cli, 'sweep', exp, '--policies', 'legacy,same-gen,tail', '--seeds', '1,2', '--set', `workload.cycles=${cycles}`, '--jobs', String(jobs), '--db', db, '--json'],
+          [
+            ctx.cli,
+            'sweep',
+            exp,
+            '--policies',
+            'legacy,same-gen,tail',
+            '--seeds',
+            '1,2',
+            '--set',
+            `workload.cycles=${cycles}`,
+            '--jobs',
+            String(jobs),
+            '--db',
+            db,
+            '--json',
+          ],
           { cwd: ctx.root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
         ),
       );
@@ -39,8 +54,14 @@ export function benchSweep(ctx: BenchContext): BenchResult[] {
   const ratio = round(two / one);
   return [
     {
-      name: 'sweep', value: round(two / 1000, 2), unit: 's wall, --jobs 2', baseline: round(one / 1000, 2), ratio, ...atMost(ratio, 0.6),
-      note: `memcglab sweep experiments/mglru-reparent.json --policies legacy,same-gen,tail --seeds 1,2 --set workload.cycles=${cycles}: ` +
+      name: 'sweep',
+      value: round(two / 1000, 2),
+      unit: 's wall, --jobs 2',
+      baseline: round(one / 1000, 2),
+      ratio,
+      ...atMost(ratio, 0.6),
+      note:
+        `memcglab sweep experiments/mglru-reparent.json --policies legacy,same-gen,tail --seeds 1,2 --set workload.cycles=${cycles}: ` +
         `6 runs, ${events} events; --jobs 2 vs --jobs 1 wall time (child processes, start-up included), best of ${rounds}`,
     },
   ];

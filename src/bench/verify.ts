@@ -3,7 +3,7 @@ import { getRun } from '../lab/runs.js';
 import { verifyRun } from '../lab/verify.js';
 import { recording, withStore } from './fixture.js';
 import { bestOf } from './timing.js';
-import { round, type BenchContext, type BenchResult } from './types.js';
+import { type BenchContext, type BenchResult, round } from './types.js';
 
 /**
  * verify: events/s of `verify --check-every <n>` on the recorded run (the hash chain, the fold,

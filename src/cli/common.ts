@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { LabError } from '../errors.js';
 import type { Store } from '../store/db.js';
 
@@ -54,7 +54,8 @@ export function parseRunId(v: string): number {
 /** A comma-separated list of run ids (compare --runs). */
 export function parseRunList(v: string, option = '--runs'): number[] {
   const parts = v.split(',').map((x) => x.trim());
-  if (!v.trim() || parts.some((p) => p === '')) throw new LabError(`${option} needs comma-separated run ids, e.g. ${option} 1,2 (got '${short(v)}')`);
+  if (!v.trim() || parts.some((p) => p === ''))
+    throw new LabError(`${option} needs comma-separated run ids, e.g. ${option} 1,2 (got '${short(v)}')`);
   return parts.map(parseRunId);
 }
 

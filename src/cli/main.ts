@@ -77,7 +77,10 @@ async function main(): Promise<number> {
   if (argv[2] === 'help') {
     // `help <command>`: that command's help; anything else is one error line
     const sub = program.commands.find((c) => c.name() === argv[3]);
-    if (!sub || argv.length > 4) throw new LabError(`help takes one command name (got ${argv.slice(3).join(' ')}); the commands: ${program.commands.map((c) => c.name()).join(', ')}`);
+    if (!sub || argv.length > 4)
+      throw new LabError(
+        `help takes one command name (got ${argv.slice(3).join(' ')}); the commands: ${program.commands.map((c) => c.name()).join(', ')}`,
+      );
     process.stdout.write(sub.helpInformation());
     return 0;
   }

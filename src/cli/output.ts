@@ -4,7 +4,7 @@ import { escapeControl } from './escape.js';
 /** Plain output helpers: JSON on stdout, aligned tables, CSV. */
 
 export function printJson(v: unknown): void {
-  process.stdout.write(JSON.stringify(v, null, 2) + '\n');
+  process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
 }
 
 export function formatCell(v: unknown): string {
@@ -20,8 +20,11 @@ export function table(headers: string[], rows: unknown[][], alignRight?: boolean
   const widths = names.map((h, i) => cells.reduce((w, r) => Math.max(w, r[i]?.length ?? 0), h.length));
   const right = alignRight ?? headers.map((_, i) => cells.every((r) => /^-?[\d.]+$|^-$/.test(r[i] ?? '')));
   const line = (r: string[]) =>
-    r.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(names), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n';
+    r
+      .map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return `${[line(names), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n')}\n`;
 }
 
 export function csv(headers: string[], rows: unknown[][]): string {
@@ -29,10 +32,13 @@ export function csv(headers: string[], rows: unknown[][]): string {
     const s = v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString('hex') : String(v);
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  return [headers.map(esc).join(','), ...rows.map((r) => r.map(esc).join(','))].join('\n') + '\n';
+  return `${[headers.map(esc).join(','), ...rows.map((r) => r.map(esc).join(','))].join('\n')}\n`;
 }
 
 /** The metrics of one run, one per line, in the order given (the vocabulary's: METRIC_NAMES). */
 export function metricsTable(m: Metrics, names: readonly (keyof Metrics)[]): string {
-  return table(['metric', 'value'], names.map((k) => [k, m[k]]));
+  return table(
+    ['metric', 'value'],
+    names.map((k) => [k, m[k]]),
+  );
 }

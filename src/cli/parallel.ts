@@ -17,7 +17,13 @@ export function parseJobs(v: string | undefined): number {
 
 /** Run planned runs on worker processes with the progress bar; outcomes in the order given. */
 export async function runParallel(
-  store: Store, runs: PlannedRun[], file: string, baseSets: readonly string[], jobs: number, quiet: boolean, label: string,
+  store: Store,
+  runs: PlannedRun[],
+  file: string,
+  baseSets: readonly string[],
+  jobs: number,
+  quiet: boolean,
+  label: string,
 ): Promise<Outcome<RunResult>[]> {
   const totals = runs.map(({ cell }) => workloadKind(cell.exp.workload).create(cell.exp.workload).totalSteps);
   const progress = new RunsProgress(label, totals, quiet);
@@ -36,7 +42,9 @@ export async function runParallel(
 
 /** One line naming every failed run, or nothing. */
 export function failures(runs: PlannedRun[], outcomes: Outcome<RunResult>[]): string | undefined {
-  const bad = outcomes.flatMap((o, i) => (o.ok ? [] : [`run ${runs[i].runId} (${runs[i].cell.policy}, seed ${runs[i].cell.seed}): ${o.message}`]));
+  const bad = outcomes.flatMap((o, i) =>
+    o.ok ? [] : [`run ${runs[i].runId} (${runs[i].cell.policy}, seed ${runs[i].cell.seed}): ${o.message}`],
+  );
   if (!bad.length) return undefined;
   return `${bad.length} of ${runs.length} runs failed: ${bad.join('; ')}`;
 }

@@ -1,5 +1,5 @@
-import type { RunResult } from '../lab/record.js';
 import { METRIC_NAMES } from '../lab/metrics.js';
+import type { RunResult } from '../lab/record.js';
 import { escapeControl } from './escape.js';
 import { metricsTable } from './output.js';
 

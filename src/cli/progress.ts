@@ -7,7 +7,10 @@ export class Progress {
   private readonly start = Date.now();
   private last = 0;
 
-  constructor(private readonly label: string, quiet = false) {
+  constructor(
+    private readonly label: string,
+    quiet = false,
+  ) {
     this.enabled = !quiet && !!process.stderr.isTTY;
   }
 

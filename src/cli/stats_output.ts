@@ -23,13 +23,21 @@ export function statsTable(c: StatsComparison, exp: Record<string, unknown>): st
     for (const g of c.groups) {
       const s = byPolicy[g.policy];
       row.push(s.mean === null ? '-' : s.ci95 === null ? fmt(s.mean) : `${fmt(s.mean)} ± ${fmt(s.ci95)}`);
-      if (g.policy !== c.baseline) row.push(s.ratio === null ? (s.withinNoise ? '~' : '-') : `${s.ratio.toFixed(2)}${s.withinNoise ? ' ~' : ''}`);
+      if (g.policy !== c.baseline)
+        row.push(s.ratio === null ? (s.withinNoise ? '~' : '-') : `${s.ratio.toFixed(2)}${s.withinNoise ? ' ~' : ''}`);
     }
     return row;
   });
   const runs = c.groups.map((g) => `${g.policy}: runs ${g.runs.join(',')} (seeds ${seedsText(g.seeds)})`).join('; ');
   // names and policy labels come from the database: no terminal control characters reach the terminal
-  return escapeControl(`${String(exp.name)}: ${runs}\n${table(headers, rows, headers.map((_, i) => i > 0))}\n${c.legend}\n`, true);
+  return escapeControl(
+    `${String(exp.name)}: ${runs}\n${table(
+      headers,
+      rows,
+      headers.map((_, i) => i > 0),
+    )}\n${c.legend}\n`,
+    true,
+  );
 }
 
 /** One row per metric and policy. */

@@ -1,6 +1,6 @@
 import { MAX_NR_GENS } from './constants.js';
-import { lruGenIndex, lruListOfType } from './mmzone.js';
 import { folioType } from './lru_gen.js';
+import { lruGenIndex, lruListOfType } from './mmzone.js';
 import { folioLruvec } from './node.js';
 import type { Folio, KernelState } from './state.js';
 

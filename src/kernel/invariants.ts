@@ -1,4 +1,3 @@
-import type { KernelView } from './state.js';
 import { takeCensus } from './invariants/census.js';
 import { checkCgroupTree, checkChargeStock, checkCssRefs, checkHierarchicalCharge, checkLocalSize } from './invariants/charge.js';
 import { checkFolioOwners, checkPageCache } from './invariants/folios.js';
@@ -6,16 +5,31 @@ import { checkClassicLists, checkListLinks } from './invariants/lists.js';
 import { checkGenWindow, checkNrGens, checkNrPages } from './invariants/lru_gen.js';
 import { checkMemcgLru } from './invariants/memcg_lru.js';
 import { checkObjcgs } from './invariants/objcg.js';
-import type { Invariant, Violation } from './invariants/types.js';
 import { checkDirtyWriteback, checkReclaimIters, checkSwap } from './invariants/swap.js';
+import type { Invariant, Violation } from './invariants/types.js';
+import type { KernelView } from './state.js';
 
 export type { Violation } from './invariants/types.js';
 
 /** The kernel invariants (reference §6, DESIGN §3), one function each, in report order. */
 export const INVARIANTS: readonly Invariant[] = [
-  checkFolioOwners, checkPageCache, checkListLinks, checkClassicLists, checkNrGens, checkGenWindow, checkNrPages,
-  checkMemcgLru, checkHierarchicalCharge, checkChargeStock, checkLocalSize, checkCssRefs, checkCgroupTree, checkObjcgs,
-  checkSwap, checkDirtyWriteback, checkReclaimIters,
+  checkFolioOwners,
+  checkPageCache,
+  checkListLinks,
+  checkClassicLists,
+  checkNrGens,
+  checkGenWindow,
+  checkNrPages,
+  checkMemcgLru,
+  checkHierarchicalCharge,
+  checkChargeStock,
+  checkLocalSize,
+  checkCssRefs,
+  checkCgroupTree,
+  checkObjcgs,
+  checkSwap,
+  checkDirtyWriteback,
+  checkReclaimIters,
 ];
 
 /**

@@ -1,6 +1,6 @@
+import { DEBUG_VM, vmWarn } from './debug.js';
 import { listAdd, listAddTail, listDel } from './list.js';
 import { lruGenAddFolio, lruGenDelFolio } from './lru_gen.js';
-import { DEBUG_VM, vmWarn } from './debug.js';
 import { lruvecOf } from './node.js';
 import type { Folio, KernelState, Lruvec, Memcg } from './state.js';
 import { folioLruList } from './state.js';
@@ -32,4 +32,3 @@ export function lruvecDelFolio(s: KernelState, lv: Lruvec, f: Folio, reclaiming 
 export function ageNonresident(s: KernelState, m: Memcg, nid: number, nr: number): void {
   for (let x: Memcg | undefined = m; x; x = s.memcgs.get(x.parent)) lruvecOf(x, nid).nonresidentAge += nr;
 }
-

@@ -1,10 +1,8 @@
+import { ANON_AND_FILE, LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MAX_NR_TIERS, MIN_NR_GENS } from './constants.js';
 import { DEBUG_VM, vmWarn } from './debug.js';
-import { lruGenIndex, lruGenIndexType, lruListOfType, tierIndex } from './mmzone.js';
-import {
-  ANON_AND_FILE, LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MAX_NR_TIERS, MIN_NR_GENS,
-} from './constants.js';
 import { listAdd, listAddTail, listDel } from './list.js';
-import type { Folio, FolioView, Lruvec, LruGen, LruGenView } from './state.js';
+import { lruGenIndex, lruGenIndexType, lruListOfType, tierIndex } from './mmzone.js';
+import type { Folio, FolioView, LruGen, LruGenView, Lruvec } from './state.js';
 
 // MGLRU (include/linux/mm_inline.h, mm/vmscan.c), one node and one zone.
 
@@ -114,7 +112,8 @@ export function lruGenDelFolio(lv: Lruvec, f: Folio, reclaiming: boolean): void 
   const type = folioType(f);
   const gen = f.gen;
   // VM_WARN_ON_ONCE_FOLIO(gen == -1): it must be on a gen list of its own type
-  if (DEBUG_VM.on && (gen < 0 || f.list < 0 || lruGenIndexType(f.list) !== type)) vmWarn(`lru_gen_del_folio: folio ${f.id} is not on an MGLRU list of its type`);
+  if (DEBUG_VM.on && (gen < 0 || f.list < 0 || lruGenIndexType(f.list) !== type))
+    vmWarn(`lru_gen_del_folio: folio ${f.id} is not on an MGLRU list of its type`);
   listDel(g.lists[f.list], f);
   f.list = -1;
   f.gen = -1;

@@ -32,4 +32,3 @@ export function memcgMemoryEventApply(memcgs: ReadonlyMap<number, Memcg>, m: Mem
     x = memcgs.get(x.parent);
   } while (x && x.id !== rootId);
 }
-

@@ -1,5 +1,13 @@
 import {
-  folioMemcg, type Folio, type FolioView, type KernelState, type KernelView, type Lruvec, type LruvecView, type PgData, type DeepReadonly,
+  type DeepReadonly,
+  type Folio,
+  type FolioView,
+  folioMemcg,
+  type KernelState,
+  type KernelView,
+  type Lruvec,
+  type LruvecView,
+  type PgData,
 } from './state.js';
 
 // Nodes (include/linux/mmzone.h, memcontrol.h). Only node 0 runs; every per-node structure is
@@ -15,7 +23,8 @@ export const EVENT_NID = 0;
 
 /** mem_cgroup_lruvec(memcg, NODE_DATA(nid)): memcg->nodeinfo[nid]->lruvec. */
 export function lruvecOf<M extends { readonly nodeinfo: readonly { readonly lruvec: object }[] }>(
-  m: M, nid: number,
+  m: M,
+  nid: number,
 ): M['nodeinfo'][number]['lruvec'] {
   return m.nodeinfo[nid].lruvec;
 }

@@ -1,7 +1,5 @@
 import { LRU_UNEVICTABLE, NR_LRU_LISTS } from './constants.js';
-import {
-  decodeSplice, SPLICE_MGLRU, SPLICE_REWRITE_HEAD, SPLICE_REWRITE_TAIL, SPLICE_SAME_GEN,
-} from './events.js';
+import { decodeSplice, SPLICE_MGLRU, SPLICE_REWRITE_HEAD, SPLICE_REWRITE_TAIL, SPLICE_SAME_GEN } from './events.js';
 import { listSplice, listSpliceTail } from './list.js';
 import { genClassicList, lruGenUpdateSize } from './lru_gen.js';
 import { lruGenIndex } from './mmzone.js';

@@ -1,11 +1,22 @@
 import { createHash } from 'node:crypto';
-import { NR_LRU_LISTS } from './constants.js';
 import { Reader, Writer } from './codec.js';
+import { NR_LRU_LISTS } from './constants.js';
 import { listAddTail } from './list.js';
 import { newMemoryEvents } from './memcg_events.js';
 import { lruvecOf, nodeData } from './node.js';
 import {
-  newLabCounters, newLruvec, newPgData, newVmConfig, type Folio, type KernelState, type KernelView, type LruGen, type LruGenView, type Memcg, type MemcgState, type MemcgView,
+  type Folio,
+  type KernelState,
+  type KernelView,
+  type LruGen,
+  type LruGenView,
+  type Memcg,
+  type MemcgState,
+  type MemcgView,
+  newLabCounters,
+  newLruvec,
+  newPgData,
+  newVmConfig,
 } from './state.js';
 
 /**
@@ -23,48 +34,135 @@ export function serializeState(s: KernelView): Buffer {
   if (s.nodes.length !== 1) throw new Error(`state format ${STATE_FORMAT_VERSION} encodes one node, not ${s.nodes.length}`);
   const w = new Writer();
   w.u(STATE_FORMAT_VERSION);
-  w.u(s.seq); w.u(s.tick); w.u(s.memoryPages); w.bool(s.mglru); w.bool(s.objcgCharging);
-  w.u(s.nextFolio); w.u(s.nextObjcg); w.u(s.nextMemcg); w.u(s.cycle); w.u(s.reclaims); w.u(s.lruvecsScanned);
+  w.u(s.seq);
+  w.u(s.tick);
+  w.u(s.memoryPages);
+  w.bool(s.mglru);
+  w.bool(s.objcgCharging);
+  w.u(s.nextFolio);
+  w.u(s.nextObjcg);
+  w.u(s.nextMemcg);
+  w.u(s.cycle);
+  w.u(s.reclaims);
+  w.u(s.lruvecsScanned);
   w.u(s.folios.size);
   for (const f of s.folios.values()) {
-    w.u(f.id); w.bool(f.file); w.i(f.key); w.u(f.owner);
-    w.u((f.active ? 1 : 0) | (f.referenced ? 2 : 0) | (f.workingset ? 4 : 0) | (f.mapped ? 8 : 0) | (f.young ? 16 : 0)
-      | (f.dirty ? 32 : 0) | (f.writeback ? 64 : 0) | (f.reclaim ? 128 : 0) | (f.swapcache ? 256 : 0));
-    w.i(f.gen); w.u(f.refs); w.u(f.lastAccess);
+    w.u(f.id);
+    w.bool(f.file);
+    w.i(f.key);
+    w.u(f.owner);
+    w.u(
+      (f.active ? 1 : 0) |
+        (f.referenced ? 2 : 0) |
+        (f.workingset ? 4 : 0) |
+        (f.mapped ? 8 : 0) |
+        (f.young ? 16 : 0) |
+        (f.dirty ? 32 : 0) |
+        (f.writeback ? 64 : 0) |
+        (f.reclaim ? 128 : 0) |
+        (f.swapcache ? 256 : 0),
+    );
+    w.i(f.gen);
+    w.u(f.refs);
+    w.u(f.lastAccess);
   }
   w.u(s.memcgs.size);
   for (const m of s.memcgs.values()) writeMemcg(w, m);
   w.u(s.objcgs.size);
-  for (const o of s.objcgs.values()) { w.u(o.id); w.u(o.memcg); w.u(o.nrAnon); w.u(o.nrFile); w.bool(o.dead); }
+  for (const o of s.objcgs.values()) {
+    w.u(o.id);
+    w.u(o.memcg);
+    w.u(o.nrAnon);
+    w.u(o.nrFile);
+    w.bool(o.dead);
+  }
   w.u(s.pageCache.size);
-  for (const [k, id] of s.pageCache) { w.u(k); w.u(id); }
+  for (const [k, id] of s.pageCache) {
+    w.u(k);
+    w.u(id);
+  }
   w.u(s.shadows.size);
-  for (const [k, sh] of s.shadows) { w.u(k); w.u(sh.eviction); w.u(sh.memcg); w.bool(sh.workingset); w.u(sh.refs); }
+  for (const [k, sh] of s.shadows) {
+    w.u(k);
+    w.u(sh.eviction);
+    w.u(sh.memcg);
+    w.bool(sh.workingset);
+    w.u(sh.refs);
+  }
   w.u(s.reparentLocked.size);
-  for (const [c, p] of s.reparentLocked) { w.u(c); w.u(p); }
+  for (const [c, p] of s.reparentLocked) {
+    w.u(c);
+    w.u(p);
+  }
   const lru = nodeData(s, 0).memcgLru;
-  w.u(lru.seq); for (const n of lru.nrMemcgs) w.u(n);
-  w.u(lru.fifo.length); for (const bin of lru.fifo) { w.u(bin.length); for (const id of bin) w.u(id); }
+  w.u(lru.seq);
+  for (const n of lru.nrMemcgs) w.u(n);
+  w.u(lru.fifo.length);
+  for (const bin of lru.fifo) {
+    w.u(bin.length);
+    for (const id of bin) w.u(id);
+  }
   const vm = s.vm;
-  w.u(vm.swapPages); w.u(vm.swappiness); w.u(vm.minFreeKbytes); w.u(vm.watermarkScaleFactor); w.u(vm.writebackTicks); w.u(vm.ioTicks);
-  for (const q of [s.swapEntries, s.dirtyQueue, s.writebackQueue]) { w.u(q.size); for (const [k, v] of q) { w.u(k); w.u(v); } }
+  w.u(vm.swapPages);
+  w.u(vm.swappiness);
+  w.u(vm.minFreeKbytes);
+  w.u(vm.watermarkScaleFactor);
+  w.u(vm.writebackTicks);
+  w.u(vm.ioTicks);
+  for (const q of [s.swapEntries, s.dirtyQueue, s.writebackQueue]) {
+    w.u(q.size);
+    for (const [k, v] of q) {
+      w.u(k);
+      w.u(v);
+    }
+  }
   const pgdat = nodeData(s, 0);
-  w.bool(pgdat.kswapdAwake); w.u(pgdat.kswapdFailures);
+  w.bool(pgdat.kswapdAwake);
+  w.u(pgdat.kswapdFailures);
   const lab = s.lab;
-  w.u(lab.reparentSplices); w.u(lab.reparentFoliosWalked); w.u(lab.reparentRetries); w.f64(lab.inversionSum); w.u(lab.inversionCount); w.u(lab.inversionEvictions); w.u(lab.shadowHits);
+  w.u(lab.reparentSplices);
+  w.u(lab.reparentFoliosWalked);
+  w.u(lab.reparentRetries);
+  w.f64(lab.inversionSum);
+  w.u(lab.inversionCount);
+  w.u(lab.inversionEvictions);
+  w.u(lab.shadowHits);
   for (const v of lab.memoryEvents) w.u(v);
-  w.u(lab.throttleTicks); w.u(s.stockPages);
+  w.u(lab.throttleTicks);
+  w.u(s.stockPages);
   return w.bytes();
 }
 
 function writeMemcg(w: Writer, m: MemcgView): void {
-  w.u(m.id); w.u(m.parent); w.str(m.name); w.str(m.path); w.u(m.state); w.u(m.cssRefs); w.u(m.idRef); w.u(m.swap); w.u(m.nrTasks);
-  w.u(m.children.length); for (const c of m.children) w.u(c);
-  w.u(m.nrDescendants); w.u(m.nrDyingDescendants); w.u(m.memory); w.i(m.max); w.i(m.high); w.u(m.min); w.u(m.low);
-  w.u(m.objcg); w.u(m.objcgList.length); for (const o of m.objcgList) w.u(o);
+  w.u(m.id);
+  w.u(m.parent);
+  w.str(m.name);
+  w.str(m.path);
+  w.u(m.state);
+  w.u(m.cssRefs);
+  w.u(m.idRef);
+  w.u(m.swap);
+  w.u(m.nrTasks);
+  w.u(m.children.length);
+  for (const c of m.children) w.u(c);
+  w.u(m.nrDescendants);
+  w.u(m.nrDyingDescendants);
+  w.u(m.memory);
+  w.i(m.max);
+  w.i(m.high);
+  w.u(m.min);
+  w.u(m.low);
+  w.u(m.objcg);
+  w.u(m.objcgList.length);
+  for (const o of m.objcgList) w.u(o);
   const lruvec = lruvecOf(m, 0);
-  w.u(lruvec.nonresidentAge); w.u(lruvec.anonCost); w.u(lruvec.fileCost); w.u(lruvec.refaults[0]); w.u(lruvec.refaults[1]);
-  w.u(m.nodeinfo[0].iter.position); w.u(m.nodeinfo[0].iter.generation);
+  w.u(lruvec.nonresidentAge);
+  w.u(lruvec.anonCost);
+  w.u(lruvec.fileCost);
+  w.u(lruvec.refaults[0]);
+  w.u(lruvec.refaults[1]);
+  w.u(m.nodeinfo[0].iter.position);
+  w.u(m.nodeinfo[0].iter.generation);
   for (let l = 0; l < NR_LRU_LISTS; l++) {
     w.i(lruvec.size[l]);
     const list = lruvec.lists[l];
@@ -72,18 +170,28 @@ function writeMemcg(w: Writer, m: MemcgView): void {
     for (let f = list.head; f; f = f.next) w.u(f.id);
   }
   writeLruGen(w, lruvec.lrugen);
-  w.u(m.stat.length); for (const v of m.stat) w.i(v);
-  w.u(m.createdTick); w.i(m.offlineTick);
+  w.u(m.stat.length);
+  for (const v of m.stat) w.i(v);
+  w.u(m.createdTick);
+  w.i(m.offlineTick);
   for (const v of m.events) w.u(v);
   for (const v of m.eventsLocal) w.u(v);
-  w.u(m.stock); w.u(m.nrPagesOverHigh); w.bool(m.oomVictim);
+  w.u(m.stock);
+  w.u(m.nrPagesOverHigh);
+  w.bool(m.oomVictim);
 }
 
 function writeLruGen(w: Writer, g: LruGenView): void {
-  w.u(g.maxSeq); for (const v of g.minSeq) w.u(v); for (const v of g.timestamps) w.u(v);
-  for (const l of g.lists) { w.u(l.count); for (let f = l.head; f; f = f.next) w.u(f.id); }
+  w.u(g.maxSeq);
+  for (const v of g.minSeq) w.u(v);
+  for (const v of g.timestamps) w.u(v);
+  for (const l of g.lists) {
+    w.u(l.count);
+    for (let f = l.head; f; f = f.next) w.u(f.id);
+  }
   for (const arr of [g.nrPages, g.avgRefaulted, g.avgTotal, g.refaulted, g.evicted, g.protected]) for (const v of arr) w.i(v);
-  w.u(g.memcgGen); w.u(g.memcgSeg);
+  w.u(g.memcgGen);
+  w.u(g.memcgSeg);
 }
 
 function readLruGen(r: Reader, g: LruGen, s: KernelState): void {
@@ -111,19 +219,57 @@ export function deserializeState(buf: Uint8Array): KernelState {
     throw new Error(`snapshot format ${version} is not supported (this build reads ${OLDEST_FORMAT_VERSION} to ${STATE_FORMAT_VERSION})`);
   }
   const s: KernelState = {
-    seq: r.u(), tick: r.u(), memoryPages: r.u(), mglru: r.bool(), objcgCharging: r.bool(),
-    nextFolio: r.u(), nextObjcg: r.u(), nextMemcg: r.u(), cycle: r.u(), reclaims: r.u(), lruvecsScanned: r.u(),
-    memcgs: new Map(), objcgs: new Map(), folios: new Map(), pageCache: new Map(),
-    shadows: new Map(), reparentLocked: new Map(), nodes: [newPgData(0)],
-    vm: newVmConfig(), swapEntries: new Map(), dirtyQueue: new Map(), writebackQueue: new Map(),
-    lab: newLabCounters(), stockPages: 0,
+    seq: r.u(),
+    tick: r.u(),
+    memoryPages: r.u(),
+    mglru: r.bool(),
+    objcgCharging: r.bool(),
+    nextFolio: r.u(),
+    nextObjcg: r.u(),
+    nextMemcg: r.u(),
+    cycle: r.u(),
+    reclaims: r.u(),
+    lruvecsScanned: r.u(),
+    memcgs: new Map(),
+    objcgs: new Map(),
+    folios: new Map(),
+    pageCache: new Map(),
+    shadows: new Map(),
+    reparentLocked: new Map(),
+    nodes: [newPgData(0)],
+    vm: newVmConfig(),
+    swapEntries: new Map(),
+    dirtyQueue: new Map(),
+    writebackQueue: new Map(),
+    lab: newLabCounters(),
+    stockPages: 0,
   };
   for (let n = r.u(); n > 0; n--) {
-    const id = r.u(); const file = r.bool(); const key = r.i(); const owner = r.u(); const fl = r.u();
+    const id = r.u();
+    const file = r.bool();
+    const key = r.i();
+    const owner = r.u();
+    const fl = r.u();
     const f: Folio = {
-      id, file, key, owner, active: (fl & 1) !== 0, referenced: (fl & 2) !== 0, workingset: (fl & 4) !== 0,
-      mapped: (fl & 8) !== 0, young: (fl & 16) !== 0, dirty: (fl & 32) !== 0, writeback: (fl & 64) !== 0,
-      reclaim: (fl & 128) !== 0, swapcache: (fl & 256) !== 0, gen: r.i(), refs: r.u(), list: -1, lastAccess: r.u(), prev: null, next: null,
+      id,
+      file,
+      key,
+      owner,
+      active: (fl & 1) !== 0,
+      referenced: (fl & 2) !== 0,
+      workingset: (fl & 4) !== 0,
+      mapped: (fl & 8) !== 0,
+      young: (fl & 16) !== 0,
+      dirty: (fl & 32) !== 0,
+      writeback: (fl & 64) !== 0,
+      reclaim: (fl & 128) !== 0,
+      swapcache: (fl & 256) !== 0,
+      gen: r.i(),
+      refs: r.u(),
+      list: -1,
+      lastAccess: r.u(),
+      prev: null,
+      next: null,
     };
     s.folios.set(id, f);
   }
@@ -151,13 +297,25 @@ export function deserializeState(buf: Uint8Array): KernelState {
     lru.fifo.push(bin);
   }
   const vm = s.vm;
-  vm.swapPages = r.u(); vm.swappiness = r.u(); vm.minFreeKbytes = r.u(); vm.watermarkScaleFactor = r.u(); vm.writebackTicks = r.u(); vm.ioTicks = r.u();
+  vm.swapPages = r.u();
+  vm.swappiness = r.u();
+  vm.minFreeKbytes = r.u();
+  vm.watermarkScaleFactor = r.u();
+  vm.writebackTicks = r.u();
+  vm.ioTicks = r.u();
   for (const q of [s.swapEntries, s.dirtyQueue, s.writebackQueue]) for (let n = r.u(); n > 0; n--) q.set(r.u(), r.u());
   const pgdat = nodeData(s, 0);
-  pgdat.kswapdAwake = r.bool(); pgdat.kswapdFailures = r.u();
+  pgdat.kswapdAwake = r.bool();
+  pgdat.kswapdFailures = r.u();
   s.lab = {
-    ...s.lab, reparentSplices: r.u(), reparentFoliosWalked: r.u(), reparentRetries: r.u(), inversionSum: r.f64(), inversionCount: r.u(),
-    inversionEvictions: r.u(), shadowHits: r.u(),
+    ...s.lab,
+    reparentSplices: r.u(),
+    reparentFoliosWalked: r.u(),
+    reparentRetries: r.u(),
+    inversionSum: r.f64(),
+    inversionCount: r.u(),
+    inversionEvictions: r.u(),
+    shadowHits: r.u(),
   };
   for (let i = 0; i < s.lab.memoryEvents.length; i++) s.lab.memoryEvents[i] = r.u();
   s.lab.throttleTicks = r.u();
@@ -167,16 +325,32 @@ export function deserializeState(buf: Uint8Array): KernelState {
 }
 
 function readMemcg(r: Reader, s: KernelState): Memcg {
-  const id = r.u(); const parent = r.u(); const name = r.str(); const path = r.str();
-  const state = r.u() as MemcgState; const cssRefs = r.u(); const idRef = r.u(); const swap = r.u(); const nrTasks = r.u();
+  const id = r.u();
+  const parent = r.u();
+  const name = r.str();
+  const path = r.str();
+  const state = r.u() as MemcgState;
+  const cssRefs = r.u();
+  const idRef = r.u();
+  const swap = r.u();
+  const nrTasks = r.u();
   const children: number[] = [];
   for (let n = r.u(); n > 0; n--) children.push(r.u());
-  const nrDescendants = r.u(); const nrDyingDescendants = r.u(); const memory = r.u();
-  const max = r.i(); const high = r.i(); const min = r.u(); const low = r.u(); const objcg = r.u();
+  const nrDescendants = r.u();
+  const nrDyingDescendants = r.u();
+  const memory = r.u();
+  const max = r.i();
+  const high = r.i();
+  const min = r.u();
+  const low = r.u();
+  const objcg = r.u();
   const objcgList: number[] = [];
   for (let n = r.u(); n > 0; n--) objcgList.push(r.u());
   const lruvec = newLruvec();
-  lruvec.nonresidentAge = r.u(); lruvec.anonCost = r.u(); lruvec.fileCost = r.u(); lruvec.refaults = [r.u(), r.u()];
+  lruvec.nonresidentAge = r.u();
+  lruvec.anonCost = r.u();
+  lruvec.fileCost = r.u();
+  lruvec.refaults = [r.u(), r.u()];
   const iter = { position: r.u(), generation: r.u() };
   for (let l = 0; l < NR_LRU_LISTS; l++) {
     lruvec.size[l] = r.i();
@@ -195,11 +369,38 @@ function readMemcg(r: Reader, s: KernelState): Memcg {
   const eventsLocal = newMemoryEvents();
   for (let i = 0; i < events.length; i++) events[i] = r.u();
   for (let i = 0; i < eventsLocal.length; i++) eventsLocal[i] = r.u();
-  const stock = r.u(); const nrPagesOverHigh = r.u(); const oomVictim = r.bool();
+  const stock = r.u();
+  const nrPagesOverHigh = r.u();
+  const oomVictim = r.bool();
   return {
-    id, parent, name, path, state, cssRefs, idRef, swap, nrTasks, children, nrDescendants, nrDyingDescendants, memory,
-    max, high, min, low, objcg, objcgList, nodeinfo: [{ lruvec, iter }], stat, createdTick, offlineTick,
-    events, eventsLocal, stock, nrPagesOverHigh, oomVictim,
+    id,
+    parent,
+    name,
+    path,
+    state,
+    cssRefs,
+    idRef,
+    swap,
+    nrTasks,
+    children,
+    nrDescendants,
+    nrDyingDescendants,
+    memory,
+    max,
+    high,
+    min,
+    low,
+    objcg,
+    objcgList,
+    nodeinfo: [{ lruvec, iter }],
+    stat,
+    createdTick,
+    offlineTick,
+    events,
+    eventsLocal,
+    stock,
+    nrPagesOverHigh,
+    oomVictim,
   };
 }
 

@@ -1,9 +1,18 @@
 import {
-  ANON_AND_FILE, LRU_ACTIVE, LRU_FILE, MAX_NR_GENS, MAX_NR_TIERS, MEMCG_NR_BINS, MEMCG_NR_GENS, MIN_NR_GENS,
-  NR_LRU_LISTS, NR_NODES, ROOT_MEMCG,
+  ANON_AND_FILE,
+  LRU_ACTIVE,
+  LRU_FILE,
+  MAX_NR_GENS,
+  MAX_NR_TIERS,
+  MEMCG_NR_BINS,
+  MEMCG_NR_GENS,
+  MIN_NR_GENS,
+  NR_LRU_LISTS,
+  NR_NODES,
+  ROOT_MEMCG,
 } from './constants.js';
-import type { DeepReadonly } from './readonly.js';
 import { newMemoryEvents } from './memcg_events.js';
+import type { DeepReadonly } from './readonly.js';
 import { newStats } from './stat.js';
 
 export const MEMCG_ONLINE = 0;
@@ -258,7 +267,12 @@ export function newLruvec(tick = 0): Lruvec {
   const lists: ListHead[] = [];
   for (let i = 0; i < NR_LRU_LISTS; i++) lists.push(newList());
   return {
-    lists, size: new Array<number>(NR_LRU_LISTS).fill(0), nonresidentAge: 0, anonCost: 0, fileCost: 0, refaults: [0, 0],
+    lists,
+    size: new Array<number>(NR_LRU_LISTS).fill(0),
+    nonresidentAge: 0,
+    anonCost: 0,
+    fileCost: 0,
+    refaults: [0, 0],
     lrugen: newLruGen(tick),
   };
 }
@@ -269,9 +283,18 @@ export function newLruGen(tick: number): LruGen {
   for (let i = 0; i < MAX_NR_GENS * ANON_AND_FILE; i++) lists.push(newList());
   const tiers = () => new Array<number>(ANON_AND_FILE * MAX_NR_TIERS).fill(0);
   return {
-    maxSeq: MIN_NR_GENS + 1, minSeq: new Array<number>(ANON_AND_FILE).fill(0), timestamps: new Array<number>(MAX_NR_GENS).fill(tick), lists,
-    nrPages: new Array<number>(MAX_NR_GENS * ANON_AND_FILE).fill(0), avgRefaulted: tiers(), avgTotal: tiers(),
-    refaulted: tiers(), evicted: tiers(), protected: tiers(), memcgGen: 0, memcgSeg: 0,
+    maxSeq: MIN_NR_GENS + 1,
+    minSeq: new Array<number>(ANON_AND_FILE).fill(0),
+    timestamps: new Array<number>(MAX_NR_GENS).fill(tick),
+    lists,
+    nrPages: new Array<number>(MAX_NR_GENS * ANON_AND_FILE).fill(0),
+    avgRefaulted: tiers(),
+    avgTotal: tiers(),
+    refaulted: tiers(),
+    evicted: tiers(),
+    protected: tiers(),
+    memcgGen: 0,
+    memcgSeg: 0,
   };
 }
 
@@ -286,7 +309,17 @@ export function newMemcgLru(): MemcgLru {
 }
 
 export function newLabCounters(): LabCounters {
-  return { reparentSplices: 0, reparentFoliosWalked: 0, reparentRetries: 0, inversionSum: 0, inversionCount: 0, inversionEvictions: 0, shadowHits: 0, memoryEvents: newMemoryEvents(), throttleTicks: 0 };
+  return {
+    reparentSplices: 0,
+    reparentFoliosWalked: 0,
+    reparentRetries: 0,
+    inversionSum: 0,
+    inversionCount: 0,
+    inversionEvictions: 0,
+    shadowHits: 0,
+    memoryEvents: newMemoryEvents(),
+    throttleTicks: 0,
+  };
 }
 
 /** mem_cgroup_alloc(): with one mem_cgroup_per_node (and its lruvec) per node. */
@@ -294,10 +327,34 @@ export function newMemcg(id: number, parent: number, name: string, path: string,
   const nodeinfo: MemcgPerNode[] = [];
   for (let nid = 0; nid < nrNodes; nid++) nodeinfo.push({ lruvec: newLruvec(tick), iter: { position: 0, generation: 0 } });
   return {
-    id, parent, name, path, state: MEMCG_ONLINE, cssRefs: 1, idRef: 1, swap: 0, nrTasks: 0, children: [],
-    nrDescendants: 0, nrDyingDescendants: 0, memory: 0, max: -1, high: -1, min: 0, low: 0, objcg: 0, objcgList: [],
-    nodeinfo, stat: newStats(), createdTick: tick, offlineTick: -1,
-    events: newMemoryEvents(), eventsLocal: newMemoryEvents(), stock: 0, nrPagesOverHigh: 0, oomVictim: false,
+    id,
+    parent,
+    name,
+    path,
+    state: MEMCG_ONLINE,
+    cssRefs: 1,
+    idRef: 1,
+    swap: 0,
+    nrTasks: 0,
+    children: [],
+    nrDescendants: 0,
+    nrDyingDescendants: 0,
+    memory: 0,
+    max: -1,
+    high: -1,
+    min: 0,
+    low: 0,
+    objcg: 0,
+    objcgList: [],
+    nodeinfo,
+    stat: newStats(),
+    createdTick: tick,
+    offlineTick: -1,
+    events: newMemoryEvents(),
+    eventsLocal: newMemoryEvents(),
+    stock: 0,
+    nrPagesOverHigh: 0,
+    oomVictim: false,
   };
 }
 
@@ -308,10 +365,30 @@ export function createState(nrNodes = NR_NODES): KernelState {
   const nodes: PgData[] = [];
   for (let nid = 0; nid < nrNodes; nid++) nodes.push(newPgData(nid));
   return {
-    seq: 0, tick: 0, memoryPages: 0, mglru: false, objcgCharging: false, memcgs,
-    objcgs: new Map(), folios: new Map(), pageCache: new Map(), shadows: new Map(),
-    nextFolio: 1, nextObjcg: 1, nextMemcg: ROOT_MEMCG + 1, cycle: 0, reclaims: 0, lruvecsScanned: 0, reparentLocked: new Map(),
-    nodes, vm: newVmConfig(), swapEntries: new Map(), dirtyQueue: new Map(), writebackQueue: new Map(), lab: newLabCounters(), stockPages: 0,
+    seq: 0,
+    tick: 0,
+    memoryPages: 0,
+    mglru: false,
+    objcgCharging: false,
+    memcgs,
+    objcgs: new Map(),
+    folios: new Map(),
+    pageCache: new Map(),
+    shadows: new Map(),
+    nextFolio: 1,
+    nextObjcg: 1,
+    nextMemcg: ROOT_MEMCG + 1,
+    cycle: 0,
+    reclaims: 0,
+    lruvecsScanned: 0,
+    reparentLocked: new Map(),
+    nodes,
+    vm: newVmConfig(),
+    swapEntries: new Map(),
+    dirtyQueue: new Map(),
+    writebackQueue: new Map(),
+    lab: newLabCounters(),
+    stockPages: 0,
   };
 }
 
@@ -352,4 +429,3 @@ export function getFolio(s: KernelState, id: number): Folio {
   if (!f) throw new Error(`no folio ${id}`);
   return f;
 }
-

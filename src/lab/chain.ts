@@ -84,7 +84,18 @@ export function rowDigest(prev: string, seq: number, events: string, data: strin
  * it belongs to, which compare --sweep groups by. A genesis sealed before the sweep columns
  * existed reads them as null (a lone run).
  */
-export const IDENTITY_COLUMNS = ['id', 'name', 'experiment', 'policy', 'lru', 'seed', 'schema_version', 'code_version', 'sweep', 'sweep_cell'] as const;
+export const IDENTITY_COLUMNS = [
+  'id',
+  'name',
+  'experiment',
+  'policy',
+  'lru',
+  'seed',
+  'schema_version',
+  'code_version',
+  'sweep',
+  'sweep_cell',
+] as const;
 export type Identity = Record<(typeof IDENTITY_COLUMNS)[number], string | number | null>;
 
 export function identityOf(r: RunRow): Identity {

@@ -1,10 +1,10 @@
 import { LabError } from '../errors.js';
+import { resolvePolicyAlias } from '../policy/policies.js';
 import type { Store } from '../store/db.js';
 import { type Experiment, storedExperiment } from './experiment.js';
 import { METRIC_NAMES, type Metrics } from './metrics.js';
-import { runExperiment, type RunOptions } from './run.js';
+import { type RunOptions, runExperiment } from './run.js';
 import { effectiveStatus, getRun, storedMetrics } from './runs.js';
-import { resolvePolicyAlias } from '../policy/policies.js';
 
 export interface CompareEntry {
   runId: number;
@@ -21,13 +21,24 @@ export interface CompareEntry {
  * A policy may be an MGLRU reparent mode (same-gen, tail, age-order): reparent with that mode.
  */
 export function comparePolicies(
-  store: Store, exp: Experiment, policies: string[], opts: (policy: string, exp: Experiment) => RunOptions = () => ({}),
+  store: Store,
+  exp: Experiment,
+  policies: string[],
+  opts: (policy: string, exp: Experiment) => RunOptions = () => ({}),
 ): CompareEntry[] {
   return policies.map((alias) => {
     const { policy, mglru } = resolvePolicyAlias(alias);
     const e: Experiment = { ...exp, policy, policyOptions: { ...exp.policyOptions, mglru: mglru ?? exp.policyOptions.mglru } };
     const r = runExperiment(store, e, opts(alias, e));
-    return { runId: r.runId, name: e.name, policy: alias, lru: e.machine.lru, events: r.events, stateHash: r.stateHash, metrics: r.metrics };
+    return {
+      runId: r.runId,
+      name: e.name,
+      policy: alias,
+      lru: e.machine.lru,
+      events: r.events,
+      stateHash: r.stateHash,
+      metrics: r.metrics,
+    };
   });
 }
 

@@ -1,7 +1,7 @@
 import { LabError } from '../errors.js';
 import type { Store } from '../store/db.js';
-import { runsByIds, sweepRuns } from '../store/sweeps.js';
 import type { RunRow } from '../store/runs.js';
+import { runsByIds, sweepRuns } from '../store/sweeps.js';
 import type { CompareEntry } from './compare.js';
 import { METRIC_NAMES } from './metrics.js';
 import { effectiveStatus, storedExperimentJson, storedMetrics } from './runs.js';
@@ -49,7 +49,7 @@ export const LEGEND =
 
 /** The label compare uses for a run: its policy, or its MGLRU reparent mode. */
 function label(r: RunRow, exp: { policyOptions?: { mglru?: string } }): string {
-  return r.policy === 'reparent' && r.lru === 'mglru' ? exp.policyOptions?.mglru ?? 'same-gen' : r.policy;
+  return r.policy === 'reparent' && r.lru === 'mglru' ? (exp.policyOptions?.mglru ?? 'same-gen') : r.policy;
 }
 
 function toStatRun(r: RunRow): StatRun {
@@ -61,8 +61,15 @@ function toStatRun(r: RunRow): StatRun {
   }
   const experiment = storedExperimentJson(r) as Record<string, unknown>;
   return {
-    runId: r.id, name: r.name, policy: label(r, experiment), lru: r.lru, events: r.events, stateHash: r.stateHash,
-    metrics, seed: r.seed, experiment,
+    runId: r.id,
+    name: r.name,
+    policy: label(r, experiment),
+    lru: r.lru,
+    events: r.events,
+    stateHash: r.stateHash,
+    metrics,
+    seed: r.seed,
+    experiment,
   };
 }
 
@@ -91,7 +98,9 @@ export function statRunsOfSweep(store: Store, id: number, where: readonly string
   if (!rows.length) throw new LabError(`sweep ${id} has no run${where.length ? ` with ${where.join(', ')}` : ''}`);
   const notDone = rows.filter((r) => r.status !== 'done');
   if (notDone.length) {
-    throw new LabError(`sweep ${id}: ${notDone.length} of ${rows.length} runs are not done (run ${notDone[0].id} is ${notDone[0].status}); finish them with: memcglab sweep --resume ${id}`);
+    throw new LabError(
+      `sweep ${id}: ${notDone.length} of ${rows.length} runs are not done (run ${notDone[0].id} is ${notDone[0].status}); finish them with: memcglab sweep --resume ${id}`,
+    );
   }
   return rows.map(toStatRun);
 }
@@ -130,7 +139,10 @@ export function mismatch(runs: StatRun[]): string | undefined {
   for (const r of runs.slice(1)) {
     const d = diff(strip(first.experiment), strip(r.experiment));
     if (d.length) {
-      const what = d.slice(0, 3).map((x) => `${x.path} (${JSON.stringify(x.a)} vs ${JSON.stringify(x.b)})`).join(', ');
+      const what = d
+        .slice(0, 3)
+        .map((x) => `${x.path} (${JSON.stringify(x.a)} vs ${JSON.stringify(x.b)})`)
+        .join(', ');
       return `runs ${first.runId} and ${r.runId} differ in ${what}${d.length > 3 ? ` and ${d.length - 3} more` : ''}, not only in policy and seed`;
     }
   }
@@ -164,8 +176,13 @@ export function compareStats(runs: StatRun[], baseline?: string): StatsCompariso
       const s = summarize(v);
       const p = policy === base ? null : welchP(v, bv);
       byPolicy[policy] = {
-        n: s.n, mean: s.n ? s.mean : null, sd: s.n ? s.sd : null, ci95: s.ci95,
-        ratio: s.n && bmean ? s.mean / bmean : null, p, withinNoise: p === null ? null : p >= NOISE_P,
+        n: s.n,
+        mean: s.n ? s.mean : null,
+        sd: s.n ? s.sd : null,
+        ci95: s.ci95,
+        ratio: s.n && bmean ? s.mean / bmean : null,
+        p,
+        withinNoise: p === null ? null : p >= NOISE_P,
       };
     }
     return { metric, byPolicy };

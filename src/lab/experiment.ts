@@ -1,11 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { LabError } from '../errors.js';
-import { decodeUtf8, jsonDepth, MAX_JSON_BYTES, MAX_JSON_DEPTH, parseUserJson, PROTOTYPE_KEYS } from './json.js';
 import { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES } from '../policy/policies.js';
 import { cgroupPath, LimitsSchema, size } from '../workload/options.js';
-import { restartCycles, RestartCyclesSchema } from '../workload/restart_cycles.js';
+import { RestartCyclesSchema, restartCycles } from '../workload/restart_cycles.js';
 import type { WorkloadKind } from '../workload/workload.js';
+import { decodeUtf8, jsonDepth, MAX_JSON_BYTES, MAX_JSON_DEPTH, PROTOTYPE_KEYS, parseUserJson } from './json.js';
 
 const WorkloadSchema = z.discriminatedUnion('kind', [RestartCyclesSchema]);
 export type WorkloadOptions = z.output<typeof WorkloadSchema>;
@@ -89,11 +89,17 @@ export function parseExperiment(raw: unknown, source = 'experiment'): Experiment
 export function loadExperimentFile(path: string): unknown {
   let bytes: Buffer;
   try {
-    if (statSync(path).size > MAX_JSON_BYTES) throw new LabError(`experiment file ${path} is larger than ${MAX_JSON_BYTES >> 20} MiB; an experiment is a small JSON object`);
+    if (statSync(path).size > MAX_JSON_BYTES)
+      throw new LabError(`experiment file ${path} is larger than ${MAX_JSON_BYTES >> 20} MiB; an experiment is a small JSON object`);
     bytes = readFileSync(path);
   } catch (e) {
     if (e instanceof LabError) throw e;
-    const why = (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a directory' : (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    const why =
+      (e as NodeJS.ErrnoException).code === 'EISDIR'
+        ? 'it is a directory'
+        : (e as NodeJS.ErrnoException).code === 'ENOENT'
+          ? 'no such file'
+          : (e as Error).message;
     throw new LabError(`cannot read experiment file ${path} (${why}); pass a path to a JSON experiment (see experiments/)`);
   }
   const text = decodeUtf8(bytes, path);
@@ -107,7 +113,9 @@ export function storedExperiment(run: { id: number; experiment: string }): Exper
   try {
     raw = JSON.parse(run.experiment);
   } catch (e) {
-    throw new LabError(`run ${run.id}'s stored experiment (runs.experiment) is not valid JSON (${(e as Error).message}): the database is damaged`);
+    throw new LabError(
+      `run ${run.id}'s stored experiment (runs.experiment) is not valid JSON (${(e as Error).message}): the database is damaged`,
+    );
   }
   return parseExperiment(raw, `run ${run.id}'s stored experiment (runs.experiment)`);
 }
@@ -124,7 +132,8 @@ export function applyOverrides(raw: unknown, sets: readonly string[]): unknown {
     const shown = s.length > 80 ? `${s.slice(0, 77)}...` : s;
     if (eq <= 0) throw new LabError(`--set ${shown}: expected path=value, e.g. --set workload.cycles=500`);
     const path = s.slice(0, eq).split('.');
-    if (path.some((k) => k === '')) throw new LabError(`--set ${shown}: empty field name in the path; expected path=value, e.g. --set workload.cycles=500`);
+    if (path.some((k) => k === ''))
+      throw new LabError(`--set ${shown}: empty field name in the path; expected path=value, e.g. --set workload.cycles=500`);
     const proto = path.find((k) => PROTOTYPE_KEYS.has(k));
     if (proto) throw new LabError(`--set ${shown}: "${proto}" is not allowed in a path (prototype keys are refused)`);
     const text = s.slice(eq + 1);

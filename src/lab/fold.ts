@@ -1,4 +1,4 @@
-import { EventType, type Event } from '../kernel/events.js';
+import { type Event, EventType } from '../kernel/events.js';
 import { evolve } from '../kernel/evolve.js';
 import { createState, type KernelState } from '../kernel/state.js';
 import type { Store } from '../store/db.js';
@@ -21,12 +21,16 @@ export interface FoldOptions {
   /** stop at this point; omitted: the end of the log */
   to?: Point;
   /** after each event is applied, with the state right after it; returning false stops the fold */
-  observe?: (e: Event, s: KernelState) => boolean | void;
+  observe?: (e: Event, s: KernelState) => unknown;
 }
 
 /** An event that `evolve` refused: the log does not fit the model (or is damaged) there. */
 export class FoldError extends Error {
-  constructor(readonly event: Event, readonly state: KernelState, override readonly cause: Error) {
+  constructor(
+    readonly event: Event,
+    readonly state: KernelState,
+    override readonly cause: Error,
+  ) {
     super(cause.message);
   }
 }

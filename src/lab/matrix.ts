@@ -1,6 +1,6 @@
 import { LabError } from '../errors.js';
 import { resolvePolicyAlias } from '../policy/policies.js';
-import { applyOverrides, parseExperiment, type Experiment } from './experiment.js';
+import { applyOverrides, type Experiment, parseExperiment } from './experiment.js';
 
 /** One `--set path=v1,v2,…` axis of a sweep: the values are `--set` texts (JSON when they parse). */
 export interface SetAxis {
@@ -35,7 +35,10 @@ export interface Cell {
 /** `1..5`, `3`, `1,2,7` or a mix (`1..3,10`): the seeds, in the order given, without repeats. */
 export function parseSeeds(text: string): number[] {
   const out: number[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(\d+)(?:\.\.(\d+))?$/.exec(part);
     if (!m) throw new LabError(`--seeds ${text}: expected N, A..B or a comma-separated list of them, e.g. --seeds 1..5`);
     const a = Number(m[1]);

@@ -1,7 +1,7 @@
 import { PAGE_SIZE, ROOT_MEMCG } from '../kernel/constants.js';
 import { MEMCG_HIGH, MEMCG_LOW, MEMCG_MAX, MEMCG_OOM, MEMCG_OOM_KILL } from '../kernel/memcg_events.js';
 import { Stat } from '../kernel/stat.js';
-import { MEMCG_DYING, type KernelState } from '../kernel/state.js';
+import { type KernelState, MEMCG_DYING } from '../kernel/state.js';
 
 /** The metric vocabulary shared by samples, `run --json`, compare and reports (DESIGN §7). */
 export interface Metrics {
@@ -30,10 +30,27 @@ export interface Metrics {
 }
 
 export const METRIC_NAMES: (keyof Metrics)[] = [
-  'nr_dying', 'dying_bytes', 'stale_pages', 'memory_current', 'pgscan', 'pgsteal', 'reclaim_efficiency',
-  'workingset_refault_file', 'refault_rate', 'lruvecs_scanned', 'reclaims', 'eviction_inversion',
-  'reparent_splices', 'reparent_folios_walked', 'reparent_retries',
-  'low_events', 'high_events', 'max_events', 'oom_events', 'oom_kill', 'throttle_ticks',
+  'nr_dying',
+  'dying_bytes',
+  'stale_pages',
+  'memory_current',
+  'pgscan',
+  'pgsteal',
+  'reclaim_efficiency',
+  'workingset_refault_file',
+  'refault_rate',
+  'lruvecs_scanned',
+  'reclaims',
+  'eviction_inversion',
+  'reparent_splices',
+  'reparent_folios_walked',
+  'reparent_retries',
+  'low_events',
+  'high_events',
+  'max_events',
+  'oom_events',
+  'oom_kill',
+  'throttle_ticks',
 ];
 
 /**
@@ -41,8 +58,20 @@ export const METRIC_NAMES: (keyof Metrics)[] = [
  * dying_bytes, stale_pages, memory_current) or ratios over the whole run so far.
  */
 export const CUMULATIVE_METRICS: readonly (keyof Metrics)[] = [
-  'pgscan', 'pgsteal', 'workingset_refault_file', 'lruvecs_scanned', 'reclaims', 'reparent_splices', 'reparent_folios_walked',
-  'reparent_retries', 'low_events', 'high_events', 'max_events', 'oom_events', 'oom_kill', 'throttle_ticks',
+  'pgscan',
+  'pgsteal',
+  'workingset_refault_file',
+  'lruvecs_scanned',
+  'reclaims',
+  'reparent_splices',
+  'reparent_folios_walked',
+  'reparent_retries',
+  'low_events',
+  'high_events',
+  'max_events',
+  'oom_events',
+  'oom_kill',
+  'throttle_ticks',
 ];
 
 /** Sum of a counter over every memcg, live or folded into a live ancestor when freed. */

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 
 /** Parent → worker. */
 export type ToWorker<T> = { kind: 'task'; task: number; payload: T } | { kind: 'exit' };

@@ -1,7 +1,7 @@
-import { EventType, type Event } from '../kernel/events.js';
+import { type Event, EventType } from '../kernel/events.js';
 import type { KernelState } from '../kernel/state.js';
 import type { ProjectionSink, SampleRow } from '../store/projections.js';
-import { memcgSizeBytes, type Experiment } from './experiment.js';
+import { type Experiment, memcgSizeBytes } from './experiment.js';
 import { computeMetrics, type Metrics } from './metrics.js';
 
 /** Compile-time: every metric of the vocabulary has a samples column of its name. */

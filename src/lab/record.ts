@@ -6,15 +6,15 @@ import { EventAppender } from '../store/appender.js';
 import { putChainRow } from '../store/chain.js';
 import type { Store } from '../store/db.js';
 import { sqliteFailure } from '../store/errors.js';
+import { StoreProjectionSink } from '../store/projections.js';
 import { renewLease, updateRun } from '../store/runs.js';
 import { writeSnapshot } from '../store/snapshots.js';
 import { type ChainWriter, type SealData, sha256 } from './chain.js';
-import { memcgSizeBytes, type Experiment } from './experiment.js';
+import { type Experiment, memcgSizeBytes } from './experiment.js';
 import { renewEveryMs, thisHolder } from './lease.js';
 import { computeMetrics, type Metrics } from './metrics.js';
 import { RunProjections } from './projections.js';
-import { StoreProjectionSink } from '../store/projections.js';
-import { runWorkload, type Restored, type Runner } from './runner.js';
+import { type Restored, type Runner, runWorkload } from './runner.js';
 
 /** The writer found its run held by another process: it stops without touching the run. */
 export class LeaseLost extends LabError {}
@@ -61,7 +61,14 @@ function withRepro(err: unknown, runId: number, exp: Experiment, repro: string |
  * renews its lease) at least every lease/6 ms, and checks at every transaction that it still
  * holds the run.
  */
-export function recordRun(store: Store, runId: number, exp: Experiment, from: Restored | undefined, chain: ChainWriter, opts: RunOptions = {}): RunResult {
+export function recordRun(
+  store: Store,
+  runId: number,
+  exp: Experiment,
+  from: Restored | undefined,
+  chain: ChainWriter,
+  opts: RunOptions = {},
+): RunResult {
   const appender = new EventAppender(store, runId);
   const projections = new RunProjections(new StoreProjectionSink(store), runId, exp, from?.state);
   const me = thisHolder();
@@ -140,12 +147,25 @@ export function recordRun(store: Store, runId: number, exp: Experiment, from: Re
 }
 
 /** Mark the run done with its final hash and metrics, seal the chain, and commit. */
-function finish(store: Store, runId: number, exp: Experiment, appender: EventAppender, s: KernelState, sealEnd: (end: SealData['end']) => void): RunResult {
+function finish(
+  store: Store,
+  runId: number,
+  exp: Experiment,
+  appender: EventAppender,
+  s: KernelState,
+  sealEnd: (end: SealData['end']) => void,
+): RunResult {
   const hash = stateHash(s);
   const metrics = computeMetrics(s, memcgSizeBytes(exp));
   const metricsText = JSON.stringify(metrics);
   updateRun(store, runId, {
-    status: 'done', error: null, finishedAt: new Date().toISOString(), events: s.seq, cycles: s.cycle, stateHash: hash, metrics: metricsText,
+    status: 'done',
+    error: null,
+    finishedAt: new Date().toISOString(),
+    events: s.seq,
+    cycles: s.cycle,
+    stateHash: hash,
+    metrics: metricsText,
   });
   sealEnd({ status: 'done', error: null, events: s.seq, cycles: s.cycle, stateHash: hash, metrics: metricsText });
   appender.commit();

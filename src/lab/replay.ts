@@ -1,7 +1,7 @@
 import { LabError } from '../errors.js';
 import { PAGE_SIZE } from '../kernel/constants.js';
 import { stateHash } from '../kernel/serialize.js';
-import { MEMCG_STATE_NAMES, type KernelState } from '../kernel/state.js';
+import { type KernelState, MEMCG_STATE_NAMES } from '../kernel/state.js';
 import type { Store } from '../store/db.js';
 import { freedMemcgs } from '../store/projections.js';
 import { logEnd } from '../store/reader.js';
@@ -39,7 +39,8 @@ export function replayState(store: Store, runId: number, target: ReplayTarget = 
     if (err instanceof LabError) throw err;
     throw new LabError(`run ${runId}'s log does not replay (${(err as Error).message}); check it with: memcglab verify ${runId}`);
   }
-  if (key === 'cycle' && s.cycle !== value) throw new LabError(`run ${runId} ends after cycle ${s.cycle}; --cycle ${value} is past its end`);
+  if (key === 'cycle' && s.cycle !== value)
+    throw new LabError(`run ${runId} ends after cycle ${s.cycle}; --cycle ${value} is past its end`);
   return s;
 }
 
@@ -65,7 +66,12 @@ export function summarize(store: Store, runId: number, s: KernelState): ReplaySu
   for (const t of freedMemcgs(store, runId, s.seq)) memcgs.push({ id: t.id, path: t.path, state: 'freed', current: 0 });
   memcgs.sort((a, b) => a.id - b.id);
   return {
-    runId, seq: s.seq, tick: s.tick, cycle: s.cycle, stateHash: stateHash(s),
-    nr_dying: s.memcgs.get(1)!.nrDyingDescendants, memcgs,
+    runId,
+    seq: s.seq,
+    tick: s.tick,
+    cycle: s.cycle,
+    stateHash: stateHash(s),
+    nr_dying: s.memcgs.get(1)!.nrDyingDescendants,
+    memcgs,
   };
 }

@@ -1,5 +1,5 @@
+import { type Chart, reportCharts } from '../report/charts.js';
 import type { RenderedChart } from '../report/html.js';
-import { reportCharts, type Chart } from '../report/charts.js';
 import { reportHtml } from '../report/html.js';
 import { renderSvg } from '../report/render.js';
 import type { Store } from '../store/db.js';

@@ -46,14 +46,26 @@ export interface ReportData {
 
 /** Sample metrics drawn first, when present; any other column follows in table order. */
 const PREFERRED = [
-  'nr_dying', 'dying_bytes', 'stale_pages', 'pgscan', 'pgsteal', 'reclaim_efficiency', 'workingset_refault_file', 'refault_rate',
-  'eviction_inversion', 'lruvecs_scanned', 'memory_current',
+  'nr_dying',
+  'dying_bytes',
+  'stale_pages',
+  'pgscan',
+  'pgsteal',
+  'reclaim_efficiency',
+  'workingset_refault_file',
+  'refault_rate',
+  'eviction_inversion',
+  'lruvecs_scanned',
+  'memory_current',
 ];
 
 /** Mean and 95% CI per policy, metric and sample cycle, over the seeds. */
 function seriesOf(store: Store, runs: StatRun[]): { metrics: string[]; series: SeriesPoint[] } {
   const policyOf = new Map(runs.map((r) => [r.runId, r.policy]));
-  const { metrics, rows } = samplesOfRuns(store, runs.map((r) => r.runId));
+  const { metrics, rows } = samplesOfRuns(
+    store,
+    runs.map((r) => r.runId),
+  );
   const ordered = [...PREFERRED.filter((m) => metrics.includes(m)), ...metrics.filter((m) => !PREFERRED.includes(m))];
   const acc = new Map<string, number[]>(); // metric \0 policy \0 cycle → values
   for (const row of rows) {
@@ -63,7 +75,10 @@ function seriesOf(store: Store, runs: StatRun[]): { metrics: string[]; series: S
       if (typeof v !== 'number') continue;
       const k = `${m}\0${policy}\0${row.cycle}`;
       let a = acc.get(k);
-      if (!a) acc.set(k, (a = []));
+      if (!a) {
+        a = [];
+        acc.set(k, a);
+      }
       a.push(v);
     }
   }
@@ -91,7 +106,10 @@ export function lruOverTime(store: Store, run: StatRun, cgroup: string): LruPoin
   const every = Number((run.experiment as { sampleEvery?: number }).sampleEvery ?? 1);
   const out: LruPoint[] = [];
   const classic: [string, number][] = [
-    ['inactive_anon', LRU_INACTIVE_ANON], ['active_anon', LRU_ACTIVE_ANON], ['inactive_file', LRU_INACTIVE_FILE], ['active_file', LRU_ACTIVE_FILE],
+    ['inactive_anon', LRU_INACTIVE_ANON],
+    ['active_anon', LRU_ACTIVE_ANON],
+    ['inactive_file', LRU_INACTIVE_FILE],
+    ['active_file', LRU_ACTIVE_FILE],
   ];
   foldRun(store, row, {
     observe: (e, s) => {
@@ -109,7 +127,7 @@ export function lruOverTime(store: Store, run: StatRun, cgroup: string): LruPoin
           out.push({ ...base, part: age === 0 ? 'max_seq' : `max_seq-${age}`, order: age, pages });
         }
       } else {
-        classic.forEach(([name, lru], i) => out.push({ ...base, part: name, order: i, pages: lv.size[lru] }));
+        for (const [i, [name, lru]] of classic.entries()) out.push({ ...base, part: name, order: i, pages: lv.size[lru] });
       }
     },
   });

@@ -7,7 +7,7 @@ import { truncateRunAfter } from '../store/truncate.js';
 import { ChainWriter } from './chain.js';
 import { storedExperiment } from './experiment.js';
 import { describeHolder, leaseHeld, thisHolder } from './lease.js';
-import { recordRun, type RunOptions, type RunResult } from './record.js';
+import { type RunOptions, type RunResult, recordRun } from './record.js';
 import { getRun, type RunRow } from './runs.js';
 import { loadSnapshot } from './snapshot.js';
 import { codeVersion } from './version.js';
@@ -42,7 +42,9 @@ export function resumeRun(store: Store, runId: number, opts: RunOptions = {}): R
       const seq = snap?.state.seq ?? 0;
       const link = chainAt(store, runId, seq);
       if (!link) {
-        throw new LabError(`run ${runId} has no hash chain row at seq ${seq} (the point it would resume from); check it with memcglab verify ${runId}, or rerun it`);
+        throw new LabError(
+          `run ${runId} has no hash chain row at seq ${seq} (the point it would resume from); check it with memcglab verify ${runId}, or rerun it`,
+        );
       }
       truncateRunAfter(store, runId, seq);
       updateRun(store, runId, { status: 'running', error: null, finishedAt: null, events: seq, cycles: snap?.state.cycle ?? 0 });

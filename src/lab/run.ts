@@ -5,7 +5,7 @@ import { findRun, insertRun, takeLease } from '../store/runs.js';
 import { ChainWriter, genesisRow } from './chain.js';
 import type { Experiment } from './experiment.js';
 import { thisHolder } from './lease.js';
-import { recordRun, type RunOptions, type RunResult } from './record.js';
+import { type RunOptions, type RunResult, recordRun } from './record.js';
 import { codeVersion } from './version.js';
 
 export { COMMIT_EVERY, type RunOptions, type RunResult } from './record.js';
@@ -16,8 +16,15 @@ export function runExperiment(store: Store, exp: Experiment, opts: RunOptions = 
     store,
     () => {
       const runId = insertRun(store, {
-        name: exp.name, experiment: JSON.stringify(exp), policy: exp.policy, lru: exp.machine.lru, seed: exp.seed,
-        status: 'running', startedAt: new Date().toISOString(), schemaVersion: EVENT_SCHEMA_VERSION, codeVersion: codeVersion(),
+        name: exp.name,
+        experiment: JSON.stringify(exp),
+        policy: exp.policy,
+        lru: exp.machine.lru,
+        seed: exp.seed,
+        status: 'running',
+        startedAt: new Date().toISOString(),
+        schemaVersion: EVENT_SCHEMA_VERSION,
+        codeVersion: codeVersion(),
       });
       takeLease(store, runId, thisHolder(), Date.now());
       const row = genesisRow(findRun(store, runId)!);

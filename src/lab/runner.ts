@@ -2,7 +2,7 @@ import type { Event } from '../kernel/events.js';
 import type { KernelState } from '../kernel/state.js';
 import { getPolicy } from '../policy/policies.js';
 import type { Workload } from '../workload/workload.js';
-import { workloadKind, type Experiment } from './experiment.js';
+import { type Experiment, workloadKind } from './experiment.js';
 import { Simulation } from './simulation.js';
 import { bytesToPages } from './sizes.js';
 
@@ -46,7 +46,13 @@ export interface RunnerOptions {
  */
 export function runWorkload(exp: Experiment, sink: (e: Event, s: KernelState) => void, opts: RunnerOptions = {}): Runner {
   const policy = getPolicy(exp.policy, exp.policyOptions.mglru);
-  const sim = new Simulation(policy, exp.seed, sink, { checkInvariants: opts.checkInvariants, repro: opts.repro, msPerTick: exp.machine.msPerTick }, opts.from?.state);
+  const sim = new Simulation(
+    policy,
+    exp.seed,
+    sink,
+    { checkInvariants: opts.checkInvariants, repro: opts.repro, msPerTick: exp.machine.msPerTick },
+    opts.from?.state,
+  );
   const workload = workloadKind(exp.workload).create(exp.workload);
   if (opts.from) {
     const { rng, ...cursor } = opts.from.runner;
@@ -54,11 +60,17 @@ export function runWorkload(exp: Experiment, sink: (e: Event, s: KernelState) =>
     workload.restore(cursor);
   } else {
     workload.setup(sim, {
-      memoryPages: bytesToPages(exp.machine.memory), mglru: exp.machine.lru === 'mglru', objcgCharging: policy.objcgCharging,
+      memoryPages: bytesToPages(exp.machine.memory),
+      mglru: exp.machine.lru === 'mglru',
+      objcgCharging: policy.objcgCharging,
       limits: exp.limits,
       vm: {
-        swapPages: bytesToPages(exp.machine.swap), swappiness: exp.machine.swappiness, minFreeKbytes: exp.machine.minFreeKbytes,
-        watermarkScaleFactor: exp.machine.watermarkScaleFactor, writebackTicks: exp.machine.writebackTicks, ioTicks: exp.machine.ioTicks,
+        swapPages: bytesToPages(exp.machine.swap),
+        swappiness: exp.machine.swappiness,
+        minFreeKbytes: exp.machine.minFreeKbytes,
+        watermarkScaleFactor: exp.machine.watermarkScaleFactor,
+        writebackTicks: exp.machine.writebackTicks,
+        ioTicks: exp.machine.ioTicks,
       },
     });
   }

@@ -7,7 +7,8 @@ import type { Metrics } from './metrics.js';
 export type { RunRow } from '../store/runs.js';
 
 export function getRun(store: Store, id: number): RunRow {
-  if (!Number.isSafeInteger(id) || id <= 0) throw new LabError(`run id must be a positive integer (got ${id}); list runs with: memcglab runs`);
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw new LabError(`run id must be a positive integer (got ${id}); list runs with: memcglab runs`);
   const r = findRun(store, id);
   if (!r) throw new LabError(`no run ${id} in ${store.path}; list runs with: memcglab runs --db ${store.path}`);
   return r;
@@ -29,7 +30,9 @@ export function storedMetrics(r: RunRow): Metrics | null {
   try {
     return JSON.parse(r.metrics) as Metrics;
   } catch (e) {
-    throw new LabError(`run ${r.id}'s stored metrics are not valid JSON (${(e as Error).message}): the database is damaged; check it with memcglab verify ${r.id}`);
+    throw new LabError(
+      `run ${r.id}'s stored metrics are not valid JSON (${(e as Error).message}): the database is damaged; check it with memcglab verify ${r.id}`,
+    );
   }
 }
 
@@ -38,6 +41,8 @@ export function storedExperimentJson(r: RunRow): unknown {
   try {
     return JSON.parse(r.experiment);
   } catch (e) {
-    throw new LabError(`run ${r.id}'s stored experiment (runs.experiment) is not valid JSON (${(e as Error).message}): the database is damaged`);
+    throw new LabError(
+      `run ${r.id}'s stored experiment (runs.experiment) is not valid JSON (${(e as Error).message}): the database is damaged`,
+    );
   }
 }

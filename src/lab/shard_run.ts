@@ -7,7 +7,7 @@ import { insertRunRow, moveRunFromShard, runHasEvents, setSynchronous } from '..
 import { ChainWriter, genesisRow } from './chain.js';
 import type { Experiment } from './experiment.js';
 import { describeHolder, leaseHeld, renewEveryMs, thisHolder } from './lease.js';
-import { LeaseLost, recordRun, type RunOptions, type RunResult } from './record.js';
+import { LeaseLost, type RunOptions, type RunResult, recordRun } from './record.js';
 import { resumeRun } from './resume.js';
 import { getRun, type RunRow } from './runs.js';
 
@@ -131,7 +131,13 @@ export function runInShard(main: Store, task: ShardTask, opts: RunOptions = {}):
 }
 
 function markFailed(main: Store, runId: number, e: unknown): void {
-  updateRun(main, runId, { status: 'failed', error: (e as Error).message, finishedAt: new Date().toISOString(), pid: null, heartbeat: null });
+  updateRun(main, runId, {
+    status: 'failed',
+    error: (e as Error).message,
+    finishedAt: new Date().toISOString(),
+    pid: null,
+    heartbeat: null,
+  });
 }
 
 /**

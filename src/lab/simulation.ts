@@ -1,12 +1,12 @@
+import { setDebugVm } from '../kernel/debug.js';
 import type { Event } from '../kernel/events.js';
 import { EVENT_NAMES } from '../kernel/events.js';
 import { evolve } from '../kernel/evolve.js';
-import { setDebugVm } from '../kernel/debug.js';
 import { checkInvariants } from '../kernel/invariants.js';
+import { Rng } from '../kernel/rng.js';
 import { createState, type KernelState } from '../kernel/state.js';
 import type { Ctx } from '../policy/context.js';
 import type { Policy } from '../policy/policies.js';
-import { Rng } from '../kernel/rng.js';
 
 /** Thrown when an invariant breaks while running with checks on: names the event and how to repeat it. */
 export class InvariantError extends Error {}

@@ -2,7 +2,7 @@ import { LabError } from '../errors.js';
 import { deserializeState, encodingHash } from '../kernel/serialize.js';
 import type { KernelState } from '../kernel/state.js';
 import type { Store } from '../store/db.js';
-import { snapshotsAtOrBefore, type SnapshotKey, type SnapshotRow } from '../store/snapshots.js';
+import { type SnapshotKey, type SnapshotRow, snapshotsAtOrBefore } from '../store/snapshots.js';
 import type { Restored, RunnerState } from './runner.js';
 
 /**

@@ -4,13 +4,13 @@ import { LabError } from '../errors.js';
 import { EVENT_SCHEMA_VERSION } from '../kernel/events.js';
 import { putChainRow } from '../store/chain.js';
 import { inTransaction, type Store } from '../store/db.js';
-import { findRun, insertRun, takeLease, updateRun, type RunRow } from '../store/runs.js';
-import { findSweep, insertSweep, renewLeases, sweepRuns, type SweepRow } from '../store/sweeps.js';
+import { findRun, insertRun, type RunRow, takeLease, updateRun } from '../store/runs.js';
+import { findSweep, insertSweep, renewLeases, type SweepRow, sweepRuns } from '../store/sweeps.js';
 import { genesisRow } from './chain.js';
 import type { Experiment } from './experiment.js';
 import { renewEveryMs, thisHolder } from './lease.js';
-import { expandMatrix, type Cell, type Matrix } from './matrix.js';
-import { runPool, type Outcome, type PoolHandlers } from './pool.js';
+import { type Cell, expandMatrix, type Matrix } from './matrix.js';
+import { type Outcome, type PoolHandlers, runPool } from './pool.js';
 import { reproCommand } from './prepare.js';
 import type { RunResult } from './record.js';
 import { effectiveStatus } from './runs.js';
@@ -39,9 +39,17 @@ export interface SweepPlan {
  */
 function newRun(store: Store, exp: Experiment, sweep: number | null, cell: number | null): number {
   const id = insertRun(store, {
-    name: exp.name, experiment: JSON.stringify(exp), policy: exp.policy, lru: exp.machine.lru, seed: exp.seed,
-    status: 'running', startedAt: new Date().toISOString(), schemaVersion: EVENT_SCHEMA_VERSION,
-    codeVersion: codeVersion(), sweep, sweepCell: cell,
+    name: exp.name,
+    experiment: JSON.stringify(exp),
+    policy: exp.policy,
+    lru: exp.machine.lru,
+    seed: exp.seed,
+    status: 'running',
+    startedAt: new Date().toISOString(),
+    schemaVersion: EVENT_SCHEMA_VERSION,
+    codeVersion: codeVersion(),
+    sweep,
+    sweepCell: cell,
   });
   takeLease(store, id, thisHolder(), Date.now());
   putChainRow(store, id, genesisRow(findRun(store, id)!));
@@ -59,11 +67,15 @@ export function planLoneRuns(store: Store, cells: Cell[]): PlannedRun[] {
 /** A new sweep: its row and one run row per cell, in expansion order (ids follow the matrix). */
 export function createSweep(store: Store, name: string, matrix: Matrix): SweepPlan {
   const cells = expandMatrix(matrix);
-  return inTransaction(store, () => {
-    const id = insertSweep(store, { name, experiment: matrix.file, matrix: JSON.stringify(matrix), created: new Date().toISOString() });
-    const planned = cells.map((cell) => ({ cell, runId: newRun(store, cell.exp, id, cell.index) }));
-    return { sweep: findSweep(store, id)!, matrix, cells: planned, todo: planned };
-  }, true);
+  return inTransaction(
+    store,
+    () => {
+      const id = insertSweep(store, { name, experiment: matrix.file, matrix: JSON.stringify(matrix), created: new Date().toISOString() });
+      const planned = cells.map((cell) => ({ cell, runId: newRun(store, cell.exp, id, cell.index) }));
+      return { sweep: findSweep(store, id)!, matrix, cells: planned, todo: planned };
+    },
+    true,
+  );
 }
 
 export function getSweep(store: Store, id: number): SweepRow {
@@ -79,37 +91,44 @@ export function getSweep(store: Store, id: number): SweepRow {
  * worker left one. Refuses while any of its runs is still being written.
  */
 export function planResume(store: Store, id: number): SweepPlan {
-  return inTransaction(store, () => {
-    const sweep = getSweep(store, id);
-    const matrix = JSON.parse(sweep.matrix) as Matrix;
-    const cells = expandMatrix(matrix);
-    const byCell = new Map<number, RunRow>();
-    for (const r of sweepRuns(store, id)) if (r.sweepCell !== null && !byCell.has(r.sweepCell)) byCell.set(r.sweepCell, r);
-    const planned: PlannedRun[] = [];
-    const todo: PlannedRun[] = [];
-    for (const cell of cells) {
-      const r = byCell.get(cell.index);
-      if (!r) {
-        const p = { cell, runId: newRun(store, cell.exp, id, cell.index) };
+  return inTransaction(
+    store,
+    () => {
+      const sweep = getSweep(store, id);
+      const matrix = JSON.parse(sweep.matrix) as Matrix;
+      const cells = expandMatrix(matrix);
+      const byCell = new Map<number, RunRow>();
+      for (const r of sweepRuns(store, id)) if (r.sweepCell !== null && !byCell.has(r.sweepCell)) byCell.set(r.sweepCell, r);
+      const planned: PlannedRun[] = [];
+      const todo: PlannedRun[] = [];
+      for (const cell of cells) {
+        const r = byCell.get(cell.index);
+        if (!r) {
+          const p = { cell, runId: newRun(store, cell.exp, id, cell.index) };
+          planned.push(p);
+          todo.push(p);
+          continue;
+        }
+        const status = effectiveStatus(r) === 'running' && isZombie(r.pid) ? 'interrupted' : effectiveStatus(r);
+        if (status === 'running')
+          throw new LabError(`sweep ${id} is still running (run ${r.id}, pid ${r.pid}); wait for it or stop it first`);
+        if (r.experiment !== JSON.stringify(cell.exp)) {
+          throw new LabError(
+            `sweep ${id}: run ${r.id} does not hold cell ${cell.index} as this memcglab expands it; rerun the sweep instead`,
+          );
+        }
+        const p = { cell, runId: r.id };
         planned.push(p);
-        todo.push(p);
-        continue;
+        if (status !== 'done') {
+          updateRun(store, r.id, { status: 'running', error: null, finishedAt: null });
+          takeLease(store, r.id, thisHolder(), Date.now()); // queued again: ours until a worker takes it
+          todo.push(p);
+        }
       }
-      const status = effectiveStatus(r) === 'running' && isZombie(r.pid) ? 'interrupted' : effectiveStatus(r);
-      if (status === 'running') throw new LabError(`sweep ${id} is still running (run ${r.id}, pid ${r.pid}); wait for it or stop it first`);
-      if (r.experiment !== JSON.stringify(cell.exp)) {
-        throw new LabError(`sweep ${id}: run ${r.id} does not hold cell ${cell.index} as this memcglab expands it; rerun the sweep instead`);
-      }
-      const p = { cell, runId: r.id };
-      planned.push(p);
-      if (status !== 'done') {
-        updateRun(store, r.id, { status: 'running', error: null, finishedAt: null });
-        takeLease(store, r.id, thisHolder(), Date.now()); // queued again: ours until a worker takes it
-        todo.push(p);
-      }
-    }
-    return { sweep, matrix, cells: planned, todo };
-  }, true);
+      return { sweep, matrix, cells: planned, todo };
+    },
+    true,
+  );
 }
 
 /** A killed writer not yet reaped still answers kill(pid, 0): it is dead all the same. */
@@ -128,11 +147,19 @@ export interface ExecuteOptions {
 
 /** Run planned runs on `jobs` worker processes; outcomes in the order given. */
 export function executeRuns(
-  store: Store, runs: PlannedRun[], file: string, baseSets: readonly string[], o: ExecuteOptions,
+  store: Store,
+  runs: PlannedRun[],
+  file: string,
+  baseSets: readonly string[],
+  o: ExecuteOptions,
 ): Promise<Outcome<RunResult>[]> {
   const script = fileURLToPath(new URL('./sweep_worker.js', import.meta.url));
   const tasks: WorkerTask[] = runs.map(({ cell, runId }) => ({
-    db: store.path, runId, exp: cell.exp, direct: o.jobs <= 1, repro: reproCommand(file, cell.exp, [...baseSets, ...cell.sets]),
+    db: store.path,
+    runId,
+    exp: cell.exp,
+    direct: o.jobs <= 1,
+    repro: reproCommand(file, cell.exp, [...baseSets, ...cell.sets]),
   }));
   // hold the queued runs' leases (a worker takes each over; renewing skips runs no longer ours)
   const me = thisHolder();

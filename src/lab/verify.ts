@@ -9,7 +9,7 @@ import { logEnd } from '../store/reader.js';
 import { type SnapshotRecord, snapshotBlob, snapshotRecords } from '../store/snapshots.js';
 import { type SealData, sha256 } from './chain.js';
 import { type Experiment, memcgSizeBytes, storedExperiment } from './experiment.js';
-import { FoldError, foldRun, type FoldOptions } from './fold.js';
+import { FoldError, type FoldOptions, foldRun } from './fold.js';
 import { computeMetrics } from './metrics.js';
 import { RunProjections } from './projections.js';
 import type { RunRow } from './runs.js';
@@ -64,7 +64,14 @@ export function verifyRun(store: Store, runId: number, opts: VerifyOptions = {})
   }
 }
 
-function verifyWith(store: Store, run: RunRow, exp: Experiment, projections: ProjectionCheck, every: number, opts: VerifyOptions): VerifyResult {
+function verifyWith(
+  store: Store,
+  run: RunRow,
+  exp: Experiment,
+  projections: ProjectionCheck,
+  every: number,
+  opts: VerifyOptions,
+): VerifyResult {
   const runId = run.id;
   const chain = checkChain(store, run);
   const violations: VerifyViolation[] = [];
@@ -85,14 +92,25 @@ function verifyWith(store: Store, run: RunRow, exp: Experiment, projections: Pro
   let broken: VerifyViolation[];
   let complete = false;
   try {
-    ({ s, broken } = foldChecked(store, run, {}, (e) => e.seq % every === 0 || e.seq === end.seq, (e, s) => {
-      observer.observe(e, s);
-      while (next < snapshots.length && snapshots[next].seq === s.seq) checkSnapshot(s);
-      if (opts.onProgress && (s.seq & 0x3fff) === 0) opts.onProgress(s.seq, end.seq);
-    }));
+    ({ s, broken } = foldChecked(
+      store,
+      run,
+      {},
+      (e) => e.seq % every === 0 || e.seq === end.seq,
+      (e, s) => {
+        observer.observe(e, s);
+        while (next < snapshots.length && snapshots[next].seq === s.seq) checkSnapshot(s);
+        if (opts.onProgress && (s.seq & 0x3fff) === 0) opts.onProgress(s.seq, end.seq);
+      },
+    ));
     // Unchecked events before the failure may have broken an invariant first: find the exact one.
     if (broken.length && every > 1) {
-      const exact = foldChecked(store, run, { from: { key: 'seq', value: lastGood }, to: { key: 'seq', value: broken[0].seq } }, () => true).broken;
+      const exact = foldChecked(
+        store,
+        run,
+        { from: { key: 'seq', value: lastGood }, to: { key: 'seq', value: broken[0].seq } },
+        () => true,
+      ).broken;
       if (exact.length) broken = exact;
     }
     violations.push(...broken);
@@ -106,7 +124,12 @@ function verifyWith(store: Store, run: RunRow, exp: Experiment, projections: Pro
   if (complete) {
     for (; next < snapshots.length; next++) {
       const snap = snapshots[next];
-      violations.push({ seq: snap.seq, type: 'snapshot', invariant: 'snapshot-in-log', detail: `snapshots row seq ${snap.seq}, but the log ends at seq ${s.seq}` });
+      violations.push({
+        seq: snap.seq,
+        type: 'snapshot',
+        invariant: 'snapshot-in-log',
+        detail: `snapshots row seq ${snap.seq}, but the log ends at seq ${s.seq}`,
+      });
     }
     projections.finish(storedMemcgRows(store, runId));
     violations.push(...projections.violations);
@@ -114,7 +137,12 @@ function verifyWith(store: Store, run: RunRow, exp: Experiment, projections: Pro
       const stored = new Set(snapshots.map((x) => x.seq));
       for (const [seq, seal] of chain.seals) {
         if (seal.snapshot && !stored.has(seq)) {
-          violations.push({ seq, type: 'snapshot', invariant: 'chain', detail: `snapshots row seq ${seq} is missing (chain row seq ${seq} seals one there)` });
+          violations.push({
+            seq,
+            type: 'snapshot',
+            invariant: 'chain',
+            detail: `snapshots row seq ${seq} is missing (chain row seq ${seq} seals one there)`,
+          });
         }
       }
     }
@@ -123,7 +151,13 @@ function verifyWith(store: Store, run: RunRow, exp: Experiment, projections: Pro
   return result(chain.violations, violations, s.seq, stateHash(s), chain.notes);
 }
 
-function result(chainViolations: VerifyViolation[], others: VerifyViolation[], events: number, hash: string, notes: string[]): VerifyResult {
+function result(
+  chainViolations: VerifyViolation[],
+  others: VerifyViolation[],
+  events: number,
+  hash: string,
+  notes: string[],
+): VerifyResult {
   // What the rebuild finds first (the first event that does not fit, a snapshot that diverges),
   // then what the chain finds (it names the row that was changed, wherever it is).
   const violations = [...others.sort((a, b) => a.seq - b.seq), ...chainViolations];
@@ -133,9 +167,11 @@ function result(chainViolations: VerifyViolation[], others: VerifyViolation[], e
 /** The run's final columns against the rebuilt end state and the chain's end seal. */
 function finalViolations(run: RunRow, s: KernelState, memcgSize: number, end: SealData['end']): VerifyViolation[] {
   const out: VerifyViolation[] = [];
-  const col = (name: string, detail: string) => out.push({ seq: s.seq, type: 'runs', invariant: name, detail: `runs.${name} of run ${run.id} ${detail}` });
+  const col = (name: string, detail: string) =>
+    out.push({ seq: s.seq, type: 'runs', invariant: name, detail: `runs.${name} of run ${run.id} ${detail}` });
   if (!end) {
-    if (run.status === 'done') col('status', `is done, but the chain holds no end seal (the run never finished, or its status was changed)`);
+    if (run.status === 'done')
+      col('status', `is done, but the chain holds no end seal (the run never finished, or its status was changed)`);
     return out;
   }
   if (run.status !== end.status) col('status', `is ${short(run.status)}, but the chain sealed ${short(end.status)}`);
@@ -156,9 +192,16 @@ function finalViolations(run: RunRow, s: KernelState, memcgSize: number, end: Se
 }
 
 /** A snapshot against the rebuilt state at its seq, its chain seal and its own blob. */
-function snapshotViolations(store: Store, runId: number, snap: SnapshotRecord, s: KernelState, seal: SealData | undefined): VerifyViolation[] {
+function snapshotViolations(
+  store: Store,
+  runId: number,
+  snap: SnapshotRecord,
+  s: KernelState,
+  seal: SealData | undefined,
+): VerifyViolation[] {
   const out: VerifyViolation[] = [];
-  const v = (invariant: string, detail: string) => out.push({ seq: snap.seq, type: 'snapshot', invariant, detail: `snapshots row seq ${snap.seq}: ${detail}` });
+  const v = (invariant: string, detail: string) =>
+    out.push({ seq: snap.seq, type: 'snapshot', invariant, detail: `snapshots row seq ${snap.seq}: ${detail}` });
   const rebuilt = stateHash(s);
   if (snap.stateHash !== rebuilt) v('snapshot-hash', `state_hash ${snap.stateHash} but the log rebuilds ${rebuilt}`);
   if (snap.tick !== s.tick) v('snapshot-tick', `tick ${snap.tick} but the log is at tick ${s.tick}`);
@@ -173,7 +216,10 @@ function snapshotViolations(store: Store, runId: number, snap: SnapshotRecord, s
   else {
     const want = seal.snapshot;
     if (want.tick !== snap.tick || want.cycle !== snap.cycle || want.stateHash !== snap.stateHash) {
-      v('chain', `tick/cycle/state_hash ${snap.tick}/${snap.cycle}/${snap.stateHash.slice(0, 12)} differ from the chain's seal ${want.tick}/${want.cycle}/${want.stateHash.slice(0, 12)}`);
+      v(
+        'chain',
+        `tick/cycle/state_hash ${snap.tick}/${snap.cycle}/${snap.stateHash.slice(0, 12)} differ from the chain's seal ${want.tick}/${want.cycle}/${want.stateHash.slice(0, 12)}`,
+      );
     }
     if (want.lab !== sha256(snap.lab)) v('chain', 'its runner state (lab) differs from the one the chain sealed');
   }
@@ -194,14 +240,24 @@ function snapshotViolations(store: Store, runId: number, snap: SnapshotRecord, s
  * breaks one, or that evolve refuses. `each` runs after every event that broke nothing.
  */
 function foldChecked(
-  store: Store, run: RunRow, range: Pick<FoldOptions, 'from' | 'to'>, check: (e: Event) => boolean, each?: (e: Event, s: KernelState) => void,
+  store: Store,
+  run: RunRow,
+  range: Pick<FoldOptions, 'from' | 'to'>,
+  check: (e: Event) => boolean,
+  each?: (e: Event, s: KernelState) => void,
 ): { s: KernelState; broken: VerifyViolation[] } {
   let broken: VerifyViolation[] = [];
   try {
     const s = foldRun(store, run, {
       ...range,
       observe: (e, s) => {
-        if (check(e)) broken = checkInvariants(s).map((v) => ({ seq: e.seq, type: typeName(e), invariant: v.invariant, detail: `${v.detail} (${where(e)})` }));
+        if (check(e))
+          broken = checkInvariants(s).map((v) => ({
+            seq: e.seq,
+            type: typeName(e),
+            invariant: v.invariant,
+            detail: `${v.detail} (${where(e)})`,
+          }));
         if (broken.length) return false;
         each?.(e, s);
       },

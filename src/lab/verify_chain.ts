@@ -6,8 +6,8 @@ import type { RunRow } from '../store/runs.js';
 import { EventHasher, GENESIS, IDENTITY_COLUMNS, type Identity, identityOf, rowDigest, type SealData } from './chain.js';
 import { type Experiment, parseExperiment } from './experiment.js';
 import { runWorkload } from './runner.js';
-import { codeVersion } from './version.js';
 import { short, type VerifyViolation } from './verify_types.js';
+import { codeVersion } from './version.js';
 
 export interface ChainCheck {
   violations: VerifyViolation[];

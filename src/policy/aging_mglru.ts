@@ -1,7 +1,7 @@
-import { lruGenIndex } from '../kernel/mmzone.js';
 import { LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MIN_LRU_BATCH, MIN_NR_GENS } from '../kernel/constants.js';
 import { E } from '../kernel/events.js';
 import { getNrGens, lruGenFromSeq } from '../kernel/lru_gen.js';
+import { lruGenIndex } from '../kernel/mmzone.js';
 import { lruvecOf } from '../kernel/node.js';
 import type { KernelView, LruGenView, MemcgView } from '../kernel/state.js';
 import type { Ctx } from './context.js';

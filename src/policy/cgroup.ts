@@ -1,8 +1,8 @@
 import { MEMCG_NR_BINS } from '../kernel/constants.js';
 import { E } from '../kernel/events.js';
 import type { Ctx } from './context.js';
-import { freeIfUnpinned } from './release.js';
 import { offlineMode } from './policies.js';
+import { freeIfUnpinned } from './release.js';
 
 /** mkdir: a new memcg under `parent`; under MGLRU it joins a random bin of the memcg LRU's old gen. */
 export function mkdir(ctx: Ctx, parent: number, name: string): number {
@@ -29,6 +29,6 @@ export function rmdir(ctx: Ctx, memcg: number): void {
   offlineMode(ctx.policy, ctx.s.mglru).offline(ctx, memcg, parent);
   // The objcg was killed by the reparent; with nothing charged to it, its last ref goes now.
   const o = ctx.s.objcgs.get(objcg);
-  if (o && o.dead && o.nrAnon + o.nrFile === 0) ctx.emit(E.objcgRelease(objcg));
+  if (o?.dead && o.nrAnon + o.nrFile === 0) ctx.emit(E.objcgRelease(objcg));
   freeIfUnpinned(ctx, memcg);
 }

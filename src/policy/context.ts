@@ -1,6 +1,6 @@
 import type { Event } from '../kernel/events.js';
-import type { KernelView } from '../kernel/state.js';
 import type { Rng } from '../kernel/rng.js';
+import type { KernelView } from '../kernel/state.js';
 import type { Policy } from './policies.js';
 
 /**

@@ -87,4 +87,3 @@ function oomReap(ctx: Ctx, victim: number): void {
     releaseUnpinned(ctx, victim, f.owner);
   }
 }
-

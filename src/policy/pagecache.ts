@@ -1,12 +1,20 @@
-import { MAX_NR_GENS, ROOT_MEMCG } from '../kernel/constants.js';
-import { E, FOLIO_ACTIVE, FOLIO_DIRTY, FOLIO_FILE, FOLIO_MAPPED, FOLIO_WORKINGSET, REFAULT_RECENT, REFAULT_WORKINGSET } from '../kernel/events.js';
-import { LRU_ACTIVE_FILE } from '../kernel/constants.js';
+import { LRU_ACTIVE_FILE, MAX_NR_GENS, ROOT_MEMCG } from '../kernel/constants.js';
+import {
+  E,
+  FOLIO_ACTIVE,
+  FOLIO_DIRTY,
+  FOLIO_FILE,
+  FOLIO_MAPPED,
+  FOLIO_WORKINGSET,
+  REFAULT_RECENT,
+  REFAULT_WORKINGSET,
+} from '../kernel/events.js';
 import { lruvecOf } from '../kernel/node.js';
-import { folioMemcgId, MEMCG_ONLINE, type FolioView, type KernelView, type Shadow } from '../kernel/state.js';
-import type { Ctx } from './context.js';
-import { chargePage } from './charge.js';
-import { memCgroupHandleOverHigh } from './memory_high.js';
+import { type FolioView, folioMemcgId, type KernelView, MEMCG_ONLINE, type Shadow } from '../kernel/state.js';
 import { subtree } from '../kernel/tree.js';
+import { chargePage } from './charge.js';
+import type { Ctx } from './context.js';
+import { memCgroupHandleOverHigh } from './memory_high.js';
 import { freeIfUnpinned, releaseUnpinned } from './release.js';
 import { runKswapdIfAwake } from './vmscan/kswapd.js';
 import { runBackgroundWriteback } from './writeback.js';

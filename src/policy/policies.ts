@@ -1,10 +1,16 @@
 import { LabError } from '../errors.js';
 import {
-  DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES, REPARENT_MODES, reparentModeFor, type MglruReparentMode, type PolicyName,
+  DEFAULT_MGLRU_REPARENT_MODE,
+  MGLRU_REPARENT_MODES,
+  type MglruReparentMode,
+  POLICY_NAMES,
+  type PolicyName,
+  REPARENT_MODES,
+  reparentModeFor,
 } from './reparent/registry.js';
 import type { ReparentMode } from './reparent/types.js';
 
-export { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES, type MglruReparentMode, type PolicyName };
+export { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, type MglruReparentMode, POLICY_NAMES, type PolicyName };
 
 /**
  * Names `compare --policies` accepts: a policy, or an MGLRU reparent mode standing for
@@ -29,7 +35,8 @@ export function getPolicy(name: string, mglru: MglruReparentMode = DEFAULT_MGLRU
   }
   const policy = name as PolicyName;
   const offline = { classic: reparentModeFor(policy, 'classic', mglru), mglru: reparentModeFor(policy, 'mglru', mglru) };
-  if (offline.classic.objcgCharging !== offline.mglru.objcgCharging) throw new Error(`policy ${policy}: its modes disagree on objcg charging`);
+  if (offline.classic.objcgCharging !== offline.mglru.objcgCharging)
+    throw new Error(`policy ${policy}: its modes disagree on objcg charging`);
   return { name: policy, objcgCharging: offline.classic.objcgCharging, mglru, offline };
 }
 

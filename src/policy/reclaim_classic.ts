@@ -1,9 +1,17 @@
 import {
-  DEF_PRIORITY, LRU_ACTIVE, LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, NR_EVICTABLE_LRU, PAGE_SHIFT,
+  DEF_PRIORITY,
+  LRU_ACTIVE,
+  LRU_ACTIVE_ANON,
+  LRU_ACTIVE_FILE,
+  LRU_FILE,
+  LRU_INACTIVE_ANON,
+  LRU_INACTIVE_FILE,
+  NR_EVICTABLE_LRU,
+  PAGE_SHIFT,
   SWAP_CLUSTER_MAX,
 } from '../kernel/constants.js';
 import { lruvecOf } from '../kernel/node.js';
-import { MEMCG_ONLINE, type LruvecView, type MemcgView } from '../kernel/state.js';
+import { type LruvecView, MEMCG_ONLINE, type MemcgView } from '../kernel/state.js';
 import type { Ctx } from './context.js';
 import { getScanCount } from './vmscan/get_scan_count.js';
 import { cgroupReclaim, DEACTIVATE_ANON, DEACTIVATE_FILE, isKswapd, type ScanControl } from './vmscan/scan_control.js';
@@ -29,7 +37,10 @@ export function shrinkLruvecClassic(ctx: Ctx, m: MemcgView, sc: ScanControl): vo
       if (!nr[lru]) continue;
       const n = Math.min(nr[lru], SWAP_CLUSTER_MAX);
       nr[lru] -= n;
-      if (!ctx.s.memcgs.has(m.id)) { sc.nrReclaimed += reclaimed; return; } // freed by its last eviction (legacy)
+      if (!ctx.s.memcgs.has(m.id)) {
+        sc.nrReclaimed += reclaimed;
+        return;
+      } // freed by its last eviction (legacy)
       reclaimed += shrinkList(ctx, m, lv, lru, n, sc);
     }
     if (reclaimed < sc.nrToReclaim || proportional) continue;

@@ -1,22 +1,35 @@
 import {
-  DEF_PRIORITY, LRU_ACTIVE, LRU_GEN_ANON, LRU_GEN_FILE, LRU_INACTIVE_FILE, MAX_LRU_BATCH, MAX_NR_TIERS, MEMCG_NR_BINS,
-  MIN_LRU_BATCH, MIN_NR_GENS, ROOT_MEMCG,
+  DEF_PRIORITY,
+  LRU_ACTIVE,
+  LRU_GEN_ANON,
+  LRU_GEN_FILE,
+  LRU_INACTIVE_FILE,
+  MAX_LRU_BATCH,
+  MAX_NR_TIERS,
+  MEMCG_NR_BINS,
+  MIN_LRU_BATCH,
+  MIN_NR_GENS,
+  ROOT_MEMCG,
 } from '../kernel/constants.js';
 import { E, SCAN_RECLAIMER, SORT_DIRTY, SORT_PROMOTED, SORT_PROTECTED } from '../kernel/events.js';
-import {
-  folioLruRefs, folioType, getNrGens, lruGenFromSeq, lruTierFromRefs, workingsetLazilyPromoted,
-} from '../kernel/lru_gen.js';
+import { folioLruRefs, folioType, getNrGens, lruGenFromSeq, lruTierFromRefs, workingsetLazilyPromoted } from '../kernel/lru_gen.js';
+import { getMemcgGen, MEMCG_LRU_NOP, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG, memcgLruIndex } from '../kernel/memcg_lru.js';
 import { lruGenIndex, lruListOfType, tierIndex } from '../kernel/mmzone.js';
-import { getMemcgGen, memcgLruIndex, MEMCG_LRU_NOP, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG } from '../kernel/memcg_lru.js';
 import { lruvecOf, nodeData } from '../kernel/node.js';
-import { MEMCG_ONLINE, type FolioView, type LruGenView, type MemcgView } from '../kernel/state.js';
+import { type FolioView, type LruGenView, MEMCG_ONLINE, type MemcgView } from '../kernel/state.js';
+import { WMARK_HIGH, watermarks, zoneFreePages } from '../kernel/watermark.js';
 import {
-  evictableMinSeq, evictablePages, evictableTypes, getSwappiness, shouldRunAging, tryToIncMaxSeq, tryToIncMinSeq,
+  evictableMinSeq,
+  evictablePages,
+  evictableTypes,
+  getSwappiness,
+  shouldRunAging,
+  tryToIncMaxSeq,
+  tryToIncMinSeq,
 } from './aging_mglru.js';
 import type { Ctx } from './context.js';
-import { watermarks, WMARK_HIGH, zoneFreePages } from '../kernel/watermark.js';
+import { MEMCG_LOW, memcgMemoryEvent } from './memcg_event.js';
 import { fls } from './vmscan/bits.js';
-import { memcgMemoryEvent, MEMCG_LOW } from './memcg_event.js';
 import { belowLow, belowMin, calculateProtection } from './vmscan/protection.js';
 import { isKswapd, type ScanControl } from './vmscan/scan_control.js';
 import { shrinkFolioList } from './vmscan/shrink_folio_list.js';
@@ -88,7 +101,11 @@ export function setInitialPriority(ctx: Ctx, sc: ScanControl): void {
   sc.priority = Math.min(Math.max(priority, DEF_PRIORITY / 2), DEF_PRIORITY);
 }
 
-interface CtrlPos { refaulted: number; total: number; gain: number }
+interface CtrlPos {
+  refaulted: number;
+  total: number;
+  gain: number;
+}
 
 function readCtrlPos(g: LruGenView, type: number, tier: number, gain: number): CtrlPos {
   const i = tierIndex(type, tier);
@@ -177,7 +194,11 @@ export function evictFolios(ctx: Ctx, m: MemcgView, nrToScan: number, sc: ScanCo
   return scanned;
 }
 
-interface ScanResult { scanned: number; isolated: FolioView[]; unqueuedDirty: number }
+interface ScanResult {
+  scanned: number;
+  isolated: FolioView[];
+  unqueuedDirty: number;
+}
 
 /**
  * scan_folios(): from the tail of the oldest gen of `type` (nothing at MIN_NR_GENS), at most

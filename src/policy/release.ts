@@ -11,7 +11,7 @@ export function releaseUnpinned(ctx: Ctx, memcgId: number, objcgId: number): voi
   const { s } = ctx;
   if (s.objcgCharging) {
     const o = s.objcgs.get(objcgId);
-    if (o && o.dead && o.nrAnon + o.nrFile === 0) ctx.emit(E.objcgRelease(o.id));
+    if (o?.dead && o.nrAnon + o.nrFile === 0) ctx.emit(E.objcgRelease(o.id));
   }
   freeIfUnpinned(ctx, memcgId);
 }

@@ -27,17 +27,33 @@ export function seriesChart(metric: string, points: SeriesPoint[], policies: str
   const x = { field: 'cycle', type: 'quantitative' as const, title: 'cycle' };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: 420, height: 190, config: CONFIG,
+    width: 420,
+    height: 190,
+    config: CONFIG,
     data: { values: points },
     layer: [
       ...(multi
-        ? [{ mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, fill: colour(policies) } }]
+        ? [
+            {
+              mark: { type: 'area', opacity: 0.18 },
+              encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, fill: colour(policies) },
+            },
+          ]
         : []),
-      { mark: { type: 'line', strokeWidth: 1.6 }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: metric }, color: { ...colour(policies), legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolOpacity: 1 } } } },
+      {
+        mark: { type: 'line', strokeWidth: 1.6 },
+        encoding: {
+          x,
+          y: { field: 'mean', type: 'quantitative', title: metric },
+          color: { ...colour(policies), legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolOpacity: 1 } },
+        },
+      },
     ],
   } as TopLevelSpec;
   return {
-    id: `series-${metric}`, title: `${metric} over cycles`, spec,
+    id: `series-${metric}`,
+    title: `${metric} over cycles`,
+    spec,
     caption: multi ? `mean over seeds; band: 95% CI (Student t)` : 'one run per policy',
   };
 }
@@ -47,10 +63,15 @@ export function barChart(metric: string, rows: { policy: string; mean: number; l
   const y = { field: 'policy', type: 'nominal' as const, title: null, sort: policies };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: 260, height: Math.max(40, 22 * policies.length), config: CONFIG,
+    width: 260,
+    height: Math.max(40, 22 * policies.length),
+    config: CONFIG,
     data: { values: rows },
     layer: [
-      { mark: { type: 'bar', opacity: 0.85 }, encoding: { y, x: { field: 'mean', type: 'quantitative', title: metric }, color: { ...colour(policies), legend: null } } },
+      {
+        mark: { type: 'bar', opacity: 0.85 },
+        encoding: { y, x: { field: 'mean', type: 'quantitative', title: metric }, color: { ...colour(policies), legend: null } },
+      },
       { mark: { type: 'rule', strokeWidth: 1.4 }, encoding: { y, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
     ],
   } as TopLevelSpec;
@@ -65,26 +86,44 @@ export function lruChart(points: LruPoint[], cgroup: string, policies: string[],
     data: { values: points },
     facet: { row: { field: 'policy', type: 'nominal', title: null, sort: policies } },
     spec: {
-      width: 420, height: 110,
+      width: 420,
+      height: 110,
       mark: { type: 'area', interpolate: 'step-after' },
       encoding: {
         x: { field: 'cycle', type: 'quantitative', title: 'cycle' },
         y: { field: 'pages', type: 'quantitative', stack: 'zero', title: 'pages' },
-        color: { field: 'part', type: 'nominal', title: mglru ? 'generation' : 'list', sort: { field: 'order' }, scale: { scheme: mglru ? 'blues' : 'tableau10', reverse: mglru } },
+        color: {
+          field: 'part',
+          type: 'nominal',
+          title: mglru ? 'generation' : 'list',
+          sort: { field: 'order' },
+          scale: { scheme: mglru ? 'blues' : 'tableau10', reverse: mglru },
+        },
         order: { field: 'order', type: 'quantitative' },
       },
     },
     resolve: { scale: { y: 'independent' } },
   } as unknown as TopLevelSpec;
   const what = mglru ? 'lru_gen nr_pages per generation (anon + file), youngest on top' : 'active/inactive list sizes';
-  return { id: 'lru', title: `${cgroup}: ${mglru ? 'generation sizes' : 'LRU lists'} over cycles`, spec, caption: `${what}; first seed of each policy` };
+  return {
+    id: 'lru',
+    title: `${cgroup}: ${mglru ? 'generation sizes' : 'LRU lists'} over cycles`,
+    spec,
+    caption: `${what}; first seed of each policy`,
+  };
 }
 
 /** Every figure of a report, in page order. */
 export function reportCharts(d: ReportData): { series: Chart[]; bars: Chart[]; lru: Chart | undefined } {
   const policies = d.stats.groups.map((g) => g.policy);
   const series = d.sampleMetrics
-    .map((m) => seriesChart(m, d.series.filter((p) => p.metric === m), policies))
+    .map((m) =>
+      seriesChart(
+        m,
+        d.series.filter((p) => p.metric === m),
+        policies,
+      ),
+    )
     .filter((c) => (c.spec as { data: { values: unknown[] } }).data.values.length > 0);
   const bars = d.stats.metrics.flatMap(({ metric, byPolicy }) => {
     const rows = policies.flatMap((policy) => {

@@ -27,7 +27,10 @@ figure.plot figcaption b { color: #222; }
 
 function statsHtml(d: ReportData): string {
   const c = d.stats;
-  const head = c.groups.flatMap((g) => [`<th>${esc(g.policy)} (n=${g.runs.length})</th>`, ...(g.policy === c.baseline ? [] : [`<th>÷${esc(c.baseline)}</th>`])]);
+  const head = c.groups.flatMap((g) => [
+    `<th>${esc(g.policy)} (n=${g.runs.length})</th>`,
+    ...(g.policy === c.baseline ? [] : [`<th>÷${esc(c.baseline)}</th>`]),
+  ]);
   const rows = c.metrics.map(({ metric, byPolicy }) => {
     const cells = c.groups.flatMap((g) => {
       const s = byPolicy[g.policy];
@@ -47,7 +50,11 @@ function figure(c: RenderedChart): string {
 }
 
 /** One self-contained page: inline CSS and SVG, no script, nothing fetched. */
-export function reportHtml(d: ReportData, charts: { series: RenderedChart[]; bars: RenderedChart[]; lru?: RenderedChart }, about: string): string {
+export function reportHtml(
+  d: ReportData,
+  charts: { series: RenderedChart[]; bars: RenderedChart[]; lru?: RenderedChart },
+  about: string,
+): string {
   const runs = d.stats.groups.map((g) => `${esc(g.policy)}: runs ${g.runs.join(', ')} (seeds ${g.seeds.join(', ')})`).join('; ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
+import { LabError } from '../errors.js';
 import type { Event } from '../kernel/events.js';
 import type { Store } from './db.js';
-import { LabError } from '../errors.js';
 
 /** How long a writer keeps retrying BEGIN IMMEDIATE (each try waits the busy timeout) before it gives up. */
 const WRITE_LOCK_PATIENCE_MS = 120_000;
@@ -48,7 +48,10 @@ export class EventAppender {
 
   private readonly sqlite: Database.Database;
 
-  constructor(store: Store, private readonly run: number) {
+  constructor(
+    store: Store,
+    private readonly run: number,
+  ) {
     this.sqlite = store.sqlite;
     const row = `(${new Array(COLS).fill('?').join(',')})`;
     const head = 'INSERT INTO events (run, seq, tick, type, memcg, folio, a, b, data) VALUES ';

@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
 import { LabError } from '../errors.js';
 import { CATALOGUE, columnsDoc, type EventTypeName } from '../kernel/events.js';
 import { noteDatabase, sqliteFailure } from './errors.js';
@@ -117,7 +117,9 @@ function syncEventTypes(sqlite: Database.Database): void {
     'INSERT INTO event_types (code, name, columns, what) VALUES (?, ?, ?, ?) ' +
       'ON CONFLICT(code) DO UPDATE SET name = excluded.name, columns = excluded.columns, what = excluded.what',
   );
-  sqlite.transaction(() => {
-    for (const w of want) up.run(...w);
-  }).immediate();
+  sqlite
+    .transaction(() => {
+      for (const w of want) up.run(...w);
+    })
+    .immediate();
 }

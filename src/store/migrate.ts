@@ -1,8 +1,8 @@
-import type Database from 'better-sqlite3';
-import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type Database from 'better-sqlite3';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 
 /** The repo's migrations folder, found from this module whether it runs from src/ or dist/. */
 export function migrationsFolder(): string {

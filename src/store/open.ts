@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
 import { LabError } from '../errors.js';
 import { sqliteFailure } from './errors.js';
 import { appliedMigrations, knownMigrations, migrateDatabase } from './migrate.js';

@@ -6,8 +6,26 @@ import type { Store } from './db.js';
 const READ_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'EXPLAIN']);
 /** Statements that write or change the connection: refused by name (SQLite would let some run on a read-only file). */
 const WRITE_KEYWORDS = new Set([
-  'INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'UPSERT', 'CREATE', 'DROP', 'ALTER', 'ATTACH', 'DETACH', 'PRAGMA', 'VACUUM', 'REINDEX',
-  'ANALYZE', 'BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE',
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'REPLACE',
+  'UPSERT',
+  'CREATE',
+  'DROP',
+  'ALTER',
+  'ATTACH',
+  'DETACH',
+  'PRAGMA',
+  'VACUUM',
+  'REINDEX',
+  'ANALYZE',
+  'BEGIN',
+  'COMMIT',
+  'END',
+  'ROLLBACK',
+  'SAVEPOINT',
+  'RELEASE',
 ]);
 
 /** The first keyword of `sql`, past whitespace and comments ('' when there is none). */
@@ -49,7 +67,8 @@ export function readOnlyQuery(store: Pick<Store, 'sqlite'>, sql: string): QueryR
     if (/more than one statement/i.test(msg)) throw new LabError('query takes one statement; run them one at a time');
     throw new LabError(`SQL error: ${msg}`);
   }
-  if (!READ_KEYWORDS.has(kw) || !stmt.reader || !stmt.readonly) throw new LabError('query is read-only: give one SELECT (or WITH … SELECT) statement');
+  if (!READ_KEYWORDS.has(kw) || !stmt.reader || !stmt.readonly)
+    throw new LabError('query is read-only: give one SELECT (or WITH … SELECT) statement');
   const headers = stmt.columns().map((c) => c.name);
   return { headers, rows: stmt.raw(true).iterate() as IterableIterator<unknown[]> };
 }

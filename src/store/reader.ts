@@ -44,8 +44,14 @@ export function* readEvents(store: Store, run: number, fromSeq = 0, toSeq = Numb
       if (seq <= after) throw new Error(`events of run ${run} read out of order (seq ${seq} after ${after})`);
       after = seq;
       yield {
-        seq, tick: r[1] as number, type: r[2] as EventCode, memcg: r[3] as number,
-        folio: r[4] as number, a: r[5] as number, b: r[6] as number, data: r[7] as string | null,
+        seq,
+        tick: r[1] as number,
+        type: r[2] as EventCode,
+        memcg: r[3] as number,
+        folio: r[4] as number,
+        a: r[5] as number,
+        b: r[6] as number,
+        data: r[7] as string | null,
       };
     }
     if (rows.length < READ_CHUNK) return;
@@ -57,7 +63,10 @@ export function* readEvents(store: Store, run: number, fromSeq = 0, toSeq = Numb
  * older event schema go through the upcast hook; a log from a newer schema is refused.
  */
 export function* runEvents(
-  store: Store, run: { id: number; schemaVersion: number }, fromSeq = 0, toSeq = Number.MAX_SAFE_INTEGER,
+  store: Store,
+  run: { id: number; schemaVersion: number },
+  fromSeq = 0,
+  toSeq = Number.MAX_SAFE_INTEGER,
 ): Generator<Event> {
   const up = upcasterFor(run.schemaVersion, `run ${run.id}`);
   if (!up) return yield* readEvents(store, run.id, fromSeq, toSeq);

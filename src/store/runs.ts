@@ -19,7 +19,9 @@ export function findRun(store: Store, id: number): RunRow | undefined {
 
 /** Every run, newest first. */
 export function allRuns(store: Store): RunRow[] {
-  return (prepared(store.sqlite, 'SELECT * FROM runs ORDER BY id DESC').all() as Record<string, unknown>[]).map((r) => asObject<RunRow>(r)!);
+  return (prepared(store.sqlite, 'SELECT * FROM runs ORDER BY id DESC').all() as Record<string, unknown>[]).map(
+    (r) => asObject<RunRow>(r)!,
+  );
 }
 
 export function updateRun(store: Store, id: number, set: RunUpdate): void {
@@ -47,7 +49,9 @@ export function takeLease(store: Store, id: number, h: LeaseHolder, now: number)
  */
 export function renewLease(store: Store, id: number, h: LeaseHolder, now: number): boolean {
   const r = store.sqlite
-    .prepare("UPDATE runs SET heartbeat = ? WHERE id = ? AND status = 'running' AND pid IS ? AND host IS ? AND boot_id IS ? AND holder_start IS ?")
+    .prepare(
+      "UPDATE runs SET heartbeat = ? WHERE id = ? AND status = 'running' AND pid IS ? AND host IS ? AND boot_id IS ? AND holder_start IS ?",
+    )
     .run(now, id, h.pid, h.host, h.bootId, h.holderStart);
   return r.changes === 1;
 }

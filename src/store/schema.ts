@@ -164,8 +164,15 @@ export const chain = sqliteTable(
 export const eventsView = sqliteView('events_v').as((qb) =>
   qb
     .select({
-      run: events.run, seq: events.seq, tick: events.tick, type: eventTypes.name, memcg: events.memcg,
-      folio: events.folio, a: events.a, b: events.b, data: events.data,
+      run: events.run,
+      seq: events.seq,
+      tick: events.tick,
+      type: eventTypes.name,
+      memcg: events.memcg,
+      folio: events.folio,
+      a: events.a,
+      b: events.b,
+      data: events.data,
     })
     .from(events)
     .innerJoin(eventTypes, sql`${eventTypes.code} = ${events.type}`),

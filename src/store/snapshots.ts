@@ -62,7 +62,7 @@ export function* snapshotsAtOrBefore(store: Store, run: number, key: SnapshotKey
   const stmt = store.sqlite.prepare(
     `SELECT seq, tick, cycle, state, lab, state_hash FROM snapshots WHERE run = ? AND ${key} <= ? AND seq < ? ORDER BY seq DESC LIMIT 1`,
   );
-  for (let before = Number.MAX_SAFE_INTEGER; ;) {
+  for (let before = Number.MAX_SAFE_INTEGER; ; ) {
     const r = stmt.get(run, value, before) as Raw | undefined;
     if (!r) return;
     before = r.seq;
@@ -79,7 +79,8 @@ export function* snapshotsAtOrBefore(store: Store, run: number, key: SnapshotKey
 /** Seq and recorded hash of every snapshot of a run, in seq order (no blobs). */
 export function snapshotHashes(store: Store, run: number): { seq: number; stateHash: string }[] {
   return store.sqlite.prepare('SELECT seq, state_hash AS stateHash FROM snapshots WHERE run = ? ORDER BY seq').all(run) as {
-    seq: number; stateHash: string;
+    seq: number;
+    stateHash: string;
   }[];
 }
 
@@ -90,5 +91,7 @@ export function snapshotBlob(store: Store, run: number, seq: number): Buffer | u
 
 /** Bytes of a run's latest snapshot blob (undefined: none). */
 export function lastSnapshotSize(store: Store, run: number): number | undefined {
-  return store.sqlite.prepare('SELECT length(state) FROM snapshots WHERE run = ? ORDER BY seq DESC LIMIT 1').pluck().get(run) as number | undefined;
+  return store.sqlite.prepare('SELECT length(state) FROM snapshots WHERE run = ? ORDER BY seq DESC LIMIT 1').pluck().get(run) as
+    | number
+    | undefined;
 }

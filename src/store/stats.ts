@@ -17,7 +17,10 @@ export function eventStorage(store: Store, run: number): EventStorage {
   const rows = db.prepare('SELECT count(*) FROM events WHERE run = ?').pluck().get(run) as number;
   const file = (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
   try {
-    const r = db.prepare("SELECT sum(pgsize) AS pg, sum(payload) AS pl FROM dbstat WHERE name = 'events'").get() as { pg: number; pl: number };
+    const r = db.prepare("SELECT sum(pgsize) AS pg, sum(payload) AS pl FROM dbstat WHERE name = 'events'").get() as {
+      pg: number;
+      pl: number;
+    };
     return { rows, pages: r.pg, payload: r.pl, how: 'dbstat pages of the events table', file };
   } catch {
     return { rows, pages: file, payload: null, how: 'page_count × page_size of the whole file (dbstat unavailable)', file };

@@ -40,9 +40,11 @@ export function renewLeases(store: Store, ids: readonly number[], h: LeaseHolder
     store.sqlite,
     "UPDATE runs SET heartbeat = ? WHERE id = ? AND status = 'running' AND pid IS ? AND host IS ? AND boot_id IS ? AND holder_start IS ?",
   );
-  store.sqlite.transaction(() => {
-    for (const id of ids) up.run(now, id, h.pid, h.host, h.bootId, h.holderStart);
-  }).immediate();
+  store.sqlite
+    .transaction(() => {
+      for (const id of ids) up.run(now, id, h.pid, h.host, h.bootId, h.holderStart);
+    })
+    .immediate();
 }
 
 /** How long a writer waits for the write lock before SQLITE_BUSY (sweep workers share one file). */
@@ -90,15 +92,17 @@ export function moveRunFromShard(store: Store, shardPath: string, runId: number,
       'UPDATE main.runs SET (status, error, finished_at, events, cycles, state_hash, metrics, pid, host, boot_id, holder_start, heartbeat, lease_ms) = ' +
         '(SELECT status, error, finished_at, events, cycles, state_hash, metrics, NULL, NULL, NULL, NULL, NULL, NULL FROM shard.runs WHERE id = ?) WHERE id = ?',
     );
-    return db.transaction(() => {
-      if (!held.get(runId, holder.pid, holder.host, holder.bootId, holder.holderStart)) return false;
-      truncateRunAfter(store, runId, 0);
-      db.prepare('DELETE FROM main.chain WHERE run = ?').run(runId);
-      db.prepare('DELETE FROM main.memcgs WHERE run = ?').run(runId);
-      for (const s of copy) s.run(runId);
-      fin.run(runId, runId);
-      return true;
-    }).immediate();
+    return db
+      .transaction(() => {
+        if (!held.get(runId, holder.pid, holder.host, holder.bootId, holder.holderStart)) return false;
+        truncateRunAfter(store, runId, 0);
+        db.prepare('DELETE FROM main.chain WHERE run = ?').run(runId);
+        db.prepare('DELETE FROM main.memcgs WHERE run = ?').run(runId);
+        for (const s of copy) s.run(runId);
+        fin.run(runId, runId);
+        return true;
+      })
+      .immediate();
   } finally {
     db.exec('DETACH DATABASE shard');
   }

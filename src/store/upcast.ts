@@ -14,7 +14,9 @@ export const UPCASTERS: Record<number, (e: Event) => Event> = {};
  */
 export function upcasterFor(schemaVersion: number, what = 'this log'): ((e: Event) => Event) | null {
   if (schemaVersion > EVENT_SCHEMA_VERSION) {
-    throw new LabError(`${what} uses event schema ${schemaVersion}, newer than this memcglab reads (${EVENT_SCHEMA_VERSION}); upgrade memcglab`);
+    throw new LabError(
+      `${what} uses event schema ${schemaVersion}, newer than this memcglab reads (${EVENT_SCHEMA_VERSION}); upgrade memcglab`,
+    );
   }
   if (schemaVersion === EVENT_SCHEMA_VERSION) return null;
   const steps: ((e: Event) => Event)[] = [];

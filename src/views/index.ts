@@ -1,12 +1,12 @@
 import { LabError } from '../errors.js';
 import { ROOT_MEMCG } from '../kernel/constants.js';
-import { MEMCG_ONLINE, type KernelView, type MemcgView } from '../kernel/state.js';
+import { type KernelView, MEMCG_ONLINE, type MemcgView } from '../kernel/state.js';
 import { renderCgroupStat } from './cgroup_stat.js';
+import { renderLruGen } from './lru_gen.js';
 import { renderMemoryCurrent } from './memory_current.js';
 import { renderMemoryEvents, renderMemoryEventsLocal } from './memory_events.js';
 import { renderMemoryHigh, renderMemoryLow, renderMemoryMax, renderMemoryMin } from './memory_limits.js';
 import { renderMemoryStat } from './memory_stat.js';
-import { renderLruGen } from './lru_gen.js';
 
 export interface View {
   /** exists in the root cgroup too (the kernel gives the root no memory.current / memory.stat) */
@@ -43,7 +43,8 @@ export const VIEWS: Record<string, View> = {
 export function renderPath(s: KernelView, path: string, opts: ViewOptions = { msPerTick: 1 }): string {
   const global = Object.hasOwn(VIEWS, path) ? VIEWS[path] : undefined;
   if (path.startsWith('/') && global) return global.render(s, s.memcgs.get(ROOT_MEMCG)!, opts);
-  if (!path.startsWith('/')) throw new LabError(`'${path}' is not an absolute path; give <cgroup path>/<file>, e.g. /system.slice/memory.stat`);
+  if (!path.startsWith('/'))
+    throw new LabError(`'${path}' is not an absolute path; give <cgroup path>/<file>, e.g. /system.slice/memory.stat`);
   const cut = path.lastIndexOf('/');
   const dir = path.slice(0, cut) || '/';
   const file = path.slice(cut + 1);
@@ -54,7 +55,9 @@ export function renderPath(s: KernelView, path: string, opts: ViewOptions = { ms
   }
   const m = findMemcg(s, dir);
   if (m.id === ROOT_MEMCG && !view.inRoot) {
-    throw new LabError(`${file} does not exist in the root cgroup (the kernel has it for non-root cgroups only); try cgroup.stat, or a child like /system.slice/${file}`);
+    throw new LabError(
+      `${file} does not exist in the root cgroup (the kernel has it for non-root cgroups only); try cgroup.stat, or a child like /system.slice/${file}`,
+    );
   }
   return view.render(s, m, opts);
 }
@@ -66,5 +69,7 @@ function findMemcg(s: KernelView, path: string): MemcgView {
     if (m.path === path && (!found || m.state === MEMCG_ONLINE)) found = m;
   }
   if (found) return found;
-  throw new LabError(`no live cgroup ${path} at seq ${s.seq} (not created yet, or already freed: see the memcgs table); pick another --seq, --tick or --cycle`);
+  throw new LabError(
+    `no live cgroup ${path} at seq ${s.seq} (not created yet, or already freed: see the memcgs table); pick another --seq, --tick or --cycle`,
+  );
 }

@@ -1,7 +1,7 @@
-import { lruGenIndex } from '../kernel/mmzone.js';
-import { ANON_AND_FILE, LRU_GEN_ANON, LRU_GEN_FILE } from '../kernel/constants.js';
 import { LabError } from '../errors.js';
+import { ANON_AND_FILE, LRU_GEN_ANON, LRU_GEN_FILE } from '../kernel/constants.js';
 import { lruGenFromSeq } from '../kernel/lru_gen.js';
+import { lruGenIndex } from '../kernel/mmzone.js';
 import { lruvecOf } from '../kernel/node.js';
 import type { KernelView, LruGenView, MemcgView } from '../kernel/state.js';
 import { preOrder } from '../kernel/tree.js';
@@ -36,7 +36,12 @@ function renderNode(s: KernelView, g: LruGenView, nid: number, msPerTick: number
   return out;
 }
 
-export interface LruGenLine { seq: number; ageMs: number; anon: number; file: number }
+export interface LruGenLine {
+  seq: number;
+  ageMs: number;
+  anon: number;
+  file: number;
+}
 
 /** Parse the text back (tests, scripts): memcg id → its generation lines. */
 export function parseLruGen(text: string): Map<number, { path: string; gens: LruGenLine[] }> {

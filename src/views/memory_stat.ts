@@ -1,7 +1,5 @@
-import {
-  LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, LRU_UNEVICTABLE, PAGE_SIZE,
-} from '../kernel/constants.js';
-import { folioSizes, Stat, type FolioSizes } from '../kernel/stat.js';
+import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, LRU_UNEVICTABLE, PAGE_SIZE } from '../kernel/constants.js';
+import { type FolioSizes, folioSizes, Stat } from '../kernel/stat.js';
 import type { KernelView, MemcgView } from '../kernel/state.js';
 import { subtree } from '../kernel/tree.js';
 

@@ -20,7 +20,7 @@ export function makeSampler(d: AccessDist, n: number): Sampler {
   const cdf = new Float64Array(n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    sum += 1 / Math.pow(i + 1, d.alpha);
+    sum += 1 / (i + 1) ** d.alpha;
     cdf[i] = sum;
   }
   for (let i = 0; i < n; i++) cdf[i] /= sum;

@@ -1,8 +1,23 @@
 import { z } from 'zod';
 
 const UNITS: Record<string, number> = {
-  '': 1, B: 1, K: 1024, KB: 1024, KIB: 1024, M: 1 << 20, MB: 1 << 20, MIB: 1 << 20, G: 1 << 30, GB: 1 << 30, GIB: 1 << 30,
-  T: 1024 ** 4, TB: 1024 ** 4, TIB: 1024 ** 4, P: 1024 ** 5, PB: 1024 ** 5, PIB: 1024 ** 5,
+  '': 1,
+  B: 1,
+  K: 1024,
+  KB: 1024,
+  KIB: 1024,
+  M: 1 << 20,
+  MB: 1 << 20,
+  MIB: 1 << 20,
+  G: 1 << 30,
+  GB: 1 << 30,
+  GIB: 1 << 30,
+  T: 1024 ** 4,
+  TB: 1024 ** 4,
+  TIB: 1024 ** 4,
+  P: 1024 ** 5,
+  PB: 1024 ** 5,
+  PIB: 1024 ** 5,
 };
 
 /** The largest size any field takes: 1 PiB (a size must stay an exact integer of bytes). */
@@ -24,7 +39,8 @@ const show = (v: unknown) => {
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 };
-const human = (b: number) => (b >= 1024 ** 5 ? `${b / 1024 ** 5}PiB` : b >= 1 << 20 ? `${b / (1 << 20)}MiB` : b >= 1024 ? `${b / 1024}KiB` : `${b}`);
+const human = (b: number) =>
+  b >= 1024 ** 5 ? `${b / 1024 ** 5}PiB` : b >= 1 << 20 ? `${b / (1 << 20)}MiB` : b >= 1024 ? `${b / 1024}KiB` : `${b}`;
 
 /** Schema pieces the experiment and the workloads' option schemas share. `min` in bytes. */
 export const size = (what: string, min = 0) =>

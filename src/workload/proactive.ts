@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PAGE_SIZE } from '../kernel/constants.js';
-import { MEMCG_ONLINE, type KernelView } from '../kernel/state.js';
+import { type KernelView, MEMCG_ONLINE } from '../kernel/state.js';
 import type { Ctx } from '../policy/context.js';
 import { memoryReclaim } from '../policy/memcg_reclaim.js';
 import { cgroupPath, size } from './options.js';
@@ -25,7 +25,10 @@ export const ProactiveSchema = z
       ctx.addIssue({ code: 'custom', message: 'give exactly one of everyCycles and atCycle' });
     }
     if ((p.bytes === undefined) === (p.goal === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'give exactly one of bytes (one memory.reclaim write) and goal (reclaim_until: write current − goal, up to 5 tries)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give exactly one of bytes (one memory.reclaim write) and goal (reclaim_until: write current − goal, up to 5 tries)',
+      });
     }
   });
 

@@ -1,17 +1,28 @@
 import { z } from 'zod';
 import { PAGE_SIZE, ROOT_MEMCG } from '../kernel/constants.js';
 import {
-  E, LIMIT_HIGH, LIMIT_LOW, LIMIT_MAX, LIMIT_MIN, MACHINE_MGLRU, MACHINE_OBJCG, SYSCTL_IO_TICKS, SYSCTL_MIN_FREE_KBYTES, SYSCTL_SWAP_PAGES,
-  SYSCTL_SWAPPINESS, SYSCTL_WATERMARK_SCALE_FACTOR, SYSCTL_WRITEBACK_TICKS,
+  E,
+  LIMIT_HIGH,
+  LIMIT_LOW,
+  LIMIT_MAX,
+  LIMIT_MIN,
+  MACHINE_MGLRU,
+  MACHINE_OBJCG,
+  SYSCTL_IO_TICKS,
+  SYSCTL_MIN_FREE_KBYTES,
+  SYSCTL_SWAP_PAGES,
+  SYSCTL_SWAPPINESS,
+  SYSCTL_WATERMARK_SCALE_FACTOR,
+  SYSCTL_WRITEBACK_TICKS,
 } from '../kernel/events.js';
+import type { Rng } from '../kernel/rng.js';
 import { pageCacheKey } from '../kernel/state.js';
-import type { Ctx } from '../policy/context.js';
 import { mkdir, rmdir } from '../policy/cgroup.js';
+import type { Ctx } from '../policy/context.js';
 import { faultAnon, freeFolio, mapPage, readPage, unmapPage, writePage } from '../policy/pagecache.js';
 import { AccessSchema, makeSampler, type Sampler } from './distribution.js';
 import { cgroupPath, count, LimitsSchema } from './options.js';
 import { ProactiveSchema, runProactive } from './proactive.js';
-import type { Rng } from '../kernel/rng.js';
 import type { LimitBytes, MachineSetup, Workload, WorkloadCursor, WorkloadKind } from './workload.js';
 
 /** The file every instance reads (a binary, its config). */
@@ -20,41 +31,47 @@ export const SHARED_INODE = 1;
 export const LOG_INODE = 2;
 
 /** The options of `workload.kind = "restart-cycles"`. */
-export const RestartCyclesSchema = z.strictObject({
-  kind: z.literal('restart-cycles'),
-  cycles: z.number().int().positive(),
-  parent: cgroupPath.default('/system.slice'),
-  unit: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'must be a unit name like "job"').default('job'),
-  sharedFilePages: count.default(256),
-  privateFilePages: count.default(4),
-  anonPages: count.default(128),
-  accessesPerCycle: count.default(2000),
-  access: AccessSchema.default({ dist: 'zipf', alpha: 0.9 }),
-  /** each instance first reads the whole shared file, like `cat` in the reproducer */
-  readWholeFile: z.boolean().default(true),
-  /** memory.max / memory.high written into every job cgroup right after mkdir */
-  jobLimits: LimitsSchema.optional(),
-  /**
-   * share of the shared file's pages the job accesses through a shared mapping (spread evenly over
-   * the file): its random accesses to them set young PTEs, found by reclaim's folio_referenced()
-   */
-  mappedFraction: z.number().min(0).max(1).default(0),
-  /** the private log pages are written dirty and stay so until the flusher writes them back */
-  dirtyPrivate: z.boolean().default(false),
-  /** memory.reclaim writes at the end of a cycle's work (before the instance exits) */
-  proactive: z.array(ProactiveSchema).default([]),
-}).superRefine((w, ctx) => {
-  // a proactive entry names a cgroup setup creates, or the job cgroup of the one cycle it fires in
-  const setup = ancestorsOf(w.parent);
-  w.proactive.forEach((p, i) => {
-    const job = new RegExp(`^${escapeRe(w.parent)}/${escapeRe(w.unit)}@(\\d+)\\.service$`).exec(p.cgroup);
-    if (setup.includes(p.cgroup) || (job && p.atCycle === Number(job[1]))) return;
-    ctx.addIssue({
-      code: 'custom', path: ['proactive', i, 'cgroup'],
-      message: `must be ${setup.join(' or ')}, or the job cgroup of the cycle it fires in (e.g. ${w.parent}/${w.unit}@3.service with atCycle 3)`,
+export const RestartCyclesSchema = z
+  .strictObject({
+    kind: z.literal('restart-cycles'),
+    cycles: z.number().int().positive(),
+    parent: cgroupPath.default('/system.slice'),
+    unit: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'must be a unit name like "job"')
+      .default('job'),
+    sharedFilePages: count.default(256),
+    privateFilePages: count.default(4),
+    anonPages: count.default(128),
+    accessesPerCycle: count.default(2000),
+    access: AccessSchema.default({ dist: 'zipf', alpha: 0.9 }),
+    /** each instance first reads the whole shared file, like `cat` in the reproducer */
+    readWholeFile: z.boolean().default(true),
+    /** memory.max / memory.high written into every job cgroup right after mkdir */
+    jobLimits: LimitsSchema.optional(),
+    /**
+     * share of the shared file's pages the job accesses through a shared mapping (spread evenly over
+     * the file): its random accesses to them set young PTEs, found by reclaim's folio_referenced()
+     */
+    mappedFraction: z.number().min(0).max(1).default(0),
+    /** the private log pages are written dirty and stay so until the flusher writes them back */
+    dirtyPrivate: z.boolean().default(false),
+    /** memory.reclaim writes at the end of a cycle's work (before the instance exits) */
+    proactive: z.array(ProactiveSchema).default([]),
+  })
+  .superRefine((w, ctx) => {
+    // a proactive entry names a cgroup setup creates, or the job cgroup of the one cycle it fires in
+    const setup = ancestorsOf(w.parent);
+    w.proactive.forEach((p, i) => {
+      const job = new RegExp(`^${escapeRe(w.parent)}/${escapeRe(w.unit)}@(\\d+)\\.service$`).exec(p.cgroup);
+      if (setup.includes(p.cgroup) || (job && p.atCycle === Number(job[1]))) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['proactive', i, 'cgroup'],
+        message: `must be ${setup.join(' or ')}, or the job cgroup of the cycle it fires in (e.g. ${w.parent}/${w.unit}@3.service with atCycle 3)`,
+      });
     });
   });
-});
 
 export type RestartCycles = z.output<typeof RestartCyclesSchema>;
 
@@ -131,7 +148,8 @@ export class RestartCyclesWorkload implements Workload {
     runProactive(ctx, w.proactive, cycle);
     ctx.advance();
     // exit: the mapping goes, then the anon memory (and its swap entries)
-    if (w.mappedFraction > 0) for (let i = 0; i < w.sharedFilePages; i++) if (isMapped(i, w.mappedFraction)) unmapPage(ctx, pageCacheKey(SHARED_INODE, i));
+    if (w.mappedFraction > 0)
+      for (let i = 0; i < w.sharedFilePages; i++) if (isMapped(i, w.mappedFraction)) unmapPage(ctx, pageCacheKey(SHARED_INODE, i));
     for (const f of anon) freeFolio(ctx, f);
     ctx.emit(E.jobExit(memcg, cycle));
     rmdir(ctx, memcg);
@@ -155,10 +173,13 @@ export class RestartCyclesWorkload implements Workload {
       for (let i = 0; i < w.sharedFilePages; i++) if (step(() => readPage(ctx, memcg, pageCacheKey(SHARED_INODE, i)))) return;
     }
     for (let i = 0; i < w.anonPages; i++) {
-      if (step(() => {
-        const f = faultAnon(ctx, memcg);
-        if (f) anon.push(f);
-      })) return;
+      if (
+        step(() => {
+          const f = faultAnon(ctx, memcg);
+          if (f) anon.push(f);
+        })
+      )
+        return;
     }
     const logBase = (cycle - 1) * w.privateFilePages;
     let written = 0;
@@ -189,8 +210,10 @@ function setSysctls(ctx: Ctx, vm: MachineSetup['vm']): void {
   if (vm.swapPages) ctx.emit(E.sysctl(SYSCTL_SWAP_PAGES, vm.swapPages));
   if (vm.swappiness !== undefined && vm.swappiness !== ctx.s.vm.swappiness) ctx.emit(E.sysctl(SYSCTL_SWAPPINESS, vm.swappiness));
   if (vm.minFreeKbytes !== undefined) ctx.emit(E.sysctl(SYSCTL_MIN_FREE_KBYTES, vm.minFreeKbytes));
-  if (vm.watermarkScaleFactor !== undefined && vm.watermarkScaleFactor !== ctx.s.vm.watermarkScaleFactor) ctx.emit(E.sysctl(SYSCTL_WATERMARK_SCALE_FACTOR, vm.watermarkScaleFactor));
-  if (vm.writebackTicks !== undefined && vm.writebackTicks !== ctx.s.vm.writebackTicks) ctx.emit(E.sysctl(SYSCTL_WRITEBACK_TICKS, vm.writebackTicks));
+  if (vm.watermarkScaleFactor !== undefined && vm.watermarkScaleFactor !== ctx.s.vm.watermarkScaleFactor)
+    ctx.emit(E.sysctl(SYSCTL_WATERMARK_SCALE_FACTOR, vm.watermarkScaleFactor));
+  if (vm.writebackTicks !== undefined && vm.writebackTicks !== ctx.s.vm.writebackTicks)
+    ctx.emit(E.sysctl(SYSCTL_WRITEBACK_TICKS, vm.writebackTicks));
   if (vm.ioTicks !== undefined && vm.ioTicks !== ctx.s.vm.ioTicks) ctx.emit(E.sysctl(SYSCTL_IO_TICKS, vm.ioTicks));
 }
 
@@ -209,7 +232,7 @@ function escapeRe(s: string): string {
 /** "/a/b" → ["/a", "/a/b"]: the cgroups setup creates. */
 function ancestorsOf(path: string): string[] {
   const parts = path.split('/').filter(Boolean);
-  return parts.map((_, i) => '/' + parts.slice(0, i + 1).join('/'));
+  return parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`);
 }
 
 export const restartCycles: WorkloadKind<RestartCycles> = {
@@ -226,5 +249,6 @@ export const restartCycles: WorkloadKind<RestartCycles> = {
       cgroups: o.cycles + ancestorsOf(o.parent).length,
     };
   },
-  limitsHint: (o) => `only the workload parent (${o.parent}) and its ancestors exist from the start; limit job cgroups with workload.jobLimits`,
+  limitsHint: (o) =>
+    `only the workload parent (${o.parent}) and its ancestors exist from the start; limit job cgroups with workload.jobLimits`,
 };

@@ -25,7 +25,12 @@ describe('memcglab run (end to end, real CLI, real SQLite file)', () => {
   it('legacy without private pages: only the first instance (which charged the shared file) stays dying', () => {
     const r = cliJson(['run', '--policy', 'legacy', ...small, '--set', 'workload.privateFilePages=0', '--db', db]);
     for (const s of samples(db, r.runId)) expect(s.nr_dying).toBe(1);
-    const dying = cliJson(['query', `SELECT path FROM memcgs WHERE run = ${r.runId} AND offline_seq IS NOT NULL AND freed_seq IS NULL`, '--db', db]);
+    const dying = cliJson([
+      'query',
+      `SELECT path FROM memcgs WHERE run = ${r.runId} AND offline_seq IS NOT NULL AND freed_seq IS NULL`,
+      '--db',
+      db,
+    ]);
     expect(dying).toEqual([{ path: '/system.slice/job@1.service' }]);
   });
 
@@ -33,7 +38,10 @@ describe('memcglab run (end to end, real CLI, real SQLite file)', () => {
     const r = cliJson(['run', '--policy', 'reparent', ...small, '--db', db]);
     for (const s of samples(db, r.runId)) expect(s.nr_dying).toBe(0);
     const life = cliJson<{ offline_seq: number; freed_seq: number }[]>([
-      'query', `SELECT offline_seq, freed_seq FROM memcgs WHERE run = ${r.runId} AND path LIKE '/system.slice/job@%' ORDER BY id`, '--db', db,
+      'query',
+      `SELECT offline_seq, freed_seq FROM memcgs WHERE run = ${r.runId} AND path LIKE '/system.slice/job@%' ORDER BY id`,
+      '--db',
+      db,
     ]);
     expect(life).toHaveLength(20);
     for (const { offline_seq, freed_seq } of [life[0], life[9], life[19]]) {
@@ -53,7 +61,9 @@ describe('memcglab run (end to end, real CLI, real SQLite file)', () => {
     const b = cliJson(['run', '--policy', 'reparent', '--seed', '7', ...small, '--set', 'machine.memory=1MiB', '--db', db]);
     expect(a.metrics.pgsteal).toBeGreaterThan(0); // under pressure: reclaim decisions are in the log too
     expect(b.stateHash).toBe(a.stateHash);
-    const rows = (run: number) => cli(['query', `SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ${run} ORDER BY seq`, '--csv', '--db', db]).stdout;
+    const rows = (run: number) =>
+      cli(['query', `SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ${run} ORDER BY seq`, '--csv', '--db', db])
+        .stdout;
     const ra = rows(a.runId);
     expect(ra.split('\n').length).toBe(a.events + 2); // header + rows + trailing newline
     expect(rows(b.runId)).toBe(ra);
@@ -70,7 +80,12 @@ describe('memcglab run (end to end, real CLI, real SQLite file)', () => {
     expect(runs.every((r) => r.status === 'done')).toBe(true);
     const show = cliJson(['show', String(runs[0].id), '--db', db]);
     expect(show.metrics.nr_dying).toBeTypeOf('number');
-    const types = cliJson<{ type: string; n: number }[]>(['query', `SELECT type, count(*) AS n FROM events_v WHERE run = ${runs[0].id} GROUP BY type`, '--db', db]);
+    const types = cliJson<{ type: string; n: number }[]>([
+      'query',
+      `SELECT type, count(*) AS n FROM events_v WHERE run = ${runs[0].id} GROUP BY type`,
+      '--db',
+      db,
+    ]);
     expect(types.map((t) => t.type)).toContain('memcg_offline');
     const human = cli(['runs', '--db', db]);
     expect(human.stdout).toMatch(/policy/);
@@ -133,11 +148,29 @@ describe('bad input: one clear line, non-zero exit, nothing written', () => {
     expect(r.metrics.oom_events).toBe(0); // `oom` is raised by mem_cgroup_oom only, not by a global OOM
     const [run] = cliJson<any[]>(['runs', '--db', oomDb]);
     expect(run.status).toBe('done');
-    const cycles = cliJson<{ n: number }[]>(['query', `SELECT count(*) AS n FROM events_v WHERE run = ${r.runId} AND type = 'cycle'`, '--db', oomDb]);
+    const cycles = cliJson<{ n: number }[]>([
+      'query',
+      `SELECT count(*) AS n FROM events_v WHERE run = ${r.runId} AND type = 'cycle'`,
+      '--db',
+      oomDb,
+    ]);
     expect(cycles[0].n).toBe(3);
-    const kill = cliJson<{ seq: number; a: number }[]>(['query', `SELECT seq, a FROM events_v WHERE run = ${r.runId} AND type = 'oom_kill' ORDER BY seq LIMIT 1`, '--db', oomDb]);
+    const kill = cliJson<{ seq: number; a: number }[]>([
+      'query',
+      `SELECT seq, a FROM events_v WHERE run = ${r.runId} AND type = 'oom_kill' ORDER BY seq LIMIT 1`,
+      '--db',
+      oomDb,
+    ]);
     expect(kill[0].a).toBe(1); // the OOM domain is the root: a global OOM
-    const ev = cli(['cat', String(r.runId), '/system.slice/job@1.service/memory.events', '--seq', String(kill[0].seq), '--db', oomDb]).stdout;
+    const ev = cli([
+      'cat',
+      String(r.runId),
+      '/system.slice/job@1.service/memory.events',
+      '--seq',
+      String(kill[0].seq),
+      '--db',
+      oomDb,
+    ]).stdout;
     expect(ev).toMatch(/^oom 0$/m);
     expect(ev).toMatch(/^oom_kill 1$/m); // counted on the victim's memcg for global OOMs too
   });

@@ -10,7 +10,13 @@ const small = ['--set', 'workload.cycles=25', '--set', 'workload.accessesPerCycl
 describe('MGLRU end to end (real CLI, real SQLite file)', () => {
   it('compare over legacy and the three reparent modes: same-gen walks no folio, tail and age-order report their walks', () => {
     const out = cliJson<{ runs: { runId: number; policy: string; metrics: any }[] }>([
-      'compare', 'experiments/mglru-reparent.json', '--policies', 'legacy,same-gen,tail,age-order', ...small, '--db', db,
+      'compare',
+      'experiments/mglru-reparent.json',
+      '--policies',
+      'legacy,same-gen,tail,age-order',
+      ...small,
+      '--db',
+      db,
     ]);
     const by = Object.fromEntries(out.runs.map((r) => [r.policy, r.metrics]));
     expect(by.legacy.nr_dying).toBeGreaterThan(0);
@@ -29,7 +35,10 @@ describe('MGLRU end to end (real CLI, real SQLite file)', () => {
   it('lru_gen: after a same-gen reparent the parent holds the child pages, gen by gen index', () => {
     const run = cliJson<any[]>(['runs', '--db', db]).find((r) => r.policy === 'reparent' && r.lru === 'mglru')!;
     const life = cliJson<{ id: number; offline_seq: number; freed_seq: number }[]>([
-      'query', `SELECT id, offline_seq, freed_seq FROM memcgs WHERE run = ${run.id} AND path = '/system.slice/job@12.service'`, '--db', db,
+      'query',
+      `SELECT id, offline_seq, freed_seq FROM memcgs WHERE run = ${run.id} AND path = '/system.slice/job@12.service'`,
+      '--db',
+      db,
     ])[0];
     const at = (seq: number) => {
       const r = cli(['cat', String(run.id), '/sys/kernel/debug/lru_gen', '--seq', String(seq), '--db', db]);
@@ -50,8 +59,28 @@ describe('MGLRU end to end (real CLI, real SQLite file)', () => {
   });
 
   it('the same experiment and seed give the same MGLRU state hash; replay reproduces it', () => {
-    const a = cliJson(['run', 'experiments/mglru-reparent.json', '--policy', 'reparent', ...small, '--set', 'workload.cycles=8', '--db', db]);
-    const b = cliJson(['run', 'experiments/mglru-reparent.json', '--policy', 'reparent', ...small, '--set', 'workload.cycles=8', '--db', db]);
+    const a = cliJson([
+      'run',
+      'experiments/mglru-reparent.json',
+      '--policy',
+      'reparent',
+      ...small,
+      '--set',
+      'workload.cycles=8',
+      '--db',
+      db,
+    ]);
+    const b = cliJson([
+      'run',
+      'experiments/mglru-reparent.json',
+      '--policy',
+      'reparent',
+      ...small,
+      '--set',
+      'workload.cycles=8',
+      '--db',
+      db,
+    ]);
     expect(b.stateHash).toBe(a.stateHash);
     expect(cliJson(['replay', String(a.runId), '--db', db]).stateHash).toBe(a.stateHash);
   });
@@ -67,6 +96,9 @@ describe('MGLRU end to end (real CLI, real SQLite file)', () => {
 /** Pages evicted from the parent or child between the two points (normally none: rmdir is instant). */
 function evictedBetween(run: number, life: { offline_seq: number; freed_seq: number }): number {
   return cliJson<{ n: number }[]>([
-    'query', `SELECT count(*) AS n FROM events_v WHERE run = ${run} AND type = 'evict' AND seq > ${life.offline_seq} AND seq <= ${life.freed_seq}`, '--db', db,
+    'query',
+    `SELECT count(*) AS n FROM events_v WHERE run = ${run} AND type = 'evict' AND seq > ${life.offline_seq} AND seq <= ${life.freed_seq}`,
+    '--db',
+    db,
   ])[0].n;
 }

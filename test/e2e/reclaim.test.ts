@@ -1,8 +1,8 @@
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { EventType } from '../../src/kernel/events.js';
 import { LRU_INACTIVE_FILE, MAX_NR_GENS, MIN_NR_GENS } from '../../src/kernel/constants.js';
+import { EventType } from '../../src/kernel/events.js';
 import { cli, cliJson, tempDir } from '../helpers.js';
 
 // Reference §7 behaviours 13, 14 and 18 through the CLI, checked on the event log (issue 9).
@@ -29,12 +29,16 @@ describe('behaviour 13: offline memcgs are reclaimed aggressively', () => {
     const db = join(dir, 'b13.db');
     const { runId } = run(db, 'restart-pressure.json', 'legacy', 100);
     // the first scan of each reclaim, and whether its memcg was offline then
-    const firsts = rows<{ offline: number; b: number }>(db, `
+    const firsts = rows<{ offline: number; b: number }>(
+      db,
+      `
       SELECT (m.offline_seq IS NOT NULL AND m.offline_seq < s.seq) AS offline, s.b
       FROM events rb
       JOIN events s ON s.run = rb.run AND s.seq = (SELECT min(seq) FROM events WHERE run = rb.run AND type = ${EventType.scan} AND seq > rb.seq)
       JOIN memcgs m ON m.run = s.run AND m.id = s.memcg
-      WHERE rb.run = ? AND rb.type = ${EventType.reclaim_begin}`, runId);
+      WHERE rb.run = ? AND rb.type = ${EventType.reclaim_begin}`,
+      runId,
+    );
     expect(firsts.length).toBeGreaterThanOrEqual(3);
     expect(firsts.every((f) => f.offline === 1)).toBe(true);
     expect(firsts.every((f) => f.b <= 32)).toBe(true); // SWAP_CLUSTER_MAX chunks
@@ -43,12 +47,16 @@ describe('behaviour 13: offline memcgs are reclaimed aggressively', () => {
   it('MGLRU: a dying memcg is at the head of the old memcg-LRU gen (MEMCG_LRU_OLD) and scraped whole, ahead of the online ones', () => {
     const db = join(dir, 'b13m.db');
     const { runId } = run(db, 'mglru-reparent.json', 'legacy', 60);
-    const firsts = rows<{ offline: number }>(db, `
+    const firsts = rows<{ offline: number }>(
+      db,
+      `
       SELECT (m.offline_seq IS NOT NULL AND m.offline_seq < s.seq) AS offline
       FROM events rb
       JOIN events s ON s.run = rb.run AND s.seq = (SELECT min(seq) FROM events WHERE run = rb.run AND type = ${EventType.scan} AND seq > rb.seq)
       JOIN memcgs m ON m.run = s.run AND m.id = s.memcg
-      WHERE rb.run = ? AND rb.type = ${EventType.reclaim_begin} AND rb.memcg = 1`, runId);
+      WHERE rb.run = ? AND rb.type = ${EventType.reclaim_begin} AND rb.memcg = 1`,
+      runId,
+    );
     expect(firsts.length).toBeGreaterThan(3);
     expect(firsts.filter((f) => f.offline === 1).length / firsts.length).toBeGreaterThan(0.8);
   });
@@ -63,11 +71,15 @@ describe('behaviour 14: many dying memcgs with a few hot pages each', () => {
     expect(reparent.metrics.nr_dying).toBe(0);
     // hot mapped pages of dying memcgs: scanned, kept (young PTEs of the running job), not reclaimed
     expect(legacy.metrics.pgscan / legacy.metrics.pgsteal).toBeGreaterThan(1.3);
-    const byDying = rows<{ few: number; visits: number; got: number }>(db, `
+    const byDying = rows<{ few: number; visits: number; got: number }>(
+      db,
+      `
       WITH r AS (SELECT e.a AS visits, e.b AS got,
         (SELECT count(*) FROM memcgs m WHERE m.run = e.run AND m.offline_seq < e.seq AND (m.freed_seq IS NULL OR m.freed_seq > e.seq)) AS dying
         FROM events e WHERE e.run = ? AND e.type = ${EventType.reclaim_end})
-      SELECT dying < 10 AS few, sum(visits) AS visits, sum(got) AS got FROM r GROUP BY few ORDER BY few`, legacy.runId);
+      SELECT dying < 10 AS few, sum(visits) AS visits, sum(got) AS got FROM r GROUP BY few ORDER BY few`,
+      legacy.runId,
+    );
     const [many, few] = byDying;
     expect(few.few).toBe(1);
     expect(many.visits / many.got).toBeGreaterThan(1.5 * (few.visits / few.got));
@@ -81,8 +93,12 @@ describe('behaviour 18: MGLRU eviction stalls at MIN_NR_GENS', () => {
   it('no folio is isolated from a lruvec with only MIN_NR_GENS gens; reclaim ages first', () => {
     const db = join(dir, 'b18.db');
     const { runId } = run(db, 'mglru-reparent.json', 'legacy', 40);
-    const events = rows<{ type: number; memcg: number; a: number; b: number }>(db, `
-      SELECT type, memcg, a, b FROM events WHERE run = ? AND type IN (${EventType.memcg_create}, ${EventType.age}, ${EventType.inc_min_seq}, ${EventType.scan}, ${EventType.reclaim_begin}) ORDER BY seq`, runId);
+    const events = rows<{ type: number; memcg: number; a: number; b: number }>(
+      db,
+      `
+      SELECT type, memcg, a, b FROM events WHERE run = ? AND type IN (${EventType.memcg_create}, ${EventType.age}, ${EventType.inc_min_seq}, ${EventType.scan}, ${EventType.reclaim_begin}) ORDER BY seq`,
+      runId,
+    );
     // fold max_seq / min_seq[anon, file] per memcg from the log (lru_gen_init_lruvec: 3, [0, 0])
     const seqs = new Map<number, { max: number; min: number[] }>([[1, { max: 3, min: [0, 0] }]]);
     let isolations = 0;
@@ -116,7 +132,15 @@ describe('reclaim that costs: the shipped restart-costly experiment', () => {
       const r = run(db, 'restart-costly.json', policy, 60);
       expect(r.metrics.reclaim_efficiency).toBeLessThan(0.9);
       const types = rows<{ type: number }>(db, 'SELECT DISTINCT type FROM events WHERE run = ?', r.runId).map((x) => x.type);
-      for (const t of [EventType.putback, EventType.writeback_start, EventType.writeback_end, EventType.folio_map, EventType.folio_unmap, EventType.kswapd_wake]) expect(types).toContain(t);
+      for (const t of [
+        EventType.putback,
+        EventType.writeback_start,
+        EventType.writeback_end,
+        EventType.folio_map,
+        EventType.folio_unmap,
+        EventType.kswapd_wake,
+      ])
+        expect(types).toContain(t);
       const v = cliJson(['verify', String(r.runId), '--db', db, '--check-every', '25000']);
       expect(v.ok).toBe(true);
       const mid = cliJson(['replay', String(r.runId), '--cycle', '30', '--db', db]);

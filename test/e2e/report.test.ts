@@ -15,8 +15,24 @@ describe.skipIf(skip)('report in a real browser (chromium via playwright-core)',
   it('a sweep report opens without console errors, every plot has marks; screenshot saved', async () => {
     const db = join(dir, 'report.db');
     const out = join(dir, 'report.html');
-    const sweep = cliJson(['sweep', 'experiments/mglru-reparent.json', '--policies', 'legacy,same-gen,tail', '--seeds', '1,2',
-      '--set', 'workload.cycles=10', '--set', 'workload.accessesPerCycle=200', '--set', 'sampleEvery=2', '--jobs', '2', '--db', db]);
+    const sweep = cliJson([
+      'sweep',
+      'experiments/mglru-reparent.json',
+      '--policies',
+      'legacy,same-gen,tail',
+      '--seeds',
+      '1,2',
+      '--set',
+      'workload.cycles=10',
+      '--set',
+      'workload.accessesPerCycle=200',
+      '--set',
+      'sampleEvery=2',
+      '--jobs',
+      '2',
+      '--db',
+      db,
+    ]);
     const rep = cliJson(['report', '--sweep', String(sweep.sweep), '--out', out, '--db', db]);
     expect(rep.figures).toBeGreaterThan(10);
     const html = readFileSync(out, 'utf8');
@@ -27,7 +43,9 @@ describe.skipIf(skip)('report in a real browser (chromium via playwright-core)',
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       const errors: string[] = [];
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
       await page.goto(pathToFileURL(out).href);
@@ -35,8 +53,9 @@ describe.skipIf(skip)('report in a real browser (chromium via playwright-core)',
         fs.map((f) => ({
           id: f.id,
           // data marks only (Vega gives them role-mark classes), not axes, grid or background
-          marks: [...f.querySelectorAll('svg g[class*="role-mark"] path, svg g[class*="role-mark"] line')]
-            .filter((e) => e.tagName === 'line' || (e.getAttribute('d') ?? '').length > 0).length,
+          marks: [...f.querySelectorAll('svg g[class*="role-mark"] path, svg g[class*="role-mark"] line')].filter(
+            (e) => e.tagName === 'line' || (e.getAttribute('d') ?? '').length > 0,
+          ).length,
           height: f.getBoundingClientRect().height,
         })),
       );
@@ -45,8 +64,18 @@ describe.skipIf(skip)('report in a real browser (chromium via playwright-core)',
         expect(f.marks, `figure ${f.id} has no marks`).toBeGreaterThan(0);
         expect(f.height).toBeGreaterThan(50);
       }
-      expect(figures.map((f) => f.id)).toEqual(expect.arrayContaining(['series-nr_dying', 'series-dying_bytes', 'series-pgscan', 'series-pgsteal',
-        'series-reclaim_efficiency', 'bar-eviction_inversion', 'bar-refault_rate', 'lru']));
+      expect(figures.map((f) => f.id)).toEqual(
+        expect.arrayContaining([
+          'series-nr_dying',
+          'series-dying_bytes',
+          'series-pgscan',
+          'series-pgsteal',
+          'series-reclaim_efficiency',
+          'bar-eviction_inversion',
+          'bar-refault_rate',
+          'lru',
+        ]),
+      );
       expect(errors).toEqual([]);
       mkdirSync(ARTIFACTS, { recursive: true });
       const png = join(ARTIFACTS, 'report.png');

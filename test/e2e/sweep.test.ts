@@ -8,7 +8,10 @@ const dir = tempDir();
 const EXP = 'experiments/mglru-reparent.json';
 const tiny = ['--set', 'workload.cycles=10', '--set', 'workload.accessesPerCycle=200'];
 
-interface SweepOut { sweep: number; runs: { cell: number; runId: number; policy: string; seed: number; status: string; stateHash: string; events: number }[] }
+interface SweepOut {
+  sweep: number;
+  runs: { cell: number; runId: number; policy: string; seed: number; status: string; stateHash: string; events: number }[];
+}
 
 describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
   const db = join(dir, 'sweep.db');
@@ -17,7 +20,12 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
   it('runs policies × seeds on worker processes; run ids follow the matrix order; each run replays to its hash', () => {
     out = cliJson<SweepOut>(['sweep', EXP, '--policies', 'legacy,same-gen', '--seeds', '1..3', ...tiny, '--jobs', '2', '--db', db]);
     expect(out.runs.map((r) => [r.cell, r.runId, r.policy, r.seed])).toEqual([
-      [0, 1, 'legacy', 1], [1, 2, 'legacy', 2], [2, 3, 'legacy', 3], [3, 4, 'same-gen', 1], [4, 5, 'same-gen', 2], [5, 6, 'same-gen', 3],
+      [0, 1, 'legacy', 1],
+      [1, 2, 'legacy', 2],
+      [2, 3, 'legacy', 3],
+      [3, 4, 'same-gen', 1],
+      [4, 5, 'same-gen', 2],
+      [5, 6, 'same-gen', 3],
     ]);
     expect(out.runs.every((r) => r.status === 'done' && r.events > 0)).toBe(true);
     // same seed ⇒ same run, whatever --jobs: a plain run of cell 4 gives its hash
@@ -37,7 +45,10 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
   it('compare --sweep: mean, 95% CI and ratio per policy; the legend names the test; --csv', () => {
     const j = cliJson(['compare', '--sweep', String(out.sweep), '--db', db]);
     expect(j.baseline).toBe('legacy');
-    expect(j.groups.map((g: any) => [g.policy, g.seeds])).toEqual([['legacy', [1, 2, 3]], ['same-gen', [1, 2, 3]]]);
+    expect(j.groups.map((g: any) => [g.policy, g.seeds])).toEqual([
+      ['legacy', [1, 2, 3]],
+      ['same-gen', [1, 2, 3]],
+    ]);
     const dying = j.metrics.find((m: any) => m.metric === 'nr_dying').byPolicy;
     expect(dying.legacy.n).toBe(3);
     expect(dying.legacy.ci95).not.toBeNull();
@@ -53,11 +64,26 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
   });
 
   it('compare refuses runs that differ in more than policy and seed; --where picks a slice; --force warns', () => {
-    const grid = cliJson<SweepOut>(['sweep', EXP, '--policies', 'legacy', '--seeds', '1,2', '--set', 'workload.cycles=6,8', '--set', 'workload.accessesPerCycle=200', '--db', db]);
+    const grid = cliJson<SweepOut>([
+      'sweep',
+      EXP,
+      '--policies',
+      'legacy',
+      '--seeds',
+      '1,2',
+      '--set',
+      'workload.cycles=6,8',
+      '--set',
+      'workload.accessesPerCycle=200',
+      '--db',
+      db,
+    ]);
     expect(grid.runs.map((r) => r.policy + r.seed)).toEqual(['legacy1', 'legacy2', 'legacy1', 'legacy2']);
     const r = cli(['compare', '--sweep', String(grid.sweep), '--db', db]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^memcglab: runs \d+ and \d+ differ in workload\.cycles \(6 vs 8\), not only in policy and seed; .*--force\n$/);
+    expect(r.stderr).toMatch(
+      /^memcglab: runs \d+ and \d+ differ in workload\.cycles \(6 vs 8\), not only in policy and seed; .*--force\n$/,
+    );
     const slice = cliJson(['compare', '--sweep', String(grid.sweep), '--where', 'workload.cycles=8', '--db', db]);
     expect(slice.groups[0].runs).toEqual([grid.runs[2].runId, grid.runs[3].runId]);
     const mixed = cli(['compare', '--runs', `1,${grid.runs[0].runId}`, '--db', db]);
@@ -69,7 +95,22 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
   });
 
   it('a killed sweep resumes: what is missing runs, and every run ends as an uninterrupted sweep makes it', async () => {
-    const args = ['sweep', EXP, '--policies', 'legacy,tail', '--seeds', '1,2', '--set', 'workload.cycles=40', '--set', 'workload.accessesPerCycle=200', '--set', 'snapshotEvery=5000', '--jobs', '2'];
+    const args = [
+      'sweep',
+      EXP,
+      '--policies',
+      'legacy,tail',
+      '--seeds',
+      '1,2',
+      '--set',
+      'workload.cycles=40',
+      '--set',
+      'workload.accessesPerCycle=200',
+      '--set',
+      'snapshotEvery=5000',
+      '--jobs',
+      '2',
+    ];
     const killed = join(dir, 'killed.db');
     const child = spawn(process.execPath, [CLI, ...args, '--db', killed, '--json'], { cwd: ROOT, detached: true, stdio: 'ignore' });
     // kill the whole process group (the sweep and its workers) once some run is done
@@ -80,7 +121,11 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
       if (q.code === 0 && JSON.parse(q.stdout)[0].n >= 1) break;
     }
     const exited = new Promise((r) => child.once('exit', r));
-    try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already done */ }
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* already done */
+    }
     await exited;
     const resumed = cliJson<SweepOut>(['sweep', '--resume', '1', '--jobs', '2', '--db', killed]);
     const fresh = cliJson<SweepOut>([...args, '--db', join(dir, 'fresh.db')]);

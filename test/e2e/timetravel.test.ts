@@ -1,14 +1,23 @@
-import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { CLI, ROOT, cli, cliJson, tempDir } from '../helpers.js';
+import { CLI, cli, cliJson, ROOT, tempDir } from '../helpers.js';
 
 const dir = tempDir();
 // ~450 events per cycle; snapshots every ~11 cycles
-const small = ['--set', 'workload.accessesPerCycle=300', '--set', 'workload.sharedFilePages=64', '--set', 'workload.anonPages=32', '--set', 'snapshotEvery=5000'];
+const small = [
+  '--set',
+  'workload.accessesPerCycle=300',
+  '--set',
+  'workload.sharedFilePages=64',
+  '--set',
+  'workload.anonPages=32',
+  '--set',
+  'snapshotEvery=5000',
+];
 
 /** sha256 over a run's event rows in seq order, and their count. */
 function eventDigest(db: string, run: number): { n: number; sha: string } {
@@ -16,7 +25,10 @@ function eventDigest(db: string, run: number): { n: number; sha: string } {
   try {
     const h = createHash('sha256');
     let n = 0;
-    for (const r of d.prepare('SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ? ORDER BY seq').raw(true).iterate(run)) {
+    for (const r of d
+      .prepare('SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ? ORDER BY seq')
+      .raw(true)
+      .iterate(run)) {
       h.update(JSON.stringify(r));
       n++;
     }
@@ -64,7 +76,8 @@ describe('crash safety: kill -9 mid-run, then resume', () => {
     expect(eventDigest(db, 1)).toEqual(eventDigest(db, clean.runId));
     const runs = cliJson<any[]>(['runs', '--db', db]);
     expect(runs.map((r) => [r.status, r.events, r.stateHash])).toEqual([
-      ['done', clean.events, clean.stateHash], ['done', clean.events, clean.stateHash],
+      ['done', clean.events, clean.stateHash],
+      ['done', clean.events, clean.stateHash],
     ]);
     const proj = cliJson(['query', `SELECT run, count(*) AS n, sum(nr_dying) AS d, max(seq) AS s FROM samples GROUP BY run`, '--db', db]);
     expect(proj[0]).toEqual({ ...proj[1], run: 1 });
@@ -111,9 +124,23 @@ describe('replay, cat, verify and rebuild through the CLI', () => {
       expect(text).toMatch(/^\d+\n$/);
       expect(Number(text)).toBe(m.current);
     }
-    const stat = Object.fromEntries(cat('/system.slice/memory.stat').trim().split('\n').map((l) => l.split(' ')));
+    const stat = Object.fromEntries(
+      cat('/system.slice/memory.stat')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')),
+    );
     // memory_stats[] order: anon, file, file_mapped, file_dirty, file_writeback, swapcached, then the LRU sizes
-    expect(Object.keys(stat).slice(0, 8)).toEqual(['anon', 'file', 'file_mapped', 'file_dirty', 'file_writeback', 'swapcached', 'inactive_anon', 'active_anon']);
+    expect(Object.keys(stat).slice(0, 8)).toEqual([
+      'anon',
+      'file',
+      'file_mapped',
+      'file_dirty',
+      'file_writeback',
+      'swapcached',
+      'inactive_anon',
+      'active_anon',
+    ]);
     expect(Number(stat.pgscan)).toBe(Number(stat.pgscan_kswapd) + Number(stat.pgscan_direct) + Number(stat.pgscan_proactive));
     // memory.current also holds the running job's charge stock (charged ahead, up to MEMCG_CHARGE_BATCH
     // pages, not in memory.stat): the kernel's test_kmem_memcg_deletion allows 64 pages × nr_cpus
@@ -155,6 +182,8 @@ describe('replay, cat, verify and rebuild through the CLI', () => {
     const q = (sql: string) => cli(['query', sql, '--csv', '--db', db]).stdout;
     const before = q(`SELECT * FROM samples WHERE run = ${run} ORDER BY seq`) + q(`SELECT * FROM memcgs WHERE run = ${run} ORDER BY id`);
     expect(cliJson(['rebuild', String(run), '--db', db])).toMatchObject({ events, samples: 40 });
-    expect(q(`SELECT * FROM samples WHERE run = ${run} ORDER BY seq`) + q(`SELECT * FROM memcgs WHERE run = ${run} ORDER BY id`)).toBe(before);
+    expect(q(`SELECT * FROM samples WHERE run = ${run} ORDER BY seq`) + q(`SELECT * FROM memcgs WHERE run = ${run} ORDER BY id`)).toBe(
+      before,
+    );
   });
 });

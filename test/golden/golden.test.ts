@@ -14,7 +14,9 @@ import { GOLDEN } from './hashes.js';
  */
 const CYCLES = 40;
 const dir = tempDir();
-const experiments = readdirSync(join(ROOT, 'experiments')).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort();
+const experiments = readdirSync(join(ROOT, 'experiments'))
+  .filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
+  .sort();
 
 /** [name, CLI arguments] per policy the experiment can name */
 function variants(file: string): [string, string[]][] {
@@ -29,7 +31,13 @@ function variants(file: string): [string, string[]][] {
 }
 
 function logDigest(db: string, run: number): string {
-  const r = cli(['query', `SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ${run} ORDER BY seq`, '--csv', '--db', db]);
+  const r = cli([
+    'query',
+    `SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ${run} ORDER BY seq`,
+    '--csv',
+    '--db',
+    db,
+  ]);
   if (r.code !== 0) throw new Error(r.stderr);
   return createHash('sha256').update(r.stdout).digest('hex');
 }

@@ -4,14 +4,31 @@ import { DEBUG_VM, setDebugVm, VmWarning } from '../../src/kernel/debug.js';
 import { listAdd, listDel } from '../../src/kernel/list.js';
 import { lruvecAddFolio, lruvecDelFolio } from '../../src/kernel/lru.js';
 import { lruGenAddFolio, lruGenDelFolio, lruGenFromSeq, lruGenUpdateSize } from '../../src/kernel/lru_gen.js';
+import { createState, type Folio, newList, newLruvec } from '../../src/kernel/state.js';
 import { Simulation } from '../../src/lab/simulation.js';
 import { getPolicy } from '../../src/policy/policies.js';
-import { createState, newList, newLruvec, type Folio } from '../../src/kernel/state.js';
 
 function folio(id: number, file = true): Folio {
   return {
-    id, file, key: id, owner: 1, active: false, referenced: false, workingset: false, mapped: false, young: false,
-    dirty: false, writeback: false, reclaim: false, swapcache: false, gen: -1, refs: 0, list: -1, lastAccess: 0, prev: null, next: null,
+    id,
+    file,
+    key: id,
+    owner: 1,
+    active: false,
+    referenced: false,
+    workingset: false,
+    mapped: false,
+    young: false,
+    dirty: false,
+    writeback: false,
+    reclaim: false,
+    swapcache: false,
+    gen: -1,
+    refs: 0,
+    list: -1,
+    lastAccess: 0,
+    prev: null,
+    next: null,
   };
 }
 

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { setDebugVm } from '../../src/kernel/debug.js';
-import { lruvecOf } from '../../src/kernel/node.js';
 import { LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, ROOT_MEMCG } from '../../src/kernel/constants.js';
+import { setDebugVm } from '../../src/kernel/debug.js';
 import { E, FOLIO_FILE, FOLIO_MAPPED, MACHINE_OBJCG } from '../../src/kernel/events.js';
 import { EvolveError, evolve } from '../../src/kernel/evolve.js';
 import { checkInvariants } from '../../src/kernel/invariants.js';
+import { lruvecOf } from '../../src/kernel/node.js';
 import { Stat } from '../../src/kernel/stat.js';
 import { MEMCG_DYING, pageCacheKey } from '../../src/kernel/state.js';
 import { applyAll } from '../helpers.js';
@@ -55,7 +55,13 @@ describe('evolve: charging', () => {
 
 describe('evolve: classic LRU moves', () => {
   it('activate moves to the active head and clears PG_referenced; deactivate sets PG_workingset', () => {
-    const s = applyAll([...base(false), E.charge(1, 3, FOLIO_FILE, key(0)), E.charge(2, 3, FOLIO_FILE, key(1)), E.access(1), E.activate(1)]);
+    const s = applyAll([
+      ...base(false),
+      E.charge(1, 3, FOLIO_FILE, key(0)),
+      E.charge(2, 3, FOLIO_FILE, key(1)),
+      E.access(1),
+      E.activate(1),
+    ]);
     const f = s.folios.get(1)!;
     expect(f.active && !f.referenced).toBe(true);
     expect(listIds(s, 3, LRU_ACTIVE_FILE)).toEqual([1]);
@@ -94,10 +100,16 @@ describe('evolve: memcg lifecycle', () => {
 
   it('reparent: lists go to the tail of the parent, sizes move, the parent total does not change', () => {
     const s = applyAll([
-      ...base(true), E.charge(1, 2, FOLIO_FILE, key(9)), E.charge(2, 3, FOLIO_FILE, key(0)), E.charge(3, 3, FOLIO_FILE, key(1)),
+      ...base(true),
+      E.charge(1, 2, FOLIO_FILE, key(9)),
+      E.charge(2, 3, FOLIO_FILE, key(0)),
+      E.charge(3, 3, FOLIO_FILE, key(1)),
     ]);
     const before = s.memcgs.get(2)!.memory;
-    applyAll([E.memcgOffline(3), E.reparentLocks(3, 2), E.splice(3, 2, LRU_INACTIVE_FILE), E.objcgReparent(3, 2), E.reparentUnlocks(3, 2)], s);
+    applyAll(
+      [E.memcgOffline(3), E.reparentLocks(3, 2), E.splice(3, 2, LRU_INACTIVE_FILE), E.objcgReparent(3, 2), E.reparentUnlocks(3, 2)],
+      s,
+    );
     expect(listIds(s, 2, LRU_INACTIVE_FILE)).toEqual([1, 3, 2]);
     expect(lruvecOf(s.memcgs.get(2)!, 0).size[LRU_INACTIVE_FILE]).toBe(3);
     expect(lruvecOf(s.memcgs.get(3)!, 0).size[LRU_INACTIVE_FILE]).toBe(0);
@@ -115,11 +127,23 @@ describe('evolve: memcg lifecycle', () => {
     expect(checkInvariants(s).map((v) => v.invariant)).toContain('folio_memcg==lruvec_memcg');
   });
 
-  it('double death: a dead child\'s objcg moves again when its parent dies', () => {
+  it("double death: a dead child's objcg moves again when its parent dies", () => {
     const s = applyAll([
-      ...base(true), E.memcgCreate(4, 3, 'leaf'), E.charge(1, 4, FOLIO_FILE, key(0)),
-      E.memcgOffline(4), E.reparentLocks(4, 3), E.splice(4, 3, LRU_INACTIVE_FILE), E.objcgReparent(4, 3), E.reparentUnlocks(4, 3), E.memcgFree(4),
-      E.memcgOffline(3), E.reparentLocks(3, 2), E.splice(3, 2, LRU_INACTIVE_FILE), E.objcgReparent(3, 2), E.reparentUnlocks(3, 2), E.memcgFree(3),
+      ...base(true),
+      E.memcgCreate(4, 3, 'leaf'),
+      E.charge(1, 4, FOLIO_FILE, key(0)),
+      E.memcgOffline(4),
+      E.reparentLocks(4, 3),
+      E.splice(4, 3, LRU_INACTIVE_FILE),
+      E.objcgReparent(4, 3),
+      E.reparentUnlocks(4, 3),
+      E.memcgFree(4),
+      E.memcgOffline(3),
+      E.reparentLocks(3, 2),
+      E.splice(3, 2, LRU_INACTIVE_FILE),
+      E.objcgReparent(3, 2),
+      E.reparentUnlocks(3, 2),
+      E.memcgFree(3),
     ]);
     expect(s.memcgs.get(2)!.objcgList.length).toBe(2);
     expect(s.folios.get(1) && s.objcgs.get(s.folios.get(1)!.owner)!.memcg).toBe(2);

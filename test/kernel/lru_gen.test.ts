@@ -1,20 +1,38 @@
-import { lruGenIndex } from '../../src/kernel/mmzone.js';
 import { describe, expect, it } from 'vitest';
-import { lruvecOf } from '../../src/kernel/node.js';
 import {
-  LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_GEN_ANON, LRU_GEN_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, MAX_NR_GENS,
+  LRU_ACTIVE_ANON,
+  LRU_ACTIVE_FILE,
+  LRU_GEN_ANON,
+  LRU_GEN_FILE,
+  LRU_INACTIVE_ANON,
+  LRU_INACTIVE_FILE,
+  MAX_NR_GENS,
   ROOT_MEMCG,
 } from '../../src/kernel/constants.js';
-import { E, EventType, encodeSplice, FOLIO_ACTIVE, FOLIO_FILE, FOLIO_MAPPED, FOLIO_WORKINGSET, MACHINE_MGLRU, MACHINE_OBJCG, SORT_PROMOTED, SPLICE_SAME_GEN } from '../../src/kernel/events.js';
+import {
+  E,
+  EventType,
+  encodeSplice,
+  FOLIO_ACTIVE,
+  FOLIO_FILE,
+  FOLIO_MAPPED,
+  FOLIO_WORKINGSET,
+  MACHINE_MGLRU,
+  MACHINE_OBJCG,
+  SORT_PROMOTED,
+  SPLICE_SAME_GEN,
+} from '../../src/kernel/events.js';
 import { checkInvariants } from '../../src/kernel/invariants.js';
 import { getNrGens, lruGenFromSeq } from '../../src/kernel/lru_gen.js';
 import { MEMCG_LRU_OLD } from '../../src/kernel/memcg_lru.js';
-import { pageCacheKey, type KernelState } from '../../src/kernel/state.js';
+import { lruGenIndex } from '../../src/kernel/mmzone.js';
+import { lruvecOf } from '../../src/kernel/node.js';
+import { type KernelState, pageCacheKey } from '../../src/kernel/state.js';
 import { shouldRunAging, tryToIncMaxSeq } from '../../src/policy/aging_mglru.js';
-import { getPolicy } from '../../src/policy/policies.js';
-import { evictFolios, getNrToScan } from '../../src/policy/reclaim_mglru.js';
-import type { ScanControl } from '../../src/policy/reclaim_classic.js';
 import { rmdir } from '../../src/policy/cgroup.js';
+import { getPolicy } from '../../src/policy/policies.js';
+import type { ScanControl } from '../../src/policy/reclaim_classic.js';
+import { evictFolios, getNrToScan } from '../../src/policy/reclaim_mglru.js';
 import { newScanControl } from '../../src/policy/vmscan/scan_control.js';
 import { applyAll, TestCtx } from '../helpers.js';
 
@@ -22,7 +40,11 @@ const key = (i: number) => pageCacheKey(1, i);
 const sc = (priority = 12): ScanControl => ({ ...newScanControl(ROOT_MEMCG, 32, 0, 0), priority });
 
 function mglru(objcg = false): KernelState {
-  return applyAll([E.machine(10_000, MACHINE_MGLRU | (objcg ? MACHINE_OBJCG : 0)), E.memcgCreate(2, ROOT_MEMCG, 'system.slice'), E.memcgCreate(3, 2, 'job@1.service')]);
+  return applyAll([
+    E.machine(10_000, MACHINE_MGLRU | (objcg ? MACHINE_OBJCG : 0)),
+    E.memcgCreate(2, ROOT_MEMCG, 'system.slice'),
+    E.memcgCreate(3, 2, 'job@1.service'),
+  ]);
 }
 
 function ctxOn(policy = 'legacy', mode: 'same-gen' | 'tail' | 'age-order' = 'same-gen'): TestCtx {
@@ -42,10 +64,15 @@ describe('MGLRU: lruvec init and insertion (lru_gen_folio_seq, 6.19-rc)', () => 
   });
 
   it('file → max_seq-3, workingset file → max_seq-2, faulted (PG_active) anon → max_seq-1, PG_active cleared', () => {
-    const s = applyAll([
-      E.charge(1, 3, FOLIO_FILE, key(0)), E.charge(2, 3, FOLIO_FILE | FOLIO_WORKINGSET, key(1)),
-      E.charge(3, 3, FOLIO_MAPPED | FOLIO_ACTIVE, 0), E.charge(4, 3, FOLIO_FILE | FOLIO_ACTIVE | FOLIO_WORKINGSET, key(2)),
-    ], mglru());
+    const s = applyAll(
+      [
+        E.charge(1, 3, FOLIO_FILE, key(0)),
+        E.charge(2, 3, FOLIO_FILE | FOLIO_WORKINGSET, key(1)),
+        E.charge(3, 3, FOLIO_MAPPED | FOLIO_ACTIVE, 0),
+        E.charge(4, 3, FOLIO_FILE | FOLIO_ACTIVE | FOLIO_WORKINGSET, key(2)),
+      ],
+      mglru(),
+    );
     const gen = (id: number) => s.folios.get(id)!.gen;
     expect(gen(1)).toBe(lruGenFromSeq(0));
     expect(gen(2)).toBe(lruGenFromSeq(1));
@@ -261,7 +288,8 @@ function tryToIncMinSeqAll(ctx: TestCtx, only?: number) {
   for (const m of [...ctx.s.memcgs.values()]) {
     if (only !== undefined && m.id !== only) continue;
     const g = lruvecOf(m, 0).lrugen;
-    while (getNrGens(g, LRU_GEN_FILE) > 2 && !g.lists[lruGenIndex(lruGenFromSeq(g.minSeq[1]), 1)].count) ctx.emit(E.incMinSeq(m.id, LRU_GEN_FILE));
+    while (getNrGens(g, LRU_GEN_FILE) > 2 && !g.lists[lruGenIndex(lruGenFromSeq(g.minSeq[1]), 1)].count)
+      ctx.emit(E.incMinSeq(m.id, LRU_GEN_FILE));
   }
 }
 

@@ -7,8 +7,8 @@ import { lruvecOf } from '../../src/kernel/node.js';
 import { newLruGen, pageCacheKey } from '../../src/kernel/state.js';
 import { ageToMaxGens } from '../../src/policy/aging_mglru.js';
 import { getPolicy } from '../../src/policy/policies.js';
-import { getTypeToScan } from '../../src/policy/reclaim_mglru.js';
 import { tryToFreePages } from '../../src/policy/reclaim.js';
+import { getTypeToScan } from '../../src/policy/reclaim_mglru.js';
 import { TestCtx } from '../helpers.js';
 
 /** Job 3 with 40 file folios all in its youngest gen and only MIN_NR_GENS gens: reclaim must age it first. */
@@ -16,7 +16,10 @@ function toMinNrGens(ctx: TestCtx): void {
   const first = ctx.s.nextFolio;
   for (let i = 0; i < 40; i++) ctx.emit(E.charge(first + i, 3, FOLIO_FILE, pageCacheKey(1, i)));
   const maxGen = lruvecOf(ctx.s.memcgs.get(3)!, 0).lrugen.maxSeq % 4;
-  for (let i = 0; i < 40; i++) { ctx.emit(E.genUpdate(first + i, maxGen)); ctx.emit(E.genUpdate(first + i, maxGen)); }
+  for (let i = 0; i < 40; i++) {
+    ctx.emit(E.genUpdate(first + i, maxGen));
+    ctx.emit(E.genUpdate(first + i, maxGen));
+  }
   for (let i = 0; i < 40; i++) ctx.emit(E.sort(first + i, 1)); // lazily moved to their gen's list
   ctx.emit(E.incMinSeq(3, LRU_GEN_FILE, 1));
 }
@@ -57,7 +60,12 @@ describe('MGLRU reclaim rules (issue 9)', () => {
     ctx0.emit(E.age(2, 2)); // 4 → needs no aging; make it 3 gens
     ctx0.emit(E.incMinSeq(2, LRU_GEN_FILE, 1));
     ageToMaxGens(ctx0, ctx0.s.memcgs.get(2)!, 0);
-    expect(ctx0.log.filter((e) => EVENT_NAMES[e.type] === 'age').slice(1).every((e) => e.a === 1 << LRU_GEN_FILE)).toBe(true);
+    expect(
+      ctx0.log
+        .filter((e) => EVENT_NAMES[e.type] === 'age')
+        .slice(1)
+        .every((e) => e.a === 1 << LRU_GEN_FILE),
+    ).toBe(true);
   });
 
   it('get_type_to_scan: file at swappiness <= 1, anon at 200, else the type whose refaults are not clearly worse', () => {

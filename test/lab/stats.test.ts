@@ -18,7 +18,7 @@ describe('statistics for compare', () => {
     expect(welchP([1], [2, 3])).toBeNull();
     const s = summarize([1, 2, 3, 4, 5]);
     expect(s.mean).toBe(3);
-    expect(s.ci95!).toBeCloseTo(2.7764451051977934 * Math.sqrt(2.5) / Math.sqrt(5), 8);
+    expect(s.ci95!).toBeCloseTo((2.7764451051977934 * Math.sqrt(2.5)) / Math.sqrt(5), 8);
     expect(summarize([7]).ci95).toBeNull();
   });
 });

@@ -1,22 +1,22 @@
-import Database from 'better-sqlite3';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LabError } from '../../src/errors.js';
-import { EVENT_SCHEMA_VERSION, EventType, type Event } from '../../src/kernel/events.js';
+import { EVENT_SCHEMA_VERSION, type Event, EventType } from '../../src/kernel/events.js';
 import { stateHash } from '../../src/kernel/serialize.js';
-import { parseExperiment, type Experiment } from '../../src/lab/experiment.js';
+import { ChainWriter, genesisRow } from '../../src/lab/chain.js';
+import { type Experiment, parseExperiment } from '../../src/lab/experiment.js';
 import { rebuildProjections } from '../../src/lab/rebuild.js';
 import { replayState } from '../../src/lab/replay.js';
 import { resumeRun } from '../../src/lab/resume.js';
 import { runExperiment } from '../../src/lab/run.js';
 import { runWorkload } from '../../src/lab/runner.js';
-import { verifyRun } from '../../src/lab/verify.js';
-import { ChainWriter, genesisRow } from '../../src/lab/chain.js';
 import { getRun } from '../../src/lab/runs.js';
+import { verifyRun } from '../../src/lab/verify.js';
 import { putChainRow } from '../../src/store/chain.js';
-import { readEvents } from '../../src/store/reader.js';
 import { openStore, type Store } from '../../src/store/db.js';
+import { readEvents } from '../../src/store/reader.js';
 import { truncateRunAfter } from '../../src/store/truncate.js';
 import { UPCASTERS } from '../../src/store/upcast.js';
 import { tempDir } from '../helpers.js';
@@ -25,7 +25,11 @@ const dir = tempDir();
 
 function experiment(over: Record<string, unknown> = {}): Experiment {
   return parseExperiment({
-    name: 'tt', seed: 11, policy: 'reparent', snapshotEvery: 3000, machine: { memory: '1MiB' },
+    name: 'tt',
+    seed: 11,
+    policy: 'reparent',
+    snapshotEvery: 3000,
+    machine: { memory: '1MiB' },
     workload: { kind: 'restart-cycles', cycles: 30, accessesPerCycle: 300, sharedFilePages: 200 },
     ...over,
   });
@@ -69,7 +73,10 @@ describe('snapshots and replay to any point', () => {
     // random seqs (seeded), plus the edges: 1, just before/at/after a snapshot, the end
     let x = 12345;
     const seqs = new Set<number>([1, r.events, snaps[2][0] as number, (snaps[2][0] as number) - 1, (snaps[2][0] as number) + 1]);
-    while (seqs.size < 25) seqs.add(1 + ((x = (x * 1103515245 + 12345) % 2 ** 31) % r.events));
+    while (seqs.size < 25) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      seqs.add(1 + (x % r.events));
+    }
     const fresh = hashesOfFreshRun(exp, seqs);
     for (const seq of seqs) expect(stateHash(replayState(st, r.runId, { seq })), `seq ${seq}`).toBe(fresh.get(seq));
 
@@ -110,7 +117,9 @@ describe('snapshots and replay to any point', () => {
     const snaps = (rows(st, SNAPSHOTS, r.runId) as number[][]).map((x) => x[0]);
     const target = snaps[3] + 10;
     const want = stateHash(replayState(st, r.runId, { seq: target }));
-    st.sqlite.prepare('UPDATE snapshots SET state = zeroblob(64) WHERE run = ? AND seq IN (?, ?)').run(r.runId, snaps[3], snaps[snaps.length - 1]);
+    st.sqlite
+      .prepare('UPDATE snapshots SET state = zeroblob(64) WHERE run = ? AND seq IN (?, ?)')
+      .run(r.runId, snaps[3], snaps[snaps.length - 1]);
     expect(stateHash(replayState(st, r.runId, { seq: target }))).toBe(want);
     expect(verifyRun(st, r.runId).violations.map((v) => v.invariant)).toEqual(['snapshot-blob', 'snapshot-blob']);
     // resume goes on from the last snapshot that loads, and ends as the clean run did
@@ -127,15 +136,26 @@ describe('resume', () => {
     const clean = runExperiment(st, exp);
     const cut = runExperiment(st, exp);
     // Make `cut` look killed mid-way: its log ends 500 events past a snapshot, status running, a dead pid.
-    const snapSeq = st.sqlite.prepare('SELECT seq FROM snapshots WHERE run = ? ORDER BY seq LIMIT 1 OFFSET 3').pluck().get(cut.runId) as number;
+    const snapSeq = st.sqlite
+      .prepare('SELECT seq FROM snapshots WHERE run = ? ORDER BY seq LIMIT 1 OFFSET 3')
+      .pluck()
+      .get(cut.runId) as number;
     truncateRunAfter(st, cut.runId, snapSeq + 500);
-    st.sqlite.prepare("UPDATE runs SET status = 'running', pid = 2147483646, state_hash = NULL, metrics = NULL WHERE id = ?").run(cut.runId);
+    st.sqlite
+      .prepare("UPDATE runs SET status = 'running', pid = 2147483646, state_hash = NULL, metrics = NULL WHERE id = ?")
+      .run(cut.runId);
     const res = resumeRun(st, cut.runId);
     expect(res.stateHash).toBe(clean.stateHash);
-    for (const q of [EVENTS, SAMPLES.replace('*', 'seq, tick, cycle, nr_dying, stale_pages, memory_current, pgscan, pgsteal'), MEMCGS.replace('*', 'id, path, parent, created_seq, offline_seq, freed_seq'), SNAPSHOTS]) {
+    for (const q of [
+      EVENTS,
+      SAMPLES.replace('*', 'seq, tick, cycle, nr_dying, stale_pages, memory_current, pgscan, pgsteal'),
+      MEMCGS.replace('*', 'id, path, parent, created_seq, offline_seq, freed_seq'),
+      SNAPSHOTS,
+    ]) {
       expect(rows(st, q, cut.runId)).toEqual(rows(st, q, clean.runId));
     }
-    const runRow = (id: number) => st.sqlite.prepare('SELECT status, events, cycles, state_hash, metrics, pid, error FROM runs WHERE id = ?').get(id);
+    const runRow = (id: number) =>
+      st.sqlite.prepare('SELECT status, events, cycles, state_hash, metrics, pid, error FROM runs WHERE id = ?').get(id);
     expect(runRow(cut.runId)).toEqual(runRow(clean.runId));
     expect(() => resumeRun(st, cut.runId)).toThrow(/is done/);
   });
@@ -146,11 +166,17 @@ describe('resume', () => {
     const st = store('costly.db');
     const clean = runExperiment(st, exp);
     const types = st.sqlite.prepare('SELECT DISTINCT type FROM events WHERE run = ?').pluck().all(clean.runId) as number[];
-    for (const t of [EventType.putback, EventType.writeback_start, EventType.writeback_end, EventType.kswapd_wake, EventType.folio_map]) expect(types).toContain(t);
+    for (const t of [EventType.putback, EventType.writeback_start, EventType.writeback_end, EventType.kswapd_wake, EventType.folio_map])
+      expect(types).toContain(t);
     const cut = runExperiment(st, exp);
-    const snapSeq = st.sqlite.prepare('SELECT seq FROM snapshots WHERE run = ? ORDER BY seq LIMIT 1 OFFSET 1').pluck().get(cut.runId) as number;
+    const snapSeq = st.sqlite
+      .prepare('SELECT seq FROM snapshots WHERE run = ? ORDER BY seq LIMIT 1 OFFSET 1')
+      .pluck()
+      .get(cut.runId) as number;
     truncateRunAfter(st, cut.runId, snapSeq + 700);
-    st.sqlite.prepare("UPDATE runs SET status = 'running', pid = 2147483646, state_hash = NULL, metrics = NULL WHERE id = ?").run(cut.runId);
+    st.sqlite
+      .prepare("UPDATE runs SET status = 'running', pid = 2147483646, state_hash = NULL, metrics = NULL WHERE id = ?")
+      .run(cut.runId);
     expect(resumeRun(st, cut.runId).stateHash).toBe(clean.stateHash);
     expect(rows(st, EVENTS, cut.runId)).toEqual(rows(st, EVENTS, clean.runId));
     const last = st.sqlite.prepare('SELECT max(seq) FROM events WHERE run = ?').pluck().get(clean.runId) as number;
@@ -186,7 +212,10 @@ describe('rebuild and verify', () => {
 
   it('verify passes a clean run and names the seq of a corrupted row, and of a snapshot that does not match', () => {
     const st = store('verify.db');
-    const r = runExperiment(st, experiment({ workload: { kind: 'restart-cycles', cycles: 4, accessesPerCycle: 100, sharedFilePages: 50 }, snapshotEvery: 200 }));
+    const r = runExperiment(
+      st,
+      experiment({ workload: { kind: 'restart-cycles', cycles: 4, accessesPerCycle: 100, sharedFilePages: 50 }, snapshotEvery: 200 }),
+    );
     const ok = verifyRun(st, r.runId);
     expect(ok).toMatchObject({ ok: true, events: r.events, stateHash: r.stateHash, violations: [] });
     st.sqlite.close();
@@ -196,7 +225,10 @@ describe('rebuild and verify', () => {
     const bad = openStore(copy);
     open.push(bad);
     // an access to a folio that does not exist: evolve refuses it
-    const seq = bad.sqlite.prepare('SELECT seq FROM events WHERE run = ? AND type = ? LIMIT 1 OFFSET 10').pluck().get(r.runId, EventType.access) as number;
+    const seq = bad.sqlite
+      .prepare('SELECT seq FROM events WHERE run = ? AND type = ? LIMIT 1 OFFSET 10')
+      .pluck()
+      .get(r.runId, EventType.access) as number;
     const original = bad.sqlite.prepare('SELECT folio FROM events WHERE run = ? AND seq = ?').pluck().get(r.runId, seq);
     bad.sqlite.prepare('UPDATE events SET folio = 999999 WHERE run = ? AND seq = ?').run(r.runId, seq);
     const v = verifyRun(bad, r.runId);
@@ -214,7 +246,10 @@ describe('rebuild and verify', () => {
     // checking every n events still pins a broken invariant to its event
     bad.sqlite.prepare('UPDATE events SET tick = tick - 1 WHERE run = ? AND seq = ?').run(r.runId, snapSeq);
     // a splice of the wrong list leaves the child's file folios behind: an invariant breaks, evolve does not object
-    const splice = bad.sqlite.prepare('SELECT seq FROM events WHERE run = ? AND type = ? AND b = 2 LIMIT 1 OFFSET 2').pluck().get(r.runId, EventType.splice) as number;
+    const splice = bad.sqlite
+      .prepare('SELECT seq FROM events WHERE run = ? AND type = ? AND b = 2 LIMIT 1 OFFSET 2')
+      .pluck()
+      .get(r.runId, EventType.splice) as number;
     bad.sqlite.prepare('UPDATE events SET b = 4 WHERE run = ? AND seq = ?').run(r.runId, splice);
     const v4 = verifyRun(bad, r.runId);
     expect(v4.violations[0].invariant).not.toBe('evolve');

@@ -3,8 +3,8 @@ import { HZ, MEMCG_CHARGE_BATCH, ROOT_MEMCG } from '../../src/kernel/constants.j
 import { CHARGE_STOCKED, E, EventType, LIMIT_HIGH, LIMIT_MAX, MACHINE_OBJCG, RECLAIM_EAGAIN } from '../../src/kernel/events.js';
 import { MEMCG_HIGH, MEMCG_MAX, MEMCG_OOM, MEMCG_OOM_KILL } from '../../src/kernel/memcg_events.js';
 import { pageCacheKey } from '../../src/kernel/state.js';
-import { chargePage, tryChargeMemcg } from '../../src/policy/charge.js';
 import { rmdir } from '../../src/policy/cgroup.js';
+import { chargePage, tryChargeMemcg } from '../../src/policy/charge.js';
 import { memcgMemoryEvent } from '../../src/policy/memcg_event.js';
 import { memoryReclaim } from '../../src/policy/memcg_reclaim.js';
 import { calculateHighDelay, calculateOverage } from '../../src/policy/memory_high.js';

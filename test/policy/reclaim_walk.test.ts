@@ -1,11 +1,20 @@
-import { MEMCG_LOW } from '../../src/kernel/memcg_events.js';
-import { MEMCG_LRU_TAIL } from '../../src/kernel/memcg_lru.js';
 import { describe, expect, it } from 'vitest';
 import { LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, ROOT_MEMCG } from '../../src/kernel/constants.js';
 import {
-  E, EVENT_NAMES, FOLIO_FILE, FOLIO_MAPPED, LIMIT_LOW, LIMIT_MIN, MACHINE_MGLRU, MACHINE_OBJCG, SYSCTL_IO_TICKS,
-  SYSCTL_SWAP_PAGES, SYSCTL_WRITEBACK_TICKS,
+  E,
+  EVENT_NAMES,
+  FOLIO_FILE,
+  FOLIO_MAPPED,
+  LIMIT_LOW,
+  LIMIT_MIN,
+  MACHINE_MGLRU,
+  MACHINE_OBJCG,
+  SYSCTL_IO_TICKS,
+  SYSCTL_SWAP_PAGES,
+  SYSCTL_WRITEBACK_TICKS,
 } from '../../src/kernel/events.js';
+import { MEMCG_LOW } from '../../src/kernel/memcg_events.js';
+import { MEMCG_LRU_TAIL } from '../../src/kernel/memcg_lru.js';
 import { lruvecOf } from '../../src/kernel/node.js';
 import { Stat } from '../../src/kernel/stat.js';
 import { MEMCG_DYING, pageCacheKey } from '../../src/kernel/state.js';
@@ -13,13 +22,19 @@ import { calculateMinFreeKbytes, zoneWatermarks } from '../../src/kernel/waterma
 import { mkdir, rmdir } from '../../src/policy/cgroup.js';
 import { faultAnon, freeFolio, readPage, writePage } from '../../src/policy/pagecache.js';
 import { getPolicy } from '../../src/policy/policies.js';
-import { proportionalTrim } from '../../src/policy/reclaim_classic.js';
 import { tryToFreePages } from '../../src/policy/reclaim.js';
-import { effectiveProtection } from '../../src/policy/vmscan/protection.js';
+import { proportionalTrim } from '../../src/policy/reclaim_classic.js';
 import { getScanCount, scanFractions } from '../../src/policy/vmscan/get_scan_count.js';
+import { effectiveProtection } from '../../src/policy/vmscan/protection.js';
+import { DEACTIVATE_FILE, newScanControl, RECLAIMER_DIRECT } from '../../src/policy/vmscan/scan_control.js';
+import {
+  FOLIOREF_ACTIVATE,
+  FOLIOREF_KEEP,
+  FOLIOREF_RECLAIM,
+  FOLIOREF_RECLAIM_CLEAN,
+  folioCheckReferences,
+} from '../../src/policy/vmscan/shrink_folio_list.js';
 import { prepareScanControl } from '../../src/policy/vmscan/shrink_node.js';
-import { newScanControl, DEACTIVATE_FILE, RECLAIMER_DIRECT } from '../../src/policy/vmscan/scan_control.js';
-import { folioCheckReferences, FOLIOREF_ACTIVATE, FOLIOREF_KEEP, FOLIOREF_RECLAIM, FOLIOREF_RECLAIM_CLEAN } from '../../src/policy/vmscan/shrink_folio_list.js';
 import { runBackgroundWriteback } from '../../src/policy/writeback.js';
 import { TestCtx } from '../helpers.js';
 
@@ -61,7 +76,14 @@ describe('shrink_node_memcgs: the reclaim cookie', () => {
 
   it('a limit reclaimer resumes after the last position, stops once it has enough, and the next one goes on from there', () => {
     const ctx = dying(6, 40);
-    const visited = (from: number) => [...new Set(ctx.log.slice(from).filter((e) => EVENT_NAMES[e.type] === 'scan').map((e) => e.memcg))];
+    const visited = (from: number) => [
+      ...new Set(
+        ctx.log
+          .slice(from)
+          .filter((e) => EVENT_NAMES[e.type] === 'scan')
+          .map((e) => e.memcg),
+      ),
+    ];
     let from = ctx.log.length;
     tryToFreePages(ctx, 2, 32);
     const first = visited(from);
@@ -102,16 +124,27 @@ describe('shrink_node_memcgs: the reclaim cookie', () => {
     const run = names(ctx, from);
     expect(run).toContain('kswapd_wake');
     expect(run).not.toContain('memcg_iter');
-    const scanned = new Set(ctx.log.slice(from).filter((e) => EVENT_NAMES[e.type] === 'scan').map((e) => e.memcg));
+    const scanned = new Set(
+      ctx.log
+        .slice(from)
+        .filter((e) => EVENT_NAMES[e.type] === 'scan')
+        .map((e) => e.memcg),
+    );
     expect([...scanned].sort()).toEqual([3, 4, 5, 6]); // every dying memcg scraped in one full walk at DEF_PRIORITY
     expect(1024 - ctx.s.memcgs.get(ROOT_MEMCG)!.memory).toBeGreaterThan(96); // back above the high watermark
-    expect(ctx.s.memcgs.get(ROOT_MEMCG)!.stat[Stat.pgscan_kswapd] + [...ctx.s.memcgs.values()].reduce((a, m) => a + m.stat[Stat.pgscan_kswapd], 0)).toBeGreaterThan(0);
+    expect(
+      ctx.s.memcgs.get(ROOT_MEMCG)!.stat[Stat.pgscan_kswapd] +
+        [...ctx.s.memcgs.values()].reduce((a, m) => a + m.stat[Stat.pgscan_kswapd], 0),
+    ).toBeGreaterThan(0);
   });
 
   it('direct reclaim below the min watermark: try_to_free_pages with nr_to_reclaim 32, counted as pgscan_direct', () => {
     const ctx = machine('reparent', 1024);
     // a hopeless kswapd (MAX_RECLAIM_RETRIES failed runs) is not woken: free pages fall to min
-    for (let i = 0; i < 16; i++) { ctx.emit(E.kswapdWake(0)); ctx.emit(E.kswapdSleep(0, true)); }
+    for (let i = 0; i < 16; i++) {
+      ctx.emit(E.kswapdWake(0));
+      ctx.emit(E.kswapdSleep(0, true));
+    }
     const m = mkdir(ctx, 2, 'j');
     const from = ctx.log.length;
     for (let i = 0; i < 1000; i++) readPage(ctx, m, key(i));
@@ -137,7 +170,9 @@ describe('shrink_node_memcgs: the reclaim cookie', () => {
     expect(got).toBeGreaterThan(0);
     expect(ctx.s.memcgs.get(a)!.memory).toBe(64); // min: never reclaimed
     // one MEMCG_LOW per visit of the memcg_low_reclaim pass, none before it
-    const low = ctx.log.slice(from).filter((e) => EVENT_NAMES[e.type] === 'memcg_memory_event' && e.memcg === b && e.a === MEMCG_LOW).length;
+    const low = ctx.log
+      .slice(from)
+      .filter((e) => EVENT_NAMES[e.type] === 'memcg_memory_event' && e.memcg === b && e.a === MEMCG_LOW).length;
     expect(low).toBeGreaterThan(0);
     expect(ctx.s.memcgs.get(b)!.eventsLocal[MEMCG_LOW]).toBe(low);
     expect(ctx.s.memcgs.get(2)!.events[MEMCG_LOW]).toBe(low); // memory.events is hierarchical
@@ -165,7 +200,11 @@ describe('get_scan_count and shrink_lruvec', () => {
     expect(noSwap[LRU_INACTIVE_ANON]).toBe(0);
     expect(noSwap[LRU_INACTIVE_FILE]).toBeGreaterThan(0);
     expect(scanFractions(60, 0, 0)).toEqual([60, 140, 200]);
-    expect(scanFractions(100, 300, 0)).toEqual([Math.floor((100 * 901) / 601), Math.floor((100 * 901) / 301), Math.floor((100 * 901) / 601) + Math.floor((100 * 901) / 301)]);
+    expect(scanFractions(100, 300, 0)).toEqual([
+      Math.floor((100 * 901) / 601),
+      Math.floor((100 * 901) / 301),
+      Math.floor((100 * 901) / 601) + Math.floor((100 * 901) / 301),
+    ]);
   });
 
   it('the proportional trim stops the smaller type and cuts the larger to its share', () => {
@@ -180,7 +219,10 @@ describe('get_scan_count and shrink_lruvec', () => {
     const ctx = machine('reparent');
     const a = mkdir(ctx, 2, 'a');
     const b = mkdir(ctx, 2, 'b');
-    for (let i = 0; i < 100; i++) { readPage(ctx, a, key(i)); readPage(ctx, a, key(i)); } // a: all active
+    for (let i = 0; i < 100; i++) {
+      readPage(ctx, a, key(i));
+      readPage(ctx, a, key(i));
+    } // a: all active
     for (let i = 0; i < 10; i++) readPage(ctx, b, key(500 + i)); // b: all inactive
     const sc = newScanControl(2, 32, RECLAIMER_DIRECT, 60);
     prepareScanControl(ctx.s, sc);
@@ -214,7 +256,10 @@ describe('reclaim that can fail (shrink_folio_list)', () => {
     ctx.emit(E.charge(id, m, FOLIO_FILE | FOLIO_MAPPED, key(0)));
     const from = ctx.log.length;
     tryToFreePages(ctx, m, 32);
-    const mine = ctx.log.slice(from).filter((e) => e.folio === id).map((e) => `${EVENT_NAMES[e.type]}${EVENT_NAMES[e.type] === 'putback' ? e.a : ''}`);
+    const mine = ctx.log
+      .slice(from)
+      .filter((e) => e.folio === id)
+      .map((e) => `${EVENT_NAMES[e.type]}${EVENT_NAMES[e.type] === 'putback' ? e.a : ''}`);
     expect(mine).toEqual(['putback1', 'folio_unmap', 'evict']); // KEEP at one priority, RECLAIM_CLEAN at the next
     const mv = ctx.s.memcgs.get(m)!;
     expect([mv.stat[Stat.pgscan], mv.stat[Stat.pgsteal]]).toEqual([2, 1]);
@@ -231,7 +276,10 @@ describe('reclaim that can fail (shrink_folio_list)', () => {
     const from = ctx.log.length;
     tryToFreePages(ctx, m, 32);
     for (const id of dirty) {
-      const mine = ctx.log.slice(from).filter((e) => e.folio === id).map((e) => EVENT_NAMES[e.type]);
+      const mine = ctx.log
+        .slice(from)
+        .filter((e) => e.folio === id)
+        .map((e) => EVENT_NAMES[e.type]);
       expect(mine).toContain('putback'); // PG_reclaim + activate (dirty, or under writeback once the flusher started), no evict
       expect(mine).not.toContain('evict');
       expect(ctx.s.folios.get(id)!.reclaim).toBe(true);
@@ -257,7 +305,12 @@ describe('reclaim that can fail (shrink_folio_list)', () => {
     const m = mkdir(ctx, 2, 'j');
     ctx.emit(E.jobStart(m, 1));
     const anon = [faultAnon(ctx, m), faultAnon(ctx, m)];
-    for (let r = 0; r < 3; r++) { tryToFreePages(ctx, m, 32); ctx.advance(); ctx.emit(E.cycle(r)); runBackgroundWriteback(ctx); }
+    for (let r = 0; r < 3; r++) {
+      tryToFreePages(ctx, m, 32);
+      ctx.advance();
+      ctx.emit(E.cycle(r));
+      runBackgroundWriteback(ctx);
+    }
     expect(ctx.s.swapEntries.size).toBe(2);
     expect(ctx.s.folios.has(anon[0])).toBe(false); // swapped out and freed from memory
     const mv = ctx.s.memcgs.get(m)!;

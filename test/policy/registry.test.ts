@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { LabError } from '../../src/errors.js';
 import { ROOT_MEMCG } from '../../src/kernel/constants.js';
 import { E, FOLIO_FILE, MACHINE_MGLRU, MACHINE_OBJCG } from '../../src/kernel/events.js';
 import { pageCacheKey } from '../../src/kernel/state.js';
-import { LabError } from '../../src/errors.js';
 import { rmdir } from '../../src/policy/cgroup.js';
 import { getPolicy, offlineMode, POLICY_ALIASES, resolvePolicyAlias } from '../../src/policy/policies.js';
-import { MGLRU_REPARENT_MODES, POLICY_NAMES, REPARENT_MODES, describeModes } from '../../src/policy/reparent/registry.js';
+import { describeModes, MGLRU_REPARENT_MODES, POLICY_NAMES, REPARENT_MODES } from '../../src/policy/reparent/registry.js';
 import { TestCtx } from '../helpers.js';
 
 describe('reparent registry', () => {

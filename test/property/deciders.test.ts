@@ -1,21 +1,28 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lruvecOf } from '../../src/kernel/node.js';
+import { LabError } from '../../src/errors.js';
 import { ROOT_MEMCG, SWAP_CLUSTER_MAX } from '../../src/kernel/constants.js';
 import {
-  E, LIMIT_LOW, LIMIT_MIN, MACHINE_MGLRU, MACHINE_OBJCG, SYSCTL_IO_TICKS, SYSCTL_SWAP_PAGES, SYSCTL_WRITEBACK_TICKS,
+  E,
+  EVENT_NAMES,
+  LIMIT_LOW,
+  LIMIT_MIN,
+  MACHINE_MGLRU,
+  MACHINE_OBJCG,
+  SYSCTL_IO_TICKS,
+  SYSCTL_SWAP_PAGES,
+  SYSCTL_WRITEBACK_TICKS,
 } from '../../src/kernel/events.js';
-import { runBackgroundWriteback } from '../../src/policy/writeback.js';
-import { memoryReclaim } from '../../src/policy/memcg_reclaim.js';
-import { EVENT_NAMES } from '../../src/kernel/events.js';
+import { lruvecOf } from '../../src/kernel/node.js';
 import { deserializeState, serializeState, stateHash } from '../../src/kernel/serialize.js';
 import { MEMCG_ONLINE, pageCacheKey } from '../../src/kernel/state.js';
-import { LabError } from '../../src/errors.js';
-import { mkdir, rmdir } from '../../src/policy/cgroup.js';
 import { tryToIncMaxSeq } from '../../src/policy/aging_mglru.js';
+import { mkdir, rmdir } from '../../src/policy/cgroup.js';
+import { memoryReclaim } from '../../src/policy/memcg_reclaim.js';
 import { faultAnon, freeFolio, mapPage, markAccessed, readPage, unmapPage, writePage } from '../../src/policy/pagecache.js';
 import { getPolicy, type MglruReparentMode } from '../../src/policy/policies.js';
 import { tryToFreePages } from '../../src/policy/reclaim.js';
+import { runBackgroundWriteback } from '../../src/policy/writeback.js';
 import { applyAll, TestCtx } from '../helpers.js';
 
 /** One random operation; indexes are reduced modulo what exists when it runs. */
@@ -64,10 +71,26 @@ function runOps(policy: string, memoryPages: number, ops: Op[], lru: 'classic' |
           if (p.path.split('/').length < 4) mkdir(ctx, p.id, `cg${ctx.s.nextMemcg}`);
           break;
         }
-        case 'read': { const m = pick(nonRoot, o.memcg); if (m) readPage(ctx, m.id, pageCacheKey(1, o.page)); break; }
-        case 'write': { const m = pick(nonRoot, o.memcg); if (m) writePage(ctx, m.id, pageCacheKey(2, nextLogPage++)); break; }
-        case 'anon': { const m = pick(nonRoot, o.memcg); if (m) faultAnon(ctx, m.id); break; }
-        case 'free': { const f = pick([...ctx.s.folios.keys(), ...ctx.s.swapEntries.keys()], o.folio); if (f) freeFolio(ctx, f); break; }
+        case 'read': {
+          const m = pick(nonRoot, o.memcg);
+          if (m) readPage(ctx, m.id, pageCacheKey(1, o.page));
+          break;
+        }
+        case 'write': {
+          const m = pick(nonRoot, o.memcg);
+          if (m) writePage(ctx, m.id, pageCacheKey(2, nextLogPage++));
+          break;
+        }
+        case 'anon': {
+          const m = pick(nonRoot, o.memcg);
+          if (m) faultAnon(ctx, m.id);
+          break;
+        }
+        case 'free': {
+          const f = pick([...ctx.s.folios.keys(), ...ctx.s.swapEntries.keys()], o.folio);
+          if (f) freeFolio(ctx, f);
+          break;
+        }
         case 'rmdir': {
           const leaves = nonRoot.filter((m) => m.nrTasks === 0 && m.children.every((c) => ctx.s.memcgs.get(c)!.state !== MEMCG_ONLINE));
           const m = pick(leaves, o.memcg);
@@ -79,7 +102,11 @@ function runOps(policy: string, memoryPages: number, ops: Op[], lru: 'classic' |
           tryToFreePages(ctx, pick(live, o.memcg)!.id, Math.min(o.nr, SWAP_CLUSTER_MAX * 2));
           break;
         }
-        case 'limit': { const m = pick(nonRoot, o.memcg); if (m) ctx.emit(E.limitSet(m.id, o.high ? 2 : 1, o.pages)); break; }
+        case 'limit': {
+          const m = pick(nonRoot, o.memcg);
+          if (m) ctx.emit(E.limitSet(m.id, o.high ? 2 : 1, o.pages));
+          break;
+        }
         case 'age': {
           const m = pick([...ctx.s.memcgs.values()], o.memcg);
           if (m && ctx.s.mglru) tryToIncMaxSeq(ctx, m, 0, lruvecOf(m, 0).lrugen.maxSeq);
@@ -91,18 +118,40 @@ function runOps(policy: string, memoryPages: number, ops: Op[], lru: 'classic' |
           else if (m && m.nrTasks > 0) ctx.emit(E.jobExit(m.id, 0));
           break;
         }
-        case 'touch': { const f = pick([...ctx.s.folios.keys()], o.folio); if (f) markAccessed(ctx, ctx.s.folios.get(f)!); break; }
-        case 'map': { const m = pick(nonRoot, o.memcg); if (m) mapPage(ctx, m.id, pageCacheKey(1, o.page)); break; }
-        case 'unmap': unmapPage(ctx, pageCacheKey(1, o.page)); break;
-        case 'dirty': { const m = pick(nonRoot, o.memcg); if (m) writePage(ctx, m.id, pageCacheKey(2, nextLogPage++), true); break; }
+        case 'touch': {
+          const f = pick([...ctx.s.folios.keys()], o.folio);
+          if (f) markAccessed(ctx, ctx.s.folios.get(f)!);
+          break;
+        }
+        case 'map': {
+          const m = pick(nonRoot, o.memcg);
+          if (m) mapPage(ctx, m.id, pageCacheKey(1, o.page));
+          break;
+        }
+        case 'unmap':
+          unmapPage(ctx, pageCacheKey(1, o.page));
+          break;
+        case 'dirty': {
+          const m = pick(nonRoot, o.memcg);
+          if (m) writePage(ctx, m.id, pageCacheKey(2, nextLogPage++), true);
+          break;
+        }
         case 'sleep': {
           for (let t = 0; t < o.ticks; t++) ctx.advance();
           ctx.emit(E.cycle(ctx.s.cycle)); // stamps the new tick, as any event would
           runBackgroundWriteback(ctx);
           break;
         }
-        case 'protect': { const m = pick(nonRoot, o.memcg); if (m) ctx.emit(E.limitSet(m.id, o.low ? LIMIT_LOW : LIMIT_MIN, o.pages)); break; }
-        case 'memory.reclaim': { const m = pick(online, o.memcg); if (m) memoryReclaim(ctx, m.id, o.nr); break; }
+        case 'protect': {
+          const m = pick(nonRoot, o.memcg);
+          if (m) ctx.emit(E.limitSet(m.id, o.low ? LIMIT_LOW : LIMIT_MIN, o.pages));
+          break;
+        }
+        case 'memory.reclaim': {
+          const m = pick(online, o.memcg);
+          if (m) memoryReclaim(ctx, m.id, o.nr);
+          break;
+        }
       }
     } catch (e) {
       if (e instanceof LabError && /out of memory/.test(e.message)) break; // a legitimate end: anon filled memory
@@ -114,18 +163,30 @@ function runOps(policy: string, memoryPages: number, ops: Op[], lru: 'classic' |
 
 describe('property: random operations through the deciders keep every kernel invariant', () => {
   const cases: [string, 'classic' | MglruReparentMode][] = [
-    ['legacy', 'classic'], ['reparent', 'classic'],
-    ['legacy', 'same-gen'], ['reparent', 'same-gen'], ['reparent', 'tail'], ['reparent', 'age-order'],
+    ['legacy', 'classic'],
+    ['reparent', 'classic'],
+    ['legacy', 'same-gen'],
+    ['reparent', 'same-gen'],
+    ['reparent', 'tail'],
+    ['reparent', 'age-order'],
   ];
   for (const [policy, lru] of cases) {
     it(`${policy}, ${lru === 'classic' ? 'classic LRU' : `MGLRU ${lru}`}: invariants after every event; replay and snapshot round-trip give the same state`, () => {
       fc.assert(
-        fc.property(fc.array(op, { minLength: 1, maxLength: 150 }), fc.integer({ min: 24, max: 200 }), fc.constantFrom(0, 0, 8, 64), (ops, mem, swap) => {
-          const ctx = runOps(policy, mem, ops, lru, swap); // TestCtx throws on the first broken invariant
-          const replayed = applyAll(ctx.log.map((e) => ({ ...e })), undefined);
-          expect(stateHash(replayed)).toBe(stateHash(ctx.s));
-          expect(stateHash(deserializeState(serializeState(ctx.s)))).toBe(stateHash(ctx.s));
-        }),
+        fc.property(
+          fc.array(op, { minLength: 1, maxLength: 150 }),
+          fc.integer({ min: 24, max: 200 }),
+          fc.constantFrom(0, 0, 8, 64),
+          (ops, mem, swap) => {
+            const ctx = runOps(policy, mem, ops, lru, swap); // TestCtx throws on the first broken invariant
+            const replayed = applyAll(
+              ctx.log.map((e) => ({ ...e })),
+              undefined,
+            );
+            expect(stateHash(replayed)).toBe(stateHash(ctx.s));
+            expect(stateHash(deserializeState(serializeState(ctx.s)))).toBe(stateHash(ctx.s));
+          },
+        ),
         { numRuns: 100, seed: 20261125 },
       );
     });
@@ -134,13 +195,31 @@ describe('property: random operations through the deciders keep every kernel inv
   it('the operations reach every issue-9 event (swap, writeback, putback, kswapd, the reclaim cookie)', () => {
     const seen = new Set<string>();
     fc.assert(
-      fc.property(fc.array(op, { minLength: 50, maxLength: 150 }), fc.integer({ min: 24, max: 80 }), fc.constantFrom(8, 64), (ops, mem, swap) => {
-        for (const e of runOps('legacy', mem, ops, 'classic', swap).log) seen.add(EVENT_NAMES[e.type]);
-        for (const e of runOps('reparent', mem, ops, 'same-gen', swap).log) seen.add(EVENT_NAMES[e.type]);
-      }),
+      fc.property(
+        fc.array(op, { minLength: 50, maxLength: 150 }),
+        fc.integer({ min: 24, max: 80 }),
+        fc.constantFrom(8, 64),
+        (ops, mem, swap) => {
+          for (const e of runOps('legacy', mem, ops, 'classic', swap).log) seen.add(EVENT_NAMES[e.type]);
+          for (const e of runOps('reparent', mem, ops, 'same-gen', swap).log) seen.add(EVENT_NAMES[e.type]);
+        },
+      ),
       { numRuns: 40, seed: 100 },
     );
-    for (const name of ['swap_out', 'swap_free', 'putback', 'writeback_start', 'writeback_end', 'kswapd_wake', 'kswapd_sleep', 'memcg_iter', 'folio_map', 'folio_unmap', 'lru_note_cost', 'snapshot_refaults']) {
+    for (const name of [
+      'swap_out',
+      'swap_free',
+      'putback',
+      'writeback_start',
+      'writeback_end',
+      'kswapd_wake',
+      'kswapd_sleep',
+      'memcg_iter',
+      'folio_map',
+      'folio_unmap',
+      'lru_note_cost',
+      'snapshot_refaults',
+    ]) {
       expect(seen, name).toContain(name);
     }
   });

@@ -12,7 +12,11 @@ export function registerBench(program: Command): void {
     .action(async (opts) => {
       const { runBench } = await import('../../bench/runner.js');
       const log = opts.json ? undefined : (msg: string) => process.stderr.write(`bench: ${msg}\n`);
-      const report = runBench({ quick: !!opts.quick, keep: !!opts.keep, log: opts.keep && !log ? (m) => process.stderr.write(`bench: ${m}\n`) : log });
+      const report = runBench({
+        quick: !!opts.quick,
+        keep: !!opts.keep,
+        log: opts.keep && !log ? (m) => process.stderr.write(`bench: ${m}\n`) : log,
+      });
       if (opts.json) return printJson(report);
       process.stdout.write(formatReport(report));
     });
@@ -24,9 +28,18 @@ export function formatReport(r: BenchReport): string {
     `memcglab bench${r.quick ? ' --quick' : ''}: node ${r.node}, ${r.cpu} (${r.cores} cores), ` +
     `commit ${r.commit ? r.commit.slice(0, 12) : 'unknown'}, ${r.seconds} s\n\n`;
   const rows = r.results.map((x) => [
-    x.name, num(x.value), x.unit, num(x.baseline), x.ratio ?? '-', x.goal ?? '-', x.met === null ? '-' : x.met ? 'yes' : 'NO',
+    x.name,
+    num(x.value),
+    x.unit,
+    num(x.baseline),
+    x.ratio ?? '-',
+    x.goal ?? '-',
+    x.met === null ? '-' : x.met ? 'yes' : 'NO',
   ]);
-  const notes = r.results.filter((x) => x.note).map((x) => `  ${x.name}: ${x.note}`).join('\n');
+  const notes = r.results
+    .filter((x) => x.note)
+    .map((x) => `  ${x.name}: ${x.note}`)
+    .join('\n');
   return (
     head +
     table(['figure', 'value', 'unit', 'baseline', 'ratio', 'goal', 'met'], rows, [false, true, false, true, true, false, false]) +

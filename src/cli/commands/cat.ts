@@ -5,7 +5,9 @@ import { addTargetOptions, parseTarget } from '../target.js';
 export function registerCat(program: Command): void {
   const cmd = program
     .command('cat')
-    .description('print a kernel file of a cgroup as the kernel would, at any point of a run (memory.current, memory.stat, cgroup.stat, /sys/kernel/debug/lru_gen)')
+    .description(
+      'print a kernel file of a cgroup as the kernel would, at any point of a run (memory.current, memory.stat, cgroup.stat, /sys/kernel/debug/lru_gen)',
+    )
     .argument('<run>', 'run id')
     .argument('<file>', 'cgroup path and file, e.g. /system.slice/memory.stat');
   addTargetOptions(cmd);

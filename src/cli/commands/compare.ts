@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { LabError } from '../../errors.js';
-import { compareTable, type CompareEntry } from '../../lab/compare.js';
-import { compareStats, groupByPolicy, mismatch, statRunsByIds, statRunsOfSweep, type StatRun } from '../../lab/compare_stats.js';
+import { type CompareEntry, compareTable } from '../../lab/compare.js';
+import { compareStats, groupByPolicy, mismatch, type StatRun, statRunsByIds, statRunsOfSweep } from '../../lab/compare_stats.js';
 import { workloadKind } from '../../lab/experiment.js';
 import { withPolicyAlias } from '../../lab/matrix.js';
 import { prepareExperiment } from '../../lab/prepare.js';
@@ -20,10 +20,19 @@ export function registerCompare(program: Command): void {
     .command('compare')
     .description('run one experiment under several policies in parallel, or compare finished runs or a sweep (mean, 95% CI, ratio)')
     .argument('[experiment]', 'experiment JSON file (default: experiments/default.json)')
-    .option('--policies <list>', 'comma-separated policies (legacy, reparent) or MGLRU reparent modes (same-gen, tail, age-order)', 'legacy,reparent')
+    .option(
+      '--policies <list>',
+      'comma-separated policies (legacy, reparent) or MGLRU reparent modes (same-gen, tail, age-order)',
+      'legacy,reparent',
+    )
     .option('--runs <ids>', 'compare these finished runs instead of running anything (comma-separated ids)')
     .option('--sweep <id>', "compare a sweep's runs: per policy over its seeds")
-    .option('--where <path=value>', 'only the sweep runs whose experiment has this value (repeatable), e.g. --where workload.cycles=100', collect, [])
+    .option(
+      '--where <path=value>',
+      'only the sweep runs whose experiment has this value (repeatable), e.g. --where workload.cycles=100',
+      collect,
+      [],
+    )
     .option('--baseline <policy>', 'the policy ratios and tests refer to (default: the first listed)')
     .option('--force', 'compare runs that differ in more than policy and seed (with a warning)')
     .option('--seed <n>', 'override the seed')
@@ -44,16 +53,42 @@ export function registerCompare(program: Command): void {
   });
 }
 
+/** The options commander parses for compare. */
+interface CompareOpts {
+  db?: string;
+  policies: string;
+  runs?: string;
+  sweep?: string;
+  where: string[];
+  baseline?: string;
+  force?: boolean;
+  seed?: string;
+  set: string[];
+  jobs?: string;
+  csv?: boolean;
+  json?: boolean;
+  maxEvents?: string;
+}
+
 /** Run the experiment under each policy (same seed), on worker processes. */
-async function runPolicies(file: string | undefined, opts: Record<string, any>): Promise<CompareEntry[]> {
-  const policies = String(opts.policies).split(',').map((p) => p.trim()).filter(Boolean);
+async function runPolicies(file: string | undefined, opts: CompareOpts): Promise<CompareEntry[]> {
+  const policies = String(opts.policies)
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (!policies.length) throw new LabError('--policies is empty; e.g. --policies legacy,same-gen,tail,age-order');
   for (const p of policies) resolvePolicyAlias(p);
   const jobs = parseJobs(opts.jobs);
   const { exp, file: path } = prepareExperiment({
-    file, seed: parseIntArg('--seed', opts.seed), set: opts.set, maxEvents: parseIntArg('--max-events', opts.maxEvents, 1),
+    file,
+    seed: parseIntArg('--seed', opts.seed),
+    set: opts.set,
+    maxEvents: parseIntArg('--max-events', opts.maxEvents, 1),
   });
-  if (!opts.json) process.stdout.write(`${escapeControl(exp.name)}: ${workloadKind(exp.workload).describe(exp.workload)}, ${exp.machine.lru} LRU, seed ${exp.seed}\n`);
+  if (!opts.json)
+    process.stdout.write(
+      `${escapeControl(exp.name)}: ${workloadKind(exp.workload).describe(exp.workload)}, ${exp.machine.lru} LRU, seed ${exp.seed}\n`,
+    );
   const store = openStore(dbPath(opts));
   try {
     const cells = policies.map((policy, index) => ({ index, policy, seed: exp.seed, sets: [], exp: withPolicyAlias(exp, policy) }));
@@ -64,14 +99,22 @@ async function runPolicies(file: string | undefined, opts: Record<string, any>):
     return outcomes.map((o, i) => {
       if (!o.ok) throw new Error('unreachable');
       const e = planned[i].cell.exp;
-      return { runId: o.result.runId, name: e.name, policy: policies[i], lru: e.machine.lru, events: o.result.events, stateHash: o.result.stateHash, metrics: o.result.metrics };
+      return {
+        runId: o.result.runId,
+        name: e.name,
+        policy: policies[i],
+        lru: e.machine.lru,
+        events: o.result.events,
+        stateHash: o.result.stateHash,
+        metrics: o.result.metrics,
+      };
     });
   } finally {
     closeStore(store);
   }
 }
 
-async function compareFinished(opts: Record<string, any>): Promise<void> {
+async function compareFinished(opts: CompareOpts): Promise<void> {
   if (opts.runs && opts.sweep) throw new LabError('give --runs or --sweep, not both');
   const runs: StatRun[] = await withStore(opts, true, (store) =>
     opts.sweep
@@ -80,7 +123,9 @@ async function compareFinished(opts: Record<string, any>): Promise<void> {
   );
   const bad = mismatch(runs);
   if (bad && !opts.force) {
-    throw new LabError(`${bad}; compare runs of one experiment${opts.sweep ? ' (pick a slice with --where path=value)' : ''}, or pass --force`);
+    throw new LabError(
+      `${bad}; compare runs of one experiment${opts.sweep ? ' (pick a slice with --where path=value)' : ''}, or pass --force`,
+    );
   }
   if (bad) process.stderr.write(`memcglab: warning: ${bad}\n`);
   const oneEach = [...groupByPolicy(runs).values()].every((g) => g.length === 1);

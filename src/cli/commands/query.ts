@@ -10,7 +10,8 @@ const DEFAULT_TIMEOUT_S = 30;
 function parseTimeout(v: string | undefined): number {
   if (v === undefined) return DEFAULT_TIMEOUT_S;
   const n = /^\d+(\.\d+)?$/.test(v) ? Number(v) : Number.NaN;
-  if (!Number.isFinite(n) || n > 86_400 * 365) throw new LabError(`--timeout must be a number of seconds ≥ 0 (0: no limit; got '${v.slice(0, 40)}')`);
+  if (!Number.isFinite(n) || n > 86_400 * 365)
+    throw new LabError(`--timeout must be a number of seconds ≥ 0 (0: no limit; got '${v.slice(0, 40)}')`);
   return n;
 }
 
@@ -48,14 +49,19 @@ export function registerQuery(program: Command): void {
         : undefined;
     const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
     if (timer) clearTimeout(timer);
-    if (timedOut) throw new LabError(`query stopped after ${timeout} s (--timeout ${opts.timeout ?? DEFAULT_TIMEOUT_S}); narrow it (WHERE run = …, LIMIT) or raise --timeout`);
+    if (timedOut)
+      throw new LabError(
+        `query stopped after ${timeout} s (--timeout ${opts.timeout ?? DEFAULT_TIMEOUT_S}); narrow it (WHERE run = …, LIMIT) or raise --timeout`,
+      );
     if (code !== 0) {
       if (/^memcglab: [^\n]*\n$/.test(stderr)) {
         process.stderr.write(stderr); // the child's one line, already escaped
         process.exitCode = code ?? 1;
         return;
       }
-      throw new LabError(`query failed (${code === null ? 'killed' : `exit ${code}`}): ${stderr.split('\n').find((l) => l.trim()) ?? 'no message'}`);
+      throw new LabError(
+        `query failed (${code === null ? 'killed' : `exit ${code}`}): ${stderr.split('\n').find((l) => l.trim()) ?? 'no message'}`,
+      );
     }
   });
 }

@@ -20,7 +20,10 @@ export function registerReplay(program: Command): void {
     process.stdout.write(
       `run ${runId} at seq ${sum.seq}, tick ${sum.tick}, after cycle ${sum.cycle}\n` +
         `state ${sum.stateHash}\nnr_dying_descendants ${sum.nr_dying}, ${sum.memcgs.length - live.length} freed memcgs\n\n` +
-        table(['id', 'path', 'state', 'memory.current'], live.map((m) => [m.id, m.path, m.state, formatBytes(m.current)])),
+        table(
+          ['id', 'path', 'state', 'memory.current'],
+          live.map((m) => [m.id, m.path, m.state, formatBytes(m.current)]),
+        ),
     );
   });
 }

@@ -16,7 +16,11 @@ export function registerResume(program: Command): void {
     const { printRunResult } = await import('../print_run.js');
     const progress = new Progress(`resume run ${runId}: cycle`, opts.json);
     const res = await withStore(opts, false, (store) =>
-      resumeRun(store, runId, { checkInvariants: !!opts.check, repro: `memcglab resume ${runId}`, onProgress: (d, t) => progress.update(d, t) }),
+      resumeRun(store, runId, {
+        checkInvariants: !!opts.check,
+        repro: `memcglab resume ${runId}`,
+        onProgress: (d, t) => progress.update(d, t),
+      }),
     );
     progress.done();
     if (opts.json) return printJson(res);

@@ -23,7 +23,11 @@ export function registerRun(program: Command): void {
     const { runExperiment } = await import('../../lab/run.js');
     const { printRunResult } = await import('../print_run.js');
     const { exp, file: path } = prepareExperiment({
-      file, policy: opts.policy, seed: parseIntArg('--seed', opts.seed), set: opts.set, maxEvents: parseIntArg('--max-events', opts.maxEvents, 1),
+      file,
+      policy: opts.policy,
+      seed: parseIntArg('--seed', opts.seed),
+      set: opts.set,
+      maxEvents: parseIntArg('--max-events', opts.maxEvents, 1),
     });
     const repro = reproCommand(path, exp, opts.set);
     const progress = new Progress(`${exp.name} [${exp.policy}] cycle`, opts.json);

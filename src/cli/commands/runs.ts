@@ -7,8 +7,16 @@ export function registerRuns(program: Command): void {
   addDbOption(cmd).action(async (opts) => {
     const { effectiveStatus, listRuns } = await import('../../lab/runs.js');
     const rows = (await withStore(opts, true, (store) => listRuns(store))).map((r) => ({
-      id: r.id, name: r.name, policy: r.policy, lru: r.lru, seed: r.seed, status: effectiveStatus(r),
-      events: r.events, cycles: r.cycles, started: r.startedAt, stateHash: r.stateHash,
+      id: r.id,
+      name: r.name,
+      policy: r.policy,
+      lru: r.lru,
+      seed: r.seed,
+      status: effectiveStatus(r),
+      events: r.events,
+      cycles: r.cycles,
+      started: r.startedAt,
+      stateHash: r.stateHash,
     }));
     if (opts.json) return printJson(rows);
     if (!rows.length) return void process.stdout.write('no runs yet; start one with: memcglab run experiments/default.json\n');

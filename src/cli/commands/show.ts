@@ -15,9 +15,22 @@ export function registerShow(program: Command): void {
     const { METRIC_NAMES } = await import('../../lab/metrics.js');
     const r = await withStore(opts, true, (store) => getRun(store, runId));
     const out = {
-      id: r.id, name: r.name, policy: r.policy, lru: r.lru, seed: r.seed, status: effectiveStatus(r), error: r.error,
-      events: r.events, cycles: r.cycles, stateHash: r.stateHash, startedAt: r.startedAt, finishedAt: r.finishedAt,
-      codeVersion: r.codeVersion, schemaVersion: r.schemaVersion, metrics: storedMetrics(r), experiment: storedExperimentJson(r),
+      id: r.id,
+      name: r.name,
+      policy: r.policy,
+      lru: r.lru,
+      seed: r.seed,
+      status: effectiveStatus(r),
+      error: r.error,
+      events: r.events,
+      cycles: r.cycles,
+      stateHash: r.stateHash,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      codeVersion: r.codeVersion,
+      schemaVersion: r.schemaVersion,
+      metrics: storedMetrics(r),
+      experiment: storedExperimentJson(r),
     };
     if (opts.json) return printJson(out);
     let text =

@@ -19,12 +19,17 @@ export function registerVerify(program: Command): void {
     const checkEvery = parseIntArg('--check-every', opts.checkEvery, 1);
     const { verifyRun } = await import('../../lab/verify.js');
     const progress = new Progress(`verify run ${runId}: event`, opts.json);
-    const res = await withStore(opts, true, (store) => verifyRun(store, runId, { checkEvery, onProgress: (d, t) => progress.update(d, t) }));
+    const res = await withStore(opts, true, (store) =>
+      verifyRun(store, runId, { checkEvery, onProgress: (d, t) => progress.update(d, t) }),
+    );
     progress.done();
     if (opts.json) {
       printJson(res);
     } else if (res.ok) {
-      const every = checkEvery && checkEvery !== 1 ? ` (invariants checked every ${checkEvery} events)` : ' with every invariant holding after every event';
+      const every =
+        checkEvery && checkEvery !== 1
+          ? ` (invariants checked every ${checkEvery} events)`
+          : ' with every invariant holding after every event';
       const notes = res.notes ? `; ${res.notes.join('; ')}` : '';
       process.stdout.write(
         `run ${runId}: ok, ${res.events} events replay${every}; hash chain, snapshots, projections and final state match; state ${res.stateHash}${notes}\n`,

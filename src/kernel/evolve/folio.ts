@@ -1,13 +1,22 @@
 import {
-  CHARGE_STOCKED, FOLIO_ACTIVE, FOLIO_DIRTY, FOLIO_FILE, FOLIO_MAPPED, FOLIO_REFERENCED, FOLIO_WORKINGSET, REFAULT_ACTIVATE, REFAULT_RECENT,
-  REFAULT_WORKINGSET, type Event,
+  CHARGE_STOCKED,
+  type Event,
+  FOLIO_ACTIVE,
+  FOLIO_DIRTY,
+  FOLIO_FILE,
+  FOLIO_MAPPED,
+  FOLIO_REFERENCED,
+  FOLIO_WORKINGSET,
+  REFAULT_ACTIVATE,
+  REFAULT_RECENT,
+  REFAULT_WORKINGSET,
 } from '../events.js';
 import { ageNonresident, lruvecAddFolio, lruvecDelFolio } from '../lru.js';
 import { folioType, lruGenIncRefs, lruTierFromRefs } from '../lru_gen.js';
 import { tierIndex } from '../mmzone.js';
 import { folioNid, lruvecOf } from '../node.js';
 import { Stat } from '../stat.js';
-import { MEMCG_ONLINE, folioMemcg, getFolio, getMemcg, type Folio, type KernelState, type Memcg } from '../state.js';
+import { type Folio, folioMemcg, getFolio, getMemcg, type KernelState, MEMCG_ONLINE, type Memcg } from '../state.js';
 import { EvolveError } from './error.js';
 
 // evolve() for a folio's life: charged and added to the LRU, accessed, refaulted, freed.
@@ -16,10 +25,25 @@ import { EvolveError } from './error.js';
 function newFolio(s: KernelState, e: Event, owner: number): Folio {
   const file = (e.a & FOLIO_FILE) !== 0;
   return {
-    id: e.folio, file, key: file ? e.b : -1, owner,
-    active: (e.a & FOLIO_ACTIVE) !== 0, referenced: (e.a & FOLIO_REFERENCED) !== 0,
-    workingset: (e.a & FOLIO_WORKINGSET) !== 0, mapped: (e.a & FOLIO_MAPPED) !== 0,
-    young: (e.a & FOLIO_MAPPED) !== 0, dirty: (e.a & FOLIO_DIRTY) !== 0, writeback: false, reclaim: false, swapcache: false, gen: -1, refs: 0, list: -1, lastAccess: s.tick, prev: null, next: null,
+    id: e.folio,
+    file,
+    key: file ? e.b : -1,
+    owner,
+    active: (e.a & FOLIO_ACTIVE) !== 0,
+    referenced: (e.a & FOLIO_REFERENCED) !== 0,
+    workingset: (e.a & FOLIO_WORKINGSET) !== 0,
+    mapped: (e.a & FOLIO_MAPPED) !== 0,
+    young: (e.a & FOLIO_MAPPED) !== 0,
+    dirty: (e.a & FOLIO_DIRTY) !== 0,
+    writeback: false,
+    reclaim: false,
+    swapcache: false,
+    gen: -1,
+    refs: 0,
+    list: -1,
+    lastAccess: s.tick,
+    prev: null,
+    next: null,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Event } from '../events.js';
-import { getFolio, getMemcg, type Folio, type KernelState, type Memcg } from '../state.js';
+import { type Folio, getFolio, getMemcg, type KernelState, type Memcg } from '../state.js';
 import { EvolveError } from './error.js';
 
 /** The handler of one event type: applies it or throws EvolveError. */

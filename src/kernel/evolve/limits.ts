@@ -1,7 +1,7 @@
 import { MEMCG_CHARGE_BATCH, ROOT_MEMCG } from '../constants.js';
-import { RECLAIM_EAGAIN, type Event } from '../events.js';
-import { MEMCG_NR_MEMORY_EVENTS, memcgMemoryEventApply, type MemcgMemoryEvent } from '../memcg_events.js';
-import { getMemcg, MEMCG_ONLINE, type KernelState, type Memcg } from '../state.js';
+import { type Event, RECLAIM_EAGAIN } from '../events.js';
+import { MEMCG_NR_MEMORY_EVENTS, type MemcgMemoryEvent, memcgMemoryEventApply } from '../memcg_events.js';
+import { getMemcg, type KernelState, MEMCG_ONLINE, type Memcg } from '../state.js';
 import { EvolveError } from './error.js';
 
 // evolve() for memcg limits: memory.events, the charge stock, memory.high, the OOM killer, memory.reclaim.
@@ -30,7 +30,8 @@ export function oomKill(s: KernelState, e: Event): void {
 export function memcgStock(s: KernelState, e: Event): void {
   const m = getMemcg(s, e.memcg);
   const stock = m.stock + e.a;
-  if (e.a === 0 || stock < 0 || stock > MEMCG_CHARGE_BATCH) throw new EvolveError(e, `stock of ${m.path} would go from ${m.stock} to ${stock}`);
+  if (e.a === 0 || stock < 0 || stock > MEMCG_CHARGE_BATCH)
+    throw new EvolveError(e, `stock of ${m.path} would go from ${m.stock} to ${stock}`);
   if (e.a > 0 && m.state !== MEMCG_ONLINE) throw new EvolveError(e, `refill of ${m.path}, which is not online`);
   m.stock = stock;
   s.stockPages += e.a;

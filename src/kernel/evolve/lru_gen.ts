@@ -1,8 +1,18 @@
 import { ANON_AND_FILE, LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MIN_NR_GENS } from '../constants.js';
-import { SORT_DIRTY, SORT_PROMOTED, SORT_PROTECTED, type Event } from '../events.js';
+import { type Event, SORT_DIRTY, SORT_PROMOTED, SORT_PROTECTED } from '../events.js';
 import {
-  folioIncGen, folioLruRefs, folioType, getNrGens, incMaxSeq, incMinSeq, lruGenFromSeq, lruGenMove, resetCtrlPos,
-  lruGenUpdateSize, lruTierFromRefs, workingsetLazilyPromoted,
+  folioIncGen,
+  folioLruRefs,
+  folioType,
+  getNrGens,
+  incMaxSeq,
+  incMinSeq,
+  lruGenFromSeq,
+  lruGenMove,
+  lruGenUpdateSize,
+  lruTierFromRefs,
+  resetCtrlPos,
+  workingsetLazilyPromoted,
 } from '../lru_gen.js';
 import { memcgLruRotate } from '../memcg_lru.js';
 import { lruGenIndex, tierIndex } from '../mmzone.js';
@@ -38,7 +48,8 @@ export function incMinSeqEvent(s: KernelState, e: Event): void {
   const n = Math.max(e.b, 1); // logs before the count was carried dropped one gen per event
   for (let k = 0; k < n; k++) {
     if (getNrGens(g, type) <= MIN_NR_GENS) throw new EvolveError(e, `${m.path}: type ${type} has only ${MIN_NR_GENS} gens`);
-    if (g.lists[lruGenIndex(lruGenFromSeq(g.minSeq[type] + k), type)].count) throw new EvolveError(e, `${m.path}: gen of seq ${g.minSeq[type] + k} type ${type} is not empty`);
+    if (g.lists[lruGenIndex(lruGenFromSeq(g.minSeq[type] + k), type)].count)
+      throw new EvolveError(e, `${m.path}: gen of seq ${g.minSeq[type] + k} type ${type} is not empty`);
     if (g.minSeq[type] + k + MIN_NR_GENS > g.maxSeq) throw new EvolveError(e, `${m.path}: min_seq would pass max_seq - MIN_NR_GENS`);
   }
   resetCtrlPos(g, type, true);

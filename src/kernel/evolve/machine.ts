@@ -1,5 +1,5 @@
 import { ROOT_MEMCG } from '../constants.js';
-import { LIMIT_HIGH, LIMIT_LOW, LIMIT_MAX, LIMIT_MIN, MACHINE_MGLRU, MACHINE_OBJCG, type Event } from '../events.js';
+import { type Event, LIMIT_HIGH, LIMIT_LOW, LIMIT_MAX, LIMIT_MIN, MACHINE_MGLRU, MACHINE_OBJCG } from '../events.js';
 import { memcgLruOnline } from '../memcg_lru.js';
 import { getMemcg, type KernelState } from '../state.js';
 import { calculateMinFreeKbytes } from '../watermark.js';

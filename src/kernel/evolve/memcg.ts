@@ -1,11 +1,11 @@
 import { NR_LRU_LISTS } from '../constants.js';
 import type { Event } from '../events.js';
+import { MEMCG_LRU_OLD, memcgLruOnline, memcgLruRelease, memcgLruRotate } from '../memcg_lru.js';
+import { SIZE_STATS, Stat } from '../stat.js';
+import { getMemcg, type KernelState, MEMCG_DYING, MEMCG_FREED, MEMCG_ONLINE, type Memcg, newMemcg } from '../state.js';
 import { EvolveError } from './error.js';
 import { memcgIdPut } from './swap.js';
 import { invalidateReclaimIterators } from './vm.js';
-import { memcgLruOnline, memcgLruRelease, memcgLruRotate, MEMCG_LRU_OLD } from '../memcg_lru.js';
-import { SIZE_STATS, Stat } from '../stat.js';
-import { MEMCG_DYING, MEMCG_FREED, MEMCG_ONLINE, getMemcg, newMemcg, type KernelState, type Memcg } from '../state.js';
 
 // evolve() for the memcg lifecycle: mkdir, rmdir (offline), free, and the objcgs that outlive them.
 

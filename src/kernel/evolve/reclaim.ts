@@ -1,13 +1,13 @@
 import { LRU_ACTIVE } from '../constants.js';
 import type { Event } from '../events.js';
+import { SCAN_RECLAIMER } from '../events.js';
 import { noteEvictionOrder } from '../eviction_order.js';
 import { ageNonresident } from '../lru.js';
 import { folioLruRefs, folioType, lruTierFromRefs } from '../lru_gen.js';
 import { tierIndex } from '../mmzone.js';
 import { folioNid, lruvecOf } from '../node.js';
-import { SCAN_RECLAIMER } from '../events.js';
 import { PGSCAN_BY_RECLAIMER, PGSTEAL_BY_RECLAIMER, Stat } from '../stat.js';
-import { folioMemcg, getFolio, getMemcg, type Folio, type KernelState, type Memcg } from '../state.js';
+import { type Folio, folioMemcg, getFolio, getMemcg, type KernelState, type Memcg } from '../state.js';
 import { EvolveError } from './error.js';
 import { freeFolio } from './folio.js';
 

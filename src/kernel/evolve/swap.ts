@@ -2,9 +2,9 @@ import type { Event } from '../events.js';
 import { lruvecAddFolio, lruvecDelFolio } from '../lru.js';
 import { folioLruvec } from '../node.js';
 import { Stat } from '../stat.js';
-import { dontAddToOldest } from './writeback.js';
 import { folioMemcg, getFolio, getMemcg, type KernelState, type Memcg } from '../state.js';
 import { EvolveError } from './error.js';
+import { dontAddToOldest } from './writeback.js';
 
 // evolve() for swap: the entry, its charge to memcg->swap and the memcg ID it holds (mm/memcontrol.c).
 

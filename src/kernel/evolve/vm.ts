@@ -1,9 +1,14 @@
-import {
-  SYSCTL_IO_TICKS, SYSCTL_MIN_FREE_KBYTES, SYSCTL_SWAP_PAGES, SYSCTL_SWAPPINESS, SYSCTL_WATERMARK_SCALE_FACTOR,
-  SYSCTL_WRITEBACK_TICKS, type Event,
-} from '../events.js';
 import { MAX_RECLAIM_RETRIES } from '../constants.js';
-import { lruvecOf, nodeData, EVENT_NID } from '../node.js';
+import {
+  type Event,
+  SYSCTL_IO_TICKS,
+  SYSCTL_MIN_FREE_KBYTES,
+  SYSCTL_SWAP_PAGES,
+  SYSCTL_SWAPPINESS,
+  SYSCTL_WATERMARK_SCALE_FACTOR,
+  SYSCTL_WRITEBACK_TICKS,
+} from '../events.js';
+import { EVENT_NID, lruvecOf, nodeData } from '../node.js';
 import { Stat } from '../stat.js';
 import { getMemcg, type KernelState, type Memcg } from '../state.js';
 import { subtree } from '../tree.js';
@@ -17,16 +22,27 @@ export function sysctl(s: KernelState, e: Event): void {
   if (e.b < 0) throw new EvolveError(e, `negative value ${e.b}`);
   const vm = s.vm;
   switch (e.a) {
-    case SYSCTL_SWAP_PAGES: vm.swapPages = e.b; break;
+    case SYSCTL_SWAP_PAGES:
+      vm.swapPages = e.b;
+      break;
     case SYSCTL_SWAPPINESS:
       if (e.b > 200) throw new EvolveError(e, `swappiness ${e.b} is above MAX_SWAPPINESS`);
       vm.swappiness = e.b;
       break;
-    case SYSCTL_MIN_FREE_KBYTES: vm.minFreeKbytes = e.b; break;
-    case SYSCTL_WATERMARK_SCALE_FACTOR: vm.watermarkScaleFactor = e.b; break;
-    case SYSCTL_WRITEBACK_TICKS: vm.writebackTicks = e.b; break;
-    case SYSCTL_IO_TICKS: vm.ioTicks = Math.max(e.b, 1); break;
-    default: throw new EvolveError(e, `unknown sysctl ${e.a}`);
+    case SYSCTL_MIN_FREE_KBYTES:
+      vm.minFreeKbytes = e.b;
+      break;
+    case SYSCTL_WATERMARK_SCALE_FACTOR:
+      vm.watermarkScaleFactor = e.b;
+      break;
+    case SYSCTL_WRITEBACK_TICKS:
+      vm.writebackTicks = e.b;
+      break;
+    case SYSCTL_IO_TICKS:
+      vm.ioTicks = Math.max(e.b, 1);
+      break;
+    default:
+      throw new EvolveError(e, `unknown sysctl ${e.a}`);
   }
 }
 
@@ -34,7 +50,8 @@ export function kswapdWake(s: KernelState, e: Event): void {
   const pgdat = nodeData(s, e.a);
   if (!pgdat) throw new EvolveError(e, `no node ${e.a}`);
   if (pgdat.kswapdAwake) throw new EvolveError(e, `kswapd${e.a} is already awake`);
-  if (pgdat.kswapdFailures >= MAX_RECLAIM_RETRIES) throw new EvolveError(e, `kswapd${e.a} is hopeless (kswapd_failures ${pgdat.kswapdFailures})`);
+  if (pgdat.kswapdFailures >= MAX_RECLAIM_RETRIES)
+    throw new EvolveError(e, `kswapd${e.a} is hopeless (kswapd_failures ${pgdat.kswapdFailures})`);
   pgdat.kswapdAwake = true;
 }
 

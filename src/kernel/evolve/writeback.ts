@@ -1,11 +1,9 @@
-import {
-  PUTBACK_ACTIVATE, PUTBACK_DIRTY, PUTBACK_KEEP, PUTBACK_SWAPFULL, PUTBACK_WRITEBACK, type Event,
-} from '../events.js';
-import { lruvecAddFolio, lruvecDelFolio, ageNonresident } from '../lru.js';
+import { type Event, PUTBACK_ACTIVATE, PUTBACK_DIRTY, PUTBACK_KEEP, PUTBACK_SWAPFULL, PUTBACK_WRITEBACK } from '../events.js';
+import { ageNonresident, lruvecAddFolio, lruvecDelFolio } from '../lru.js';
 import { lruGenFolioSeq } from '../lru_gen.js';
 import { folioLruvec, folioNid } from '../node.js';
 import { Stat } from '../stat.js';
-import { folioMemcg, getFolio, type Folio, type KernelState } from '../state.js';
+import { type Folio, folioMemcg, getFolio, type KernelState } from '../state.js';
 import { EvolveError } from './error.js';
 
 // evolve() for mappings, dirty pages, writeback and what shrink_folio_list() puts back.
@@ -74,7 +72,11 @@ export function putback(s: KernelState, e: Event): void {
   lruvecDelFolio(s, lv, f, true);
   let activate = true;
   switch (e.a) {
-    case PUTBACK_KEEP: f.young = false; f.referenced = true; activate = false; break;
+    case PUTBACK_KEEP:
+      f.young = false;
+      f.referenced = true;
+      activate = false;
+      break;
     case PUTBACK_ACTIVATE:
       f.young = false;
       f.referenced = true;
@@ -82,14 +84,19 @@ export function putback(s: KernelState, e: Event): void {
       break;
     case PUTBACK_DIRTY:
       if (!f.dirty || !f.file) throw new EvolveError(e, `folio ${f.id} is not a dirty file folio`);
-      consumeReferences(s, f); f.reclaim = true; break;
+      consumeReferences(s, f);
+      f.reclaim = true;
+      break;
     case PUTBACK_WRITEBACK:
       if (!f.writeback) throw new EvolveError(e, `folio ${f.id} is not under writeback`);
-      f.reclaim = true; break;
+      f.reclaim = true;
+      break;
     case PUTBACK_SWAPFULL:
       if (f.file) throw new EvolveError(e, `folio ${f.id} is not anon`);
-      consumeReferences(s, f); break;
-    default: throw new EvolveError(e, `bad putback reason ${e.a}`);
+      consumeReferences(s, f);
+      break;
+    default:
+      throw new EvolveError(e, `bad putback reason ${e.a}`);
   }
   if (activate) {
     f.active = true; // activate_locked: folio_set_active(), PGACTIVATE

@@ -20,6 +20,9 @@ export function takeCensus(s: KernelView): Census {
     }
   }
   const locked = new Set<number>();
-  for (const [c, p] of s.reparentLocked) { locked.add(c); locked.add(p); }
+  for (const [c, p] of s.reparentLocked) {
+    locked.add(c);
+    locked.add(p);
+  }
   return { local, objcgPages, locked };
 }

@@ -1,6 +1,6 @@
 import { MEMCG_CHARGE_BATCH } from '../constants.js';
 import { Stat } from '../stat.js';
-import { MEMCG_DYING, MEMCG_ONLINE, type KernelView } from '../state.js';
+import { type KernelView, MEMCG_DYING, MEMCG_ONLINE } from '../state.js';
 import { preOrder } from '../tree.js';
 import type { Census, Report } from './types.js';
 
@@ -57,7 +57,10 @@ export function checkCgroupTree(s: KernelView, _c: Census, bad: Report): void {
     let dying = 0;
     for (const id of m.children) {
       const cm = s.memcgs.get(id);
-      if (!cm) { bad('tree', `${m.path} lists child ${id}, which is not live`); continue; }
+      if (!cm) {
+        bad('tree', `${m.path} lists child ${id}, which is not live`);
+        continue;
+      }
       desc += cm.nrDescendants + (cm.state === MEMCG_ONLINE ? 1 : 0);
       dying += cm.nrDyingDescendants + (cm.state === MEMCG_DYING ? 1 : 0);
     }

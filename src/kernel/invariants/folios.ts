@@ -4,7 +4,10 @@ import type { Census, Report } from './types.js';
 /** folio->memcg_data names a live objcg (objcg charging) and, through it, a live memcg. */
 export function checkFolioOwners(s: KernelView, _c: Census, bad: Report): void {
   for (const f of s.folios.values()) {
-    if (s.objcgCharging && !s.objcgs.has(f.owner)) { bad('owner', `folio ${f.id} owned by missing objcg ${f.owner}`); continue; }
+    if (s.objcgCharging && !s.objcgs.has(f.owner)) {
+      bad('owner', `folio ${f.id} owned by missing objcg ${f.owner}`);
+      continue;
+    }
     const mid = folioMemcgId(s, f);
     if (mid === undefined || !s.memcgs.has(mid)) bad('freed-owns-nothing', `folio ${f.id} belongs to memcg ${mid}, which is not live`);
   }

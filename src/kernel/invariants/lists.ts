@@ -1,7 +1,7 @@
 import { LRU_UNEVICTABLE, NR_LRU_LISTS } from '../constants.js';
-import { folioLruList, folioMemcgId, type FolioView, type KernelView, type MemcgView } from '../state.js';
+import { type FolioView, folioLruList, folioMemcgId, type KernelView, type MemcgView } from '../state.js';
 import type { Census, Report } from './types.js';
-import { allLruvecs, lruvecLists, type ListRef } from './walk.js';
+import { allLruvecs, type ListRef, lruvecLists } from './walk.js';
 
 /**
  * list_head integrity (CONFIG_DEBUG_LIST) and placement: links run both ways, counts match,
@@ -43,7 +43,8 @@ export function checkClassicLists(s: KernelView, c: Census, bad: Report): void {
     for (let lru = 0; lru < NR_LRU_LISTS; lru++) {
       const l = lv.lists[lru];
       if (s.mglru && l.count) bad('mglru-classic-lists', `${m.path}: classic list ${lru} is in use under MGLRU`);
-      for (let f = l.head; f; f = f.next) if (folioLruList(f) !== lru) bad('list-flags', `folio ${f.id} on list ${lru} but its flags say ${folioLruList(f)}`);
+      for (let f = l.head; f; f = f.next)
+        if (folioLruList(f) !== lru) bad('list-flags', `folio ${f.id} on list ${lru} but its flags say ${folioLruList(f)}`);
       if (lru !== LRU_UNEVICTABLE && !s.mglru && lv.size[lru] !== l.count && !c.locked.has(m.id)) {
         bad('lru-size', `${m.path} ${lru}: lru_zone_size ${lv.size[lru]} but ${l.count} folios listed`);
       }

@@ -35,7 +35,8 @@ export function checkGenWindow(s: KernelView, _c: Census, bad: Report): void {
     for (let type = 0; type < ANON_AND_FILE; type++) {
       for (let gen = 0; gen < MAX_NR_GENS; gen++) {
         const l = g.lists[lruGenIndex(gen, type)];
-        if (l.count && !inWindow(g, type, gen)) bad('gen-window', `${m.path}: list of gen ${gen} type ${type} is outside [min_seq, max_seq]`);
+        if (l.count && !inWindow(g, type, gen))
+          bad('gen-window', `${m.path}: list of gen ${gen} type ${type} is outside [min_seq, max_seq]`);
         for (let f = l.head; f; f = f.next) {
           if (folioType(f) !== type) bad('gen-type', `folio ${f.id} on a type ${type} list`);
           if (f.active) bad('PG_active', `folio ${f.id} has PG_active on an MGLRU list`);
@@ -64,7 +65,8 @@ export function checkNrPages(s: KernelView, c: Census, bad: Report): void {
     for (let type = 0; type < ANON_AND_FILE; type++) {
       for (let gen = 0; gen < MAX_NR_GENS; gen++) {
         const i = lruGenIndex(gen, type);
-        if (g.nrPages[i] !== byFlags[i]) bad('nr_pages', `${m.path} gen ${gen} type ${type}: nr_pages ${g.nrPages[i]} but ${byFlags[i]} folios have that flags gen`);
+        if (g.nrPages[i] !== byFlags[i])
+          bad('nr_pages', `${m.path} gen ${gen} type ${type}: nr_pages ${g.nrPages[i]} but ${byFlags[i]} folios have that flags gen`);
         sizes[genClassicList(g, type, gen)] += g.nrPages[i];
       }
     }

@@ -17,12 +17,14 @@ export function checkMemcgLru(s: KernelView, _c: Census, bad: Report): void {
         counts[gen]++;
         const m = s.memcgs.get(id);
         if (!m) bad('memcg-lru', `memcg ${id} is on the memcg LRU but not live`);
-        else if (lruvecOf(m, pgdat.nid).lrugen.memcgGen !== gen) bad('memcg-lru', `${m.path} is in gen ${gen} but records ${lruvecOf(m, pgdat.nid).lrugen.memcgGen}`);
+        else if (lruvecOf(m, pgdat.nid).lrugen.memcgGen !== gen)
+          bad('memcg-lru', `${m.path} is in gen ${gen} but records ${lruvecOf(m, pgdat.nid).lrugen.memcgGen}`);
       }
     });
     for (const m of s.memcgs.values()) if (!seenAt.has(m.id)) bad('memcg-lru', `${m.path} is not on the memcg LRU`);
     for (let gen = 0; gen < MEMCG_NR_GENS; gen++) {
-      if (counts[gen] !== pgdat.memcgLru.nrMemcgs[gen]) bad('memcg-lru', `nr_memcgs[${gen}] ${pgdat.memcgLru.nrMemcgs[gen]} but ${counts[gen]} listed`);
+      if (counts[gen] !== pgdat.memcgLru.nrMemcgs[gen])
+        bad('memcg-lru', `nr_memcgs[${gen}] ${pgdat.memcgLru.nrMemcgs[gen]} but ${counts[gen]} listed`);
     }
   }
 }

@@ -5,12 +5,16 @@ import type { Census, Report } from './types.js';
 export function checkObjcgs(s: KernelView, c: Census, bad: Report): void {
   for (const o of s.objcgs.values()) {
     const m = s.memcgs.get(o.memcg);
-    if (!m) { bad('freed-owns-nothing', `objcg ${o.id} points at memcg ${o.memcg}, which is not live`); continue; }
+    if (!m) {
+      bad('freed-owns-nothing', `objcg ${o.id} points at memcg ${o.memcg}, which is not live`);
+      continue;
+    }
     const onList = m.objcg === o.id || m.objcgList.includes(o.id);
     if (!onList) bad('objcg-list', `objcg ${o.id} points at ${m.path} but is not on its list`);
     if (s.objcgCharging) {
       const p = c.objcgPages.get(o.id) ?? { anon: 0, file: 0 };
-      if (p.anon !== o.nrAnon || p.file !== o.nrFile) bad('objcg-charge', `objcg ${o.id}: ${o.nrAnon}/${o.nrFile} charged but folios ${p.anon}/${p.file}`);
+      if (p.anon !== o.nrAnon || p.file !== o.nrFile)
+        bad('objcg-charge', `objcg ${o.id}: ${o.nrAnon}/${o.nrFile} charged but folios ${p.anon}/${p.file}`);
     }
   }
 }

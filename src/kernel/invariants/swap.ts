@@ -1,4 +1,4 @@
-import { MEMCG_ONLINE, type KernelView, type MemcgView } from '../state.js';
+import { type KernelView, MEMCG_ONLINE, type MemcgView } from '../state.js';
 import { preOrder } from '../tree.js';
 import type { Census, Report } from './types.js';
 
@@ -26,7 +26,8 @@ export function checkSwap(s: KernelView, _c: Census, bad: Report): void {
     if (m.idRef !== ids) bad('id-ref', `${m.path}: id.ref ${m.idRef}, expected ${ids}`);
   }
   for (const f of s.folios.values()) {
-    if (f.swapcache && (f.file || !s.swapEntries.has(f.id))) bad('swapcache', `folio ${f.id} is in the swap cache without an anon swap entry`);
+    if (f.swapcache && (f.file || !s.swapEntries.has(f.id)))
+      bad('swapcache', `folio ${f.id} is in the swap cache without an anon swap entry`);
   }
 }
 
@@ -41,15 +42,24 @@ export function checkDirtyWriteback(s: KernelView, _c: Census, bad: Report): voi
   for (const f of s.folios.values()) {
     if (f.dirty && !f.file) bad('dirty', `anon folio ${f.id} is dirty`);
     if (f.dirty && f.writeback) bad('dirty', `folio ${f.id} is dirty and under writeback`);
-    if (f.dirty) { dirty++; if (!s.dirtyQueue.has(f.id)) bad('dirty-queue', `dirty folio ${f.id} is not queued for the flusher`); }
-    if (f.writeback) { wb++; if (!s.writebackQueue.has(f.id)) bad('writeback-queue', `folio ${f.id} under writeback is not queued`); }
+    if (f.dirty) {
+      dirty++;
+      if (!s.dirtyQueue.has(f.id)) bad('dirty-queue', `dirty folio ${f.id} is not queued for the flusher`);
+    }
+    if (f.writeback) {
+      wb++;
+      if (!s.writebackQueue.has(f.id)) bad('writeback-queue', `folio ${f.id} under writeback is not queued`);
+    }
     if (f.reclaim && !f.dirty && !f.writeback) bad('pg-reclaim', `folio ${f.id} has PG_reclaim but is clean and not under writeback`);
   }
   if (s.dirtyQueue.size !== dirty) bad('dirty-queue', `${s.dirtyQueue.size} queued dirty, ${dirty} dirty folios`);
   if (s.writebackQueue.size !== wb) bad('writeback-queue', `${s.writebackQueue.size} queued under writeback, ${wb} folios`);
   for (const q of [s.dirtyQueue, s.writebackQueue]) {
     let last = 0;
-    for (const t of q.values()) { if (t < last) bad('queue-order', 'a flusher queue is out of tick order'); last = t; }
+    for (const t of q.values()) {
+      if (t < last) bad('queue-order', 'a flusher queue is out of tick order');
+      last = t;
+    }
   }
 }
 
@@ -60,7 +70,10 @@ export function checkReclaimIters(s: KernelView, _c: Census, bad: Report): void 
       const pos = pn.iter.position;
       if (!pos) continue;
       let x: MemcgView | undefined = s.memcgs.get(pos);
-      if (!x) { bad('reclaim-iter', `${m.path}: iterator at freed memcg ${pos}`); continue; }
+      if (!x) {
+        bad('reclaim-iter', `${m.path}: iterator at freed memcg ${pos}`);
+        continue;
+      }
       while (x && x.id !== m.id) x = s.memcgs.get(x.parent);
       if (!x) bad('reclaim-iter', `${m.path}: iterator at memcg ${pos}, outside its subtree`);
     }

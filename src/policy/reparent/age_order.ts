@@ -12,13 +12,15 @@ export const ageOrder = {
   name: 'age-order',
   policy: 'reparent',
   lru: 'mglru',
-  description: 'puts each child gen, oldest first, at the head of the youngest parent gen born no later than it (by timestamps; walks the folios)',
+  description:
+    'puts each child gen, oldest first, at the head of the youngest parent gen born no later than it (by timestamps; walks the folios)',
   options: ['mglru'],
   objcgCharging: true,
   offline(ctx, child, parent) {
     reparentLruGen(ctx, child, parent, {
       oldestFirst: true,
-      target: (cg, pg, gen, type) => encodeSplice(gen, type, lruGenFromSeq(parentSeqByAge(pg, type, cg.timestamps[gen])), SPLICE_REWRITE_HEAD),
+      target: (cg, pg, gen, type) =>
+        encodeSplice(gen, type, lruGenFromSeq(parentSeqByAge(pg, type, cg.timestamps[gen])), SPLICE_REWRITE_HEAD),
     });
   },
 } as const satisfies ReparentMode;

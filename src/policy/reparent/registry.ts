@@ -30,7 +30,9 @@ function unique<T>(xs: readonly T[]): T[] {
 type NonEmpty<T> = readonly [T, ...T[]];
 
 export const POLICY_NAMES = unique(REPARENT_MODES.map((m) => m.policy)) as unknown as NonEmpty<PolicyName>;
-export const MGLRU_REPARENT_MODES = REPARENT_MODES.filter((m) => m.lru === 'mglru').map((m) => m.name) as unknown as NonEmpty<MglruReparentMode>;
+export const MGLRU_REPARENT_MODES = REPARENT_MODES.filter((m) => m.lru === 'mglru').map(
+  (m) => m.name,
+) as unknown as NonEmpty<MglruReparentMode>;
 
 /** The mode a policy runs on one LRU kind (MGLRU: the one policyOptions.mglru names, if the policy has several). */
 export function reparentModeFor(policy: PolicyName, lru: 'classic' | 'mglru', mglru: MglruReparentMode): ReparentMode {

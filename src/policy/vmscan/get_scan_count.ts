@@ -1,5 +1,5 @@
 import { LRU_FILE, NR_EVICTABLE_LRU, SWAP_CLUSTER_MAX } from '../../kernel/constants.js';
-import { MEMCG_ONLINE, type KernelView, type LruvecView, type MemcgView } from '../../kernel/state.js';
+import { type KernelView, type LruvecView, MEMCG_ONLINE, type MemcgView } from '../../kernel/state.js';
 import { cgroupReclaim, type ScanControl } from './scan_control.js';
 
 export const SCAN_EQUAL = 0;

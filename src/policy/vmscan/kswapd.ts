@@ -1,10 +1,16 @@
-import { DEF_PRIORITY, MAX_RECLAIM_RETRIES, ROOT_MEMCG, SWAP_CLUSTER_MAX } from '../../kernel/constants.js';
-import { LRU_ACTIVE_ANON, LRU_INACTIVE_ANON } from '../../kernel/constants.js';
+import {
+  DEF_PRIORITY,
+  LRU_ACTIVE_ANON,
+  LRU_INACTIVE_ANON,
+  MAX_RECLAIM_RETRIES,
+  ROOT_MEMCG,
+  SWAP_CLUSTER_MAX,
+} from '../../kernel/constants.js';
 import { E, RECLAIMER_KSWAPD } from '../../kernel/events.js';
 import { lruvecOf, nodeData } from '../../kernel/node.js';
 import type { KernelView } from '../../kernel/state.js';
 import { subtreeIds } from '../../kernel/tree.js';
-import { watermarks, WMARK_HIGH, zoneFreePages } from '../../kernel/watermark.js';
+import { WMARK_HIGH, watermarks, zoneFreePages } from '../../kernel/watermark.js';
 import type { Ctx } from '../context.js';
 import { inactiveIsLow, inactiveIsLowSizes } from '../reclaim_classic.js';
 import { newScanControl, type ScanControl } from './scan_control.js';
@@ -48,7 +54,10 @@ export function balancePgdat(ctx: Ctx, nid: number): void {
   ctx.emit(E.reclaimBegin(ROOT_MEMCG, nrToReclaim));
   let balanced = false;
   while (sc.priority >= 1) {
-    if (pgdatBalanced(ctx.s)) { balanced = true; break; }
+    if (pgdatBalanced(ctx.s)) {
+      balanced = true;
+      break;
+    }
     kswapdAgeNode(ctx, sc);
     sc.nrScanned = 0;
     const before = sc.nrReclaimed;

@@ -1,4 +1,4 @@
-import { MEMCG_ONLINE, type KernelView, type MemcgView } from '../../kernel/state.js';
+import { type KernelView, MEMCG_ONLINE, type MemcgView } from '../../kernel/state.js';
 
 /** memory.emin / memory.elow of a memcg for one reclaim walk (page_counter emin/elow). */
 export interface Protection {
@@ -49,7 +49,10 @@ export function calculateProtection(s: KernelView, root: number, m: MemcgView, m
         minUsage += Math.min(cm.memory, cd.emin); // children_min_usage (propagate_protected_usage)
         lowUsage += Math.min(cm.memory, cd.elow);
       }
-      p = { emin: effectiveProtection(m.memory, d.emin, pp.emin, minUsage), elow: effectiveProtection(m.memory, d.elow, pp.elow, lowUsage) };
+      p = {
+        emin: effectiveProtection(m.memory, d.emin, pp.emin, minUsage),
+        elow: effectiveProtection(m.memory, d.elow, pp.elow, lowUsage),
+      };
     }
   }
   memo.set(m.id, p);

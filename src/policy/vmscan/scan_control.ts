@@ -42,10 +42,29 @@ export interface ScanControl {
 
 export function newScanControl(target: number, nrToReclaim: number, reclaimer: number, swappiness: number, maySwap = true): ScanControl {
   return {
-    target, nrToReclaim, nrReclaimed: 0, nrScanned: 0, priority: DEF_PRIORITY, lruvecsVisited: 0,
-    rootReclaim: target === ROOT_MEMCG, nid: 0, reclaimer, maySwap, swappiness,
-    memcgFullWalk: false, forceDeactivate: false, skippedDeactivate: false, memcgLowReclaim: false, memcgLowSkipped: false,
-    mayDeactivate: DEACTIVATE_ANON | DEACTIVATE_FILE, cacheTrimMode: false, fileIsTiny: false, anonCost: 0, fileCost: 0, emin: 0, elow: 0,
+    target,
+    nrToReclaim,
+    nrReclaimed: 0,
+    nrScanned: 0,
+    priority: DEF_PRIORITY,
+    lruvecsVisited: 0,
+    rootReclaim: target === ROOT_MEMCG,
+    nid: 0,
+    reclaimer,
+    maySwap,
+    swappiness,
+    memcgFullWalk: false,
+    forceDeactivate: false,
+    skippedDeactivate: false,
+    memcgLowReclaim: false,
+    memcgLowSkipped: false,
+    mayDeactivate: DEACTIVATE_ANON | DEACTIVATE_FILE,
+    cacheTrimMode: false,
+    fileIsTiny: false,
+    anonCost: 0,
+    fileCost: 0,
+    emin: 0,
+    elow: 0,
   };
 }
 

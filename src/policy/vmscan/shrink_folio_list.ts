@@ -1,7 +1,5 @@
-import {
-  E, PUTBACK_ACTIVATE, PUTBACK_DIRTY, PUTBACK_KEEP, PUTBACK_SWAPFULL, PUTBACK_WRITEBACK,
-} from '../../kernel/events.js';
-import { folioMemcgId, MEMCG_ONLINE, type FolioView, type KernelView } from '../../kernel/state.js';
+import { E, PUTBACK_ACTIVATE, PUTBACK_DIRTY, PUTBACK_KEEP, PUTBACK_SWAPFULL, PUTBACK_WRITEBACK } from '../../kernel/events.js';
+import { type FolioView, folioMemcgId, type KernelView, MEMCG_ONLINE } from '../../kernel/state.js';
 import type { Ctx } from '../context.js';
 import { releaseUnpinned } from '../release.js';
 import { canReclaimAnonPages } from './get_scan_count.js';
@@ -61,17 +59,32 @@ export function shrinkFolioList(ctx: Ctx, folios: readonly FolioView[], sc: Scan
       st.fileTaken++;
       if (f.dirty && !f.writeback) st.unqueuedDirty++; // folio_check_dirty_writeback()
     }
-    if (f.writeback) { ctx.emit(E.putback(f.id, PUTBACK_WRITEBACK)); continue; } // case 2: PG_reclaim, activate
+    if (f.writeback) {
+      ctx.emit(E.putback(f.id, PUTBACK_WRITEBACK));
+      continue;
+    } // case 2: PG_reclaim, activate
     const ref = folioCheckReferences(ctx.s, f);
-    if (ref === FOLIOREF_ACTIVATE) { ctx.emit(E.putback(f.id, PUTBACK_ACTIVATE)); continue; }
-    if (ref === FOLIOREF_KEEP) { ctx.emit(E.putback(f.id, PUTBACK_KEEP)); continue; }
+    if (ref === FOLIOREF_ACTIVATE) {
+      ctx.emit(E.putback(f.id, PUTBACK_ACTIVATE));
+      continue;
+    }
+    if (ref === FOLIOREF_KEEP) {
+      ctx.emit(E.putback(f.id, PUTBACK_KEEP));
+      continue;
+    }
     if (!f.file && !f.swapcache) {
-      if (!sc.maySwap || !canReclaimAnonPages(ctx.s)) { ctx.emit(E.putback(f.id, PUTBACK_SWAPFULL)); continue; }
+      if (!sc.maySwap || !canReclaimAnonPages(ctx.s)) {
+        ctx.emit(E.putback(f.id, PUTBACK_SWAPFULL));
+        continue;
+      }
       ctx.emit(E.swapOut(f.id, memcgIdGetOnline(ctx.s, folioMemcgId(ctx.s, f)!)));
       st.pageout++;
       continue; // PAGE_SUCCESS with the write in flight: keep (back to the LRU)
     }
-    if (f.file && f.dirty) { ctx.emit(E.putback(f.id, PUTBACK_DIRTY)); continue; }
+    if (f.file && f.dirty) {
+      ctx.emit(E.putback(f.id, PUTBACK_DIRTY));
+      continue;
+    }
     if (f.mapped) ctx.emit(E.folioUnmap(f.id)); // try_to_unmap()
     const owner = f.owner;
     const fm = folioMemcgId(ctx.s, f)!;

@@ -4,11 +4,11 @@ import { lruvecOf } from '../../kernel/node.js';
 import { Stat } from '../../kernel/stat.js';
 import type { KernelView, MemcgView } from '../../kernel/state.js';
 import { subtree, subtreeIds } from '../../kernel/tree.js';
-import { watermarks, WMARK_HIGH, zoneFreePages } from '../../kernel/watermark.js';
+import { WMARK_HIGH, watermarks, zoneFreePages } from '../../kernel/watermark.js';
 import type { Ctx } from '../context.js';
+import { MEMCG_LOW, memcgMemoryEvent } from '../memcg_event.js';
 import { inactiveIsLowSizes, shrinkLruvecClassic } from '../reclaim_classic.js';
 import { lruGenShrinkLruvec, lruGenShrinkNode } from '../reclaim_mglru.js';
-import { memcgMemoryEvent, MEMCG_LOW } from '../memcg_event.js';
 import { belowLow, belowMin, calculateProtection, type Protection } from './protection.js';
 import { DEACTIVATE_ANON, DEACTIVATE_FILE, isKswapd, type ScanControl } from './scan_control.js';
 
@@ -61,8 +61,10 @@ export function prepareScanControl(s: KernelView, sc: ScanControl): void {
   sc.fileIsTiny = false;
   if (sc.rootReclaim) {
     const file = size[LRU_INACTIVE_FILE] + size[LRU_ACTIVE_FILE];
-    sc.fileIsTiny = file + zoneFreePages(s) <= watermarks(s)[WMARK_HIGH] && !(sc.mayDeactivate & DEACTIVATE_ANON)
-      && Math.floor(size[LRU_INACTIVE_ANON] / 2 ** sc.priority) > 0;
+    sc.fileIsTiny =
+      file + zoneFreePages(s) <= watermarks(s)[WMARK_HIGH] &&
+      !(sc.mayDeactivate & DEACTIVATE_ANON) &&
+      Math.floor(size[LRU_INACTIVE_ANON] / 2 ** sc.priority) > 0;
   }
 }
 
