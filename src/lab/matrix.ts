@@ -39,7 +39,7 @@ export function parseSeeds(text: string): number[] {
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean)) {
-    const m = /^(\d+)(?:\.\.(\d+))?$/.exec(part);
+    const m = part.match(/^(\d+)(?:\.\.(\d+))?$/);
     if (!m) throw new LabError(`--seeds ${text}: expected N, A..B or a comma-separated list of them, e.g. --seeds 1..5`);
     const a = Number(m[1]);
     const b = m[2] === undefined ? a : Number(m[2]);

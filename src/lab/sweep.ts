@@ -1,21 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
-import { EVENT_SCHEMA_VERSION } from '../kernel/events.js';
-import { putChainRow } from '../store/chain.js';
 import { inTransaction, type Store } from '../store/db.js';
-import { findRun, insertRun, type RunRow, takeLease, updateRun } from '../store/runs.js';
+import { type RunRow, takeLease, updateRun } from '../store/runs.js';
 import { findSweep, insertSweep, renewLeases, type SweepRow, sweepRuns } from '../store/sweeps.js';
-import { genesisRow } from './chain.js';
 import type { Experiment } from './experiment.js';
 import { renewEveryMs, thisHolder } from './lease.js';
 import { type Cell, expandMatrix, type Matrix } from './matrix.js';
 import { type Outcome, type PoolHandlers, runPool } from './pool.js';
 import { reproCommand } from './prepare.js';
 import type { RunResult } from './record.js';
+import { newRunRow } from './run.js';
 import { effectiveStatus } from './runs.js';
 import type { WorkerTask } from './sweep_worker.js';
-import { codeVersion } from './version.js';
 
 /** A cell with the run that holds it. */
 export interface PlannedRun {
@@ -38,22 +35,7 @@ export interface SweepPlan {
  * (executeRuns), interrupted after. A worker takes the lease over when it starts the run.
  */
 function newRun(store: Store, exp: Experiment, sweep: number | null, cell: number | null): number {
-  const id = insertRun(store, {
-    name: exp.name,
-    experiment: JSON.stringify(exp),
-    policy: exp.policy,
-    lru: exp.machine.lru,
-    seed: exp.seed,
-    status: 'running',
-    startedAt: new Date().toISOString(),
-    schemaVersion: EVENT_SCHEMA_VERSION,
-    codeVersion: codeVersion(),
-    sweep,
-    sweepCell: cell,
-  });
-  takeLease(store, id, thisHolder(), Date.now());
-  putChainRow(store, id, genesisRow(findRun(store, id)!));
-  return id;
+  return newRunRow(store, exp, sweep, cell).runId;
 }
 
 /**
