@@ -6,7 +6,6 @@ import type { RunResult } from '../lab/record.js';
 import { executeRuns, type PlannedRun } from '../lab/sweep.js';
 import type { Store } from '../store/db.js';
 import { parseIntArg } from './common.js';
-import { RunsProgress } from './sweep_progress.js';
 
 /** --jobs: worker processes; default the number of cores. */
 export function parseJobs(v: string | undefined): number {
@@ -26,6 +25,7 @@ export async function runParallel(
   label: string,
 ): Promise<Outcome<RunResult>[]> {
   const totals = runs.map(({ cell }) => workloadKind(cell.exp.workload).create(cell.exp.workload).totalSteps);
+  const { RunsProgress } = await import('./sweep_progress.js'); // cli-progress only when runs go to workers
   const progress = new RunsProgress(label, totals, quiet);
   try {
     return await executeRuns(store, runs, file, baseSets, {

@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { LabError } from '../../errors.js';
 import { mismatch, statRunsByIds, statRunsOfSweep } from '../../lab/compare_stats.js';
-import { buildReport } from '../../lab/report.js';
 import { closeStore, openStore } from '../../store/db.js';
 import { addDbOption, collect, dbPath, parseIntArg, parseRunId } from '../common.js';
 import { printJson } from '../output.js';
@@ -30,6 +29,8 @@ export function registerReport(program: Command): void {
       if (bad && !opts.force) throw new LabError(`${bad}; report runs of one experiment, or pass --force`);
       if (bad) process.stderr.write(`memcglab: warning: ${bad}\n`);
       const source = opts.sweep ? `sweep ${opts.sweep} of ${store.path}` : `runs ${runIds.join(', ')} of ${store.path}`;
+      // Vega and Vega-Lite load only here: every other command starts without them
+      const { buildReport } = await import('../../lab/report.js');
       const { html, figures } = await buildReport(store, runs, { cgroup: opts.cgroup, baseline: opts.baseline, source });
       try {
         writeFileSync(opts.out, html);
