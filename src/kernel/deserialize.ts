@@ -1,0 +1,229 @@
+import { Reader } from './codec.js';
+import { NR_LRU_LISTS } from './constants.js';
+import { listAddTail } from './list.js';
+import { newMemoryEvents } from './memcg_events.js';
+import { nodeData } from './node.js';
+import { OLDEST_FORMAT_VERSION, STATE_FORMAT_VERSION } from './serialize.js';
+import {
+  type Folio,
+  type KernelState,
+  type LruGen,
+  type Memcg,
+  type MemcgState,
+  newLabCounters,
+  newLruvec,
+  newPgData,
+  newVmConfig,
+} from './state.js';
+
+// Decoding a state written by serializeState (serialize.ts): the same order, field by field.
+
+function readLruGen(r: Reader, g: LruGen, s: KernelState): void {
+  g.maxSeq = r.u();
+  for (let i = 0; i < g.minSeq.length; i++) g.minSeq[i] = r.u();
+  for (let i = 0; i < g.timestamps.length; i++) g.timestamps[i] = r.u();
+  g.lists.forEach((l, li) => {
+    for (let n = r.u(); n > 0; n--) {
+      const f = s.folios.get(r.u())!;
+      f.list = li;
+      listAddTail(l, f);
+    }
+  });
+  for (const arr of [g.nrPages, g.avgRefaulted, g.avgTotal, g.refaulted, g.evicted, g.protected]) {
+    for (let i = 0; i < arr.length; i++) arr[i] = r.i();
+  }
+  g.memcgGen = r.u();
+  g.memcgSeg = r.u();
+}
+
+export function deserializeState(buf: Uint8Array): KernelState {
+  const r = new Reader(buf);
+  const version = r.u();
+  if (version < OLDEST_FORMAT_VERSION || version > STATE_FORMAT_VERSION) {
+    throw new Error(`snapshot format ${version} is not supported (this build reads ${OLDEST_FORMAT_VERSION} to ${STATE_FORMAT_VERSION})`);
+  }
+  const s: KernelState = {
+    seq: r.u(),
+    tick: r.u(),
+    memoryPages: r.u(),
+    mglru: r.bool(),
+    objcgCharging: r.bool(),
+    nextFolio: r.u(),
+    nextObjcg: r.u(),
+    nextMemcg: r.u(),
+    cycle: r.u(),
+    reclaims: r.u(),
+    lruvecsScanned: r.u(),
+    memcgs: new Map(),
+    objcgs: new Map(),
+    folios: new Map(),
+    pageCache: new Map(),
+    shadows: new Map(),
+    reparentLocked: new Map(),
+    nodes: [newPgData(0)],
+    vm: newVmConfig(),
+    swapEntries: new Map(),
+    dirtyQueue: new Map(),
+    writebackQueue: new Map(),
+    lab: newLabCounters(),
+    stockPages: 0,
+  };
+  for (let n = r.u(); n > 0; n--) {
+    const id = r.u();
+    const file = r.bool();
+    const key = r.i();
+    const owner = r.u();
+    const fl = r.u();
+    const f: Folio = {
+      id,
+      file,
+      key,
+      owner,
+      active: (fl & 1) !== 0,
+      referenced: (fl & 2) !== 0,
+      workingset: (fl & 4) !== 0,
+      mapped: (fl & 8) !== 0,
+      young: (fl & 16) !== 0,
+      dirty: (fl & 32) !== 0,
+      writeback: (fl & 64) !== 0,
+      reclaim: (fl & 128) !== 0,
+      swapcache: (fl & 256) !== 0,
+      gen: r.i(),
+      refs: r.u(),
+      list: -1,
+      lastAccess: r.u(),
+      prev: null,
+      next: null,
+    };
+    s.folios.set(id, f);
+  }
+  for (let n = r.u(); n > 0; n--) {
+    const m = readMemcg(r, s);
+    s.memcgs.set(m.id, m);
+  }
+  for (let n = r.u(); n > 0; n--) {
+    const o = { id: r.u(), memcg: r.u(), nrAnon: r.u(), nrFile: r.u(), dead: r.bool() };
+    s.objcgs.set(o.id, o);
+  }
+  for (let n = r.u(); n > 0; n--) s.pageCache.set(r.u(), r.u());
+  for (let n = r.u(); n > 0; n--) {
+    const k = r.u();
+    s.shadows.set(k, { eviction: r.u(), memcg: r.u(), workingset: r.bool(), refs: r.u() });
+  }
+  for (let n = r.u(); n > 0; n--) s.reparentLocked.set(r.u(), r.u());
+  const lru = nodeData(s, 0).memcgLru;
+  lru.seq = r.u();
+  for (let i = 0; i < lru.nrMemcgs.length; i++) lru.nrMemcgs[i] = r.u();
+  lru.fifo = [];
+  for (let n = r.u(); n > 0; n--) {
+    const bin: number[] = [];
+    for (let k = r.u(); k > 0; k--) bin.push(r.u());
+    lru.fifo.push(bin);
+  }
+  const vm = s.vm;
+  vm.swapPages = r.u();
+  vm.swappiness = r.u();
+  vm.minFreeKbytes = r.u();
+  vm.watermarkScaleFactor = r.u();
+  vm.writebackTicks = r.u();
+  vm.ioTicks = r.u();
+  for (const q of [s.swapEntries, s.dirtyQueue, s.writebackQueue]) for (let n = r.u(); n > 0; n--) q.set(r.u(), r.u());
+  const pgdat = nodeData(s, 0);
+  pgdat.kswapdAwake = r.bool();
+  pgdat.kswapdFailures = r.u();
+  s.lab = {
+    ...s.lab,
+    reparentSplices: r.u(),
+    reparentFoliosWalked: r.u(),
+    reparentRetries: r.u(),
+    inversionSum: r.f64(),
+    inversionCount: r.u(),
+    inversionEvictions: r.u(),
+    shadowHits: r.u(),
+  };
+  for (let i = 0; i < s.lab.memoryEvents.length; i++) s.lab.memoryEvents[i] = r.u();
+  s.lab.throttleTicks = r.u();
+  s.stockPages = r.u();
+  if (!r.done()) throw new Error('snapshot has trailing bytes');
+  return s;
+}
+
+function readMemcg(r: Reader, s: KernelState): Memcg {
+  const id = r.u();
+  const parent = r.u();
+  const name = r.str();
+  const path = r.str();
+  const state = r.u() as MemcgState;
+  const cssRefs = r.u();
+  const idRef = r.u();
+  const swap = r.u();
+  const nrTasks = r.u();
+  const children: number[] = [];
+  for (let n = r.u(); n > 0; n--) children.push(r.u());
+  const nrDescendants = r.u();
+  const nrDyingDescendants = r.u();
+  const memory = r.u();
+  const max = r.i();
+  const high = r.i();
+  const min = r.u();
+  const low = r.u();
+  const objcg = r.u();
+  const objcgList: number[] = [];
+  for (let n = r.u(); n > 0; n--) objcgList.push(r.u());
+  const lruvec = newLruvec();
+  lruvec.nonresidentAge = r.u();
+  lruvec.anonCost = r.u();
+  lruvec.fileCost = r.u();
+  lruvec.refaults = [r.u(), r.u()];
+  const iter = { position: r.u(), generation: r.u() };
+  for (let l = 0; l < NR_LRU_LISTS; l++) {
+    lruvec.size[l] = r.i();
+    for (let n = r.u(); n > 0; n--) {
+      const f = s.folios.get(r.u())!;
+      f.list = l;
+      listAddTail(lruvec.lists[l], f);
+    }
+  }
+  readLruGen(r, lruvec.lrugen, s);
+  const stat: number[] = [];
+  for (let n = r.u(); n > 0; n--) stat.push(r.i());
+  const createdTick = r.u();
+  const offlineTick = r.i();
+  const events = newMemoryEvents();
+  const eventsLocal = newMemoryEvents();
+  for (let i = 0; i < events.length; i++) events[i] = r.u();
+  for (let i = 0; i < eventsLocal.length; i++) eventsLocal[i] = r.u();
+  const stock = r.u();
+  const nrPagesOverHigh = r.u();
+  const oomVictim = r.bool();
+  return {
+    id,
+    parent,
+    name,
+    path,
+    state,
+    cssRefs,
+    idRef,
+    swap,
+    nrTasks,
+    children,
+    nrDescendants,
+    nrDyingDescendants,
+    memory,
+    max,
+    high,
+    min,
+    low,
+    objcg,
+    objcgList,
+    nodeinfo: [{ lruvec, iter }],
+    stat,
+    createdTick,
+    offlineTick,
+    events,
+    eventsLocal,
+    stock,
+    nrPagesOverHigh,
+    oomVictim,
+  };
+}
