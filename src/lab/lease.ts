@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { LeaseHolder, RunRow } from '../store/runs.js';
 
@@ -38,13 +38,23 @@ export function processStart(pid: number): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
+/** The pid namespace (readlink /proc/self/ns/pid): a pid means something only inside its own. */
+function pidNamespace(): string {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return 'unknown';
+  }
+}
+
 let self: LeaseHolder | undefined;
 /** This process as a lease holder. */
 export function thisHolder(): LeaseHolder {
   self ??= {
     pid: process.pid,
     host: hostname(),
-    bootId: read('/proc/sys/kernel/random/boot_id') ?? 'unknown',
+    // boot id and pid namespace: "<boot_id> <pid:[ns]>"; the pid check below needs both to match
+    bootId: `${read('/proc/sys/kernel/random/boot_id') ?? 'unknown'} ${pidNamespace()}`,
     holderStart: processStart(process.pid),
     leaseMs: leaseMs(),
   };
@@ -55,9 +65,13 @@ export function thisHolder(): LeaseHolder {
 export function leaseHeld(r: RunRow, now = Date.now()): boolean {
   if (r.status !== 'running' || r.heartbeat === null || r.pid === null) return false;
   const me = thisHolder();
+  const [boot, pidns] = (r.bootId ?? '').split(' ');
+  const [myBoot, myPidns] = me.bootId.split(' ');
+  if (r.host === me.host && boot !== myBoot) return false; // the machine rebooted since
   if (r.host === me.host) {
-    if (r.bootId !== me.bootId) return false; // the machine rebooted since
-    if (r.pid !== me.pid || r.holderStart !== me.holderStart) {
+    // same machine, same boot: a holder in our pid namespace can be checked as a process; one in
+    // another namespace (a container) only by its heartbeat, since its pid means nothing here
+    if (pidns === myPidns && (r.pid !== me.pid || r.holderStart !== me.holderStart)) {
       const start = processStart(r.pid);
       if (start === null || (r.holderStart !== null && start !== r.holderStart)) return false; // gone, or the pid was reused
     }
