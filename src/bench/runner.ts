@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../lab/version.js';
 import { benchAppend } from './append.js';
+import { benchExport } from './export.js';
 import { dropRecordingEvents } from './fixture.js';
 import { machineInfo } from './machine.js';
 import { benchMemory } from './memory.js';
@@ -29,6 +30,7 @@ export const FIGURES: readonly { name: string; run: (ctx: BenchContext) => Bench
   { name: 'append', run: benchAppend },
   { name: 'replay', run: benchReplay },
   { name: 'verify', run: benchVerify },
+  { name: 'export', run: benchExport },
   {
     name: 'size',
     run: (ctx) => {

@@ -4,6 +4,7 @@ import { LabError } from '../errors.js';
 import { registerBench } from './commands/bench.js';
 import { registerCat } from './commands/cat.js';
 import { registerCompare } from './commands/compare.js';
+import { registerExport } from './commands/export.js';
 import { registerQuery } from './commands/query.js';
 import { registerRebuild } from './commands/rebuild.js';
 import { registerReplay } from './commands/replay.js';
@@ -66,6 +67,7 @@ registerCat(program);
 registerVerify(program);
 registerRebuild(program);
 registerQuery(program);
+registerExport(program);
 registerReport(program);
 registerBench(program);
 

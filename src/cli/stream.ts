@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { escapeControl } from './escape.js';
 import { formatCell } from './output.js';
 
-export type RowFormat = 'table' | 'csv' | 'json';
+export type RowFormat = 'table' | 'csv' | 'json' | 'jsonl';
 
 /** Rows are written in chunks of about this many bytes, waiting for the pipe to drain between them. */
 const CHUNK = 64 * 1024;
@@ -15,9 +15,14 @@ const csvCell = (v: unknown) => {
 };
 const jsonCell = (v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v);
 
+/** Write text chunks to `out` in order, waiting for it to drain whenever it asks to. */
+export async function streamText(chunks: Iterable<string | Buffer>, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  for (const text of chunks) if (!out.write(text)) await once(out, 'drain');
+}
+
 /**
- * Print rows of any number in constant memory: a table (aligned by the first rows), CSV or a
- * JSON array, written in chunks with backpressure.
+ * Print rows of any number in constant memory: a table (aligned by the first rows), CSV, a JSON
+ * array or JSON lines (one object a line), written in chunks with backpressure.
  */
 export async function streamRows(
   headers: string[],
@@ -44,6 +49,15 @@ export async function streamRows(
       await flush();
     }
     buf += first ? ']\n' : '\n]\n';
+    return flush(true);
+  }
+  if (format === 'jsonl') {
+    for (let r = it.next(); !r.done; r = it.next()) {
+      const obj: Record<string, unknown> = {};
+      for (let i = 0; i < headers.length; i++) obj[headers[i]] = jsonCell(r.value[i]);
+      buf += `${JSON.stringify(obj)}\n`;
+      await flush();
+    }
     return flush(true);
   }
   if (format === 'csv') {

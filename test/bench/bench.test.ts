@@ -15,7 +15,18 @@ describe('memcglab bench --quick --json', () => {
     expect(Array.isArray(report.results)).toBe(true);
 
     const names = report.results.map((x: { name: string }) => x.name);
-    for (const figure of ['append', 'replay', 'run.classic', 'run.mglru', 'point-in-time', 'memory', 'size', 'scale']) {
+    for (const figure of [
+      'append',
+      'replay',
+      'run.classic',
+      'run.mglru',
+      'point-in-time',
+      'memory',
+      'size',
+      'scale',
+      'export',
+      'export.rss',
+    ]) {
       expect(names).toContain(figure);
     }
     expect(new Set(names).size).toBe(names.length);
