@@ -12,7 +12,7 @@ import { GOLDEN } from './hashes.js';
  * them on purpose and its commit says why; a new state encoding moves only the state hash.
  * Regenerate with GOLDEN_PRINT=1 npx vitest run test/golden.
  */
-const CYCLES = 40;
+const CYCLES = 24;
 const dir = tempDir();
 const experiments = readdirSync(join(ROOT, 'experiments'))
   .filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
