@@ -25,7 +25,7 @@ export function shardPath(mainPath: string, runId: number): string {
   return `${mainPath}.run${runId}.shard`;
 }
 
-function removeShard(path: string): void {
+export function removeShard(path: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
 }
 

@@ -12,6 +12,7 @@ import { reproCommand } from './prepare.js';
 import type { RunResult } from './record.js';
 import { newRunRow } from './run.js';
 import { effectiveStatus } from './runs.js';
+import { removeShard, shardPath } from './shard_run.js';
 import type { WorkerTask } from './sweep_worker.js';
 
 /** A cell with the run that holds it. */
@@ -101,6 +102,8 @@ export function planResume(store: Store, id: number): SweepPlan {
         }
         const p = { cell, runId: r.id };
         planned.push(p);
+        // a worker killed between moving its run in and removing its shard leaves the file behind
+        if (status === 'done') removeShard(shardPath(store.path, r.id));
         if (status !== 'done') {
           updateRun(store, r.id, { status: 'running', error: null, finishedAt: null });
           takeLease(store, r.id, thisHolder(), Date.now()); // queued again: ours until a worker takes it

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, cli, cliJson, ROOT, tempDir } from '../helpers.js';
@@ -133,6 +133,10 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
     for (const r of resumed.runs) expect(cliJson(['verify', String(r.runId), '--check-every', '1000000', '--db', killed]).ok).toBe(true);
     expect(readdirSync(dir).filter((f) => f.startsWith('killed.db.') && f.includes('.shard'))).toEqual([]);
     expect(cli(['sweep', '--resume', '1', '--db', killed]).code).toBe(0); // nothing left to do
+    // a worker killed between moving its run in and removing its shard: resume removes the leftover
+    writeFileSync(`${killed}.run1.shard`, 'left behind');
+    expect(cli(['sweep', '--resume', '1', '--db', killed]).code).toBe(0);
+    expect(existsSync(`${killed}.run1.shard`)).toBe(false);
   });
 
   it('one worker writes straight into the main database: the runs verify', () => {
