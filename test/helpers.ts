@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll } from 'vitest';
 import { E, type Event } from '../src/kernel/events.js';
 import { evolve } from '../src/kernel/evolve.js';
@@ -9,6 +11,8 @@ import { lruvecOf } from '../src/kernel/node.js';
 import { createState, type KernelState } from '../src/kernel/state.js';
 import { Simulation } from '../src/lab/simulation.js';
 import { getPolicy, type Policy } from '../src/policy/policies.js';
+import type { Store } from '../src/store/db.js';
+import { truncateRunAfter } from '../src/store/truncate.js';
 
 export const ROOT = resolve(__dirname, '..');
 export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -90,3 +94,35 @@ export function applyAll(events: Event[], s = createState()): KernelState {
 }
 
 export { E };
+
+/** sha256 over a run's event rows in seq order, and their count (a database file, opened read-only). */
+export function eventDigest(db: string, run: number): { n: number; sha: string } {
+  const d = new Database(db, { readonly: true });
+  try {
+    const h = createHash('sha256');
+    let n = 0;
+    for (const r of d
+      .prepare('SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ? ORDER BY seq')
+      .raw(true)
+      .iterate(run)) {
+      h.update(JSON.stringify(r));
+      n++;
+    }
+    return { n, sha: h.digest('hex') };
+  } finally {
+    d.close();
+  }
+}
+
+/**
+ * Make a finished run look killed mid-way: its log ends `past` events after its snapshot number
+ * `nth` (0-based), its status is running and its writer a pid that does not exist.
+ */
+export function cutAfterSnapshot(st: Store, run: number, nth: number, past: number): void {
+  const snapSeq = st.sqlite
+    .prepare(`SELECT seq FROM snapshots WHERE run = ? ORDER BY seq LIMIT 1 OFFSET ${nth}`)
+    .pluck()
+    .get(run) as number;
+  truncateRunAfter(st, run, snapSeq + past);
+  st.sqlite.prepare("UPDATE runs SET status = 'running', pid = 2147483646, state_hash = NULL, metrics = NULL WHERE id = ?").run(run);
+}

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { CLI, cli, cliJson, ROOT, tempDir } from '../helpers.js';
+import { CLI, cli, cliJson, eventDigest, ROOT, tempDir } from '../helpers.js';
 
 const dir = tempDir();
 // ~450 events per cycle; snapshots every ~11 cycles
@@ -18,25 +17,6 @@ const small = [
   '--set',
   'snapshotEvery=5000',
 ];
-
-/** sha256 over a run's event rows in seq order, and their count. */
-function eventDigest(db: string, run: number): { n: number; sha: string } {
-  const d = new Database(db, { readonly: true });
-  try {
-    const h = createHash('sha256');
-    let n = 0;
-    for (const r of d
-      .prepare('SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ? ORDER BY seq')
-      .raw(true)
-      .iterate(run)) {
-      h.update(JSON.stringify(r));
-      n++;
-    }
-    return { n, sha: h.digest('hex') };
-  } finally {
-    d.close();
-  }
-}
 
 function snapshotsOf(db: string, run: number): number {
   try {

@@ -8,8 +8,7 @@ import { resumeRun } from '../../src/lab/resume.js';
 import { runExperiment } from '../../src/lab/run.js';
 import { verifyRun } from '../../src/lab/verify.js';
 import { openStore, type Store } from '../../src/store/db.js';
-import { truncateRunAfter } from '../../src/store/truncate.js';
-import { tempDir } from '../helpers.js';
+import { cutAfterSnapshot, tempDir } from '../helpers.js';
 
 // Every limits event (memory.events, the charge stock, memory.high throttling, OOM kills, memory.reclaim)
 // goes through replay, verify, rebuild and resume like the rest of the log.
@@ -80,14 +79,7 @@ describe('limits events through replay, verify, rebuild and resume', () => {
     const st = store('resume.db');
     const clean = runExperiment(st, exp);
     const cut = runExperiment(st, exp);
-    const snapSeq = st.sqlite
-      .prepare('SELECT seq FROM snapshots WHERE run = ? ORDER BY seq LIMIT 1 OFFSET 2')
-      .pluck()
-      .get(cut.runId) as number;
-    truncateRunAfter(st, cut.runId, snapSeq + 300);
-    st.sqlite
-      .prepare("UPDATE runs SET status = 'running', pid = 2147483646, state_hash = NULL, metrics = NULL WHERE id = ?")
-      .run(cut.runId);
+    cutAfterSnapshot(st, cut.runId, 2, 300);
     const res = resumeRun(st, cut.runId);
     expect(res.stateHash).toBe(clean.stateHash);
     for (const q of [

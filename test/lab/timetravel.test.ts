@@ -19,7 +19,7 @@ import { openStore, type Store } from '../../src/store/db.js';
 import { readEvents } from '../../src/store/reader.js';
 import { truncateRunAfter } from '../../src/store/truncate.js';
 import { UPCASTERS } from '../../src/store/upcast.js';
-import { tempDir } from '../helpers.js';
+import { cutAfterSnapshot, tempDir } from '../helpers.js';
 
 const dir = tempDir();
 
@@ -136,14 +136,7 @@ describe('resume', () => {
     const clean = runExperiment(st, exp);
     const cut = runExperiment(st, exp);
     // Make `cut` look killed mid-way: its log ends 500 events past a snapshot, status running, a dead pid.
-    const snapSeq = st.sqlite
-      .prepare('SELECT seq FROM snapshots WHERE run = ? ORDER BY seq LIMIT 1 OFFSET 3')
-      .pluck()
-      .get(cut.runId) as number;
-    truncateRunAfter(st, cut.runId, snapSeq + 500);
-    st.sqlite
-      .prepare("UPDATE runs SET status = 'running', pid = 2147483646, state_hash = NULL, metrics = NULL WHERE id = ?")
-      .run(cut.runId);
+    cutAfterSnapshot(st, cut.runId, 3, 500);
     const res = resumeRun(st, cut.runId);
     expect(res.stateHash).toBe(clean.stateHash);
     for (const q of [
@@ -169,14 +162,7 @@ describe('resume', () => {
     for (const t of [EventType.putback, EventType.writeback_start, EventType.writeback_end, EventType.kswapd_wake, EventType.folio_map])
       expect(types).toContain(t);
     const cut = runExperiment(st, exp);
-    const snapSeq = st.sqlite
-      .prepare('SELECT seq FROM snapshots WHERE run = ? ORDER BY seq LIMIT 1 OFFSET 1')
-      .pluck()
-      .get(cut.runId) as number;
-    truncateRunAfter(st, cut.runId, snapSeq + 700);
-    st.sqlite
-      .prepare("UPDATE runs SET status = 'running', pid = 2147483646, state_hash = NULL, metrics = NULL WHERE id = ?")
-      .run(cut.runId);
+    cutAfterSnapshot(st, cut.runId, 1, 700);
     expect(resumeRun(st, cut.runId).stateHash).toBe(clean.stateHash);
     expect(rows(st, EVENTS, cut.runId)).toEqual(rows(st, EVENTS, clean.runId));
     const last = st.sqlite.prepare('SELECT max(seq) FROM events WHERE run = ?').pluck().get(clean.runId) as number;

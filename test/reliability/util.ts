@@ -153,21 +153,7 @@ export function withDb<T>(path: string, fn: (d: Database.Database) => T, readonl
   }
 }
 
-/** sha256 over a run's event rows in seq order, and their count. */
-export function eventDigest(db: string, run: number): { n: number; sha: string } {
-  return withDb(db, (d) => {
-    const h = createHash('sha256');
-    let n = 0;
-    for (const r of d
-      .prepare('SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ? ORDER BY seq')
-      .raw(true)
-      .iterate(run)) {
-      h.update(JSON.stringify(r));
-      n++;
-    }
-    return { n, sha: h.digest('hex') };
-  });
-}
+export { eventDigest } from '../helpers.js';
 
 /**
  * A C0/C1 control character other than newline (and tab when `allowTab`): raw terminal escapes,
