@@ -90,7 +90,7 @@ export function registerExport(program: Command): void {
 }
 
 /** `head`, then `rest`, stopping with the sink's error as soon as it has one. */
-function* checked(head: string[], rest: Iterable<Buffer>, failed: () => Error | undefined): Generator<string | Buffer> {
+function* checked(head: string[], rest: Iterable<string>, failed: () => Error | undefined): Generator<string | Buffer> {
   for (const s of head) yield s;
   for (const s of rest) {
     const e = failed();
