@@ -58,6 +58,9 @@ export function recordedExperiment(exp: unknown): string {
   return JSON.stringify({ ...exp, policyOptions: rest });
 }
 
+/** Every MGLRU reparent mode with its label (`tail` → `reparent/tail`). */
+const MGLRU_LABELS = REPARENT_MODES.filter((m) => m.lru === 'mglru').map((m) => ({ name: m.name, label: `${m.policy}/${m.name}` }));
+
 /**
  * Whether a run's label matches what a user typed (`runs --policy`, `compare --baseline`): the
  * label itself, `reparent` for every reparent run (any LRU, any mode), or an MGLRU mode alone
@@ -69,9 +72,6 @@ export function labelMatches(label: string, query: string): boolean {
   if (mode) return label === mode.label;
   return (POLICY_NAMES as readonly string[]).includes(query) && label.startsWith(`${query}/`);
 }
-
-/** Every MGLRU reparent mode with its label (`tail` → `reparent/tail`). */
-const MGLRU_LABELS = REPARENT_MODES.filter((m) => m.lru === 'mglru').map((m) => ({ name: m.name, label: `${m.policy}/${m.name}` }));
 
 /** Everything `--policy` takes: a policy, an MGLRU mode, or a label `policy/mode`. */
 export const POLICY_QUERIES: readonly string[] = [...POLICY_NAMES, ...MGLRU_LABELS.map((m) => m.label), ...MGLRU_REPARENT_MODES];
