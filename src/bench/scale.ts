@@ -49,11 +49,11 @@ export function scaleRun(ctx: BenchContext, cycles: number): ScaleRun {
   );
   if (r.status !== 0) throw new Error(`scale run of ${cycles} cycles failed (${r.status}): ${r.stderr.trim().split('\n')[0]}`);
   if (!existsSync(rssOut)) throw new Error('scale run: the RSS probe wrote nothing');
-  const res = JSON.parse(r.stdout) as { runId: number; events: number };
+  const res = JSON.parse(r.stdout) as { id: number; events: number };
   const run: ScaleRun = {
     cycles,
     db,
-    runId: res.runId,
+    runId: res.id,
     events: res.events,
     ms,
     maxRssKiB: (JSON.parse(readFileSync(rssOut, 'utf8')) as { maxRssKiB: number }).maxRssKiB,

@@ -4,6 +4,7 @@ import { LabError } from '../errors.js';
 import { registerBench } from './commands/bench.js';
 import { registerCat } from './commands/cat.js';
 import { registerCompare } from './commands/compare.js';
+import { registerDelete } from './commands/delete.js';
 import { registerExport } from './commands/export.js';
 import { registerQuery } from './commands/query.js';
 import { registerRebuild } from './commands/rebuild.js';
@@ -51,6 +52,8 @@ program
   .description("An event-sourced lab for the Linux kernel's dying memory cgroup problem and memcg reparenting")
   .version(packageVersion())
   .option('--debug', 'print the stack of an internal error (any command)')
+  // help is --help only (every command inherits it): -h means --human where sizes are printed
+  .helpOption('--help', 'display help for command')
   // Errors are thrown (exitOverride) and printed by reportFailure as one line; help stays on stdout.
   .helpCommand(false)
   .exitOverride()
@@ -68,6 +71,7 @@ registerVerify(program);
 registerRebuild(program);
 registerQuery(program);
 registerExport(program);
+registerDelete(program);
 registerReport(program);
 registerBench(program);
 

@@ -1,4 +1,5 @@
 import type { Metrics } from '../lab/metrics.js';
+import { BYTE_METRICS, formatBytes } from '../lab/sizes.js';
 import { escapeControl } from './escape.js';
 
 /** Plain output helpers: JSON on stdout, aligned tables, CSV. */
@@ -35,10 +36,16 @@ export function csv(headers: string[], rows: unknown[][]): string {
   return `${[headers.map(esc).join(','), ...rows.map((r) => r.map(esc).join(','))].join('\n')}\n`;
 }
 
+/** A metric's value for people: bytes as bytes, or as KiB/MiB/GiB with `human` (-h). */
+export function metricCell(metric: string, v: unknown, human = false): unknown {
+  return human && BYTE_METRICS.has(metric) && typeof v === 'number' ? formatBytes(v) : v;
+}
+
 /** The metrics of one run, one per line, in the order given (the vocabulary's: METRIC_NAMES). */
-export function metricsTable(m: Metrics, names: readonly (keyof Metrics)[]): string {
+export function metricsTable(m: Metrics, names: readonly (keyof Metrics)[], human = false): string {
   return table(
     ['metric', 'value'],
-    names.map((k) => [k, m[k]]),
+    names.map((k) => [k, metricCell(k, m[k], human)]),
+    [false, true],
   );
 }

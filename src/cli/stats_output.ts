@@ -1,4 +1,5 @@
 import type { StatsComparison } from '../lab/compare_stats.js';
+import { BYTE_METRICS, formatBytes } from '../lab/sizes.js';
 import { fmt } from '../lab/stats.js';
 import { escapeControl } from './escape.js';
 import { csv, table } from './output.js';
@@ -11,8 +12,8 @@ function seedsText(seeds: number[]): string {
   return contiguous && s.length > 2 ? `${s[0]}..${s[s.length - 1]}` : s.join(',');
 }
 
-/** Rows = metrics; per policy "mean ± CI" and, except for the baseline, the ratio (~ when within the noise). */
-export function statsTable(c: StatsComparison, exp: Record<string, unknown>): string {
+/** Rows = metrics; per policy "mean ± CI" and, except for the baseline, the ratio (~ when within the noise); sizes as KiB/MiB/GiB with `human`. */
+export function statsTable(c: StatsComparison, exp: Record<string, unknown>, human = false): string {
   const headers = ['metric'];
   for (const g of c.groups) {
     headers.push(`${g.policy} (n=${g.runs.length})`);
@@ -20,9 +21,10 @@ export function statsTable(c: StatsComparison, exp: Record<string, unknown>): st
   }
   const rows = c.metrics.map(({ metric, byPolicy }) => {
     const row: string[] = [metric];
+    const f = human && BYTE_METRICS.has(metric) ? formatBytes : fmt;
     for (const g of c.groups) {
       const s = byPolicy[g.policy];
-      row.push(s.mean === null ? '-' : s.ci95 === null ? fmt(s.mean) : `${fmt(s.mean)} ± ${fmt(s.ci95)}`);
+      row.push(s.mean === null ? '-' : s.ci95 === null ? f(s.mean) : `${f(s.mean)} ± ${f(s.ci95)}`);
       if (g.policy !== c.baseline)
         row.push(s.ratio === null ? (s.withinNoise ? '~' : '-') : `${s.ratio.toFixed(2)}${s.withinNoise ? ' ~' : ''}`);
     }

@@ -4,15 +4,13 @@ import type { RunRow } from '../store/runs.js';
 import { runsByIds, sweepRuns } from '../store/sweeps.js';
 import type { CompareEntry } from './compare.js';
 import { METRIC_NAMES } from './metrics.js';
-import { effectiveStatus, storedExperimentJson, storedMetrics } from './runs.js';
+import { labelMatches } from './policy_label.js';
+import { runViews } from './run_view.js';
 import { summarize, welchP } from './stats.js';
 import { getSweep } from './sweep.js';
 
-/** A finished run with what compare groups it by. */
-export interface StatRun extends CompareEntry {
-  seed: number;
-  experiment: Record<string, unknown>;
-}
+/** A finished run (the run view: compare groups by its effective policy, `policy`). */
+export type StatRun = CompareEntry & { experiment: Record<string, unknown> };
 
 export interface MetricStat {
   n: number;
@@ -47,30 +45,15 @@ export const LEGEND =
   'mean ± half-width of the 95% CI over seeds (Student t, n−1 df); ratio = mean / baseline mean; ' +
   `~ = not told apart from the baseline: Welch's t-test p ≥ ${NOISE_P}`;
 
-/** The label compare uses for a run: its policy, or its MGLRU reparent mode. */
-function label(r: RunRow, exp: { policyOptions?: { mglru?: string } }): string {
-  return r.policy === 'reparent' && r.lru === 'mglru' ? (exp.policyOptions?.mglru ?? 'same-gen') : r.policy;
-}
-
-function toStatRun(r: RunRow): StatRun {
-  const status = effectiveStatus(r);
-  const metrics = storedMetrics(r);
-  if (status !== 'done' || !metrics || !r.stateHash) {
-    const how = status === 'interrupted' ? `; finish it with: memcglab resume ${r.id}` : '';
-    throw new LabError(`run ${r.id} is ${status}, not done; only finished runs can be compared${how}`);
-  }
-  const experiment = storedExperimentJson(r) as Record<string, unknown>;
-  return {
-    runId: r.id,
-    name: r.name,
-    policy: label(r, experiment),
-    lru: r.lru,
-    events: r.events,
-    stateHash: r.stateHash,
-    metrics,
-    seed: r.seed,
-    experiment,
-  };
+/** Finished runs as compare takes them; a run that is not done is an error naming it. */
+function toStatRuns(store: Store, rows: RunRow[]): StatRun[] {
+  return runViews(store, rows).map((v) => {
+    if (v.status !== 'done' || !v.metrics || !v.stateHash || !v.experiment) {
+      const how = v.status === 'interrupted' ? `; finish it with: memcglab resume ${v.id}` : '';
+      throw new LabError(`run ${v.id} is ${v.status}, not done; only finished runs can be compared${how}`);
+    }
+    return v as StatRun;
+  });
 }
 
 /** Finished runs by id, in the order given; an unknown id is an error. */
@@ -78,7 +61,7 @@ export function statRunsByIds(store: Store, ids: number[]): StatRun[] {
   const rows = runsByIds(store, ids);
   const missing = ids.filter((id) => !rows.some((r) => r.id === id));
   if (missing.length) throw new LabError(`no run ${missing.join(', ')} in ${store.path}; list runs with: memcglab runs --db ${store.path}`);
-  return rows.map(toStatRun);
+  return toStatRuns(store, rows);
 }
 
 /**
@@ -102,7 +85,7 @@ export function statRunsOfSweep(store: Store, id: number, where: readonly string
       `sweep ${id}: ${notDone.length} of ${rows.length} runs are not done (run ${notDone[0].id} is ${notDone[0].status}); finish them with: memcglab sweep --resume ${id}`,
     );
   }
-  return rows.map(toStatRun);
+  return toStatRuns(store, rows);
 }
 
 function parseValue(text: string): unknown {
@@ -143,7 +126,7 @@ export function mismatch(runs: StatRun[]): string | undefined {
         .slice(0, 3)
         .map((x) => `${x.path} (${JSON.stringify(x.a)} vs ${JSON.stringify(x.b)})`)
         .join(', ');
-      return `runs ${first.runId} and ${r.runId} differ in ${what}${d.length > 3 ? ` and ${d.length - 3} more` : ''}, not only in policy and seed`;
+      return `runs ${first.id} and ${r.id} differ in ${what}${d.length > 3 ? ` and ${d.length - 3} more` : ''}, not only in policy and seed`;
     }
   }
   return undefined;
@@ -162,8 +145,7 @@ export function groupByPolicy(runs: StatRun[]): Map<string, StatRun[]> {
  */
 export function compareStats(runs: StatRun[], baseline?: string): StatsComparison {
   const groups = groupByPolicy(runs);
-  const base = baseline ?? [...groups.keys()][0];
-  if (!groups.has(base)) throw new LabError(`--baseline ${base}: no run of that policy here; policies: ${[...groups.keys()].join(', ')}`);
+  const base = baseline === undefined ? [...groups.keys()][0] : baselineLabel([...groups.keys()], baseline);
   const values = (rs: StatRun[], m: string) =>
     rs.map((r) => (r.metrics as unknown as Record<string, number | null>)[m]).filter((v): v is number => typeof v === 'number');
   const metrics = [...METRIC_NAMES, 'events'].map((metric) => {
@@ -189,8 +171,17 @@ export function compareStats(runs: StatRun[], baseline?: string): StatsCompariso
   });
   return {
     baseline: base,
-    groups: [...groups].map(([policy, rs]) => ({ policy, runs: rs.map((r) => r.runId), seeds: rs.map((r) => r.seed) })),
+    groups: [...groups].map(([policy, rs]) => ({ policy, runs: rs.map((r) => r.id), seeds: rs.map((r) => r.seed) })),
     metrics,
     legend: LEGEND,
   };
+}
+
+/** The group `--baseline` names: its label, or a policy or MGLRU mode that names exactly one group (`tail`). */
+function baselineLabel(labels: string[], query: string): string {
+  const hits = labels.filter((l) => labelMatches(l, query));
+  if (hits.length === 1) return hits[0];
+  throw new LabError(
+    `--baseline ${query}: ${hits.length ? `matches ${hits.join(' and ')}; name one` : 'no run of that policy here'}; policies: ${labels.join(', ')}`,
+  );
 }

@@ -1,6 +1,7 @@
 import { LabError } from '../errors.js';
 import { resolvePolicyAlias } from '../policy/policies.js';
 import { applyOverrides, type Experiment, parseExperiment } from './experiment.js';
+import { experimentLabel } from './policy_label.js';
 
 /** One `--set path=v1,v2,…` axis of a sweep: the values are `--set` texts (JSON when they parse). */
 export interface SetAxis {
@@ -95,10 +96,36 @@ function splitTopLevel(text: string): string[] {
   return out;
 }
 
-/** An experiment under a `compare --policies` name: 'tail' → reparent with policyOptions.mglru = 'tail'. */
+/**
+ * An experiment under a `compare --policies` name: 'tail' → reparent with policyOptions.mglru =
+ * 'tail'. An MGLRU mode on the classic LRU is refused: it would silently run plain reparent.
+ */
 export function withPolicyAlias(exp: Experiment, alias: string): Experiment {
   const { policy, mglru } = resolvePolicyAlias(alias);
+  if (mglru && exp.machine.lru !== 'mglru')
+    throw new LabError(
+      `--policies ${alias}: ${alias} is an MGLRU reparent mode, and ${exp.name} uses the classic LRU, where reparent ` +
+        `splices each list to the parent's tail whatever the mode (${alias} would equal plain reparent); ` +
+        `use reparent, or --set machine.lru='"mglru"'`,
+    );
   return { ...exp, policy, policyOptions: { ...exp.policyOptions, mglru: mglru ?? exp.policyOptions.mglru } };
+}
+
+/**
+ * The experiment under each of `aliases`; two names that run the same effective policy
+ * (`reparent` and `same-gen` on MGLRU) are refused: their runs would be the same run twice.
+ */
+export function underPolicies(exp: Experiment, aliases: readonly string[]): Experiment[] {
+  const exps = aliases.map((a) => withPolicyAlias(exp, a));
+  const labels = exps.map(experimentLabel);
+  const dup = labels.findIndex((l, i) => labels.indexOf(l) !== i);
+  if (dup >= 0) {
+    const first = labels.indexOf(labels[dup]);
+    throw new LabError(
+      `--policies ${aliases[first]} and ${aliases[dup]} both run ${labels[dup]} on ${exp.name} (${exp.machine.lru} LRU); list it once`,
+    );
+  }
+  return exps;
 }
 
 /**
@@ -113,14 +140,15 @@ export function expandMatrix(m: Matrix): Cell[] {
   for (const axis of m.axes) combos = combos.flatMap((c) => axis.values.map((v) => [...c, `${axis.path}=${v}`]));
   const cells: Cell[] = [];
   for (const sets of combos) {
-    for (const policy of m.policies) {
-      for (const seed of m.seeds) {
-        const raw = applyOverrides(m.raw, [...m.base, ...sets, `seed=${seed}`]);
-        const where = sets.length ? `${m.file} with ${sets.join(', ')}` : m.file;
-        const exp = withPolicyAlias(parseExperiment(raw, where), policy);
-        cells.push({ index: cells.length, policy, seed, sets, exp });
-      }
-    }
+    const where = sets.length ? `${m.file} with ${sets.join(', ')}` : m.file;
+    const bySeed = m.seeds.map((seed) =>
+      underPolicies(parseExperiment(applyOverrides(m.raw, [...m.base, ...sets, `seed=${seed}`]), where), m.policies),
+    );
+    m.policies.forEach((policy, p) => {
+      m.seeds.forEach((seed, s) => {
+        cells.push({ index: cells.length, policy, seed, sets, exp: bySeed[s][p] });
+      });
+    });
   }
   return cells;
 }

@@ -61,10 +61,10 @@ const PREFERRED = [
 
 /** Mean and 95% CI per policy, metric and sample cycle, over the seeds. */
 function seriesOf(store: Store, runs: StatRun[]): { metrics: string[]; series: SeriesPoint[] } {
-  const policyOf = new Map(runs.map((r) => [r.runId, r.policy]));
+  const policyOf = new Map(runs.map((r) => [r.id, r.policy]));
   const { metrics, rows } = samplesOfRuns(
     store,
-    runs.map((r) => r.runId),
+    runs.map((r) => r.id),
   );
   const ordered = [...PREFERRED.filter((m) => metrics.includes(m)), ...metrics.filter((m) => !PREFERRED.includes(m))];
   const acc = new Map<string, number[]>(); // metric \0 policy \0 cycle → values
@@ -102,7 +102,7 @@ function findByPath(s: KernelState, path: string) {
  * MGLRU nr_pages per generation (anon + file, by age from max_seq), classic list sizes.
  */
 export function lruOverTime(store: Store, run: StatRun, cgroup: string): LruPoint[] {
-  const row = getRun(store, run.runId);
+  const row = getRun(store, run.id);
   const every = Number((run.experiment as { sampleEvery?: number }).sampleEvery ?? 1);
   const out: LruPoint[] = [];
   const classic: [string, number][] = [
@@ -117,7 +117,7 @@ export function lruOverTime(store: Store, run: StatRun, cgroup: string): LruPoin
       const m = findByPath(s, cgroup);
       if (!m) return;
       const lv = lruvecOf(m, 0);
-      const base = { policy: run.policy, run: run.runId, cycle: e.a };
+      const base = { policy: run.policy, run: run.id, cycle: e.a };
       if (s.mglru) {
         const g = lv.lrugen;
         for (let seq = Math.min(...g.minSeq); seq <= g.maxSeq; seq++) {

@@ -1,6 +1,6 @@
 import { LabError } from '../errors.js';
 import type { Store } from '../store/db.js';
-import { allRuns, findRun, type RunRow } from '../store/runs.js';
+import { findRun, type RunRow } from '../store/runs.js';
 import { leaseHeld } from './lease.js';
 import type { Metrics } from './metrics.js';
 
@@ -12,10 +12,6 @@ export function getRun(store: Store, id: number): RunRow {
   const r = findRun(store, id);
   if (!r) throw new LabError(`no run ${id} in ${store.path}; list runs with: memcglab runs --db ${store.path}`);
   return r;
-}
-
-export function listRuns(store: Store): RunRow[] {
-  return allRuns(store);
 }
 
 /** A run whose writer died (SIGKILL, power loss) or lost its lease still says running: it is interrupted. */

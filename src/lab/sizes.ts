@@ -12,5 +12,8 @@ export function formatBytes(bytes: number): string {
     v /= 1024;
     i++;
   }
-  return `${i ? v.toFixed(1) : v}${units[i]}`;
+  return `${i ? v.toFixed(1) : Math.round(v)}${units[i]}`;
 }
+
+/** Metrics measured in bytes (printed as KiB/MiB/GiB with -h/--human). */
+export const BYTE_METRICS: ReadonlySet<string> = new Set(['dying_bytes', 'memory_current']);

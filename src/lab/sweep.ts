@@ -4,13 +4,15 @@ import { LabError } from '../errors.js';
 import { inTransaction, type Store } from '../store/db.js';
 import { type RunRow, takeLease, updateRun } from '../store/runs.js';
 import { findSweep, insertSweep, renewLeases, type SweepRow, sweepRuns } from '../store/sweeps.js';
+import { putSweepTags, sweepTagsOf, type Tags } from '../store/tags.js';
 import type { Experiment } from './experiment.js';
 import { renewEveryMs, thisHolder } from './lease.js';
 import { type Cell, expandMatrix, type Matrix } from './matrix.js';
+import { recordedExperiment } from './policy_label.js';
 import { type Outcome, type PoolHandlers, runPool } from './pool.js';
 import { reproCommand } from './prepare.js';
 import type { RunResult } from './record.js';
-import { newRunRow } from './run.js';
+import { newRunRow, type RunLabels } from './run.js';
 import { effectiveStatus } from './runs.js';
 import { removeShard, shardPath } from './shard_run.js';
 import type { WorkerTask } from './sweep_worker.js';
@@ -35,8 +37,13 @@ export interface SweepPlan {
  * holding its lease: queued runs read as running while this process lives and renews them
  * (executeRuns), interrupted after. A worker takes the lease over when it starts the run.
  */
-function newRun(store: Store, exp: Experiment, sweep: number | null, cell: number | null): number {
-  return newRunRow(store, exp, sweep, cell).runId;
+function newRun(store: Store, exp: Experiment, sweep: number | null, cell: number | null, labels?: RunLabels): number {
+  return newRunRow(store, exp, sweep, cell, labels).runId;
+}
+
+/** A sweep's runs carry its name, tags and note (a resumed sweep's new runs too). */
+function sweepLabels(store: Store, sweep: SweepRow): RunLabels {
+  return { name: sweep.name, tags: sweepTagsOf(store, sweep.id), note: sweep.note };
 }
 
 /**
@@ -47,15 +54,27 @@ export function planLoneRuns(store: Store, cells: Cell[]): PlannedRun[] {
   return inTransaction(store, () => cells.map((cell) => ({ cell, runId: newRun(store, cell.exp, null, null) })), true);
 }
 
-/** A new sweep: its row and one run row per cell, in expansion order (ids follow the matrix). */
-export function createSweep(store: Store, name: string, matrix: Matrix): SweepPlan {
+/**
+ * A new sweep: its row (with its tags and note) and one run row per cell, in expansion order (ids
+ * follow the matrix); each run is named after the sweep and gets its tags and note.
+ */
+export function createSweep(store: Store, name: string, matrix: Matrix, labels: { tags?: Tags; note?: string | null } = {}): SweepPlan {
   const cells = expandMatrix(matrix);
   return inTransaction(
     store,
     () => {
-      const id = insertSweep(store, { name, experiment: matrix.file, matrix: JSON.stringify(matrix), created: new Date().toISOString() });
-      const planned = cells.map((cell) => ({ cell, runId: newRun(store, cell.exp, id, cell.index) }));
-      return { sweep: findSweep(store, id)!, matrix, cells: planned, todo: planned };
+      const id = insertSweep(store, {
+        name,
+        experiment: matrix.file,
+        matrix: JSON.stringify(matrix),
+        created: new Date().toISOString(),
+        note: labels.note ?? null,
+      });
+      putSweepTags(store, id, labels.tags ?? {});
+      const sweep = findSweep(store, id)!;
+      const runLabels = sweepLabels(store, sweep);
+      const planned = cells.map((cell) => ({ cell, runId: newRun(store, cell.exp, id, cell.index, runLabels) }));
+      return { sweep, matrix, cells: planned, todo: planned };
     },
     true,
   );
@@ -78,6 +97,7 @@ export function planResume(store: Store, id: number): SweepPlan {
     store,
     () => {
       const sweep = getSweep(store, id);
+      const labels = sweepLabels(store, sweep);
       const matrix = JSON.parse(sweep.matrix) as Matrix;
       const cells = expandMatrix(matrix);
       const byCell = new Map<number, RunRow>();
@@ -87,7 +107,7 @@ export function planResume(store: Store, id: number): SweepPlan {
       for (const cell of cells) {
         const r = byCell.get(cell.index);
         if (!r) {
-          const p = { cell, runId: newRun(store, cell.exp, id, cell.index) };
+          const p = { cell, runId: newRun(store, cell.exp, id, cell.index, labels) };
           planned.push(p);
           todo.push(p);
           continue;
@@ -95,7 +115,8 @@ export function planResume(store: Store, id: number): SweepPlan {
         const status = effectiveStatus(r) === 'running' && isZombie(r.pid) ? 'interrupted' : effectiveStatus(r);
         if (status === 'running')
           throw new LabError(`sweep ${id} is still running (run ${r.id}, pid ${r.pid}); wait for it or stop it first`);
-        if (r.experiment !== JSON.stringify(cell.exp)) {
+        // as recorded: an older database's legacy runs still hold an MGLRU mode, which changes nothing
+        if (asRecorded(r.experiment) !== recordedExperiment(cell.exp)) {
           throw new LabError(
             `sweep ${id}: run ${r.id} does not hold cell ${cell.index} as this memcglab expands it; rerun the sweep instead`,
           );
@@ -114,6 +135,15 @@ export function planResume(store: Store, id: number): SweepPlan {
     },
     true,
   );
+}
+
+/** A stored experiment as this memcglab records it (damaged JSON stays as it is: it matches nothing). */
+function asRecorded(text: string): string {
+  try {
+    return recordedExperiment(JSON.parse(text));
+  } catch {
+    return text;
+  }
 }
 
 /** A killed writer not yet reaped still answers kill(pid, 0): it is dead all the same. */

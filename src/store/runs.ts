@@ -17,13 +17,6 @@ export function findRun(store: Store, id: number): RunRow | undefined {
   return asObject<RunRow>(prepared(store.sqlite, 'SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown> | undefined);
 }
 
-/** Every run, newest first. */
-export function allRuns(store: Store): RunRow[] {
-  return (prepared(store.sqlite, 'SELECT * FROM runs ORDER BY id DESC').all() as Record<string, unknown>[]).map(
-    (r) => asObject<RunRow>(r)!,
-  );
-}
-
 export function updateRun(store: Store, id: number, set: RunUpdate): void {
   updateRows(store.sqlite, 'runs', set, 'id = ?', id);
 }

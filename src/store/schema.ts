@@ -30,7 +30,23 @@ export const runs = sqliteTable('runs', {
   leaseMs: integer('lease_ms'),
   sweep: integer('sweep'), // the sweep this run belongs to (sweeps.id), null for a lone run
   sweepCell: integer('sweep_cell'), // its cell in the sweep's matrix, in expansion order
+  // A label, like run_tags: the user's words about the run, outside the hash chain (not its record)
+  note: text('note'),
 });
+
+/**
+ * A run's tags (`run --tag key=value`): labels to find runs by, outside the hash chain (they say
+ * what the run is for, not what it did). One value per key.
+ */
+export const runTags = sqliteTable(
+  'run_tags',
+  {
+    run: integer('run').notNull(),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.run, t.key] }), index('run_tags_key').on(t.key, t.value)],
+);
 
 /** One row per sweep: the experiment and the matrix (policies × seeds × --set values) its runs cover. */
 export const sweeps = sqliteTable('sweeps', {
@@ -39,7 +55,19 @@ export const sweeps = sqliteTable('sweeps', {
   experiment: text('experiment').notNull(), // the experiment file's path, as given
   matrix: text('matrix').notNull(), // { base, policies, seeds, sets: [{ path, values }] }, JSON
   created: text('created').notNull(), // wall clock: bookkeeping only
+  note: text('note'), // `sweep --note`, also given to each run it makes
 });
+
+/** A sweep's tags (`sweep --tag key=value`): each of its runs gets them too (run_tags). */
+export const sweepTags = sqliteTable(
+  'sweep_tags',
+  {
+    sweep: integer('sweep').notNull(),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sweep, t.key] })],
+);
 
 /**
  * The event log. Integer columns only on the hot path; `data` for rare wide events.

@@ -15,7 +15,7 @@ describe('memcglab run (end to end, real CLI, real SQLite file)', () => {
 
   it('legacy with private file pages: nr_dying grows by one per cycle', () => {
     const r = cliJson(['run', '--policy', 'legacy', ...small, '--db', db]);
-    const rows = samples(db, r.runId);
+    const rows = samples(db, r.id);
     expect(rows).toHaveLength(20);
     for (const s of rows) expect(s.nr_dying).toBe(s.cycle);
     expect(r.metrics.nr_dying).toBe(20);
@@ -24,10 +24,10 @@ describe('memcglab run (end to end, real CLI, real SQLite file)', () => {
 
   it('legacy without private pages: only the first instance (which charged the shared file) stays dying', () => {
     const r = cliJson(['run', '--policy', 'legacy', ...small, '--set', 'workload.privateFilePages=0', '--db', db]);
-    for (const s of samples(db, r.runId)) expect(s.nr_dying).toBe(1);
+    for (const s of samples(db, r.id)) expect(s.nr_dying).toBe(1);
     const dying = cliJson([
       'query',
-      `SELECT path FROM memcgs WHERE run = ${r.runId} AND offline_seq IS NOT NULL AND freed_seq IS NULL`,
+      `SELECT path FROM memcgs WHERE run = ${r.id} AND offline_seq IS NOT NULL AND freed_seq IS NULL`,
       '--db',
       db,
     ]);
@@ -36,10 +36,10 @@ describe('memcglab run (end to end, real CLI, real SQLite file)', () => {
 
   it('reparent: nr_dying is 0 after every cycle and removing a child leaves the parent memory.current unchanged', () => {
     const r = cliJson(['run', '--policy', 'reparent', ...small, '--db', db]);
-    for (const s of samples(db, r.runId)) expect(s.nr_dying).toBe(0);
+    for (const s of samples(db, r.id)) expect(s.nr_dying).toBe(0);
     const life = cliJson<{ offline_seq: number; freed_seq: number }[]>([
       'query',
-      `SELECT offline_seq, freed_seq FROM memcgs WHERE run = ${r.runId} AND path LIKE '/system.slice/job@%' ORDER BY id`,
+      `SELECT offline_seq, freed_seq FROM memcgs WHERE run = ${r.id} AND path LIKE '/system.slice/job@%' ORDER BY id`,
       '--db',
       db,
     ]);
@@ -47,7 +47,7 @@ describe('memcglab run (end to end, real CLI, real SQLite file)', () => {
     for (const { offline_seq, freed_seq } of [life[0], life[9], life[19]]) {
       expect(freed_seq).toBeGreaterThan(offline_seq);
       const parentAt = (seq: number) =>
-        cliJson(['replay', String(r.runId), '--seq', String(seq), '--db', db]).memcgs.find((m: any) => m.path === '/system.slice');
+        cliJson(['replay', String(r.id), '--seq', String(seq), '--db', db]).memcgs.find((m: any) => m.path === '/system.slice');
       const before = parentAt(offline_seq - 1);
       const after = parentAt(freed_seq);
       expect(before.current).toBeGreaterThan(0);
@@ -64,12 +64,12 @@ describe('memcglab run (end to end, real CLI, real SQLite file)', () => {
     const rows = (run: number) =>
       cli(['query', `SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ${run} ORDER BY seq`, '--csv', '--db', db])
         .stdout;
-    const ra = rows(a.runId);
+    const ra = rows(a.id);
     expect(ra.split('\n').length).toBe(a.events + 2); // header + rows + trailing newline
-    expect(rows(b.runId)).toBe(ra);
+    expect(rows(b.id)).toBe(ra);
     const c = cliJson(['run', '--policy', 'reparent', '--seed', '8', ...small, '--set', 'machine.memory=1MiB', '--db', db]);
     expect(c.stateHash).not.toBe(a.stateHash);
-    const end = cliJson(['replay', String(a.runId), '--db', db]);
+    const end = cliJson(['replay', String(a.id), '--db', db]);
     expect(end.stateHash).toBe(a.stateHash);
     expect(end.seq).toBe(a.events);
   });
@@ -150,27 +150,19 @@ describe('bad input: one clear line, non-zero exit, nothing written', () => {
     expect(run.status).toBe('done');
     const cycles = cliJson<{ n: number }[]>([
       'query',
-      `SELECT count(*) AS n FROM events_v WHERE run = ${r.runId} AND type = 'cycle'`,
+      `SELECT count(*) AS n FROM events_v WHERE run = ${r.id} AND type = 'cycle'`,
       '--db',
       oomDb,
     ]);
     expect(cycles[0].n).toBe(3);
     const kill = cliJson<{ seq: number; a: number }[]>([
       'query',
-      `SELECT seq, a FROM events_v WHERE run = ${r.runId} AND type = 'oom_kill' ORDER BY seq LIMIT 1`,
+      `SELECT seq, a FROM events_v WHERE run = ${r.id} AND type = 'oom_kill' ORDER BY seq LIMIT 1`,
       '--db',
       oomDb,
     ]);
     expect(kill[0].a).toBe(1); // the OOM domain is the root: a global OOM
-    const ev = cli([
-      'cat',
-      String(r.runId),
-      '/system.slice/job@1.service/memory.events',
-      '--seq',
-      String(kill[0].seq),
-      '--db',
-      oomDb,
-    ]).stdout;
+    const ev = cli(['cat', String(r.id), '/system.slice/job@1.service/memory.events', '--seq', String(kill[0].seq), '--db', oomDb]).stdout;
     expect(ev).toMatch(/^oom 0$/m);
     expect(ev).toMatch(/^oom_kill 1$/m); // counted on the victim's memcg for global OOMs too
   });

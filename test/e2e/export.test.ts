@@ -34,7 +34,7 @@ const SQL = {
 describe('memcglab export', () => {
   beforeAll(() => {
     const r = cliJson(['run', '--set', 'workload.cycles=10', '--set', 'workload.accessesPerCycle=200', '--db', db]);
-    runId = r.runId;
+    runId = r.id;
     events = r.events;
   }, 60_000);
 

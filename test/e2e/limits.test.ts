@@ -71,20 +71,20 @@ for (const lru of ['classic', 'mglru']) {
 
     it('test_memcg_max: 50M of page cache under memory.max 30M keeps memory.current ≤ 30M and > 0; max events > 0', () => {
       const r = cliJson(['run', experiment(lru, { jobLimits: { max: '30MiB' } }), '--db', db]);
-      const exit = seqOf(db, r.runId, 'job_exit', 1);
-      const current = Number(cat(db, r.runId, `${JOB}/memory.current`, exit));
+      const exit = seqOf(db, r.id, 'job_exit', 1);
+      const current = Number(cat(db, r.id, `${JOB}/memory.current`, exit));
       expect(current).toBeLessThanOrEqual(30 * MiB);
       expect(current).toBeGreaterThan(0);
       // never above the limit at any point of the instance: the high-water mark from the log
       const peak = cliJson<{ peak: number }[]>([
         'query',
-        `SELECT max(n) AS peak FROM (SELECT sum(CASE type WHEN 'uncharge' THEN -1 WHEN 'evict' THEN -1 WHEN 'memcg_stock' THEN a ELSE 1 END) OVER (ORDER BY seq) AS n FROM events_v WHERE run = ${r.runId} AND (type IN ('uncharge', 'evict', 'memcg_stock') OR (type = 'charge' AND (a & 32) = 0)))`,
+        `SELECT max(n) AS peak FROM (SELECT sum(CASE type WHEN 'uncharge' THEN -1 WHEN 'evict' THEN -1 WHEN 'memcg_stock' THEN a ELSE 1 END) OVER (ORDER BY seq) AS n FROM events_v WHERE run = ${r.id} AND (type IN ('uncharge', 'evict', 'memcg_stock') OR (type = 'charge' AND (a & 32) = 0)))`,
         '--db',
         db,
       ]);
       expect(peak[0].peak * 4096).toBeLessThanOrEqual(30 * MiB);
-      expect(cat(db, r.runId, `${JOB}/memory.max`, exit)).toBe(`${30 * MiB}\n`);
-      const ev = events(cat(db, r.runId, `${JOB}/memory.events`, exit));
+      expect(cat(db, r.id, `${JOB}/memory.max`, exit)).toBe(`${30 * MiB}\n`);
+      const ev = events(cat(db, r.id, `${JOB}/memory.events`, exit));
       expect(Object.keys(ev)).toEqual(['low', 'high', 'max', 'oom', 'oom_kill', 'oom_group_kill']);
       expect(ev.max).toBeGreaterThan(0);
       expect(ev.oom).toBe(0);
@@ -93,27 +93,27 @@ for (const lru of ['classic', 'mglru']) {
 
     it('test_memcg_high: 50M of page cache under memory.high 30M ends within 5% of 30M; high events > 0', () => {
       const r = cliJson(['run', experiment(lru, { jobLimits: { high: '30MiB' } }), '--db', db]);
-      const exit = seqOf(db, r.runId, 'job_exit', 1);
-      const current = Number(cat(db, r.runId, `${JOB}/memory.current`, exit));
+      const exit = seqOf(db, r.id, 'job_exit', 1);
+      const current = Number(cat(db, r.id, `${JOB}/memory.current`, exit));
       expect(Math.abs(current - 30 * MiB) / (30 * MiB)).toBeLessThan(0.05);
-      expect(cat(db, r.runId, `${JOB}/memory.high`, exit)).toBe(`${30 * MiB}\n`);
-      expect(cat(db, r.runId, `${JOB}/memory.max`, exit)).toBe('max\n');
-      const ev = events(cat(db, r.runId, `${JOB}/memory.events`, exit));
+      expect(cat(db, r.id, `${JOB}/memory.high`, exit)).toBe(`${30 * MiB}\n`);
+      expect(cat(db, r.id, `${JOB}/memory.max`, exit)).toBe('max\n');
+      const ev = events(cat(db, r.id, `${JOB}/memory.events`, exit));
       expect(ev.high).toBeGreaterThan(0);
       expect(ev.max).toBe(0);
       // the parent counts it too (hierarchical), not locally
-      expect(events(cat(db, r.runId, '/system.slice/memory.events', exit)).high).toBe(ev.high);
-      expect(events(cat(db, r.runId, '/system.slice/memory.events.local', exit)).high).toBe(0);
+      expect(events(cat(db, r.id, '/system.slice/memory.events', exit)).high).toBe(ev.high);
+      expect(events(cat(db, r.id, '/system.slice/memory.events.local', exit)).high).toBe(0);
     });
 
     it('test_memcg_reclaim (reclaim_until): writing current − goal to memory.reclaim lands within 3% of 30M in ≤ 5 tries', () => {
       const r = cliJson(['run', experiment(lru, { proactive: [{ cgroup: JOB, atCycle: 1, goal: '30MiB' }] }), '--db', db]);
-      const exit = seqOf(db, r.runId, 'job_exit', 1);
-      const current = Number(cat(db, r.runId, `${JOB}/memory.current`, exit));
+      const exit = seqOf(db, r.id, 'job_exit', 1);
+      const current = Number(cat(db, r.id, `${JOB}/memory.current`, exit));
       expect(Math.abs(current - 30 * MiB) / (30 * MiB)).toBeLessThanOrEqual(0.03);
       const writes = cliJson<{ type: string; a: number; b: number }[]>([
         'query',
-        `SELECT type, a, b FROM events_v WHERE run = ${r.runId} AND type LIKE 'memory_reclaim%' ORDER BY seq`,
+        `SELECT type, a, b FROM events_v WHERE run = ${r.id} AND type LIKE 'memory_reclaim%' ORDER BY seq`,
         '--db',
         db,
       ]);
@@ -133,24 +133,24 @@ for (const lru of ['classic', 'mglru']) {
           '--db',
           db,
         ]);
-        const exit = seqOf(db, r.runId, 'job_exit', 1);
-        const ev = events(cat(db, r.runId, `${JOB}/memory.events`, exit));
+        const exit = seqOf(db, r.id, 'job_exit', 1);
+        const ev = events(cat(db, r.id, `${JOB}/memory.events`, exit));
         expect(ev).toMatchObject({ oom: 1, oom_kill: 1, oom_group_kill: 0 });
         expect(ev.max).toBe(18); // 1 + 1 after drain_all_stock + MAX_RECLAIM_RETRIES failing passes, then mem_cgroup_oom
-        expect(events(cat(db, r.runId, `${JOB}/memory.events.local`, exit))).toEqual(ev);
-        expect(Number(cat(db, r.runId, `${JOB}/memory.current`, exit))).toBeLessThanOrEqual(30 * MiB);
-        const [run] = cliJson<{ status: string }[]>(['query', `SELECT status FROM runs WHERE id = ${r.runId}`, '--db', db]);
+        expect(events(cat(db, r.id, `${JOB}/memory.events.local`, exit))).toEqual(ev);
+        expect(Number(cat(db, r.id, `${JOB}/memory.current`, exit))).toBeLessThanOrEqual(30 * MiB);
+        const [run] = cliJson<{ status: string }[]>(['query', `SELECT status FROM runs WHERE id = ${r.id}`, '--db', db]);
         expect(run.status).toBe('done');
         const cycles = cliJson<{ a: number }[]>([
           'query',
-          `SELECT a FROM events_v WHERE run = ${r.runId} AND type = 'cycle' ORDER BY seq`,
+          `SELECT a FROM events_v WHERE run = ${r.id} AND type = 'cycle' ORDER BY seq`,
           '--db',
           db,
         ]);
         expect(cycles.map((c) => c.a)).toEqual([1, 2, 3]); // every later cycle ran and was logged
         const kills = cliJson<{ memcg: number }[]>([
           'query',
-          `SELECT memcg FROM events_v WHERE run = ${r.runId} AND type = 'oom_kill'`,
+          `SELECT memcg FROM events_v WHERE run = ${r.id} AND type = 'oom_kill'`,
           '--db',
           db,
         ]);
@@ -158,7 +158,7 @@ for (const lru of ['classic', 'mglru']) {
         expect(r.metrics).toMatchObject({ oom_events: 3, oom_kill: 3 });
         const samples = cliJson<{ cycle: number; oom_kill: number }[]>([
           'query',
-          `SELECT cycle, oom_kill FROM samples WHERE run = ${r.runId} ORDER BY cycle`,
+          `SELECT cycle, oom_kill FROM samples WHERE run = ${r.id} ORDER BY cycle`,
           '--db',
           db,
         ]);
@@ -167,7 +167,7 @@ for (const lru of ['classic', 'mglru']) {
           { cycle: 2, oom_kill: 2 },
           { cycle: 3, oom_kill: 3 },
         ]);
-        expect(cliJson(['verify', String(r.runId), '--check-every', '5000', '--db', db]).ok).toBe(true);
+        expect(cliJson(['verify', String(r.id), '--check-every', '5000', '--db', db]).ok).toBe(true);
       },
     );
   });
@@ -185,15 +185,15 @@ describe('memory.reclaim of anon', () => {
     ]);
     const [{ seq: end }] = cliJson<{ seq: number }[]>([
       'query',
-      `SELECT max(seq) AS seq FROM events_v WHERE run = ${r.runId} AND type = 'memory_reclaim_end'`,
+      `SELECT max(seq) AS seq FROM events_v WHERE run = ${r.id} AND type = 'memory_reclaim_end'`,
       '--db',
       db,
     ]);
-    const current = Number(cat(db, r.runId, `${JOB}/memory.current`, end));
+    const current = Number(cat(db, r.id, `${JOB}/memory.current`, end));
     expect(current).toBeGreaterThanOrEqual(50 * MiB);
     const ends = cliJson<{ a: number; b: number }[]>([
       'query',
-      `SELECT a, b FROM events_v WHERE run = ${r.runId} AND type = 'memory_reclaim_end'`,
+      `SELECT a, b FROM events_v WHERE run = ${r.id} AND type = 'memory_reclaim_end'`,
       '--db',
       db,
     ]);
@@ -223,20 +223,20 @@ describe('memory.reclaim of anon', () => {
     const r = cliJson(['run', file, '--db', db]);
     const ends = cliJson<{ seq: number; a: number; b: number }[]>([
       'query',
-      `SELECT seq, a, b FROM events_v WHERE run = ${r.runId} AND type = 'memory_reclaim_end' ORDER BY seq`,
+      `SELECT seq, a, b FROM events_v WHERE run = ${r.id} AND type = 'memory_reclaim_end' ORDER BY seq`,
       '--db',
       db,
     ]);
     expect(ends.length).toBeGreaterThanOrEqual(1);
     expect(ends.length).toBeLessThanOrEqual(5);
-    const current = Number(cat(db, r.runId, `${JOB}/memory.current`, ends.at(-1)!.seq));
+    const current = Number(cat(db, r.id, `${JOB}/memory.current`, ends.at(-1)!.seq));
     expect(Math.abs(current - 30 * MiB) / (30 * MiB)).toBeLessThanOrEqual(0.03);
-    const stat = cat(db, r.runId, `${JOB}/memory.stat`, ends.at(-1)!.seq);
+    const stat = cat(db, r.id, `${JOB}/memory.stat`, ends.at(-1)!.seq);
     const anon = Number(/^anon (\d+)$/m.exec(stat)![1]);
     expect(anon).toBeLessThan(50 * MiB); // anon went to swap: the file cache alone could not reach 30M
     const swapOuts = cliJson<{ n: number }[]>([
       'query',
-      `SELECT count(*) AS n FROM events_v WHERE run = ${r.runId} AND type = 'swap_out'`,
+      `SELECT count(*) AS n FROM events_v WHERE run = ${r.id} AND type = 'swap_out'`,
       '--db',
       db,
     ]);

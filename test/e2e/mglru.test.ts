@@ -9,7 +9,7 @@ const small = ['--set', 'workload.cycles=25', '--set', 'workload.accessesPerCycl
 
 describe('MGLRU end to end (real CLI, real SQLite file)', () => {
   it('compare over legacy and the three reparent modes: same-gen walks no folio, tail and age-order report their walks', () => {
-    const out = cliJson<{ runs: { runId: number; policy: string; metrics: any }[] }>([
+    const out = cliJson<{ runs: { id: number; policy: string; mode: string | null; metrics: any }[] }>([
       'compare',
       'experiments/mglru-reparent.json',
       '--policies',
@@ -18,7 +18,7 @@ describe('MGLRU end to end (real CLI, real SQLite file)', () => {
       '--db',
       db,
     ]);
-    const by = Object.fromEntries(out.runs.map((r) => [r.policy, r.metrics]));
+    const by = Object.fromEntries(out.runs.map((r) => [r.mode ?? r.policy, r.metrics]));
     expect(by.legacy.nr_dying).toBeGreaterThan(0);
     for (const p of ['same-gen', 'tail', 'age-order']) {
       expect(by[p].nr_dying).toBe(0);
@@ -33,7 +33,7 @@ describe('MGLRU end to end (real CLI, real SQLite file)', () => {
   });
 
   it('lru_gen: after a same-gen reparent the parent holds the child pages, gen by gen index', () => {
-    const run = cliJson<any[]>(['runs', '--db', db]).find((r) => r.policy === 'reparent' && r.lru === 'mglru')!;
+    const run = cliJson<any[]>(['runs', '--db', db]).find((r) => r.policy === 'reparent/same-gen')!;
     const life = cliJson<{ id: number; offline_seq: number; freed_seq: number }[]>([
       'query',
       `SELECT id, offline_seq, freed_seq FROM memcgs WHERE run = ${run.id} AND path = '/system.slice/job@12.service'`,
@@ -82,12 +82,12 @@ describe('MGLRU end to end (real CLI, real SQLite file)', () => {
       db,
     ]);
     expect(b.stateHash).toBe(a.stateHash);
-    expect(cliJson(['replay', String(a.runId), '--db', db]).stateHash).toBe(a.stateHash);
+    expect(cliJson(['replay', String(a.id), '--db', db]).stateHash).toBe(a.stateHash);
   });
 
   it('lru_gen on a classic-LRU run is refused with a clear line', () => {
     const r = cliJson(['run', '--set', 'workload.cycles=1', '--db', db]);
-    const c = cli(['cat', String(r.runId), '/sys/kernel/debug/lru_gen', '--db', db]);
+    const c = cli(['cat', String(r.id), '/sys/kernel/debug/lru_gen', '--db', db]);
     expect(c.code).toBe(1);
     expect(c.stderr).toMatch(/needs MGLRU/);
   });

@@ -9,7 +9,7 @@ import { cli, cliJson, tempDir } from '../helpers.js';
 
 const dir = tempDir();
 
-function run(db: string, file: string, policy: string, cycles: number, ...sets: string[]): { runId: number; metrics: any } {
+function run(db: string, file: string, policy: string, cycles: number, ...sets: string[]): { id: number; metrics: any } {
   const args = ['run', `experiments/${file}`, '--policy', policy, '--set', `workload.cycles=${cycles}`, '--db', db];
   for (const s of sets) args.push('--set', s);
   return cliJson(args);
@@ -27,7 +27,7 @@ function rows<T>(db: string, sql: string, ...params: unknown[]): T[] {
 describe('behaviour 13: offline memcgs are reclaimed aggressively', () => {
   it('classic: with dying memcgs around, every reclaim scans an offline lruvec first (scraped at DEF_PRIORITY, min(size, 32)), online ones only once the priority drops', () => {
     const db = join(dir, 'b13.db');
-    const { runId } = run(db, 'restart-pressure.json', 'legacy', 100);
+    const { id: runId } = run(db, 'restart-pressure.json', 'legacy', 100);
     // the first scan of each reclaim, and whether its memcg was offline then
     const firsts = rows<{ offline: number; b: number }>(
       db,
@@ -46,7 +46,7 @@ describe('behaviour 13: offline memcgs are reclaimed aggressively', () => {
 
   it('MGLRU: a dying memcg is at the head of the old memcg-LRU gen (MEMCG_LRU_OLD) and scraped whole, ahead of the online ones', () => {
     const db = join(dir, 'b13m.db');
-    const { runId } = run(db, 'mglru-reparent.json', 'legacy', 60);
+    const { id: runId } = run(db, 'mglru-reparent.json', 'legacy', 60);
     const firsts = rows<{ offline: number }>(
       db,
       `
@@ -78,7 +78,7 @@ describe('behaviour 14: many dying memcgs with a few hot pages each', () => {
         (SELECT count(*) FROM memcgs m WHERE m.run = e.run AND m.offline_seq < e.seq AND (m.freed_seq IS NULL OR m.freed_seq > e.seq)) AS dying
         FROM events e WHERE e.run = ? AND e.type = ${EventType.reclaim_end})
       SELECT dying < 10 AS few, sum(visits) AS visits, sum(got) AS got FROM r GROUP BY few ORDER BY few`,
-      legacy.runId,
+      legacy.id,
     );
     const [many, few] = byDying;
     expect(few.few).toBe(1);
@@ -92,7 +92,7 @@ describe('behaviour 14: many dying memcgs with a few hot pages each', () => {
 describe('behaviour 18: MGLRU eviction stalls at MIN_NR_GENS', () => {
   it('no folio is isolated from a lruvec with only MIN_NR_GENS gens; reclaim ages first', () => {
     const db = join(dir, 'b18.db');
-    const { runId } = run(db, 'mglru-reparent.json', 'legacy', 40);
+    const { id: runId } = run(db, 'mglru-reparent.json', 'legacy', 40);
     const events = rows<{ type: number; memcg: number; a: number; b: number }>(
       db,
       `
@@ -131,7 +131,7 @@ describe('reclaim that costs: the shipped restart-costly experiment', () => {
     for (const policy of ['legacy', 'reparent']) {
       const r = run(db, 'restart-costly.json', policy, 60);
       expect(r.metrics.reclaim_efficiency).toBeLessThan(0.9);
-      const types = rows<{ type: number }>(db, 'SELECT DISTINCT type FROM events WHERE run = ?', r.runId).map((x) => x.type);
+      const types = rows<{ type: number }>(db, 'SELECT DISTINCT type FROM events WHERE run = ?', r.id).map((x) => x.type);
       for (const t of [
         EventType.putback,
         EventType.writeback_start,
@@ -141,9 +141,9 @@ describe('reclaim that costs: the shipped restart-costly experiment', () => {
         EventType.kswapd_wake,
       ])
         expect(types).toContain(t);
-      const v = cliJson(['verify', String(r.runId), '--db', db, '--check-every', '25000']);
+      const v = cliJson(['verify', String(r.id), '--db', db, '--check-every', '25000']);
       expect(v.ok).toBe(true);
-      const mid = cliJson(['replay', String(r.runId), '--cycle', '30', '--db', db]);
+      const mid = cliJson(['replay', String(r.id), '--cycle', '30', '--db', db]);
       expect(mid.cycle).toBe(30);
     }
   });

@@ -33,7 +33,7 @@ describe.skipIf(skip)('report in a real browser (chromium via playwright-core)',
       '--db',
       db,
     ]);
-    const rep = cliJson(['report', '--sweep', String(sweep.sweep), '--out', out, '--db', db]);
+    const rep = cliJson(['report', '--sweep', String(sweep.id), '--out', out, '--db', db]);
     expect(rep.figures).toBeGreaterThan(10);
     const html = readFileSync(out, 'utf8');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/); // self-contained: no script, nothing fetched

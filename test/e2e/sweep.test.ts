@@ -9,8 +9,8 @@ const EXP = 'experiments/mglru-reparent.json';
 const tiny = ['--set', 'workload.cycles=10', '--set', 'workload.accessesPerCycle=200'];
 
 interface SweepOut {
-  sweep: number;
-  runs: { cell: number; runId: number; policy: string; seed: number; status: string; stateHash: string; events: number }[];
+  id: number;
+  runs: { cell: number; id: number; policy: string; seed: number; status: string; stateHash: string; events: number }[];
 }
 
 describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
@@ -19,13 +19,13 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
 
   it('runs policies × seeds on worker processes; run ids follow the matrix order; each run replays to its hash', () => {
     out = cliJson<SweepOut>(['sweep', EXP, '--policies', 'legacy,same-gen', '--seeds', '1..3', ...tiny, '--jobs', '2', '--db', db]);
-    expect(out.runs.map((r) => [r.cell, r.runId, r.policy, r.seed])).toEqual([
+    expect(out.runs.map((r) => [r.cell, r.id, r.policy, r.seed])).toEqual([
       [0, 1, 'legacy', 1],
       [1, 2, 'legacy', 2],
       [2, 3, 'legacy', 3],
-      [3, 4, 'same-gen', 1],
-      [4, 5, 'same-gen', 2],
-      [5, 6, 'same-gen', 3],
+      [3, 4, 'reparent/same-gen', 1],
+      [4, 5, 'reparent/same-gen', 2],
+      [5, 6, 'reparent/same-gen', 3],
     ]);
     expect(out.runs.every((r) => r.status === 'done' && r.events > 0)).toBe(true);
     // same seed ⇒ same run, whatever --jobs: a plain run of cell 4 gives its hash
@@ -34,7 +34,7 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
     // every run verifies in the main database: its chain (genesis included) moved in with it, against its own row
     // (every invariant after every event for run 5; the chain, snapshots and projections of all: invariants are not the point)
     expect(cliJson(['verify', '5', '--db', db]).ok).toBe(true);
-    for (const r of out.runs) expect(cliJson(['verify', String(r.runId), '--check-every', '1000000', '--db', db]).ok).toBe(true);
+    for (const r of out.runs) expect(cliJson(['verify', String(r.id), '--check-every', '1000000', '--db', db]).ok).toBe(true);
     // done, with no holder left on the run
     const held = cli(['query', 'SELECT count(*) AS n FROM runs WHERE pid IS NOT NULL OR heartbeat IS NOT NULL', '--db', db, '--json']);
     expect(JSON.parse(held.stdout)[0].n).toBe(0);
@@ -43,22 +43,22 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
   });
 
   it('compare --sweep: mean, 95% CI and ratio per policy; the legend names the test; --csv', () => {
-    const j = cliJson(['compare', '--sweep', String(out.sweep), '--db', db]);
+    const j = cliJson(['compare', '--sweep', String(out.id), '--db', db]);
     expect(j.baseline).toBe('legacy');
     expect(j.groups.map((g: any) => [g.policy, g.seeds])).toEqual([
       ['legacy', [1, 2, 3]],
-      ['same-gen', [1, 2, 3]],
+      ['reparent/same-gen', [1, 2, 3]],
     ]);
     const dying = j.metrics.find((m: any) => m.metric === 'nr_dying').byPolicy;
     expect(dying.legacy.n).toBe(3);
     expect(dying.legacy.ci95).not.toBeNull();
-    expect(dying['same-gen']).toMatchObject({ mean: 0, ratio: 0 });
-    const text = cli(['compare', '--sweep', String(out.sweep), '--db', db]);
+    expect(dying['reparent/same-gen']).toMatchObject({ mean: 0, ratio: 0 });
+    const text = cli(['compare', '--sweep', String(out.id), '--db', db]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/legacy \(n=3\)\s+same-gen \(n=3\)\s+÷legacy/);
+    expect(text.stdout).toMatch(/legacy \(n=3\)\s+reparent\/same-gen \(n=3\)\s+÷legacy/);
     expect(text.stdout).toMatch(/nr_dying\s+[\d.]+ ± [\d.]+/);
     expect(text.stdout).toContain("Welch's t-test p ≥ 0.05");
-    const csv = cli(['compare', '--sweep', String(out.sweep), '--csv', '--db', db]).stdout.split('\n');
+    const csv = cli(['compare', '--sweep', String(out.id), '--csv', '--db', db]).stdout.split('\n');
     expect(csv[0]).toBe('metric,policy,n,mean,sd,ci95_low,ci95_high,ratio_to_legacy,p_welch,within_noise');
     expect(csv.length).toBeGreaterThan(30);
   });
@@ -79,17 +79,17 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
       db,
     ]);
     expect(grid.runs.map((r) => r.policy + r.seed)).toEqual(['legacy1', 'legacy2', 'legacy1', 'legacy2']);
-    const r = cli(['compare', '--sweep', String(grid.sweep), '--db', db]);
+    const r = cli(['compare', '--sweep', String(grid.id), '--db', db]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       /^memcglab: runs \d+ and \d+ differ in workload\.cycles \(6 vs 8\), not only in policy and seed; .*--force\n$/,
     );
-    const slice = cliJson(['compare', '--sweep', String(grid.sweep), '--where', 'workload.cycles=8', '--db', db]);
-    expect(slice.groups[0].runs).toEqual([grid.runs[2].runId, grid.runs[3].runId]);
-    const mixed = cli(['compare', '--runs', `1,${grid.runs[0].runId}`, '--db', db]);
+    const slice = cliJson(['compare', '--sweep', String(grid.id), '--where', 'workload.cycles=8', '--db', db]);
+    expect(slice.groups[0].runs).toEqual([grid.runs[2].id, grid.runs[3].id]);
+    const mixed = cli(['compare', '--runs', `1,${grid.runs[0].id}`, '--db', db]);
     expect(mixed.code).toBe(1);
     expect(mixed.stderr).toContain('differ in workload.cycles (10 vs 6)');
-    const forced = cli(['compare', '--runs', `1,2,${grid.runs[0].runId}`, '--force', '--db', db]);
+    const forced = cli(['compare', '--runs', `1,2,${grid.runs[0].id}`, '--force', '--db', db]);
     expect(forced.code).toBe(0);
     expect(forced.stderr).toContain('memcglab: warning: runs 1 and');
   });
@@ -129,8 +129,8 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
     await exited;
     const resumed = cliJson<SweepOut>(['sweep', '--resume', '1', '--jobs', '2', '--db', killed]);
     const fresh = cliJson<SweepOut>([...args, '--db', join(dir, 'fresh.db')]);
-    expect(resumed.runs.map((r) => [r.runId, r.status, r.stateHash])).toEqual(fresh.runs.map((r) => [r.runId, r.status, r.stateHash]));
-    for (const r of resumed.runs) expect(cliJson(['verify', String(r.runId), '--check-every', '1000000', '--db', killed]).ok).toBe(true);
+    expect(resumed.runs.map((r) => [r.id, r.status, r.stateHash])).toEqual(fresh.runs.map((r) => [r.id, r.status, r.stateHash]));
+    for (const r of resumed.runs) expect(cliJson(['verify', String(r.id), '--check-every', '1000000', '--db', killed]).ok).toBe(true);
     expect(readdirSync(dir).filter((f) => f.startsWith('killed.db.') && f.includes('.shard'))).toEqual([]);
     expect(cli(['sweep', '--resume', '1', '--db', killed]).code).toBe(0); // nothing left to do
     // a worker killed between moving its run in and removing its shard: resume removes the leftover
@@ -142,7 +142,7 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
   it('one worker writes straight into the main database: the runs verify', () => {
     const one = cliJson<SweepOut>(['sweep', EXP, '--policies', 'legacy', '--seeds', '1,2', ...tiny, '--jobs', '1', '--db', db]);
     expect(one.runs.every((r) => r.status === 'done')).toBe(true);
-    for (const r of one.runs) expect(cliJson(['verify', String(r.runId), '--check-every', '1000000', '--db', db]).ok).toBe(true);
+    for (const r of one.runs) expect(cliJson(['verify', String(r.id), '--check-every', '1000000', '--db', db]).ok).toBe(true);
   });
 
   it('bad input is one line and a non-zero exit', () => {

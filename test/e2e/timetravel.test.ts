@@ -53,7 +53,7 @@ describe('crash safety: kill -9 mid-run, then resume', () => {
     const clean = cliJson([...args.slice(0, -1)]);
     expect(resumed.stateHash).toBe(clean.stateHash);
     expect(resumed.events).toBe(clean.events);
-    expect(eventDigest(db, 1)).toEqual(eventDigest(db, clean.runId));
+    expect(eventDigest(db, 1)).toEqual(eventDigest(db, clean.id));
     const runs = cliJson<any[]>(['runs', '--db', db]);
     expect(runs.map((r) => [r.status, r.events, r.stateHash])).toEqual([
       ['done', clean.events, clean.stateHash],
@@ -74,7 +74,7 @@ describe('replay, cat, verify and rebuild through the CLI', () => {
   let events = 0;
 
   it('replay --tick and --cycle land where --seq says', () => {
-    ({ runId: run, events } = cliJson(['run', '--policy', 'legacy', '--set', 'workload.cycles=40', ...small, '--db', db]));
+    ({ id: run, events } = cliJson(['run', '--policy', 'legacy', '--set', 'workload.cycles=40', ...small, '--db', db]));
     const atCycle = cliJson(['replay', String(run), '--cycle', '17', '--db', db]);
     expect(atCycle.cycle).toBe(17);
     const bySeq = cliJson(['replay', String(run), '--seq', String(atCycle.seq), '--db', db]);

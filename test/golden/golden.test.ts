@@ -50,7 +50,7 @@ describe('golden state hashes of the shipped experiments', () => {
       const key = `${file} ${name}`;
       it(key, () => {
         const r = cliJson(['run', join('experiments', file), ...args, '--set', `workload.cycles=${CYCLES}`, '--db', db]);
-        got[key] = { events: r.events, log: logDigest(db, r.runId), stateHash: r.stateHash };
+        got[key] = { events: r.events, log: logDigest(db, r.id), stateHash: r.stateHash };
         if (process.env.GOLDEN_PRINT) return;
         expect(got[key]).toEqual(GOLDEN[key]);
       });

@@ -77,7 +77,7 @@ describe('concurrent writers on one database', () => {
       await reader;
       results.forEach((r, w) => {
         if (r.code !== 0 || r.stderr !== '') problems.push(`round ${round} writer ${w}: ${brief(r)}`);
-        else finished.push(JSON.parse(r.stdout).runId);
+        else finished.push(JSON.parse(r.stdout).id);
         if (/busy|locked/i.test(r.stderr)) problems.push(`round ${round} writer ${w}: busy/locked`);
       });
     }

@@ -58,10 +58,10 @@ describe('a full disk', () => {
     const res = await runCli(['resume', '1', '--json', '--db', db], { timeoutMs: 60_000 });
     expect(res.code, brief(res)).toBe(0);
     const cleanDb = join(dir, 'clean.db');
-    const clean = await cliJson<{ runId: number; events: number; stateHash: string }>(['run', DEFAULT_EXP, ...EXP, '--db', cleanDb]);
+    const clean = await cliJson<{ id: number; events: number; stateHash: string }>(['run', DEFAULT_EXP, ...EXP, '--db', cleanDb]);
     const resumed = JSON.parse(res.stdout);
     expect(resumed.stateHash).toBe(clean.stateHash);
     expect(resumed.events).toBe(clean.events);
-    expect(eventDigest(db, 1)).toEqual(eventDigest(cleanDb, clean.runId));
+    expect(eventDigest(db, 1)).toEqual(eventDigest(cleanDb, clean.id));
   });
 });

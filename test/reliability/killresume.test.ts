@@ -35,7 +35,7 @@ async function status(db: string, run: number): Promise<string> {
 
 describe('SIGKILL at varied moments, then resume', () => {
   const cleanDb = join(dir, 'clean.db');
-  let clean: { runId: number; events: number; stateHash: string };
+  let clean: { id: number; events: number; stateHash: string };
 
   it('an uninterrupted reference run', async () => {
     clean = await cliJson(['run', DEFAULT_EXP, ...EXP, '--db', cleanDb]);
@@ -92,7 +92,7 @@ describe('SIGKILL at varied moments, then resume', () => {
       const shown = await cliJson<any>(['show', '1', '--db', db]);
       expect(JSON.stringify(shown)).toContain(clean.stateHash);
       expect(await status(db, 1)).toBe('done');
-      expect(eventDigest(db, 1)).toEqual(eventDigest(cleanDb, clean.runId));
+      expect(eventDigest(db, 1)).toEqual(eventDigest(cleanDb, clean.id));
       const v2 = await runCli(['verify', '1', '--check-every', '5000', '--db', db]);
       expect(v2.code, brief(v2)).toBe(0);
     });

@@ -17,7 +17,8 @@
  * row: the seq (events, samples, snapshots), the memcg id (memcgs) or the column (runs, one row).
  *
  * Columns that are wall-clock or liveness bookkeeping (never read by the core) are EXEMPT from
- * detection: started_at, finished_at, pid and lease/heartbeat columns. For them verify must only
+ * detection: started_at, finished_at, pid and lease/heartbeat columns; so are the user's labels
+ * beside the record (runs.note, run_tags: outside the chain by design). For them verify must only
  * not crash.
  */
 
@@ -30,7 +31,7 @@ const dir = tempDir('memcglab-tamper-');
 const clean = join(dir, 'clean.db');
 const limit = limiter(3);
 const RUN = 1;
-const EXEMPT = /^(started_at|finished_at|pid|lease.*|heartbeat.*|host.*|boot.*|holder.*)$/;
+const EXEMPT = /^(started_at|finished_at|pid|lease.*|heartbeat.*|host.*|boot.*|holder.*|note)$/;
 const GLOBAL_TABLES = new Set(['event_types', 'meta', '__drizzle_migrations']);
 
 interface Col {

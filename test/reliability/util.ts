@@ -200,7 +200,7 @@ export async function makeRun(
   db: string,
   extra: string[] = SMALL,
   o: CliOpts = {},
-): Promise<{ runId: number; events: number; stateHash: string }> {
+): Promise<{ id: number; events: number; stateHash: string }> {
   return cliJson(['run', DEFAULT_EXP, ...extra, '--db', db], o);
 }
 

@@ -3,15 +3,18 @@ import { LabError } from '../../errors.js';
 import { type CompareEntry, compareTable } from '../../lab/compare.js';
 import { compareStats, groupByPolicy, mismatch, type StatRun, statRunsByIds, statRunsOfSweep } from '../../lab/compare_stats.js';
 import { workloadKind } from '../../lab/experiment.js';
-import { withPolicyAlias } from '../../lab/matrix.js';
+import { underPolicies } from '../../lab/matrix.js';
 import { prepareExperiment } from '../../lab/prepare.js';
+import { runViews } from '../../lab/run_view.js';
 import { planLoneRuns } from '../../lab/sweep.js';
 import { resolvePolicyAlias } from '../../policy/policies.js';
 import { closeStore, openStore } from '../../store/db.js';
+import { runsByIds } from '../../store/sweeps.js';
 import { addDbOption, collect, dbPath, parseIntArg, parseRunList, withStore } from '../common.js';
 import { escapeControl } from '../escape.js';
-import { printJson, table } from '../output.js';
+import { metricCell, printJson, table } from '../output.js';
 import { failures, parseJobs, runParallel } from '../parallel.js';
+import { addHumanOption } from '../run_options.js';
 import { statsCsv, statsTable } from '../stats_output.js';
 import { addMaxEvents } from './run.js';
 
@@ -40,17 +43,30 @@ export function registerCompare(program: Command): void {
     .option('--jobs <n>', 'worker processes for the runs (default: the number of cores)')
     .option('--csv', 'print CSV (runs or sweep)')
     .option('--json', 'print one JSON object');
+  addHumanOption(cmd);
   addMaxEvents(cmd);
   addDbOption(cmd).action(async (file: string | undefined, opts) => {
     if (opts.runs !== undefined || opts.sweep !== undefined) {
-      if (file !== undefined) throw new LabError(`compare --runs/--sweep takes no experiment file (got ${file})`);
+      if (file !== undefined)
+        throw new LabError(
+          `compare --runs/--sweep takes no experiment file or other argument (got ${file}); list the runs in --runs, e.g. --runs 1,2`,
+        );
       return compareFinished(opts);
     }
     const entries = await runPolicies(file, opts);
     if (opts.json) return printJson({ runs: entries });
-    const { headers, rows } = compareTable(entries);
-    process.stdout.write(table(headers, rows));
+    process.stdout.write(sideBySide(entries, !!opts.human));
   });
+}
+
+/** One run per column, metrics as rows. */
+function sideBySide(entries: CompareEntry[], human: boolean): string {
+  const { headers, rows } = compareTable(entries);
+  return table(
+    headers,
+    rows.map(([k, ...vs]) => [k, ...vs.map((v) => metricCell(k, v, human))]),
+    headers.map((_, i) => i > 0),
+  );
 }
 
 /** The options commander parses for compare. */
@@ -67,6 +83,7 @@ interface CompareOpts {
   jobs?: string;
   csv?: boolean;
   json?: boolean;
+  human?: boolean;
   maxEvents?: string;
 }
 
@@ -85,30 +102,25 @@ async function runPolicies(file: string | undefined, opts: CompareOpts): Promise
     set: opts.set,
     maxEvents: parseIntArg('--max-events', opts.maxEvents, 1),
   });
+  const exps = underPolicies(exp, policies);
   if (!opts.json)
     process.stdout.write(
       `${escapeControl(exp.name)}: ${workloadKind(exp.workload).describe(exp.workload)}, ${exp.machine.lru} LRU, seed ${exp.seed}\n`,
     );
   const store = openStore(dbPath(opts));
   try {
-    const cells = policies.map((policy, index) => ({ index, policy, seed: exp.seed, sets: [], exp: withPolicyAlias(exp, policy) }));
+    const cells = policies.map((policy, index) => ({ index, policy, seed: exp.seed, sets: [], exp: exps[index] }));
     const planned = planLoneRuns(store, cells);
     const outcomes = await runParallel(store, planned, path, opts.set, jobs, !!opts.json, 'compare');
     const bad = failures(planned, outcomes);
     if (bad) throw new LabError(bad);
-    return outcomes.map((o, i) => {
-      if (!o.ok) throw new Error('unreachable');
-      const e = planned[i].cell.exp;
-      return {
-        runId: o.result.runId,
-        name: e.name,
-        policy: policies[i],
-        lru: e.machine.lru,
-        events: o.result.events,
-        stateHash: o.result.stateHash,
-        metrics: o.result.metrics,
-      };
-    });
+    return runViews(
+      store,
+      runsByIds(
+        store,
+        planned.map((p) => p.runId),
+      ),
+    ) as CompareEntry[];
   } finally {
     closeStore(store);
   }
@@ -131,15 +143,13 @@ async function compareFinished(opts: CompareOpts): Promise<void> {
   const oneEach = [...groupByPolicy(runs).values()].every((g) => g.length === 1);
   if (oneEach && !opts.sweep && !opts.csv) {
     // one run per policy: the side-by-side table (no statistics to speak of)
-    const entries: CompareEntry[] = runs.map(({ seed: _s, experiment: _e, ...entry }) => entry);
-    if (opts.json) return printJson({ runs: entries });
-    const { headers, rows } = compareTable(entries);
-    const names = entries.map((e) => `run ${e.runId}: ${escapeControl(e.name)}, ${e.policy}, ${e.lru} LRU\n`).join('');
-    process.stdout.write(names + table(headers, rows));
+    if (opts.json) return printJson({ runs });
+    const names = runs.map((e) => `run ${e.id}: ${escapeControl(e.name)}, ${e.policy}, ${e.lru} LRU, seed ${e.seed}\n`).join('');
+    process.stdout.write(names + sideBySide(runs, !!opts.human));
     return;
   }
   const stats = compareStats(runs, opts.baseline);
-  if (opts.json) return printJson(stats);
+  if (opts.json) return printJson({ ...stats, runs });
   if (opts.csv) return void process.stdout.write(statsCsv(stats));
-  process.stdout.write(statsTable(stats, runs[0].experiment));
+  process.stdout.write(statsTable(stats, runs[0].experiment, !!opts.human));
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addDbOption, parseRunId, withStore } from '../common.js';
 import { printJson, table } from '../output.js';
+import { addHumanOption } from '../run_options.js';
 import { addTargetOptions, parseTarget } from '../target.js';
 
 export function registerReplay(program: Command): void {
@@ -9,6 +10,7 @@ export function registerReplay(program: Command): void {
     .description("rebuild a run's kernel state from its event log (nearest snapshot + the events after it), as of any event, tick or cycle")
     .argument('<run>', 'run id');
   addTargetOptions(cmd).option('--json', 'print one JSON object');
+  addHumanOption(cmd);
   addDbOption(cmd).action(async (id: string, opts) => {
     const runId = parseRunId(id);
     const target = parseTarget(opts);
@@ -22,7 +24,8 @@ export function registerReplay(program: Command): void {
         `state ${sum.stateHash}\nnr_dying_descendants ${sum.nr_dying}, ${sum.memcgs.length - live.length} freed memcgs\n\n` +
         table(
           ['id', 'path', 'state', 'memory.current'],
-          live.map((m) => [m.id, m.path, m.state, formatBytes(m.current)]),
+          live.map((m) => [m.id, m.path, m.state, opts.human ? formatBytes(m.current) : m.current]),
+          [true, false, false, true],
         ),
     );
   });

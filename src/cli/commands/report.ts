@@ -37,7 +37,7 @@ export function registerReport(program: Command): void {
       } catch (e) {
         throw new LabError(`cannot write ${opts.out}: ${(e as Error).message}`);
       }
-      if (opts.json) return printJson({ out: opts.out, runs: runs.map((r) => r.runId), figures, bytes: Buffer.byteLength(html) });
+      if (opts.json) return printJson({ out: opts.out, runs: runs.map((r) => r.id), figures, bytes: Buffer.byteLength(html) });
       process.stdout.write(
         `wrote ${opts.out}: ${runs.length} runs, ${figures} figures, ${Math.round(Buffer.byteLength(html) / 1024)} KiB\n`,
       );

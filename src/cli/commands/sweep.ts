@@ -2,15 +2,18 @@ import type { Command } from 'commander';
 import { LabError } from '../../errors.js';
 import { loadExperimentFile } from '../../lab/experiment.js';
 import { type Matrix, parseSeeds, parseSets } from '../../lab/matrix.js';
-import { getRun } from '../../lab/runs.js';
+import { runViews } from '../../lab/run_view.js';
 import { createSweep, planResume, type SweepPlan } from '../../lab/sweep.js';
 import { defaultExperimentPath } from '../../lab/version.js';
 import { MGLRU_REPARENT_MODES, POLICY_NAMES } from '../../policy/policies.js';
 import { closeStore, openStore } from '../../store/db.js';
+import { runsByIds } from '../../store/sweeps.js';
+import { sweepTagsOf } from '../../store/tags.js';
 import { addDbOption, collect, dbPath, parseIntArg } from '../common.js';
 import { escapeControl } from '../escape.js';
 import { printJson, table } from '../output.js';
 import { failures, parseJobs, runParallel } from '../parallel.js';
+import { addLabelOptions, parseLabels } from '../run_options.js';
 
 export function registerSweep(program: Command): void {
   const cmd = program
@@ -25,9 +28,9 @@ export function registerSweep(program: Command): void {
     .option('--seeds <list>', 'seeds: N, A..B, or a comma-separated list of them', '1..3')
     .option('--set <path=v1,v2,…>', 'override a field; several comma-separated values make an axis of the matrix (repeatable)', collect, [])
     .option('--jobs <n>', 'worker processes (default: the number of cores)')
-    .option('--name <name>', "the sweep's name (default: the experiment's)")
     .option('--resume <sweep>', 'run what a killed sweep left undone (interrupted runs resume from their last snapshot)')
-    .option('--json', 'print one JSON object');
+    .option('--json', 'print one JSON object: the sweep, its cells, and its runs (the run object show --json prints)');
+  addLabelOptions(cmd, 'sweep and each of its runs');
   cmd.addHelpText(
     'after',
     '\nCells are expanded in a fixed order: the --set axes as given (the first outermost, values in order), ' +
@@ -35,6 +38,8 @@ export function registerSweep(program: Command): void {
   );
   addDbOption(cmd).action(async (file: string | undefined, opts) => {
     const jobs = parseJobs(opts.jobs);
+    if (opts.resume !== undefined && (opts.name !== undefined || opts.tag.length || opts.note !== undefined))
+      throw new LabError("sweep --resume keeps the sweep's name, tags and note; --name, --tag and --note are for a new sweep");
     const store = openStore(dbPath(opts));
     try {
       const t0 = Date.now();
@@ -61,48 +66,55 @@ function newSweep(store: ReturnType<typeof openStore>, file: string | undefined,
   const { base, axes } = parseSets(opts.set as string[]);
   const raw = loadExperimentFile(path);
   const matrix: Matrix = { file: path, raw, base, policies, seeds: parseSeeds(String(opts.seeds)), axes };
-  const name = (opts.name as string | undefined) ?? String((raw as { name?: unknown })?.name ?? 'sweep');
-  return createSweep(store, name, matrix);
+  const labels = parseLabels(opts as { name?: string; tag?: string[]; note?: string });
+  const name = labels.name ?? String((raw as { name?: unknown })?.name ?? 'sweep');
+  return createSweep(store, name, matrix, labels);
 }
 
 function report(store: ReturnType<typeof openStore>, plan: SweepPlan, json: boolean, secs: number, workers: number): void {
   // the outcome of every cell, read back from the database (a resumed sweep includes earlier runs)
-  const rows = plan.cells.map(({ cell, runId }) => {
-    const r = getRun(store, runId);
-    return {
-      cell: cell.index,
-      runId,
-      policy: cell.policy,
-      seed: cell.seed,
-      set: cell.sets,
-      status: r.status,
-      events: r.events,
-      stateHash: r.stateHash,
-    };
-  });
+  const runs = runViews(
+    store,
+    runsByIds(
+      store,
+      plan.cells.map((c) => c.runId),
+    ),
+  );
   const m = plan.matrix;
   const shape = [...m.axes.map((a) => `${a.values.length} ${a.path}`), `${m.policies.length} policies`, `${m.seeds.length} seeds`].join(
     ' × ',
   );
+  const s = plan.sweep;
   if (json)
-    return printJson({ sweep: plan.sweep.id, name: plan.sweep.name, experiment: m.file, seconds: secs, ran: plan.todo.length, runs: rows });
-  const done = rows.filter((r) => r.status === 'done').length;
+    return printJson({
+      id: s.id,
+      name: s.name,
+      experiment: m.file,
+      created: s.created,
+      tags: sweepTagsOf(store, s.id),
+      note: s.note,
+      seconds: secs,
+      ran: plan.todo.length,
+      cells: plan.cells.map(({ cell, runId }) => ({ cell: cell.index, run: runId, policy: cell.policy, seed: cell.seed, set: cell.sets })),
+      runs,
+    });
+  const done = runs.filter((r) => r.status === 'done').length;
   process.stdout.write(
-    `sweep ${plan.sweep.id}: ${escapeControl(plan.sweep.name)} (${escapeControl(m.file)}), ${rows.length} runs = ${shape}\n` +
+    `sweep ${s.id}: ${escapeControl(s.name)} (${escapeControl(m.file)}), ${runs.length} runs = ${shape}\n` +
       table(
         ['cell', 'run', 'policy', 'seed', ...(m.axes.length ? ['set'] : []), 'status', 'events', 'state'],
-        rows.map((r) => [
-          r.cell,
-          r.runId,
-          r.policy,
-          r.seed,
-          ...(m.axes.length ? [r.set.join(' ')] : []),
-          r.status,
-          r.events,
-          r.stateHash?.slice(0, 16) ?? '-',
+        plan.cells.map(({ cell }, i) => [
+          cell.index,
+          runs[i].id,
+          runs[i].policy,
+          runs[i].seed,
+          ...(m.axes.length ? [cell.sets.join(' ')] : []),
+          runs[i].status,
+          runs[i].events,
+          runs[i].stateHash?.slice(0, 16) ?? '-',
         ]),
       ) +
-      `${plan.todo.length} runs ran in ${secs.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}; ${done}/${rows.length} done. ` +
+      `${plan.todo.length} runs ran in ${secs.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}; ${done}/${runs.length} done. ` +
       `Compare with: memcglab compare --sweep ${plan.sweep.id}\n`,
   );
 }
