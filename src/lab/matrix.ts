@@ -1,6 +1,7 @@
 import { LabError } from '../errors.js';
 import { resolvePolicyAlias } from '../policy/policies.js';
 import { applyOverrides, type Experiment, parseExperiment } from './experiment.js';
+import { pinTrace, resolveTracePath } from './trace_file.js';
 
 /** One `--set path=v1,v2,…` axis of a sweep: the values are `--set` texts (JSON when they parse). */
 export interface SetAxis {
@@ -115,9 +116,9 @@ export function expandMatrix(m: Matrix): Cell[] {
   for (const sets of combos) {
     for (const policy of m.policies) {
       for (const seed of m.seeds) {
-        const raw = applyOverrides(m.raw, [...m.base, ...sets, `seed=${seed}`]);
+        const raw = resolveTracePath(applyOverrides(m.raw, [...m.base, ...sets, `seed=${seed}`]), m.file);
         const where = sets.length ? `${m.file} with ${sets.join(', ')}` : m.file;
-        const exp = withPolicyAlias(parseExperiment(raw, where), policy);
+        const exp = withPolicyAlias(pinTrace(parseExperiment(raw, where)), policy);
         cells.push({ index: cells.length, policy, seed, sets, exp });
       }
     }
