@@ -128,7 +128,17 @@ export function readTraceFile(path: string): LoadedTrace {
     more += moreIssues;
     if (!errors.length) return { trace, sha256 };
   }
-  throw new LabError(`${errors.join('; ')}${more ? ` (and ${more} more)` : ''}`);
+  throw new TraceSyntaxError(`${errors.join('; ')}${more ? ` (and ${more} more)` : ''}`, sha256);
+}
+
+/** A trace with errors in it; `sha256` of its bytes lets a run that recorded another one say it changed. */
+export class TraceSyntaxError extends LabError {
+  constructor(
+    message: string,
+    readonly sha256: string,
+  ) {
+    super(message);
+  }
 }
 
 class TooLong extends Error {}
@@ -256,15 +266,23 @@ export function loadTraceFile(path: string): LoadedTrace {
  * replay the same bytes).
  */
 export function loadTrace(o: TraceOptions): Trace {
-  const loaded = loadTraceFile(o.file);
-  if (o.sha256 !== undefined && loaded.sha256 !== o.sha256) {
-    const sums = `sha256 ${loaded.sha256.slice(0, 12)}…, recorded ${o.sha256.slice(0, 12)}…`;
+  let sha256: string;
+  let trace: Trace | undefined;
+  try {
+    ({ sha256, trace } = loadTraceFile(o.file));
+  } catch (e) {
+    // a recorded trace that no longer parses has changed: say that, not what is wrong in it now
+    if (!(e instanceof TraceSyntaxError) || o.sha256 === undefined || e.sha256 === o.sha256) throw e;
+    sha256 = e.sha256;
+  }
+  if (o.sha256 !== undefined && sha256 !== o.sha256) {
+    const sums = `sha256 ${sha256.slice(0, 12)}…, recorded ${o.sha256.slice(0, 12)}…`;
     throw new TraceInputError(
       `trace file ${shownPath(o.file)} changed (${sums}); restore the file, or drop workload.sha256 to replay the new one`,
       `changed since (${sums})`,
     );
   }
-  return loaded.trace;
+  return trace!;
 }
 
 /**
