@@ -7,7 +7,15 @@ import { folioMemcgId, MEMCG_DYING, MEMCG_FREED, MEMCG_ONLINE, pageCacheKey } fr
 import { splitCsv } from '../../src/lab/trace_file.js';
 import { getPolicy } from '../../src/policy/policies.js';
 import { TraceWorkload } from '../../src/workload/trace.js';
-import { checkTrace, type Trace, TraceRecordSchema, TraceRecords } from '../../src/workload/trace_records.js';
+import {
+  checkTrace,
+  MAX_INODE,
+  quickRecord,
+  TRACE_OPS,
+  type Trace,
+  TraceRecordSchema,
+  TraceRecords,
+} from '../../src/workload/trace_records.js';
 import { TestCtx } from '../helpers.js';
 
 /** A trace from `tick cgroup op [inode index pages]` lines, checked. */
@@ -155,6 +163,63 @@ describe('trace checks', () => {
     `);
     expect(t.setup).toEqual(['/a', '/a/b', '/a/b/c', '/e']);
     expect(t.stats).toMatchObject({ records: 3, mkdirs: 1, filePages: 1, exits: 1 });
+  });
+});
+
+describe('record validation', () => {
+  it('quickRecord (the fast path) accepts exactly what the zod schema accepts, with the same result', () => {
+    // a valid record, then up to two fields set to edge or bad values (or dropped)
+    const valid = fc.record({
+      tick: fc.nat(),
+      cgroup: fc.constantFrom('/', '/a', '/a/b@1.service'),
+      op: fc.constantFrom(...TRACE_OPS),
+      inode: fc.integer({ min: 1, max: MAX_INODE }),
+      index: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+      pages: fc.integer({ min: 1, max: 2 ** 20 }),
+    });
+    const DROP = Symbol('drop');
+    const edge = fc.constantFrom<unknown>(
+      DROP,
+      0,
+      1,
+      -1,
+      1.5,
+      '1',
+      null,
+      'a',
+      '/',
+      '/a b',
+      '/a/../b',
+      'rd',
+      'exit',
+      2 ** 20,
+      2 ** 20 + 1,
+      MAX_INODE + 1,
+      2 ** 32 - 1,
+      2 ** 32,
+      Number.MAX_SAFE_INTEGER + 2,
+    );
+    const field = fc.constantFrom('tick', 'cgroup', 'op', 'inode', 'index', 'pages', 'pid');
+    const record = fc.tuple(valid, fc.array(fc.tuple(field, edge), { maxLength: 2 })).map(([r, changes]) => {
+      const raw: Record<string, unknown> = { ...r };
+      for (const [k, v] of changes) {
+        if (v === DROP) delete raw[k];
+        else raw[k] = v;
+      }
+      return raw;
+    });
+    let accepted = 0;
+    fc.assert(
+      fc.property(record, (raw) => {
+        const z = TraceRecordSchema.safeParse(raw);
+        const quick = quickRecord(raw, new Map());
+        expect(quick !== undefined).toBe(z.success);
+        if (z.success) expect(quick).toEqual(z.data);
+        if (z.success) accepted++;
+      }),
+      { numRuns: 5000 },
+    );
+    expect(accepted).toBeGreaterThan(1000); // both sides of the line are exercised
   });
 });
 
