@@ -238,10 +238,10 @@ export function traceKind(load: (o: TraceOptions) => Trace): WorkloadKind<TraceO
       `a trace's limits name cgroups that exist before it begins (${load(o).setup.join(', ') || 'none in this trace'}); the trace makes the others`,
     estimate: (o) => {
       const s = load(o).stats;
-      // a page read or written: charge + access (+ refault, activation); a fault: charge, and its
+      // a page read or written: an access, on a miss a charge too (+ refault, activation); a fault: charge, and its
       // free at exit; mkdir: create + job start; rmdir: offline, splices, free, cycle
       return {
-        events: 3 * s.filePages + 2 * s.anonPages + s.freePages + 3 * s.mkdirs + 12 * s.rmdirs + 2 * s.exits + s.records,
+        events: 2 * s.filePages + 2 * s.anonPages + s.freePages + 3 * s.mkdirs + 12 * s.rmdirs + 2 * s.exits,
         pages: s.filePages + s.anonPages,
         cgroups: s.mkdirs + load(o).setup.length,
       };

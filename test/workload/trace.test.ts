@@ -1,12 +1,13 @@
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LRU_INACTIVE_FILE, PAGE_SIZE } from '../../src/kernel/constants.js';
 import { EVENT_NAMES } from '../../src/kernel/events.js';
 import { lruvecOf } from '../../src/kernel/node.js';
 import { folioMemcgId, MEMCG_DYING, MEMCG_FREED, MEMCG_ONLINE, pageCacheKey } from '../../src/kernel/state.js';
-import { splitCsv } from '../../src/lab/trace_file.js';
+import { readTraceFile, splitCsv } from '../../src/lab/trace_file.js';
 import { getPolicy } from '../../src/policy/policies.js';
-import { TraceWorkload } from '../../src/workload/trace.js';
+import { TraceWorkload, traceKind } from '../../src/workload/trace.js';
 import {
   checkTrace,
   MAX_INODE,
@@ -16,7 +17,7 @@ import {
   TraceRecordSchema,
   TraceRecords,
 } from '../../src/workload/trace_records.js';
-import { TestCtx } from '../helpers.js';
+import { ROOT, TestCtx } from '../helpers.js';
 
 /** A trace from `tick cgroup op [inode index pages]` lines, checked. */
 function traceOf(text: string): Trace {
@@ -151,6 +152,22 @@ describe('trace workload semantics', () => {
     again.restore(JSON.parse(JSON.stringify(c)));
     expect(again.cursor()).toEqual(c);
     expect(() => again.restore({ nextRecord: 99, tick: 0, anon: [] })).toThrow(/bad cursor/);
+  });
+});
+
+describe('estimate', () => {
+  it('is within a factor of two of the events the example appends, with and without memory pressure', () => {
+    const { trace } = readTraceFile(join(ROOT, 'experiments', 'trace', 'example.csv'));
+    const est = traceKind(() => trace).estimate({ kind: 'trace', file: 'example.csv' });
+    expect(est.cgroups).toBe(trace.stats.mkdirs + trace.setup.length);
+    for (const limits of [undefined, { '/system.slice': { max: 80 * PAGE_SIZE } }]) {
+      const ctx = new TestCtx(getPolicy('legacy'), false);
+      const w = new TraceWorkload(trace);
+      w.setup(ctx, { memoryPages: 131072, mglru: false, objcgCharging: false, limits });
+      while (w.stepsDone() < w.totalSteps) w.step(ctx);
+      expect(est.events / ctx.s.seq).toBeGreaterThan(0.5);
+      expect(est.events / ctx.s.seq).toBeLessThan(2);
+    }
   });
 });
 
