@@ -24,7 +24,7 @@ const MAX_ERRORS = 10;
 export const MAX_RECORDS = 20_000_000;
 const CHUNK = 1 << 20;
 
-/** The trace file is gone or holds other bytes than a run recorded: resume and verify name the run. */
+/** The trace file is gone or holds other bytes than the experiment recorded (resume says it of the run). */
 export class TraceInputError extends LabError {
   constructor(
     message: string,
@@ -60,15 +60,17 @@ export function readTraceFile(path: string): LoadedTrace {
   const records = new TraceRecords();
   const lines: number[] = [];
   let header: TraceField[] | undefined;
+  let badHeader = false; // then the lines after it mean nothing: stop at the header's error
   const onLine = (text: string, n: number) => {
     if (format === 'csv') {
-      if (text.trim() === '' || text.startsWith('#')) return;
+      if (badHeader || text.trim() === '' || text.startsWith('#')) return;
       const cells = splitCsv(text);
       if (typeof cells === 'string') return fail(n, cells);
       if (!header) {
         const names = cells.map((c) => c.trim());
         const bad = names.find((c) => !(TRACE_FIELDS as readonly string[]).includes(c));
-        if (bad !== undefined || new Set(names).size !== names.length || !names.includes('tick'))
+        badHeader = bad !== undefined || new Set(names).size !== names.length || !['tick', 'cgroup', 'op'].every((f) => names.includes(f));
+        if (badHeader)
           return fail(
             n,
             `header ${JSON.stringify(text.slice(0, 80))}: the column names ${TRACE_FIELDS.join(',')} (in any order) on the first line`,

@@ -172,6 +172,15 @@ describe('trace workload', () => {
     expect(existsSync(db)).toBe(false);
   });
 
+  it('a CSV without the header is refused at its first line, once', () => {
+    const nohead = join(dir, 'nohead.csv');
+    writeFileSync(nohead, '1,/a,read,1,0,1\n2,/a,read,1,0,1\n');
+    const r = cli(['run', experiment('nohead', 'nohead.csv'), '--db', join(dir, 'nohead.db')]);
+    expect(r.stderr).toBe(
+      `memcglab: ${nohead}:1: header "1,/a,read,1,0,1": the column names tick,cgroup,op,inode,index,pages (in any order) on the first line\n`,
+    );
+  });
+
   it('past ten errors, the rest are counted', () => {
     const many = join(dir, 'many.csv');
     writeFileSync(many, `tick,cgroup,op,inode,index,pages\n${Array.from({ length: 25 }, (_, i) => `${i},/a,bogus,1,0,1`).join('\n')}\n`);
