@@ -15,7 +15,13 @@ export function defaultExperiment(sets: string[] = []): Experiment {
 
 /** Cycles of the default experiment the in-process figures use (quick: a fifth). */
 export function recordingCycles(ctx: BenchContext): number {
-  return ctx.quick ? 40 : defaultExperiment().workload.cycles;
+  return ctx.quick ? 40 : cyclesOf(defaultExperiment());
+}
+
+/** The cycles of a restart-cycles experiment (the kind every bench figure runs). */
+export function cyclesOf(exp: Experiment): number {
+  if (exp.workload.kind !== 'restart-cycles') throw new Error(`the bench runs restart-cycles experiments, not ${exp.workload.kind}`);
+  return exp.workload.cycles;
 }
 
 export interface Recording {

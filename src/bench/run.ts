@@ -5,7 +5,7 @@ import { COMMIT_EVERY, runExperiment } from '../lab/run.js';
 import { runWorkload } from '../lab/runner.js';
 import { EventAppender } from '../store/appender.js';
 import { closeStore, openStore, type Store } from '../store/db.js';
-import { defaultExperiment, recordingCycles } from './fixture.js';
+import { cyclesOf, defaultExperiment, recordingCycles } from './fixture.js';
 import { bestOf } from './timing.js';
 import { type BenchContext, type BenchResult, round } from './types.js';
 
@@ -87,7 +87,7 @@ function runFigures(ctx: BenchContext, exp: Experiment, lru: string): BenchResul
     }
   };
   const iters = ctx.quick ? 1 : 3;
-  ctx.log(`run (${lru}): ${exp.workload.cycles} cycles × ${iters} rounds: simulation, + event log, full runExperiment`);
+  ctx.log(`run (${lru}): ${cyclesOf(exp)} cycles × ${iters} rounds: simulation, + event log, full runExperiment`);
   const t = bestOf(
     [
       { name: 'sim', fn: simOnly },
@@ -115,7 +115,7 @@ function runFigures(ctx: BenchContext, exp: Experiment, lru: string): BenchResul
       ratio: round(ms('sim') / ms('full')),
       goal: null,
       met: null,
-      note: `default experiment, ${exp.workload.cycles} cycles, ${events} events in ${ms('full').toFixed(0)} ms; baseline: the same simulation with no storage${caveat}`,
+      note: `default experiment, ${cyclesOf(exp)} cycles, ${events} events in ${ms('full').toFixed(0)} ms; baseline: the same simulation with no storage${caveat}`,
     },
     {
       name: `run.${lru}.share`,

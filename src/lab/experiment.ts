@@ -4,10 +4,12 @@ import { LabError } from '../errors.js';
 import { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES } from '../policy/policies.js';
 import { cgroupPath, LimitsSchema, size } from '../workload/options.js';
 import { RestartCyclesSchema, restartCycles } from '../workload/restart_cycles.js';
+import { TraceSchema, traceKind } from '../workload/trace.js';
 import type { WorkloadKind } from '../workload/workload.js';
 import { decodeUtf8, jsonDepth, MAX_JSON_BYTES, MAX_JSON_DEPTH, PROTOTYPE_KEYS, parseUserJson } from './json.js';
+import { loadTrace } from './trace_file.js';
 
-const WorkloadSchema = z.discriminatedUnion('kind', [RestartCyclesSchema]);
+const WorkloadSchema = z.discriminatedUnion('kind', [RestartCyclesSchema, TraceSchema]);
 export type WorkloadOptions = z.output<typeof WorkloadSchema>;
 
 /**
@@ -16,6 +18,7 @@ export type WorkloadOptions = z.output<typeof WorkloadSchema>;
  */
 const WORKLOADS: { [K in WorkloadOptions['kind']]: WorkloadKind<Extract<WorkloadOptions, { kind: K }>> } = {
   'restart-cycles': restartCycles,
+  trace: traceKind(loadTrace),
 };
 
 /** The kind of a validated workload, typed for its options. */
@@ -69,10 +72,15 @@ export const ExperimentSchema = z.strictObject({
 
 export type Experiment = z.output<typeof ExperimentSchema>;
 
-/** Validate a raw experiment; errors become one line naming the field and the fix. */
-export function parseExperiment(raw: unknown, source = 'experiment'): Experiment {
+/**
+ * Validate a raw experiment; errors become one line naming the field and the fix. `checkLimits`:
+ * whether `limits` names only cgroups the workload sets up (off for a stored experiment, checked
+ * when its run began: a trace's setup needs the trace file, which reading a finished run must not).
+ */
+export function parseExperiment(raw: unknown, source = 'experiment', checkLimits = true): Experiment {
   const r = ExperimentSchema.safeParse(raw);
   if (r.success) {
+    if (!checkLimits || !Object.keys(r.data.limits).length) return r.data;
     const kind = workloadKind(r.data.workload);
     const setup = kind.setupCgroups(r.data.workload);
     for (const path of Object.keys(r.data.limits)) {
@@ -117,7 +125,7 @@ export function storedExperiment(run: { id: number; experiment: string }): Exper
       `run ${run.id}'s stored experiment (runs.experiment) is not valid JSON (${(e as Error).message}): the database is damaged`,
     );
   }
-  return parseExperiment(raw, `run ${run.id}'s stored experiment (runs.experiment)`);
+  return parseExperiment(raw, `run ${run.id}'s stored experiment (runs.experiment)`, false);
 }
 
 /** Apply `--set a.b.c=value` overrides (value parsed as JSON when it is JSON, else a string). */

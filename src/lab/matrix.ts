@@ -2,6 +2,7 @@ import { LabError } from '../errors.js';
 import { resolvePolicyAlias } from '../policy/policies.js';
 import { applyOverrides, type Experiment, parseExperiment } from './experiment.js';
 import { experimentLabel } from './policy_label.js';
+import { pinTrace, resolveTracePath } from './trace_file.js';
 
 /** One `--set path=v1,v2,…` axis of a sweep: the values are `--set` texts (JSON when they parse). */
 export interface SetAxis {
@@ -142,7 +143,10 @@ export function expandMatrix(m: Matrix): Cell[] {
   for (const sets of combos) {
     const where = sets.length ? `${m.file} with ${sets.join(', ')}` : m.file;
     const bySeed = m.seeds.map((seed) =>
-      underPolicies(parseExperiment(applyOverrides(m.raw, [...m.base, ...sets, `seed=${seed}`]), where), m.policies),
+      underPolicies(
+        pinTrace(parseExperiment(resolveTracePath(applyOverrides(m.raw, [...m.base, ...sets, `seed=${seed}`]), m.file), where)),
+        m.policies,
+      ),
     );
     m.policies.forEach((policy, p) => {
       m.seeds.forEach((seed, s) => {

@@ -1,5 +1,6 @@
 import { checkEstimate } from './estimate.js';
 import { applyOverrides, type Experiment, loadExperimentFile, parseExperiment } from './experiment.js';
+import { pinTrace, resolveTracePath } from './trace_file.js';
 import { defaultExperimentPath } from './version.js';
 
 export interface ExperimentArgs {
@@ -17,8 +18,8 @@ export function prepareExperiment(args: ExperimentArgs): { exp: Experiment; file
   const sets = [...(args.set ?? [])];
   if (args.policy !== undefined) sets.push(`policy=${JSON.stringify(args.policy)}`);
   if (args.seed !== undefined) sets.push(`seed=${args.seed}`);
-  const raw = applyOverrides(loadExperimentFile(file), sets);
-  const exp = parseExperiment(raw, file);
+  const raw = resolveTracePath(applyOverrides(loadExperimentFile(file), sets), file);
+  const exp = pinTrace(parseExperiment(raw, file));
   checkEstimate(exp, args.maxEvents);
   return { exp, file };
 }

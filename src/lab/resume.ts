@@ -10,6 +10,7 @@ import { describeHolder, leaseHeld, thisHolder } from './lease.js';
 import { type RunOptions, type RunResult, recordRun } from './record.js';
 import { getRun, type RunRow } from './runs.js';
 import { loadSnapshot } from './snapshot.js';
+import { checkRunTrace } from './trace_file.js';
 import { codeVersion } from './version.js';
 
 const heldError = (run: RunRow) =>
@@ -38,6 +39,7 @@ export function resumeRun(store: Store, runId: number, opts: RunOptions = {}): R
         );
       }
       const exp = storedExperiment(run);
+      checkRunTrace(exp, runId);
       const snap = loadSnapshot(store, runId, 'seq', Number.MAX_SAFE_INTEGER, true);
       const seq = snap?.state.seq ?? 0;
       const link = chainAt(store, runId, seq);

@@ -37,6 +37,10 @@ export class Simulation implements Ctx {
     this.clock++;
   }
 
+  advanceTo(tick: number): void {
+    if (tick > this.clock) this.clock = tick;
+  }
+
   sleep(ms: number): number {
     const ticks = Math.ceil(ms / (this.opts.msPerTick ?? 1));
     this.clock += ticks;

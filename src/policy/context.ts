@@ -17,6 +17,11 @@ export interface Ctx {
   /** Advance simulated time by one tick (one workload step); events are stamped with it. */
   advance(): void;
   /**
+   * Move simulated time on to `tick` if it is behind it (a recorded trace's clock); never back.
+   * A workload that replays recorded times calls it before each step instead of advance().
+   */
+  advanceTo(tick: number): void;
+  /**
    * The current task sleeps `ms` milliseconds (jiffies at HZ = 1000): simulated time advances by
    * ceil(ms / machine.msPerTick) ticks, which it returns. The caller emits an event after it, so
    * the log (and a resume) sees the wake-up time.

@@ -1,20 +1,6 @@
 import { z } from 'zod';
-import { PAGE_SIZE, ROOT_MEMCG } from '../kernel/constants.js';
-import {
-  E,
-  LIMIT_HIGH,
-  LIMIT_LOW,
-  LIMIT_MAX,
-  LIMIT_MIN,
-  MACHINE_MGLRU,
-  MACHINE_OBJCG,
-  SYSCTL_IO_TICKS,
-  SYSCTL_MIN_FREE_KBYTES,
-  SYSCTL_SWAP_PAGES,
-  SYSCTL_SWAPPINESS,
-  SYSCTL_WATERMARK_SCALE_FACTOR,
-  SYSCTL_WRITEBACK_TICKS,
-} from '../kernel/events.js';
+import { ROOT_MEMCG } from '../kernel/constants.js';
+import { E } from '../kernel/events.js';
 import type { Rng } from '../kernel/rng.js';
 import { pageCacheKey } from '../kernel/state.js';
 import { mkdir, rmdir } from '../policy/cgroup.js';
@@ -23,7 +9,8 @@ import { faultAnon, freeFolio, mapPage, readPage, unmapPage, writePage } from '.
 import { AccessSchema, makeSampler, type Sampler } from './distribution.js';
 import { cgroupPath, count, LimitsSchema } from './options.js';
 import { ProactiveSchema, runProactive } from './proactive.js';
-import type { LimitBytes, MachineSetup, Workload, WorkloadCursor, WorkloadKind } from './workload.js';
+import { ancestorsOf, bootMachine, setLimits } from './setup.js';
+import type { MachineSetup, Workload, WorkloadCursor, WorkloadKind } from './workload.js';
 
 /** The file every instance reads (a binary, its config). */
 export const SHARED_INODE = 1;
@@ -113,8 +100,7 @@ export class RestartCyclesWorkload implements Workload {
 
   /** Cycle 0: the machine and the parent slice (created once, never removed). */
   setup(ctx: Ctx, machine: MachineSetup): void {
-    ctx.emit(E.machine(machine.memoryPages, (machine.mglru ? MACHINE_MGLRU : 0) | (machine.objcgCharging ? MACHINE_OBJCG : 0)));
-    setSysctls(ctx, machine.vm);
+    bootMachine(ctx, machine);
     let parent = ROOT_MEMCG;
     for (const name of this.w.parent.split('/').filter(Boolean)) {
       parent = mkdir(ctx, parent, name);
@@ -204,35 +190,8 @@ export function isMapped(i: number, fraction: number): boolean {
   return Math.floor((i + 1) * fraction) > Math.floor(i * fraction);
 }
 
-/** swapon and the vm sysctls the experiment sets, right after the machine event (before any folio). */
-function setSysctls(ctx: Ctx, vm: MachineSetup['vm']): void {
-  if (!vm) return;
-  if (vm.swapPages) ctx.emit(E.sysctl(SYSCTL_SWAP_PAGES, vm.swapPages));
-  if (vm.swappiness !== undefined && vm.swappiness !== ctx.s.vm.swappiness) ctx.emit(E.sysctl(SYSCTL_SWAPPINESS, vm.swappiness));
-  if (vm.minFreeKbytes !== undefined) ctx.emit(E.sysctl(SYSCTL_MIN_FREE_KBYTES, vm.minFreeKbytes));
-  if (vm.watermarkScaleFactor !== undefined && vm.watermarkScaleFactor !== ctx.s.vm.watermarkScaleFactor)
-    ctx.emit(E.sysctl(SYSCTL_WATERMARK_SCALE_FACTOR, vm.watermarkScaleFactor));
-  if (vm.writebackTicks !== undefined && vm.writebackTicks !== ctx.s.vm.writebackTicks)
-    ctx.emit(E.sysctl(SYSCTL_WRITEBACK_TICKS, vm.writebackTicks));
-  if (vm.ioTicks !== undefined && vm.ioTicks !== ctx.s.vm.ioTicks) ctx.emit(E.sysctl(SYSCTL_IO_TICKS, vm.ioTicks));
-}
-
-/** Write memory.max / memory.high (bytes, rounded down to pages as the kernel does). */
-function setLimits(ctx: Ctx, memcg: number, limits: LimitBytes | undefined): void {
-  if (limits?.max !== undefined) ctx.emit(E.limitSet(memcg, LIMIT_MAX, Math.floor(limits.max / PAGE_SIZE)));
-  if (limits?.high !== undefined) ctx.emit(E.limitSet(memcg, LIMIT_HIGH, Math.floor(limits.high / PAGE_SIZE)));
-  if (limits?.min !== undefined) ctx.emit(E.limitSet(memcg, LIMIT_MIN, Math.floor(limits.min / PAGE_SIZE)));
-  if (limits?.low !== undefined) ctx.emit(E.limitSet(memcg, LIMIT_LOW, Math.floor(limits.low / PAGE_SIZE)));
-}
-
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** "/a/b" → ["/a", "/a/b"]: the cgroups setup creates. */
-function ancestorsOf(path: string): string[] {
-  const parts = path.split('/').filter(Boolean);
-  return parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`);
 }
 
 export const restartCycles: WorkloadKind<RestartCycles> = {

@@ -70,4 +70,14 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     log: 'c8cf3086e49d526490355d184eaaad0ceae758fbab7d7ab8bcc84d3c27d887db',
     stateHash: 'a6973a8a8a4e24b6b2ccf3b37cf3ffb60176cdaf62aac57e11849c52a1f436cb',
   },
+  'trace.json legacy': {
+    events: 5415,
+    log: '5ac6904898e7705d4957a5c1292119715deba861a5054f7e54f17180a75067bc',
+    stateHash: '6fa252044cce6dbd6deca4eff26c85e32594e4008175cd39f94c44f136d77d93',
+  },
+  'trace.json reparent': {
+    events: 5063,
+    log: 'd703f4f03bb925214b3c154eee8a280b501397c3770709879cc6599dc90f7ad1',
+    stateHash: '0f34a2067252c56866605a0462d9ab1dcb7d39d004155b4555dde179a726ae22',
+  },
 };

@@ -4,6 +4,7 @@ import { loadExperimentFile } from '../../lab/experiment.js';
 import { type Matrix, parseSeeds, parseSets } from '../../lab/matrix.js';
 import { runViews } from '../../lab/run_view.js';
 import { createSweep, planResume, type SweepPlan } from '../../lab/sweep.js';
+import { resolveTracePath } from '../../lab/trace_file.js';
 import { defaultExperimentPath } from '../../lab/version.js';
 import { MGLRU_REPARENT_MODES, POLICY_NAMES } from '../../policy/policies.js';
 import { closeStore, openStore } from '../../store/db.js';
@@ -64,7 +65,7 @@ function newSweep(store: ReturnType<typeof openStore>, file: string | undefined,
     .filter(Boolean);
   if (!policies.length) throw new LabError('--policies is empty; e.g. --policies legacy,same-gen,tail,age-order');
   const { base, axes } = parseSets(opts.set as string[]);
-  const raw = loadExperimentFile(path);
+  const raw = resolveTracePath(loadExperimentFile(path), path); // a trace from any directory on --resume
   const matrix: Matrix = { file: path, raw, base, policies, seeds: parseSeeds(String(opts.seeds)), axes };
   const labels = parseLabels(opts as { name?: string; tag?: string[]; note?: string });
   const name = labels.name ?? String((raw as { name?: unknown })?.name ?? 'sweep');
