@@ -45,16 +45,22 @@ const taken = takeDebug(process.argv);
 const debug = taken.debug;
 const argv = sqlAfterDashes(taken.argv);
 if (debug) process.env.MEMCGLAB_DEBUG = '1';
+/** The subcommand commander is parsing (for the help its errors point at). */
+let parsing: string | undefined;
 const program = new Command();
 program
   .name('memcglab')
   .description("An event-sourced lab for the Linux kernel's dying memory cgroup problem and memcg reparenting")
   .version(packageVersion())
   .option('--debug', 'print the stack of an internal error (any command)')
-  // Errors are thrown (exitOverride) and printed by reportFailure as one line; help stays on stdout.
+  // Errors are thrown (exitOverride) and printed by reportFailure as one line naming the help of
+  // the command being parsed (kept by the preSubcommand hook); help stays on stdout.
   .helpCommand(false)
   .exitOverride()
-  .configureOutput({ outputError: () => {} });
+  .configureOutput({ outputError: () => {} })
+  .hook('preSubcommand', (_program, sub) => {
+    parsing = sub.name();
+  });
 
 registerRun(program);
 registerResume(program);
@@ -95,6 +101,6 @@ main().then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.exitCode = reportFailure(e, debug);
+    process.exitCode = reportFailure(e, debug, parsing);
   },
 );
