@@ -42,10 +42,11 @@ function fromIssue(issue: z.core.$ZodIssue, raw: unknown, schema: JsonSchema): F
   switch (issue.code) {
     case 'unrecognized_keys': {
       const fields = Object.keys((node && branch(node, at.value))?.properties ?? {});
+      // a likely typo names the field meant; otherwise the fields there are listed
       return issue.keys.map((key) => ({
         path: [...path, key],
         got: `got ${showValue(valueAt(raw, [...path, key]).value)}`,
-        allowed: `no such field; the fields here: ${fields.join(', ')}${didYouMean(key, fields)}`,
+        allowed: `no such field${didYouMean(key, fields) || `; the fields here: ${fields.join(', ')}`}`,
       }));
     }
     case 'invalid_key': {

@@ -110,7 +110,16 @@ describe('experiments/experiment.schema.json', () => {
 
   const BAD: [string, unknown, RegExp][] = [
     ['a typo in an enum', withPatch((e) => (e.machine = { lru: 'mglur' })), /machine\.lru: got "mglur": one of classic, mglru/],
-    ['an unknown field', withPatch((e) => (e.machine = { lur: 'mglru' })), /machine\.lur: got "mglru": no such field/],
+    [
+      'an unknown field',
+      withPatch((e) => (e.machine = { lur: 'mglru' })),
+      /machine\.lur: got "mglru": no such field \(did you mean "lru"\?\)$/,
+    ],
+    [
+      'an unknown field unlike any other',
+      withPatch((e) => (e.workload.zzz = 1)),
+      /workload\.zzz: got 1: no such field; the fields here: kind, cycles, parent, .*, proactive$/,
+    ],
     ['a size string that is no size', withPatch((e) => (e.machine = { memory: '1e3MiB' })), /machine\.memory: got "1e3MiB"/],
     ['memory below 256 KiB', withPatch((e) => (e.machine = { memory: 4096 })), /machine\.memory: got 4096: a size of at least 256KiB/],
     ['fractional bytes', withPatch((e) => (e.machine = { swap: 1.5 })), /machine\.swap: got 1\.5: whole bytes/],

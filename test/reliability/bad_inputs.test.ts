@@ -202,11 +202,7 @@ describe.concurrent('an experiment with several errors: a header, then one line 
     `memcglab: ${file}: machine.lru: got "mglur": one of classic, mglru (did you mean "mglru"?)`,
     `memcglab: ${file}: machine.memory: got "lots": whole bytes (at least 262144) or a size like "512MiB"`,
     `memcglab: ${file}: workload.cycles: got 0: an integer ≥ 1`,
-    expect.stringMatching(
-      new RegExp(
-        `^memcglab: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: workload\\.acess: got \\{"dist":"uniform"\\}: no such field; .*\\(did you mean "access"\\?\\)$`,
-      ),
-    ),
+    `memcglab: ${file}: workload.acess: got {"dist":"uniform"}: no such field (did you mean "access"?)`,
     // the check across fields needs a valid workload: cycles 0 hides it, so it is not listed here
   ];
 
