@@ -46,6 +46,8 @@ const taken = takeDebug(process.argv);
 const debug = taken.debug;
 const argv = sqlAfterDashes(taken.argv);
 if (debug) process.env.MEMCGLAB_DEBUG = '1';
+/** The subcommand commander is parsing (for the help its errors point at). */
+let parsing: string | undefined;
 const program = new Command();
 program
   .name('memcglab')
@@ -54,10 +56,14 @@ program
   .option('--debug', 'print the stack of an internal error (any command)')
   // help is --help only (every command inherits it): -h means --human where sizes are printed
   .helpOption('--help', 'display help for command')
-  // Errors are thrown (exitOverride) and printed by reportFailure as one line; help stays on stdout.
+  // Errors are thrown (exitOverride) and printed by reportFailure as one line naming the help of
+  // the command being parsed (kept by the preSubcommand hook); help stays on stdout.
   .helpCommand(false)
   .exitOverride()
-  .configureOutput({ outputError: () => {} });
+  .configureOutput({ outputError: () => {} })
+  .hook('preSubcommand', (_program, sub) => {
+    parsing = sub.name();
+  });
 
 registerRun(program);
 registerResume(program);
@@ -99,6 +105,6 @@ main().then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.exitCode = reportFailure(e, debug);
+    process.exitCode = reportFailure(e, debug, parsing);
   },
 );

@@ -6,6 +6,8 @@ import { cgroupPath, LimitsSchema, size } from '../workload/options.js';
 import { RestartCyclesSchema, restartCycles } from '../workload/restart_cycles.js';
 import { TraceSchema, traceKind } from '../workload/trace.js';
 import type { WorkloadKind } from '../workload/workload.js';
+import { type FieldError, issueErrors, showValue, validationError } from './experiment_errors.js';
+import { type JsonSchema, toExperimentJsonSchema } from './experiment_schema.js';
 import { decodeUtf8, jsonDepth, MAX_JSON_BYTES, MAX_JSON_DEPTH, PROTOTYPE_KEYS, parseUserJson } from './json.js';
 import { loadTrace } from './trace_file.js';
 
@@ -26,72 +28,129 @@ export function workloadKind(w: WorkloadOptions): WorkloadKind<WorkloadOptions> 
   return WORKLOADS[w.kind] as WorkloadKind<WorkloadOptions>;
 }
 
+/** `limits`: memory.max / high / min / low by cgroup path. */
+const LimitsByCgroup = z.record(cgroupPath, LimitsSchema);
+
 export const ExperimentSchema = z.strictObject({
-  name: z.string().min(1).default('experiment'),
-  seed: z.number().int().nonnegative().max(0xffffffff).default(42),
+  name: z.string().min(1).default('experiment').describe('a name for people: runs, reports and sweeps show it'),
+  seed: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(0xffffffff)
+    .default(42)
+    .describe("the one PRNG's seed: same experiment + seed + version => byte-identical event log"),
   machine: z
     .strictObject({
-      lru: z.enum(['classic', 'mglru']).default('classic'),
-      cpus: z.number().int().positive().max(4096).default(32),
-      nodes: z.literal(1).default(1),
-      /** at least 256 KiB = 2 × SWAP_CLUSTER_MAX pages: less than two reclaim batches cannot hold a job */
-      memory: size('machine.memory', 256 * 1024).default(512 * 1024 * 1024),
-      /** bytes one dying memcg costs; default: the model fitted to ~75 KB at 32 CPUs */
-      memcgSize: size('machine.memcgSize').optional(),
-      /** milliseconds one tick stands for (ages in lru_gen are printed in ms) */
-      msPerTick: z.number().positive().default(1),
-      /** swap device size (0: no swap, anon is never reclaimed) */
-      swap: size('machine.swap').default(0),
-      /** vm.swappiness, 0–200 (cgroup v2 has one global value) */
-      swappiness: z.number().int().min(0).max(200).default(60),
-      /** vm.min_free_kbytes; default: calculate_min_free_kbytes() of machine.memory */
-      minFreeKbytes: z.number().int().min(0).optional(),
-      /** vm.watermark_scale_factor (1/10000 of memory between watermarks) */
-      watermarkScaleFactor: z.number().int().min(1).max(3000).default(10),
-      /** ticks a written page stays dirty before the flusher writes it back (dirty_expire_centisecs: 30 s) */
-      writebackTicks: z.number().int().min(0).default(30000),
-      /** ticks one write I/O takes (file writeback, swap-out) */
-      ioTicks: z.number().int().min(1).default(10),
+      lru: z.enum(['classic', 'mglru']).default('classic').describe('classic: the active/inactive LRU; mglru: the multi-gen LRU (lru_gen)'),
+      cpus: z.number().int().positive().max(4096).default(32).describe('CPUs: feed the per-CPU part of the dying-memcg size model'),
+      nodes: z.literal(1).default(1).describe('NUMA nodes (one node is modelled)'),
+      // at least 256 KiB = 2 × SWAP_CLUSTER_MAX pages: less than two reclaim batches cannot hold a job
+      memory: size('machine.memory', 256 * 1024)
+        .default(512 * 1024 * 1024)
+        .describe('machine memory (at least 256KiB): global reclaim runs when a charge would exceed it'),
+      memcgSize: size('machine.memcgSize')
+        .optional()
+        .describe('bytes one dying memcg costs; default: 14KiB + 1.8KiB × cpus + 3KiB × nodes (~75 KB at 32 CPUs)'),
+      msPerTick: z.number().positive().default(1).describe('milliseconds one tick stands for (ages in lru_gen are printed in ms)'),
+      swap: size('machine.swap').default(0).describe('swap device size (0: no swap, anon is never reclaimed)'),
+      swappiness: z.number().int().min(0).max(200).default(60).describe('vm.swappiness, 0-200 (cgroup v2 has one global value)'),
+      minFreeKbytes: z
+        .number()
+        .int()
+        .min(0)
+        .optional()
+        .describe("vm.min_free_kbytes; default: the kernel's calculate_min_free_kbytes() of machine.memory"),
+      watermarkScaleFactor: z
+        .number()
+        .int()
+        .min(1)
+        .max(3000)
+        .default(10)
+        .describe('vm.watermark_scale_factor (1/10000 of memory between watermarks)'),
+      writebackTicks: z
+        .number()
+        .int()
+        .min(0)
+        .default(30000)
+        .describe('ticks a written page stays dirty before the flusher writes it back (dirty_expire_centisecs: 30 s)'),
+      ioTicks: z.number().int().min(1).default(10).describe('ticks one write I/O takes (file writeback, swap-out)'),
     })
-    .prefault({}),
-  policy: z.enum(POLICY_NAMES).default('reparent'),
+    .prefault({})
+    .describe('the simulated machine'),
+  policy: z
+    .enum(POLICY_NAMES)
+    .default('reparent')
+    .describe('legacy: folios pin their memcg; reparent: objcg charging, folios move to the parent on offline'),
   policyOptions: z
     .strictObject({
-      /** how the reparent policy moves MGLRU generations (issue: MGLRU) */
-      mglru: z.enum(MGLRU_REPARENT_MODES).default(DEFAULT_MGLRU_REPARENT_MODE),
+      mglru: z
+        .enum(MGLRU_REPARENT_MODES)
+        .default(DEFAULT_MGLRU_REPARENT_MODE)
+        .describe('how the reparent policy moves MGLRU generations to the parent (on an mglru machine)'),
     })
-    .prefault({}),
-  workload: WorkloadSchema,
-  /** memory.max / memory.high of cgroups created at setup: the workload parent or its ancestors */
-  limits: z.record(cgroupPath, LimitsSchema).default({}),
-  /** metrics sample every this many cycles (cycle events) */
-  sampleEvery: z.number().int().positive().default(1),
-  /** store a full state snapshot every this many events (replay cost is bounded by it) */
-  snapshotEvery: z.number().int().positive().default(100_000),
+    .prefault({})
+    .describe('options of the policy'),
+  workload: WorkloadSchema.describe('what runs on the machine; `kind` picks the workload'),
+  limits: LimitsByCgroup.default({}).describe(
+    'memory.max / high / min / low of cgroups created at setup (the workload parent or its ancestors), by path',
+  ),
+  sampleEvery: z.number().int().positive().default(1).describe('write a metrics sample every this many cycles'),
+  snapshotEvery: z
+    .number()
+    .int()
+    .positive()
+    .default(100_000)
+    .describe('store a full state snapshot every this many events (replay cost is bounded by it)'),
+});
+
+/**
+ * What an experiment file may hold: the experiment, and `$schema` (the JSON Schema editors read),
+ * which validation accepts and drops, so it never reaches a run's stored experiment.
+ */
+export const ExperimentFileSchema = ExperimentSchema.extend({
+  $schema: z.string().optional().describe('the JSON Schema of this file, for editors: "./experiment.schema.json"'),
 });
 
 export type Experiment = z.output<typeof ExperimentSchema>;
 
+let jsonSchema: JsonSchema | undefined;
+/** The JSON Schema of experiment files (experiments/experiment.schema.json), made on first use. */
+export function experimentJsonSchema(): JsonSchema {
+  jsonSchema ??= toExperimentJsonSchema(ExperimentFileSchema);
+  return jsonSchema;
+}
+
 /**
- * Validate a raw experiment; errors become one line naming the field and the fix. `checkLimits`:
- * whether `limits` names only cgroups the workload sets up (off for a stored experiment, checked
- * when its run began: a trace's setup needs the trace file, which reading a finished run must not).
+ * Validate a raw experiment. Every error is reported at once (the schema's, then the checks
+ * across fields), one line each naming the field, the value and what is allowed. A `$schema`
+ * key (for editors) is accepted and dropped. `checkLimits`: whether `limits` names only cgroups
+ * the workload sets up (off for a stored experiment, checked when its run began: a trace's setup
+ * needs the trace file, which reading a finished run must not).
  */
 export function parseExperiment(raw: unknown, source = 'experiment', checkLimits = true): Experiment {
-  const r = ExperimentSchema.safeParse(raw);
-  if (r.success) {
-    if (!checkLimits || !Object.keys(r.data.limits).length) return r.data;
-    const kind = workloadKind(r.data.workload);
-    const setup = kind.setupCgroups(r.data.workload);
-    for (const path of Object.keys(r.data.limits)) {
-      if (!setup.includes(path)) throw new LabError(`${source}: limits.${path}: ${kind.limitsHint(r.data.workload)}`);
-    }
-    return r.data;
-  }
-  const issue = r.error.issues[0];
-  const where = issue.path.length ? issue.path.join('.') : '(top level)';
-  const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
-  throw new LabError(`${source}: ${where}: ${issue.message}${more}`);
+  const r = ExperimentFileSchema.safeParse(raw);
+  const errors = r.success ? [] : issueErrors(r.error.issues, raw, experimentJsonSchema());
+  if (checkLimits) errors.push(...crossFieldErrors(raw));
+  if (errors.length || !r.success) throw validationError(source, errors);
+  const { $schema: _, ...exp } = r.data;
+  return exp;
+}
+
+/**
+ * Checks across fields, run on whichever parts are valid on their own (so they are reported
+ * along with the schema's errors): `limits` may name only cgroups the workload's setup creates.
+ */
+function crossFieldErrors(raw: unknown): FieldError[] {
+  const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const workload = WorkloadSchema.safeParse(o.workload);
+  const limits = LimitsByCgroup.safeParse(o.limits ?? {});
+  if (!workload.success || !limits.success) return [];
+  const kind = workloadKind(workload.data);
+  const setup = kind.setupCgroups(workload.data);
+  return Object.keys(limits.data)
+    .filter((path) => !setup.includes(path))
+    .map((path) => ({ path: ['limits'], got: `got ${showValue(path)}`, allowed: kind.limitsHint(workload.data) }));
 }
 
 export function loadExperimentFile(path: string): unknown {

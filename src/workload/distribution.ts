@@ -2,8 +2,11 @@ import { z } from 'zod';
 import type { Rng } from '../kernel/rng.js';
 
 export const AccessSchema = z.discriminatedUnion('dist', [
-  z.strictObject({ dist: z.literal('uniform') }),
-  z.strictObject({ dist: z.literal('zipf'), alpha: z.number().positive().max(10).default(0.9) }),
+  z.strictObject({ dist: z.literal('uniform').describe('every page equally likely') }),
+  z.strictObject({
+    dist: z.literal('zipf').describe('page i drawn with weight 1 / (i + 1)^alpha: page 0 the hottest'),
+    alpha: z.number().positive().max(10).default(0.9).describe('the zipf exponent: larger is more skewed'),
+  }),
 ]);
 
 export type AccessDist = z.output<typeof AccessSchema>;

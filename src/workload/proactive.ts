@@ -13,12 +13,21 @@ import { cgroupPath, size } from './options.js';
  */
 export const ProactiveSchema = z
   .strictObject({
-    cgroup: cgroupPath,
-    everyCycles: z.number().int().positive().optional(),
-    atCycle: z.number().int().positive().optional(),
-    bytes: size('bytes').optional(),
-    goal: size('goal').optional(),
-    swappiness: z.number().int().min(0).max(200).optional(),
+    cgroup: cgroupPath.describe('the cgroup written: one setup creates, or the job cgroup of the cycle it fires in'),
+    everyCycles: z.number().int().positive().optional().describe('write every this many cycles (or give atCycle)'),
+    atCycle: z.number().int().positive().optional().describe('write once, in this cycle (or give everyCycles)'),
+    bytes: size('bytes').optional().describe('one write of this many bytes to memory.reclaim (or give goal)'),
+    goal: size('goal')
+      .optional()
+      .describe('reclaim_until(): write current − goal, up to 5 tries, until current is near the goal (or give bytes)'),
+    swappiness: z.number().int().min(0).max(200).optional().describe('the swappiness= argument of the write, 0-200'),
+  })
+  // the two "exactly one of" rules below, for editors (the JSON Schema); zod checks them in superRefine
+  .meta({
+    allOf: [
+      { oneOf: [{ required: ['everyCycles'] }, { required: ['atCycle'] }] },
+      { oneOf: [{ required: ['bytes'] }, { required: ['goal'] }] },
+    ],
   })
   .superRefine((p, ctx) => {
     if ((p.everyCycles === undefined) === (p.atCycle === undefined)) {

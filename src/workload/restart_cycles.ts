@@ -20,31 +20,36 @@ export const LOG_INODE = 2;
 /** The options of `workload.kind = "restart-cycles"`. */
 export const RestartCyclesSchema = z
   .strictObject({
-    kind: z.literal('restart-cycles'),
-    cycles: z.number().int().positive(),
-    parent: cgroupPath.default('/system.slice'),
+    kind: z.literal('restart-cycles').describe('a job restarted into a new cgroup each cycle (a systemd service or timer unit)'),
+    cycles: z.number().int().positive().describe('restarts: each is mkdir <parent>/<unit>@<n>.service, run, exit, rmdir'),
+    parent: cgroupPath.default('/system.slice').describe('the cgroup the job cgroups are made in (created at setup)'),
     unit: z
       .string()
       .regex(/^[A-Za-z0-9_.:-]+$/, 'must be a unit name like "job"')
-      .default('job'),
-    sharedFilePages: count.default(256),
-    privateFilePages: count.default(4),
-    anonPages: count.default(128),
-    accessesPerCycle: count.default(2000),
-    access: AccessSchema.default({ dist: 'zipf', alpha: 0.9 }),
-    /** each instance first reads the whole shared file, like `cat` in the reproducer */
-    readWholeFile: z.boolean().default(true),
-    /** memory.max / memory.high written into every job cgroup right after mkdir */
-    jobLimits: LimitsSchema.optional(),
-    /**
-     * share of the shared file's pages the job accesses through a shared mapping (spread evenly over
-     * the file): its random accesses to them set young PTEs, found by reclaim's folio_referenced()
-     */
-    mappedFraction: z.number().min(0).max(1).default(0),
-    /** the private log pages are written dirty and stay so until the flusher writes them back */
-    dirtyPrivate: z.boolean().default(false),
-    /** memory.reclaim writes at the end of a cycle's work (before the instance exits) */
-    proactive: z.array(ProactiveSchema).default([]),
+      .default('job')
+      .describe('the unit name: job cgroups are <parent>/<unit>@<cycle>.service'),
+    sharedFilePages: count.default(256).describe('pages of the file every instance reads (inode 1)'),
+    privateFilePages: count.default(4).describe('pages each instance appends to a log (inode 2) that stay cached after it exits'),
+    anonPages: count.default(128).describe('anonymous pages each instance faults in and frees at exit'),
+    accessesPerCycle: count.default(2000).describe('random reads of the shared file per instance'),
+    access: AccessSchema.default({ dist: 'zipf', alpha: 0.9 }).describe('which shared-file pages the random reads pick'),
+    readWholeFile: z.boolean().default(true).describe('each instance first reads the whole shared file, like `cat` in the reproducer'),
+    jobLimits: LimitsSchema.optional().describe('memory.max / high / min / low written into every job cgroup right after mkdir'),
+    // its random accesses to the mapped pages set young PTEs, found by reclaim's folio_referenced()
+    mappedFraction: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe("share of the shared file's pages the job accesses through a shared mapping (spread evenly over the file)"),
+    dirtyPrivate: z
+      .boolean()
+      .default(false)
+      .describe('the private log pages are written dirty and stay so until the flusher writes them back'),
+    proactive: z
+      .array(ProactiveSchema)
+      .default([])
+      .describe("memory.reclaim writes at the end of a cycle's work (before the instance exits)"),
   })
   .superRefine((w, ctx) => {
     // a proactive entry names a cgroup setup creates, or the job cgroup of the one cycle it fires in

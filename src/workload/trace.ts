@@ -15,15 +15,17 @@ import type { MachineSetup, Workload, WorkloadCursor, WorkloadKind } from './wor
  * experiment names exactly the bytes it replayed (and resume refuses any others).
  */
 export const TraceSchema = z.strictObject({
-  kind: z.literal('trace'),
+  kind: z.literal('trace').describe('replay a recorded trace: mkdir/rmdir/read/write/fault/free/exit records of cgroups'),
   file: z
     .string()
     .min(1, 'must name the trace file (CSV or JSONL), relative to the experiment file')
-    .regex(/\.(csv|jsonl|ndjson)$/i, 'must end in .csv, .jsonl or .ndjson (the format follows the extension)'),
+    .regex(/\.(csv|jsonl|ndjson)$/i, 'must end in .csv, .jsonl or .ndjson (the format follows the extension)')
+    .describe('the trace file, relative to the experiment file: CSV (header tick,cgroup,op,inode,index,pages) or JSONL'),
   sha256: z
     .string()
     .regex(/^[0-9a-f]{64}$/, 'must be the sha256 of the trace file, 64 lowercase hex digits (leave it out and the run records it)')
-    .optional(),
+    .optional()
+    .describe('pins the trace: a file with another sha256 is refused (absent: the run records the sha256 it read)'),
 });
 
 export type TraceOptions = z.output<typeof TraceSchema>;

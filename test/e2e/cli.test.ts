@@ -106,7 +106,7 @@ describe('bad input: one clear line, non-zero exit, nothing written', () => {
   it('limits on a cgroup that does not exist at setup are refused, with the fix', () => {
     const r = cli(['run', '--set', 'limits={"/other.slice":{"max":"1MiB"}}', '--db', db]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/limits\.\/other\.slice: .*workload\.jobLimits/);
+    expect(r.stderr).toMatch(/limits: got "\/other\.slice": .*workload\.jobLimits/);
     expect(existsSync(db)).toBe(false);
   });
 

@@ -1,6 +1,7 @@
 /**
  * Issue 10: every refused input is ONE line on stderr starting `memcglab:`, exit 1 (user error),
- * no stack trace, the database bytes unchanged, and no hang. The table is `bad_inputs.ts`.
+ * no stack trace, the database bytes unchanged, and no hang. The table is `bad_inputs.ts`. An
+ * experiment with several errors (issue 11) is a header saying how many, then one line each.
  * A second part checks inputs that must be ACCEPTED (BOM, a query starting with `--`, 200k-row
  * output, terminal escapes escaped on output, `--debug`).
  */
@@ -15,6 +16,7 @@ import {
   copyDb,
   DEFAULT_EXP,
   dbDigest,
+  expectErrorLines,
   expectOneLineError,
   hasControl,
   killMidway,
@@ -182,5 +184,61 @@ describe.concurrent('accepted inputs', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(existsSync(db)).toBe(true);
+  });
+});
+
+describe.concurrent('an experiment with several errors: a header, then one line each, nothing written', () => {
+  /** TINY_EXP with three bad fields (one a typo), an unknown field, and a limit on a cgroup setup does not create. */
+  const manyErrors = () => {
+    const e: any = structuredClone(TINY_EXP);
+    e.machine.lru = 'mglur';
+    e.machine.memory = 'lots';
+    e.workload.cycles = 0;
+    e.workload.acess = { dist: 'uniform' };
+    e.limits = { '/other.slice': { max: '1MiB' } };
+    return e;
+  };
+  const expected = (file: string) => [
+    `memcglab: ${file}: machine.lru: got "mglur": one of classic, mglru (did you mean "mglru"?)`,
+    `memcglab: ${file}: machine.memory: got "lots": whole bytes (at least 262144) or a size like "512MiB"`,
+    `memcglab: ${file}: workload.cycles: got 0: an integer ≥ 1`,
+    `memcglab: ${file}: workload.acess: got {"dist":"uniform"}: no such field (did you mean "access"?)`,
+    // the check across fields needs a valid workload: cycles 0 hides it, so it is not listed here
+  ];
+
+  for (const command of ['run', 'compare']) {
+    it(command, async () => {
+      const caseDir = join(dir, `many-${command}`);
+      mkdirSync(caseDir);
+      const exp = join(caseDir, 'exp.json');
+      const db = join(caseDir, 'x.db');
+      writeFileSync(exp, JSON.stringify(manyErrors()));
+      const r = await limit(() => runCli([command, exp, '--db', db]));
+      expect(expectErrorLines(r, 4)).toEqual(expected(exp));
+      expect(existsSync(db), 'a database was created').toBe(false);
+    });
+  }
+
+  it('the limit on a cgroup setup does not create is listed with the other errors', async () => {
+    const caseDir = join(dir, 'many-limits');
+    mkdirSync(caseDir);
+    const exp = join(caseDir, 'exp.json');
+    const e = manyErrors();
+    e.workload.cycles = 3;
+    delete e.workload.acess;
+    writeFileSync(exp, JSON.stringify(e));
+    const r = await limit(() => runCli(['run', exp, '--db', join(caseDir, 'x.db')]));
+    expect(expectErrorLines(r, 3)[2]).toBe(
+      `memcglab: ${exp}: limits: got "/other.slice": only the workload parent (/system.slice) and its ancestors exist from the start; limit job cgroups with workload.jobLimits`,
+    );
+  });
+
+  it('--set overrides are validated with the file: all errors at once', async () => {
+    const r = await limit(() =>
+      runCli(['run', DEFAULT_EXP, '--set', 'seed=-1', '--set', 'policy="legacyy"', '--db', join(dir, 'many-set.db')]),
+    );
+    const lines = expectErrorLines(r, 2);
+    expect(lines[0]).toMatch(/: seed: got -1: an integer from 0 to 4294967295$/);
+    expect(lines[1]).toMatch(/: policy: got "legacyy": one of legacy, reparent \(did you mean "legacy"\?\)$/);
   });
 });

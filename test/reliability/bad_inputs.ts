@@ -143,12 +143,27 @@ const setSyntaxCases: BadCase[] = [
   set('policy="bogus"', /policy/i),
 ];
 
+/** commander's errors: one line, pointing at the help of the command being parsed */
+const seeHelp = (cmd?: string) => `\\(see memcglab ${cmd ? `${cmd} ` : ''}--help\\)\n$`;
 const optionCases: BadCase[] = [
-  { name: 'unknown command', args: ['bogus'], stderr: /unknown command.*bogus/i },
-  { name: 'unknown option', args: run('--bogus'), stderr: /unknown option.*--bogus/i },
-  { name: 'option missing its value', args: ['run', '$EXP', '--db', '$DB', '--policy'], stderr: /--policy/i },
-  { name: 'missing argument: show', args: ['show', '--db', '$DB'], stderr: /missing|argument|run/i },
-  { name: 'too many arguments', args: run('extra-arg'), stderr: /too many|argument|extra-arg/i },
+  { name: 'unknown command', args: ['bogus'], stderr: new RegExp(`unknown command 'bogus' ${seeHelp()}`) },
+  { name: 'unknown program option', args: ['--bogus'], stderr: new RegExp(`unknown option '--bogus' ${seeHelp()}`) },
+  { name: 'unknown option', args: run('--bogus'), stderr: new RegExp(`unknown option '--bogus' ${seeHelp('run')}`) },
+  {
+    name: 'unknown option close to a known one',
+    args: ['compare', '$EXP', '--seeds', '1..3', '--db', '$DB'],
+    stderr: new RegExp(`unknown option '--seeds' \\(did you mean --seed\\?\\) ${seeHelp('compare')}`),
+  },
+  { name: 'option missing its value', args: ['run', '$EXP', '--db', '$DB', '--policy'], stderr: new RegExp(`--policy.*${seeHelp('run')}`) },
+  {
+    name: 'missing argument: show',
+    args: ['show', '--db', '$DB'],
+    stderr: new RegExp(`missing required argument 'run' ${seeHelp('show')}`),
+  },
+  { name: 'required option missing: report', args: ['report', '1', '--db', '$DB'], stderr: new RegExp(`--out.*${seeHelp('report')}`) },
+  { name: 'too many arguments', args: run('extra-arg'), stderr: new RegExp(`too many arguments for 'run'.*${seeHelp('run')}`) },
+  { name: 'sweep --seeds x', args: ['sweep', '$EXP', '--seeds', 'x', '--db', '$DB'], stderr: /^memcglab: --seeds x: expected N, A\.\.B/ },
+  { name: 'sweep --jobs 0', args: ['sweep', '$EXP', '--jobs', '0', '--db', '$DB'], stderr: /^memcglab: --jobs must be at least 1/ },
   { name: '--policy bogus', args: run('--policy', 'bogus'), stderr: /policy/i },
   { name: '--seed -1', args: run('--seed', '-1'), stderr: /seed/i },
   { name: '--seed 2^64', args: run('--seed', '18446744073709551616'), stderr: /seed/i },

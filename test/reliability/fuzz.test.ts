@@ -4,7 +4,8 @@
  *   - finishes (no hang; 6 s per process),
  *   - exits 0 or 1 (no crash code: 2 is today's "internal error"),
  *   - never prints a stack frame,
- *   - on failure prints exactly one line starting `memcglab:`,
+ *   - on failure prints exactly one line starting `memcglab:` (an experiment with several errors:
+ *     a header saying how many, then one `memcglab:` line each),
  *   - and a `run`/`resume` that exits 0 leaves a run that verifies.
  *
  * Cases are drawn with `fc.sample` (fixed seed) and run two at a time; every failing case is
@@ -17,7 +18,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TINY_EXP } from './bad_inputs.js';
-import { brief, type CliResult, copyDb, hasControl, makeRun, pool, runCli, STACK_FRAME, TINY, tempDir, withDb } from './util.js';
+import { brief, type CliResult, copyDb, errorShapeProblem, makeRun, pool, runCli, STACK_FRAME, TINY, tempDir, withDb } from './util.js';
 
 const dir = tempDir('memcglab-fuzz-');
 const base = join(dir, 'base.db');
@@ -35,8 +36,8 @@ function problem(r: CliResult): string | undefined {
   if (STACK_FRAME.test(r.stderr)) return 'stack trace';
   if (r.code !== 0 && r.code !== 1) return `exit ${r.code ?? r.signal}`;
   if (r.code === 1) {
-    if (!/^memcglab: \S[^\n]*\n$/.test(r.stderr)) return 'error is not one `memcglab:` line';
-    if (hasControl(r.stderr)) return 'control character in the error line';
+    const shape = errorShapeProblem(r.stderr);
+    if (shape) return `error is not one \`memcglab:\` line (or a header and one line per experiment error): ${shape}`;
   }
   return undefined;
 }

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, expect } from 'vitest';
+import { MAX_LISTED_ERRORS } from '../../src/lab/experiment_errors.js';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -177,6 +178,36 @@ export function brief(r: CliResult): string {
   const how = r.timedOut ? `TIMEOUT after ${r.ms} ms` : r.signal ? `signal ${r.signal}` : `exit ${r.code}`;
   const lines = r.stderr.replace(/\n$/, '').split('\n').length;
   return `${how}; stderr ${r.stderr ? `${lines} line(s)` : 'empty'}${STACK_FRAME.test(r.stderr) ? ' WITH STACK' : ''}: ${JSON.stringify(first.slice(0, 200))}`;
+}
+
+/**
+ * The shape of every error on stderr: ONE line `memcglab: …`, or (an experiment with several
+ * errors) a header `memcglab: <file>: N errors in the experiment:` then one `memcglab:` line per
+ * error, at most MAX_LISTED_ERRORS of them and a last line counting the rest. Each line free of
+ * control characters. Returns the problem, or undefined when the shape holds.
+ */
+export function errorShapeProblem(stderr: string): string | undefined {
+  if (!stderr.endsWith('\n')) return 'stderr does not end with a newline';
+  const lines = stderr.slice(0, -1).split('\n');
+  if (lines.some((l) => !/^memcglab: \S/.test(l))) return 'a stderr line does not start `memcglab: `';
+  if (hasControl(stderr)) return 'control character in the error line (escape it)';
+  if (lines.length === 1) return undefined;
+  const n = /: (\d+) errors in the experiment:$/.exec(lines[0]);
+  if (!n) return `${lines.length} lines, and the first is not a header "N errors in the experiment:"`;
+  const want = Math.min(Number(n[1]), MAX_LISTED_ERRORS + 1) + 1;
+  return lines.length === want ? undefined : `header says ${n[1]} errors: expected ${want} lines, got ${lines.length}`;
+}
+
+/** The contract for several errors in one experiment: the shape above, `count` of them, exit 1, no stack. */
+export function expectErrorLines(r: CliResult, count: number): string[] {
+  const ctx = brief(r);
+  expect(r.timedOut, `did not finish: ${ctx}`).toBe(false);
+  expect(STACK_FRAME.test(r.stderr), `stack trace on stderr: ${ctx}`).toBe(false);
+  expect(r.code, `exit code: ${ctx}`).toBe(1);
+  expect(errorShapeProblem(r.stderr), r.stderr).toBeUndefined();
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines[0]).toMatch(new RegExp(`: ${count} errors in the experiment:$`));
+  return lines.slice(1);
 }
 
 /**
