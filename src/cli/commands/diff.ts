@@ -12,7 +12,8 @@ and --cycle of replay and cat. --from must not come after --to.
 Values are memory.stat's as the kernel prints them: hierarchical, a cgroup counting its
 descendants. --local shows each cgroup's own part instead (cgroup v1's memory.stat without
 total_), so a reparent shows as pages leaving the child and reaching its parent. A cgroup that does
-not exist at a point shows '-' there (null in JSON) and counts as 0 in the delta.
+not exist at a point shows '-' there (null in JSON) and counts as 0 in the delta. cgroup.stat is
+the kernel's either way.
 
 --json prints {runId, from, to, values, cgroups}: from/to are {point, seq, tick, cycle}; each
 cgroup is {memcg, path, from, to, created, removed, freed, files}: from/to its state at each
@@ -22,7 +23,7 @@ delta}}, "cgroup.stat": {…}}.
 `;
 
 export function registerDiff(program: Command): void {
-  program
+  const cmd = program
     .command('diff')
     .description(
       'memory.stat and cgroup.stat deltas per cgroup between two points of a run, and the cgroups created, removed and freed between them',
@@ -36,7 +37,6 @@ export function registerDiff(program: Command): void {
     .option('--all', 'every key of every cgroup present at either point, changed or not')
     .option('--json', 'print one JSON object (keys below)')
     .addHelpText('after', HELP);
-  const cmd = program.commands.at(-1)!;
   addDbOption(cmd).action(async (id: string, opts) => {
     const runId = parseRunId(id);
     const from = parsePoint('--from', opts.from);
