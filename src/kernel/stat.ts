@@ -1,5 +1,4 @@
-import type { FolioView, KernelView, MemcgView } from './state.js';
-import { folioMemcgId } from './state.js';
+import type { FolioView, MemcgView } from './state.js';
 
 /**
  * Per-memcg counters, named as in memory.stat. Each memcg keeps local values; memory.stat shows
@@ -57,16 +56,12 @@ export interface FolioSizes {
   swapcached: number;
 }
 
-export function folioSizes(s: KernelView, memcgs: ReadonlySet<number>): FolioSizes {
-  const out: FolioSizes = { file_mapped: 0, file_dirty: 0, file_writeback: 0, swapcached: 0 };
-  for (const f of s.folios.values()) {
-    if (!memcgs.has(folioMemcgId(s, f) ?? 0)) continue;
-    addFolio(out, f);
-  }
-  return out;
+export function newFolioSizes(): FolioSizes {
+  return { file_mapped: 0, file_dirty: 0, file_writeback: 0, swapcached: 0 };
 }
 
-function addFolio(out: FolioSizes, f: FolioView): void {
+/** Count one folio into the sizes it makes up (views bucket folios per memcg and node with it). */
+export function addFolio(out: FolioSizes, f: FolioView): void {
   if (f.file && f.mapped) out.file_mapped++;
   if (f.file && f.dirty) out.file_dirty++;
   if (f.writeback) out.file_writeback++; // NR_WRITEBACK counts anon (swap) writeback too

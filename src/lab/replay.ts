@@ -18,9 +18,10 @@ export interface ReplayTarget {
 
 /**
  * Rebuild the kernel state of a run as of a point in its log, through the same `evolve` that ran
- * it: the fold from the nearest snapshot at or before the target.
+ * it: the fold from the nearest snapshot at or before the target. `label` names the target in
+ * errors as the user gave it (default `--seq N`, `--tick T` or `--cycle C`).
  */
-export function replayState(store: Store, runId: number, target: ReplayTarget = {}): KernelState {
+export function replayState(store: Store, runId: number, target: ReplayTarget = {}, label?: string): KernelState {
   const run = getRun(store, runId);
   const given = (['seq', 'tick', 'cycle'] as const).filter((k) => target[k] !== undefined);
   if (given.length > 1) throw new LabError(`give one of --seq, --tick, --cycle (got ${given.map((k) => `--${k}`).join(' and ')})`);
@@ -28,8 +29,9 @@ export function replayState(store: Store, runId: number, target: ReplayTarget = 
   const key: SnapshotKey = given[0] ?? 'seq';
   const value = target[key] ?? end.seq;
   if (!Number.isInteger(value) || value < 0) throw new LabError(`--${key} must be a non-negative integer (got ${value})`);
-  if (key === 'seq' && value > end.seq) throw new LabError(`run ${runId} has ${end.seq} events; --seq ${value} is past its end`);
-  if (key === 'tick' && value > end.tick) throw new LabError(`run ${runId} ends at tick ${end.tick}; --tick ${value} is past its end`);
+  const said = label ?? `--${key} ${value}`;
+  if (key === 'seq' && value > end.seq) throw new LabError(`run ${runId} has ${end.seq} events; ${said} is past its end`);
+  if (key === 'tick' && value > end.tick) throw new LabError(`run ${runId} ends at tick ${end.tick}; ${said} is past its end`);
   if (key === 'cycle' && value < 1) throw new LabError('--cycle must be at least 1 (cycle C is the state right after cycle C ended)');
 
   let s: KernelState;
@@ -39,8 +41,7 @@ export function replayState(store: Store, runId: number, target: ReplayTarget = 
     if (err instanceof LabError) throw err;
     throw new LabError(`run ${runId}'s log does not replay (${(err as Error).message}); check it with: memcglab verify ${runId}`);
   }
-  if (key === 'cycle' && s.cycle !== value)
-    throw new LabError(`run ${runId} ends after cycle ${s.cycle}; --cycle ${value} is past its end`);
+  if (key === 'cycle' && s.cycle !== value) throw new LabError(`run ${runId} ends after cycle ${s.cycle}; ${said} is past its end`);
   return s;
 }
 

@@ -1,5 +1,5 @@
 import { LabError } from '../errors.js';
-import { ANON_AND_FILE, LRU_GEN_ANON, LRU_GEN_FILE } from '../kernel/constants.js';
+import { LRU_GEN_ANON, LRU_GEN_FILE } from '../kernel/constants.js';
 import { lruGenFromSeq } from '../kernel/lru_gen.js';
 import { lruGenIndex } from '../kernel/mmzone.js';
 import { lruvecOf } from '../kernel/node.js';
@@ -7,40 +7,62 @@ import type { KernelView, LruGenView, MemcgView } from '../kernel/state.js';
 import { preOrder } from '../kernel/tree.js';
 import type { ViewOptions } from './index.js';
 
+/** One generation line: its seq, age in ms, anon and file pages. */
+export interface LruGenLine {
+  seq: number;
+  age_ms: number;
+  anon: number;
+  file: number;
+}
+
+/** /sys/kernel/debug/lru_gen's content: memcgs in mem_cgroup_iter order, each with its nodes and their generations. */
+export type LruGenValues = { memcg: number; path: string; nodes: { node: number; gens: LruGenLine[] }[] }[];
+
 /**
  * /sys/kernel/debug/lru_gen (lru_gen_seq_show, non-full view): for every memcg mem_cgroup_iter
  * visits (dying ones included), `memcg <id> <path>`, ` node <nid>`, then one line per generation
  * from evictable_min_seq(min_seq, MAX_SWAPPINESS / 2) to max_seq: seq, age in ms, anon and file
  * pages (negative nr_pages printed as 0).
  */
-export function renderLruGen(s: KernelView, _root: MemcgView, { msPerTick }: ViewOptions): string {
+export function readLruGen(s: KernelView, _root: MemcgView, { msPerTick }: ViewOptions): LruGenValues {
   if (!s.mglru) throw new LabError('/sys/kernel/debug/lru_gen needs MGLRU; this run has machine.lru = classic');
-  let out = '';
-  for (const m of preOrder(s)) {
-    out += `memcg ${String(m.id).padStart(5)} ${m.path}\n`; // printed on the first node only
-    for (const { nid } of s.nodes) out += renderNode(s, lruvecOf(m, nid).lrugen, nid, msPerTick);
-  }
-  return out;
+  return preOrder(s).map((m) => ({
+    memcg: m.id,
+    path: m.path,
+    nodes: s.nodes.map(({ nid }) => ({ node: nid, gens: gens(s, lruvecOf(m, nid).lrugen, msPerTick) })),
+  }));
 }
 
-/** One ` node <nid>` block: a line per generation, evictable_min_seq to max_seq. */
-function renderNode(s: KernelView, g: LruGenView, nid: number, msPerTick: number): string {
-  let out = ` node ${String(nid).padStart(5)}\n`;
+/** A node's generations, evictable_min_seq to max_seq. */
+function gens(s: KernelView, g: LruGenView, msPerTick: number): LruGenLine[] {
+  const out: LruGenLine[] = [];
   for (let seq = Math.min(g.minSeq[LRU_GEN_ANON], g.minSeq[LRU_GEN_FILE]); seq <= g.maxSeq; seq++) {
     const gen = lruGenFromSeq(seq);
-    const age = Math.max(0, Math.round((s.tick - g.timestamps[gen]) * msPerTick));
-    out += ` ${String(seq).padStart(10)} ${String(age).padStart(10)}`;
-    for (let type = 0; type < ANON_AND_FILE; type++) out += ` ${String(Math.max(g.nrPages[lruGenIndex(gen, type)], 0)).padStart(10)} `;
-    out += '\n';
+    const pages = (type: number) => Math.max(g.nrPages[lruGenIndex(gen, type)], 0);
+    out.push({
+      seq,
+      age_ms: Math.max(0, Math.round((s.tick - g.timestamps[gen]) * msPerTick)),
+      anon: pages(LRU_GEN_ANON),
+      file: pages(LRU_GEN_FILE),
+    });
   }
   return out;
 }
 
-export interface LruGenLine {
-  seq: number;
-  ageMs: number;
-  anon: number;
-  file: number;
+export function formatLruGen(v: LruGenValues): string {
+  let out = '';
+  for (const m of v) {
+    out += `memcg ${String(m.memcg).padStart(5)} ${m.path}\n`; // printed on the first node only
+    for (const n of m.nodes) {
+      out += ` node ${String(n.node).padStart(5)}\n`;
+      for (const g of n.gens) {
+        out += ` ${String(g.seq).padStart(10)} ${String(g.age_ms).padStart(10)}`;
+        for (const p of [g.anon, g.file]) out += ` ${String(p).padStart(10)} `;
+        out += '\n';
+      }
+    }
+  }
+  return out;
 }
 
 /** Parse the text back (tests, scripts): memcg id → its generation lines. */
@@ -55,7 +77,7 @@ export function parseLruGen(text: string): Map<number, { path: string; gens: Lru
       continue;
     }
     const gm = /^\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/.exec(line);
-    if (gm && cur) cur.gens.push({ seq: +gm[1], ageMs: +gm[2], anon: +gm[3], file: +gm[4] });
+    if (gm && cur) cur.gens.push({ seq: +gm[1], age_ms: +gm[2], anon: +gm[3], file: +gm[4] });
   }
   return out;
 }

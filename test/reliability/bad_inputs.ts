@@ -279,6 +279,22 @@ const catCases: BadCase[] = [
     args: ['cat', '1', '/system.slice/memory.stat\u001b[2J', '--db', '$DB'],
     stderr: /memory\.stat/i,
   },
+  {
+    name: 'cat memory.pressure (PSI)',
+    args: ['cat', '1', '/system.slice/memory.pressure', '--db', '$DB', '--json'],
+    stderr: /PSI.*not model/i,
+  },
+  { name: 'diff without --from', args: ['diff', '1', '--db', '$DB'], stderr: /--from/ },
+  { name: 'diff --from not a point', args: ['diff', '1', '--from', 'cycle:x', '--db', '$DB'], stderr: /cycle:x.*not a point/ },
+  { name: 'diff --from cycle:0', args: ['diff', '1', '--from', 'cycle:0', '--db', '$DB'], stderr: /cycle:0/ },
+  { name: 'diff --from past the end', args: ['diff', '1', '--from', 'seq:999999999', '--db', '$DB'], stderr: /seq:999999999.*past/ },
+  { name: 'diff --from after --to', args: ['diff', '1', '--from', 'end', '--to', 'seq:1', '--db', '$DB'], stderr: /after --to seq:1/ },
+  { name: 'diff unknown cgroup', args: ['diff', '1', '--from', 'seq:1', '--cgroup', '/nope.slice', '--db', '$DB'], stderr: /nope\.slice/ },
+  {
+    name: 'diff --cgroup with a terminal escape',
+    args: ['diff', '1', '--from', 'seq:1', '--cgroup', '/a\u001b[2J', '--db', '$DB', '--json'],
+    stderr: /cgroup/,
+  },
 ];
 
 const queryCases: BadCase[] = [
