@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LRU_INACTIVE_FILE, PAGE_SIZE } from '../../src/kernel/constants.js';
@@ -250,6 +251,22 @@ describe('CSV lines', () => {
           expect(splitCsv(line)).toEqual(cells);
         },
       ),
+    );
+  });
+
+  it('splitCsv reads any line as csv-parse (a well-kept RFC 4180 parser, trimming) does, or refuses it', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', '1', ',', '"', ' ', '/', 'é'), maxLength: 24 }), (line) => {
+        let lib: string[] | undefined;
+        try {
+          lib = (parse(line, { trim: true, relax_column_count: true }) as string[][])[0] ?? [''];
+        } catch {
+          lib = undefined; // csv-parse refuses it too
+        }
+        const ours = splitCsv(line);
+        if (typeof ours === 'string') return; // refused: a trace line may be stricter than RFC 4180
+        expect(ours).toEqual(lib);
+      }),
     );
   });
 
