@@ -31,6 +31,8 @@ export interface RunResult {
 
 export interface RunOptions {
   checkInvariants?: boolean;
+  /** Called once the run's row exists (before its first step), with its id. */
+  onStart?: (runId: number) => void;
   /** Called after every workload step with (steps done, steps total). */
   onProgress?: (done: number, total: number) => void;
   /** the command that repeats this run, printed with any failure */

@@ -26,6 +26,7 @@ export interface RunLabels {
 /** Run an experiment into the store: every mutation appended to the log as it is applied. */
 export function runExperiment(store: Store, exp: Experiment, opts: RunOptions = {}, labels: RunLabels = {}): RunResult {
   const genesis = inTransaction(store, () => newRunRow(store, exp, null, null, labels), true);
+  opts.onStart?.(genesis.runId);
   return recordRun(store, genesis.runId, exp, undefined, ChainWriter.from(genesis.row, undefined), opts);
 }
 

@@ -19,6 +19,7 @@ export function registerResume(program: Command): void {
     const { runViews } = await import('../../lab/run_view.js');
     const { printRunResult, runHead } = await import('../print_run.js');
     const progress = new Progress(`resume run ${runId}: cycle`, opts.json);
+    progress.hint = ` — Ctrl-C leaves it interrupted again; resume goes on from its last snapshot`;
     const res = await withStore(opts, false, (store) => {
       resumeRun(store, runId, {
         checkInvariants: !!opts.check,

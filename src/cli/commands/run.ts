@@ -42,7 +42,14 @@ export function registerRun(program: Command): void {
       const { runId } = runExperiment(
         store,
         exp,
-        { checkInvariants: !!opts.check, repro, onProgress: (d, t) => progress.update(d, t) },
+        {
+          checkInvariants: !!opts.check,
+          repro,
+          onStart: (id) => {
+            progress.hint = ` — Ctrl-C leaves run ${id} interrupted; memcglab resume ${id} goes on`;
+          },
+          onProgress: (d, t) => progress.update(d, t),
+        },
         labels,
       );
       return runViews(store, [getRun(store, runId)])[0];
