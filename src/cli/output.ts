@@ -49,3 +49,12 @@ export function metricsTable(m: Metrics, names: readonly (keyof Metrics)[], huma
     [false, true],
   );
 }
+
+/**
+ * dying_bytes by part, memory.stat style ("key value" lines, bytes; KiB/MiB with `human`): the
+ * parts of the dying-memcg size times nr_dying.
+ */
+export function dyingTable(parts: Record<string, number>, human = false): string {
+  const lines = Object.entries(parts).map(([k, v]) => `${k} ${human ? formatBytes(v) : v}`);
+  return `dying memcg bytes by part (nr_dying × each part of one dying memcg):\n${lines.join('\n')}\n`;
+}

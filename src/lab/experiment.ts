@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { LabError } from '../errors.js';
+import { DEFAULT_MEMCG_LAYOUT, MEMCG_LAYOUTS, type MemcgSizeParts, memcgSizeParts, sumParts } from '../kernel/memcg_size.js';
 import { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES } from '../policy/policies.js';
 import { cgroupPath, LimitsSchema, size } from '../workload/options.js';
 import { RestartCyclesSchema, restartCycles } from '../workload/restart_cycles.js';
@@ -43,7 +44,7 @@ export const ExperimentSchema = z.strictObject({
   machine: z
     .strictObject({
       lru: z.enum(['classic', 'mglru']).default('classic').describe('classic: the active/inactive LRU; mglru: the multi-gen LRU (lru_gen)'),
-      cpus: z.number().int().positive().max(4096).default(32).describe('CPUs: feed the per-CPU part of the dying-memcg size model'),
+      cpus: z.number().int().positive().max(4096).default(32).describe('CPUs: scale the per-CPU parts of the dying-memcg size'),
       nodes: z.literal(1).default(1).describe('NUMA nodes (one node is modelled)'),
       // at least 256 KiB = 2 × SWAP_CLUSTER_MAX pages: less than two reclaim batches cannot hold a job
       memory: size('machine.memory', 256 * 1024)
@@ -51,7 +52,13 @@ export const ExperimentSchema = z.strictObject({
         .describe('machine memory (at least 256KiB): global reclaim runs when a charge would exceed it'),
       memcgSize: size('machine.memcgSize')
         .optional()
-        .describe('bytes one dying memcg costs; default: 14KiB + 1.8KiB × cpus + 3KiB × nodes (~75 KB at 32 CPUs)'),
+        .describe('bytes one dying memcg costs; default: the sum of its parts for machine.memcgLayout, cpus and nodes'),
+      memcgLayout: z
+        .enum(MEMCG_LAYOUTS)
+        .optional()
+        .describe(
+          'structure sizes of the dying-memcg size: "7.1" (default; ~74 KiB at 32 CPUs, 1 node) or "5.18" (Waiman Long 2022: 2424 + 656 B per CPU)',
+        ),
       msPerTick: z.number().positive().default(1).describe('milliseconds one tick stands for (ages in lru_gen are printed in ms)'),
       swap: size('machine.swap').default(0).describe('swap device size (0: no swap, anon is never reclaimed)'),
       swappiness: z.number().int().min(0).max(200).default(60).describe('vm.swappiness, 0-200 (cgroup v2 has one global value)'),
@@ -224,10 +231,24 @@ export function applyOverrides(raw: unknown, sets: readonly string[]): unknown {
 }
 
 /**
- * Bytes a dying memcg costs: base + per-CPU stats + per-node lruvec/info. Fitted to Gushchin's
- * ~75 KB per dying memcg at 32 CPUs and 1 node (reference §4.4, §7.15); tunable by machine.memcgSize.
+ * The parts of one dying memcg (src/kernel/memcg_size.ts) on the experiment's machine: the layout
+ * machine.memcgLayout (default 7.1); objcgs per node under kernel 7.1, one under the posted v1 and
+ * in the 5.18 layout. Null when machine.memcgSize overrides the sum.
  */
+export function memcgSizePartsOf(e: Experiment): MemcgSizeParts | null {
+  if (e.machine.memcgSize !== undefined) return null;
+  const layout = e.machine.memcgLayout ?? DEFAULT_MEMCG_LAYOUT;
+  const perNode = layout === '7.1' && kernelOf(e) === '7.1';
+  return memcgSizeParts(layout, e.machine.cpus, e.machine.nodes, perNode ? 'per-node' : 'one');
+}
+
+/** machine.kernel when the experiment has it ("7.1" | "v1"), else 7.1. */
+export function kernelOf(e: Experiment): string {
+  return (e.machine as { kernel?: string }).kernel ?? '7.1';
+}
+
+/** Bytes a dying memcg costs: machine.memcgSize, else the sum of its parts (memcgSizePartsOf). */
 export function memcgSizeBytes(e: Experiment): number {
   if (e.machine.memcgSize !== undefined) return e.machine.memcgSize;
-  return 14 * 1024 + e.machine.cpus * 1843 + e.machine.nodes * 3 * 1024;
+  return sumParts(memcgSizePartsOf(e)!);
 }

@@ -1,6 +1,7 @@
 import type { Store } from '../store/db.js';
 import type { RunRow } from '../store/runs.js';
 import { runTagsOf, type Tags } from '../store/tags.js';
+import { type DyingParts, dyingParts } from './dying_parts.js';
 import type { Metrics } from './metrics.js';
 import { effectiveMode, policyLabel, policyOfExperiment } from './policy_label.js';
 import { effectiveStatus, storedExperimentJson, storedMetrics } from './runs.js';
@@ -32,6 +33,8 @@ export interface RunView {
   tags: Tags;
   note: string | null;
   metrics: Metrics | null;
+  /** metrics.dying_bytes by part of the dying-memcg size (dying_percpu, dying_memcg_struct, …); null without metrics */
+  dying: DyingParts | null;
   /** the resolved experiment as the run recorded it (null in a listing when the stored JSON is damaged) */
   experiment: Record<string, unknown> | null;
 }
@@ -53,6 +56,7 @@ export function runView(r: RunRow, tags: Tags = {}, lenient?: { damaged: string[
   };
   const experiment = tolerant(() => storedExperimentJson(r) as Record<string, unknown>);
   const p = { ...policyOfExperiment(experiment), policy: r.policy, lru: r.lru };
+  const metrics = tolerant(() => storedMetrics(r));
   return {
     id: r.id,
     name: r.name,
@@ -73,7 +77,8 @@ export function runView(r: RunRow, tags: Tags = {}, lenient?: { damaged: string[
     cell: r.sweepCell ?? null,
     tags,
     note: r.note ?? null,
-    metrics: tolerant(() => storedMetrics(r)),
+    metrics,
+    dying: dyingParts(experiment, metrics),
     experiment,
   };
 }

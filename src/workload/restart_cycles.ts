@@ -50,8 +50,44 @@ export const RestartCyclesSchema = z
       .array(ProactiveSchema)
       .default([])
       .describe("memory.reclaim writes at the end of a cycle's work (before the instance exits)"),
+    containers: count
+      .max(64)
+      .default(0)
+      .describe(
+        'child cgroups per job, like a Kubernetes pod with containers: the job cgroup is the pod, the work runs in <job>/container<i> (round-robin by operation); at exit the containers are removed, then the pod',
+      ),
+    units: z
+      .number()
+      .int()
+      .positive()
+      .max(1000)
+      .default(1)
+      .describe('units restarting on timers, like cron jobs: with more than one, unit k runs in <parent>/<unit>-<k>@<cycle>.service'),
+    every: z
+      .number()
+      .int()
+      .positive()
+      .default(1)
+      .describe('each unit restarts every this many cycles (its timer period); a cycle with no unit due only advances'),
+    stagger: z
+      .boolean()
+      .default(false)
+      .describe('spread the units over the period (unit k fires when (cycle-1) mod every = k mod every); false: all fire at once'),
+    overlap: count
+      .max(16)
+      .default(0)
+      .describe(
+        'instances that outlive their cycle: an instance is removed only after this many later instances of its unit started (the new one starts before the old one goes)',
+      ),
   })
   .superRefine((w, ctx) => {
+    // the model keeps one mapping per page: instances of a shared mapping must not live side by side
+    if (w.mappedFraction > 0 && (w.units > 1 || w.overlap > 0))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mappedFraction'],
+        message: 'must be 0 with units > 1 or overlap > 0 (one mapping per page is modelled: instances cannot map the file side by side)',
+      });
     // a proactive entry names a cgroup setup creates, or the job cgroup of the one cycle it fires in
     const setup = ancestorsOf(w.parent);
     w.proactive.forEach((p, i) => {
@@ -67,6 +103,22 @@ export const RestartCyclesSchema = z
 
 export type RestartCycles = z.output<typeof RestartCyclesSchema>;
 
+/** One running instance: its unit, the cycle it started in, its cgroups and its anon folios. */
+interface Instance {
+  unit: number;
+  cycle: number;
+  /** the job cgroup (the pod when there are containers) */
+  memcg: number;
+  containers: number[];
+  anon: number[];
+}
+
+const ints = (v: unknown): boolean => Array.isArray(v) && v.every((x) => Number.isInteger(x));
+function isInstance(v: unknown): v is Instance {
+  const o = v as Instance;
+  return !!o && Number.isInteger(o.unit) && Number.isInteger(o.cycle) && Number.isInteger(o.memcg) && ints(o.containers) && ints(o.anon);
+}
+
 /**
  * A job restarted into a new cgroup each cycle (a systemd service or timer unit): the pattern
  * that leaves dying memcgs behind in the legacy kernel. One step is one cycle.
@@ -75,6 +127,8 @@ export class RestartCyclesWorkload implements Workload {
   private readonly sampler: Sampler;
   /** the first cycle not yet run: the cursor */
   private nextCycle = 1;
+  /** instances started and not yet removed at the end of a step (only with overlap): the cursor's `live` */
+  private live: Instance[] = [];
 
   constructor(private readonly w: RestartCycles) {
     this.sampler = makeSampler(w.access, w.sharedFilePages);
@@ -90,13 +144,16 @@ export class RestartCyclesWorkload implements Workload {
 
   /** `{ nextCycle }`: the shape snapshots have always stored next to the PRNG */
   cursor(): WorkloadCursor {
-    return { nextCycle: this.nextCycle };
+    return this.live.length ? { nextCycle: this.nextCycle, live: this.live.map((l) => ({ ...l })) } : { nextCycle: this.nextCycle };
   }
 
   restore(cursor: WorkloadCursor): void {
     const c = cursor.nextCycle;
-    if (!Number.isInteger(c) || (c as number) < 1) throw new Error(`restart-cycles: bad cursor ${JSON.stringify(cursor)}`);
+    const live = cursor.live ?? [];
+    if (!Number.isInteger(c) || (c as number) < 1 || !Array.isArray(live) || !live.every(isInstance))
+      throw new Error(`restart-cycles: bad cursor ${JSON.stringify(cursor)}`);
     this.nextCycle = c as number;
+    this.live = live.map((l) => ({ ...l, containers: [...l.containers], anon: [...l.anon] }));
   }
 
   step(ctx: Ctx, rng: Rng): void {
@@ -124,27 +181,62 @@ export class RestartCyclesWorkload implements Workload {
     return id;
   }
 
+  /** Whether unit `u`'s timer fires in `cycle` (every cycle with the defaults). */
+  private due(u: number, cycle: number): boolean {
+    const phase = (cycle - 1) % this.w.every;
+    return this.w.stagger ? phase === u % this.w.every : phase === 0;
+  }
+
   /**
-   * One restart: mkdir, run the instance, exit, rmdir. An instance whose task the OOM killer
-   * picked (memcg.oomVictim, read after every step) stops where it is and goes on to exit.
+   * One cycle: every unit due starts a new instance (mkdir, run), then the instances whose time is
+   * up exit and go (rmdir): at once, or `overlap` firings later. With the defaults this is one
+   * restart: mkdir, run, exit, rmdir. An instance whose task the OOM killer picked
+   * (memcg.oomVictim, read after every step) stops where it is and goes on to exit.
    */
   private runCycle(ctx: Ctx, rng: Rng, cycle: number): void {
     const w = this.w;
     ctx.advance();
-    const memcg = mkdir(ctx, this.parentId(ctx), `${w.unit}@${cycle}.service`);
-    setLimits(ctx, memcg, w.jobLimits);
-    ctx.emit(E.jobStart(memcg, cycle));
-    const anon: number[] = [];
-    this.runInstance(ctx, rng, memcg, cycle, anon);
+    for (let u = 0; u < w.units; u++) {
+      if (!this.due(u, cycle)) continue;
+      const inst = this.start(ctx, u, cycle);
+      this.runInstance(ctx, rng, inst, cycle, u);
+      this.live.push(inst);
+    }
     runProactive(ctx, w.proactive, cycle);
+    // the oldest instances of each unit beyond `overlap` go, in the order they started
+    for (let u = 0; u < w.units; u++) {
+      const mine = this.live.filter((i) => i.unit === u);
+      for (const inst of mine.slice(0, Math.max(0, mine.length - w.overlap))) {
+        this.live.splice(this.live.indexOf(inst), 1);
+        this.retire(ctx, inst);
+      }
+    }
+    ctx.emit(E.cycle(cycle));
+  }
+
+  /** mkdir of the job cgroup (the pod) and its containers; a task in each leaf. */
+  private start(ctx: Ctx, u: number, cycle: number): Instance {
+    const w = this.w;
+    const name = w.units > 1 ? `${w.unit}-${u}@${cycle}.service` : `${w.unit}@${cycle}.service`;
+    const memcg = mkdir(ctx, this.parentId(ctx), name);
+    setLimits(ctx, memcg, w.jobLimits);
+    const containers: number[] = [];
+    for (let i = 0; i < w.containers; i++) containers.push(mkdir(ctx, memcg, `container${i}`));
+    for (const t of containers.length ? containers : [memcg]) ctx.emit(E.jobStart(t, cycle));
+    return { unit: u, cycle, memcg, containers, anon: [] };
+  }
+
+  /** Exit and rmdir: the mapping goes, then the anon memory (and its swap entries); containers before the pod. */
+  private retire(ctx: Ctx, inst: Instance): void {
+    const w = this.w;
     ctx.advance();
-    // exit: the mapping goes, then the anon memory (and its swap entries)
     if (w.mappedFraction > 0)
       for (let i = 0; i < w.sharedFilePages; i++) if (isMapped(i, w.mappedFraction)) unmapPage(ctx, pageCacheKey(SHARED_INODE, i));
-    for (const f of anon) freeFolio(ctx, f);
-    ctx.emit(E.jobExit(memcg, cycle));
-    rmdir(ctx, memcg);
-    ctx.emit(E.cycle(cycle));
+    for (const f of inst.anon) freeFolio(ctx, f);
+    const tasks = inst.containers.length ? inst.containers : [inst.memcg];
+    for (const t of tasks) ctx.emit(E.jobExit(t, inst.cycle));
+    for (const c of [...inst.containers].reverse()) rmdir(ctx, c);
+    rmdir(ctx, inst.memcg);
   }
 
   /**
@@ -152,13 +244,17 @@ export class RestartCyclesWorkload implements Workload {
    * mapping for mappedFraction of the pages) with the log written at evenly spaced points. An
    * instance whose task the OOM killer picked (memcg.oomVictim) stops where it is.
    */
-  private runInstance(ctx: Ctx, rng: Rng, memcg: number, cycle: number, anon: number[]): void {
+  private runInstance(ctx: Ctx, rng: Rng, inst: Instance, cycle: number, u: number): void {
     const w = this.w;
-    const killed = () => ctx.s.memcgs.get(memcg)!.oomVictim;
+    const anon = inst.anon;
+    // the cgroup each operation runs in: the job's, or its containers' in turn
+    let op = 0;
+    let memcg = inst.memcg;
     const step = (fn: () => void): boolean => {
+      if (inst.containers.length) memcg = inst.containers[op++ % inst.containers.length];
       ctx.advance();
       fn();
-      return killed();
+      return ctx.s.memcgs.get(memcg)!.oomVictim;
     };
     if (w.readWholeFile) {
       for (let i = 0; i < w.sharedFilePages; i++) if (step(() => readPage(ctx, memcg, pageCacheKey(SHARED_INODE, i)))) return;
@@ -172,7 +268,7 @@ export class RestartCyclesWorkload implements Workload {
       )
         return;
     }
-    const logBase = (cycle - 1) * w.privateFilePages;
+    const logBase = ((cycle - 1) * w.units + u) * w.privateFilePages;
     let written = 0;
     const writeLog = () => writePage(ctx, memcg, pageCacheKey(LOG_INODE, logBase + written++), w.dirtyPrivate);
     for (let k = 0; k < w.accessesPerCycle; k++) {
@@ -201,16 +297,19 @@ function escapeRe(s: string): string {
 
 export const restartCycles: WorkloadKind<RestartCycles> = {
   create: (o) => new RestartCyclesWorkload(o),
-  describe: (o) => `${o.cycles} restart cycles`,
+  describe: (o) =>
+    `${o.cycles} restart cycles${o.units > 1 ? ` of ${o.units} units` : ''}${o.every > 1 ? ` every ${o.every}` : ''}` +
+    `${o.containers ? `, ${o.containers} containers per pod` : ''}${o.overlap ? `, overlap ${o.overlap}` : ''}`,
   setupCgroups: (o) => ancestorsOf(o.parent),
   estimate: (o) => {
     // per cycle: mkdir, limits, start, the whole-file read, anon faults and frees, the accesses,
     // the log writes, exit, rmdir and its offline/free/reparent events, the cycle mark
-    const perCycle = (o.readWholeFile ? o.sharedFilePages : 0) + 2 * o.anonPages + o.accessesPerCycle + o.privateFilePages + 16;
+    const perRun = (o.readWholeFile ? o.sharedFilePages : 0) + 2 * o.anonPages + o.accessesPerCycle + o.privateFilePages + 16;
+    const runs = o.units * Math.ceil(o.cycles / o.every);
     return {
-      events: o.cycles * perCycle,
-      pages: o.sharedFilePages + o.anonPages + o.cycles * o.privateFilePages,
-      cgroups: o.cycles + ancestorsOf(o.parent).length,
+      events: runs * (perRun + 8 * o.containers),
+      pages: o.sharedFilePages + o.anonPages * (1 + o.overlap) * o.units + runs * o.privateFilePages,
+      cgroups: runs * (1 + o.containers) + ancestorsOf(o.parent).length,
     };
   },
   limitsHint: (o) =>

@@ -40,6 +40,36 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     log: '2d3f7ebb394e1e5a4bcad07145be373c4ab4d4b85c07e3c9099478fa349969a8',
     stateHash: 'a5cc6bb7ac27033ab7d48182bc544b2c0a4f473bcb591e508a758e0cf8b1150b',
   },
+  'repro-gushchin-2019.json legacy': {
+    events: 11702,
+    log: 'becc3d0d02c6e0a5c7771570842763247d4600593679277191833264626cdc5b',
+    stateHash: '4bc64e9bcb87f35c1c41913cd5baf3997e312374452b177844786b0345a28649',
+  },
+  'repro-gushchin-2019.json reparent': {
+    events: 11775,
+    log: 'ed477b242077724621e1eb9b374310624d8b5f785149b6f42f9c88e28f0c37de',
+    stateHash: '5a7fe13f2f4795c6923b011e0f57d4ca562fb5147b1971b4735de67389fb9285',
+  },
+  'repro-mcginnes-2018.json legacy': {
+    events: 398942,
+    log: 'b7bd323ad02acbf329539e877d5bed4a963a8377e32bcf4a5278fa3545c2865f',
+    stateHash: '4e5cce2119025b9161834e96e0aff62b7a49ca7a2828fd998e0b6ee0485b0dca',
+  },
+  'repro-mcginnes-2018.json reparent': {
+    events: 410945,
+    log: '1f140a25cbbd851f78f2da8cdbb3c56f4da767e700296d874abdccba08e4f0d4',
+    stateHash: 'c92ac642a1ad2dfc6b77e117cf87c0ab91ca758279f6066583da1623d5b0e697',
+  },
+  'repro-waiman-2022.json legacy': {
+    events: 11702,
+    log: '297a8329e1414f4cfca2e6a74a6cd148d72ec2ef35c0c4142fb285fddffeed7b',
+    stateHash: 'e64efa42aafed4c328a593102a112489d9c951a748fb88ddac9c7796b7a00fd6',
+  },
+  'repro-waiman-2022.json reparent': {
+    events: 11775,
+    log: 'f1f41917ec77285c5451f95efef09fe04be35ee2d34954a9c57e6117b2f377e1',
+    stateHash: '7ea7dd25fd1b3b6f7a4c23689d165afe0553d2335ce2cd0f95b40ab0a7c5bb11',
+  },
   'restart-costly.json legacy': {
     events: 68496,
     log: '12fb581eeb35803559383c66bd4c2eb4afeebd0258843e7649ec51fc29d5f163',

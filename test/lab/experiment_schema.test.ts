@@ -120,7 +120,7 @@ describe('experiments/experiment.schema.json', () => {
     [
       'an unknown field unlike any other',
       withPatch((e) => (e.workload.zzz = 1)),
-      /workload\.zzz: got 1: no such field; the fields here: kind, cycles, parent, .*, proactive$/,
+      /workload\.zzz: got 1: no such field; the fields here: kind, cycles, parent, .*, proactive, containers, units, every, stagger, overlap$/,
     ],
     ['a size string that is no size', withPatch((e) => (e.machine = { memory: '1e3MiB' })), /machine\.memory: got "1e3MiB"/],
     ['memory below 256 KiB', withPatch((e) => (e.machine = { memory: 4096 })), /machine\.memory: got 4096: a size of at least 256KiB/],

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { RunView } from '../../lab/run_view.js';
 import { addDbOption, parseRunId, withStore } from '../common.js';
 import { escapeControl } from '../escape.js';
-import { metricsTable, printJson } from '../output.js';
+import { dyingTable, metricsTable, printJson } from '../output.js';
 import { addHumanOption } from '../run_options.js';
 
 export function registerShow(program: Command): void {
@@ -21,6 +21,7 @@ export function registerShow(program: Command): void {
     if (opts.json) return printJson(r);
     let text = describeRun(r);
     if (r.metrics) text += `\n${metricsTable(r.metrics, METRIC_NAMES, !!opts.human)}`;
+    if (r.dying) text += `\n${dyingTable(r.dying, !!opts.human)}`;
     text += '\nexperiment, as run (each line works as --set path=value):\n';
     text += flatten(r.experiment ?? {})
       .map(([k, v]) => `  ${k}=${v}\n`)
