@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { LabError } from '../errors.js';
+import { DEFAULT_KERNEL, KERNELS, OVERRIDABLE_SWITCHES, SWITCHES, type SwitchName } from '../kernel/series.js';
 import { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES } from '../policy/policies.js';
 import { cgroupPath, LimitsSchema, size } from '../workload/options.js';
 import { RestartCyclesSchema, restartCycles } from '../workload/restart_cycles.js';
@@ -28,6 +29,14 @@ export function workloadKind(w: WorkloadOptions): WorkloadKind<WorkloadOptions> 
   return WORKLOADS[w.kind] as WorkloadKind<WorkloadOptions>;
 }
 
+/** `machine.switches`: the switches that change what the lab records, each an optional boolean. */
+const SwitchOverrides = z.strictObject(
+  Object.fromEntries(OVERRIDABLE_SWITCHES.map((n) => [n, z.boolean().optional().describe(SWITCHES[n].means)])) as Record<
+    SwitchName,
+    z.ZodOptional<z.ZodBoolean>
+  >,
+);
+
 /** `limits`: memory.max / high / min / low by cgroup path. */
 const LimitsByCgroup = z.record(cgroupPath, LimitsSchema);
 
@@ -43,6 +52,13 @@ export const ExperimentSchema = z.strictObject({
   machine: z
     .strictObject({
       lru: z.enum(['classic', 'mglru']).default('classic').describe('classic: the active/inactive LRU; mglru: the multi-gen LRU (lru_gen)'),
+      kernel: z
+        .enum(KERNELS)
+        .default(DEFAULT_KERNEL)
+        .describe('the reparenting series modelled: 7.1 as merged, or v1 as posted (2025-10-28); legacy stays a policy'),
+      switches: SwitchOverrides.optional().describe(
+        "override single rules of machine.kernel, by switch name (README 'Kernel versions'); for experiments",
+      ),
       cpus: z.number().int().positive().max(4096).default(32).describe('CPUs: feed the per-CPU part of the dying-memcg size model'),
       nodes: z.literal(1).default(1).describe('NUMA nodes (one node is modelled)'),
       // at least 256 KiB = 2 × SWAP_CLUSTER_MAX pages: less than two reclaim batches cannot hold a job
