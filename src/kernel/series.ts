@@ -55,7 +55,7 @@ export const SWITCHES = {
       "memcg_reparent_objcgs takes objcg_lock, child lru_lock (subclass 1), parent lru_lock (subclass 2) per node and drops them between nodes; false: objcg_lock then every node's child and parent lru_lock at once (subclasses 0..2N-1)",
     changedIn: "v5 (Usama Arif's lockdep report, Shakeel Butt's suggestion); v1 overflows MAX_LOCKDEP_SUBCLASSES beyond 4 nodes",
     effect: 'lock record',
-    why: 'one node: the same splices either way; reparent_locks.b records the lock order and subclasses',
+    why: 'at one node the splices are the same either way; reparent_locks.b records the lock order and subclasses',
   },
   objcg_per_node: {
     v1: false,
@@ -63,7 +63,7 @@ export const SWITCHES = {
     means: "one objcg per memcg per node (pn->objcg), picked by the charging CPU's numa_node_id()",
     changedIn: 'v5, 01b9da291c49',
     effect: 'nodes > 1',
-    why: 'one node: one objcg either way',
+    why: 'one objcg either way',
   },
   mglru_max_gens_per_node: {
     v1: false,
@@ -71,7 +71,7 @@ export const SWITCHES = {
     means: 'max_lru_gen_memcg / recheck_lru_gen_max_memcg run per node inside the node loop',
     changedIn: 'v5',
     effect: 'nodes > 1',
-    why: 'one node: the same aging; follows reparent_node_by_node in the reparent step',
+    why: 'the same aging; the reparent step follows reparent_node_by_node',
   },
   mglru_age_bumps_mm_seq: {
     v1: false,
