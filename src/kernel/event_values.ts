@@ -91,6 +91,19 @@ export const SPLICE_MGLRU = 256;
 export const SPLICE_SAME_GEN = 0; // list_splice_init onto the parent's same index; flags untouched
 export const SPLICE_REWRITE_TAIL = 1; // to the tail of a parent gen, each folio's gen rewritten
 export const SPLICE_REWRITE_HEAD = 2; // to the head of a parent gen, each folio's gen rewritten
+/** list_splice_tail_init onto the parent's same index, flags untouched: v1/v2 of the series (switch mglru_splice_tail) */
+export const SPLICE_SAME_GEN_TAIL = 3;
+
+/**
+ * reparent_locks.b: which locks the step takes, in which order (lockSequence() in lock_order.ts
+ * lists them). 0 is what every log written before the field existed holds, and what they took.
+ */
+export const REPARENT_LOCK_ORDERS = {
+  'per node (7.1): objcg_lock, child lru_lock/1, parent lru_lock/2': 0,
+  'all nodes at once (v1): objcg_lock, then per node child lru_lock/2n, parent lru_lock/2n+1': 1,
+} as const;
+export const LOCK_ORDER_PER_NODE = 0;
+export const LOCK_ORDER_ALL_NODES = 1;
 
 export function encodeSplice(childGen: number, type: number, parentGen: number, mode: number): number {
   return SPLICE_MGLRU | childGen | (type << 2) | (parentGen << 3) | (mode << 5);

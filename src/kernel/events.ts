@@ -8,6 +8,7 @@ import {
   RECLAIM_RESULTS,
   RECLAIMERS,
   REFAULT_FLAGS,
+  REPARENT_LOCK_ORDERS,
   SORT_REASONS,
   SYSCTLS,
 } from './event_values.js';
@@ -124,10 +125,18 @@ export const CATALOGUE = {
     args: [
       memcg('from'),
       { col: 'a', means: 'to' },
-      { col: 'b', means: 'lru list (classic) or 256|child gen|type<<2|parent gen<<3|mode<<5 (MGLRU)' },
+      {
+        col: 'b',
+        means:
+          'lru list (classic) or 256|child gen|type<<2|parent gen<<3|mode<<5 (MGLRU; mode 0 same gen head, 1 rewrite tail, 2 rewrite head, 3 same gen tail)',
+      },
     ],
   },
-  reparent_locks: { code: 19, what: "child's and parent's lruvec locks taken", args: [memcg('child'), { col: 'a', means: 'parent' }] },
+  reparent_locks: {
+    code: 19,
+    what: "objcg_lock, child's and parent's lruvec locks taken (b: which, in which order)",
+    args: [memcg('child'), { col: 'a', means: 'parent' }, { col: 'b', means: 'lock order', values: REPARENT_LOCK_ORDERS, default: 0 }],
+  },
   reparent_unlocks: {
     code: 20,
     what: 'lruvec locks dropped (b = 1: the recheck failed, retry)',

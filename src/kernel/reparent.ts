@@ -1,5 +1,5 @@
 import { LRU_UNEVICTABLE, NR_LRU_LISTS } from './constants.js';
-import { decodeSplice, SPLICE_MGLRU, SPLICE_REWRITE_HEAD, SPLICE_REWRITE_TAIL, SPLICE_SAME_GEN } from './events.js';
+import { decodeSplice, SPLICE_MGLRU, SPLICE_REWRITE_HEAD, SPLICE_REWRITE_TAIL, SPLICE_SAME_GEN, SPLICE_SAME_GEN_TAIL } from './events.js';
 import { listSplice, listSpliceTail } from './list.js';
 import { genClassicList, lruGenUpdateSize } from './lru_gen.js';
 import { lruGenIndex } from './mmzone.js';
@@ -10,8 +10,8 @@ import type { KernelState, ListHead, Lruvec } from './state.js';
  * One list of a dying child moved onto its parent, under both lruvec locks (reparent_locks), on
  * the event's node (EVENT_NID).
  * Classic (lru_reparent_memcg): list_splice_tail_init onto the parent's same list, sizes moved.
- * MGLRU same-gen (lru_gen_reparent_memcg): list_splice_init onto the parent's list of the same
- * index, nr_pages moved by index and the classic counters by lru_gen_is_active(parent, gen); no
+ * MGLRU same-gen (lru_gen_reparent_memcg): list_splice_init (or _tail_init, v1) onto the parent's
+ * list of the same index, nr_pages moved by index and the classic counters by lru_gen_is_active(parent, gen); no
  * folio is touched. MGLRU rewrite modes (the alternatives the lab compares): every folio's gen is
  * rewritten to the chosen parent gen — a walk under the lock, counted in reparent_folios_walked.
  */
@@ -28,9 +28,9 @@ export function splice(s: KernelState, from: number, to: number, b: number): voi
   const { childGen, type, parentGen, mode } = decodeSplice(b);
   const src = clv.lrugen.lists[lruGenIndex(childGen, type)];
   const dst = plv.lrugen.lists[lruGenIndex(parentGen, type)];
-  if (mode === SPLICE_SAME_GEN) {
+  if (mode === SPLICE_SAME_GEN || mode === SPLICE_SAME_GEN_TAIL) {
     if (childGen !== parentGen) throw new Error('a same-gen splice onto another gen index');
-    return spliceSameGen(clv, plv, src, dst, childGen, type);
+    return spliceSameGen(clv, plv, src, dst, childGen, type, mode === SPLICE_SAME_GEN_TAIL);
   }
   if (mode !== SPLICE_REWRITE_TAIL && mode !== SPLICE_REWRITE_HEAD) throw new Error(`bad splice mode ${mode}`);
   rewriteGens(s, clv, plv, src, type, parentGen);
@@ -38,14 +38,19 @@ export function splice(s: KernelState, from: number, to: number, b: number): voi
   else listSplice(src, dst);
 }
 
-/** lru_gen_reparent_memcg(), one (gen, type): list_splice_init, nr_pages and the classic counters moved by index. */
-function spliceSameGen(clv: Lruvec, plv: Lruvec, src: ListHead, dst: ListHead, gen: number, type: number): void {
+/**
+ * lru_gen_reparent_memcg(), one (gen, type): nr_pages and the classic counters moved by index;
+ * the list goes to the head (list_splice_init: v3..v6, f304652609ea) or, `tail`, to the tail
+ * (list_splice_tail_init: v1/v2 and the fix agreed in the v6 review; switch mglru_splice_tail).
+ */
+function spliceSameGen(clv: Lruvec, plv: Lruvec, src: ListHead, dst: ListHead, gen: number, type: number, tail: boolean): void {
   const cg = clv.lrugen;
   const pg = plv.lrugen;
   const i = lruGenIndex(gen, type);
   const n = cg.nrPages[i];
   for (let f = src.head; f; f = f.next) f.list = i;
-  listSplice(src, dst);
+  if (tail) listSpliceTail(src, dst);
+  else listSplice(src, dst);
   cg.nrPages[i] = 0;
   pg.nrPages[i] += n;
   clv.size[genClassicList(cg, type, gen)] -= n;

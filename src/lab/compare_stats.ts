@@ -114,9 +114,12 @@ function diff(a: unknown, b: unknown, path = ''): { path: string; a: unknown; b:
  * options) and the seed: one line, or undefined when they are comparable.
  */
 export function mismatch(runs: StatRun[]): string | undefined {
+  // machine.kernel is part of the policy label (reparent/same-gen@v1), so runs may differ in it
   const strip = (e: Record<string, unknown>) => {
     const { seed: _s, policy: _p, policyOptions: _o, ...rest } = e;
-    return rest;
+    if (!rest.machine || typeof rest.machine !== 'object') return rest;
+    const { kernel: _k, ...machine } = rest.machine as Record<string, unknown>;
+    return { ...rest, machine };
   };
   const first = runs[0];
   for (const r of runs.slice(1)) {
@@ -126,7 +129,7 @@ export function mismatch(runs: StatRun[]): string | undefined {
         .slice(0, 3)
         .map((x) => `${x.path} (${JSON.stringify(x.a)} vs ${JSON.stringify(x.b)})`)
         .join(', ');
-      return `runs ${first.id} and ${r.id} differ in ${what}${d.length > 3 ? ` and ${d.length - 3} more` : ''}, not only in policy and seed`;
+      return `runs ${first.id} and ${r.id} differ in ${what}${d.length > 3 ? ` and ${d.length - 3} more` : ''}, not only in policy, kernel and seed`;
     }
   }
   return undefined;

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { LabError } from '../errors.js';
 import { DEFAULT_MEMCG_LAYOUT, MEMCG_LAYOUTS, type MemcgSizeParts, memcgSizeParts, sumParts } from '../kernel/memcg_size.js';
+import { DEFAULT_KERNEL, KERNELS, OVERRIDABLE_SWITCHES, SWITCHES, type SwitchName } from '../kernel/series.js';
 import { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES } from '../policy/policies.js';
 import { cgroupPath, LimitsSchema, size } from '../workload/options.js';
 import { RestartCyclesSchema, restartCycles } from '../workload/restart_cycles.js';
@@ -29,6 +30,14 @@ export function workloadKind(w: WorkloadOptions): WorkloadKind<WorkloadOptions> 
   return WORKLOADS[w.kind] as WorkloadKind<WorkloadOptions>;
 }
 
+/** `machine.switches`: the switches that change what the lab records, each an optional boolean. */
+const SwitchOverrides = z.strictObject(
+  Object.fromEntries(OVERRIDABLE_SWITCHES.map((n) => [n, z.boolean().optional().describe(SWITCHES[n].means)])) as Record<
+    SwitchName,
+    z.ZodOptional<z.ZodBoolean>
+  >,
+);
+
 /** `limits`: memory.max / high / min / low by cgroup path. */
 const LimitsByCgroup = z.record(cgroupPath, LimitsSchema);
 
@@ -44,6 +53,13 @@ export const ExperimentSchema = z.strictObject({
   machine: z
     .strictObject({
       lru: z.enum(['classic', 'mglru']).default('classic').describe('classic: the active/inactive LRU; mglru: the multi-gen LRU (lru_gen)'),
+      kernel: z
+        .enum(KERNELS)
+        .default(DEFAULT_KERNEL)
+        .describe('the reparenting series modelled: 7.1 as merged, or v1 as posted (2025-10-28); legacy stays a policy'),
+      switches: SwitchOverrides.optional().describe(
+        "override single rules of machine.kernel, by switch name (README 'Kernel versions'); for experiments",
+      ),
       cpus: z.number().int().positive().max(4096).default(32).describe('CPUs: scale the per-CPU parts of the dying-memcg size'),
       nodes: z.literal(1).default(1).describe('NUMA nodes (one node is modelled)'),
       // at least 256 KiB = 2 × SWAP_CLUSTER_MAX pages: less than two reclaim batches cannot hold a job
@@ -242,9 +258,9 @@ export function memcgSizePartsOf(e: Experiment): MemcgSizeParts | null {
   return memcgSizeParts(layout, e.machine.cpus, e.machine.nodes, perNode ? 'per-node' : 'one');
 }
 
-/** machine.kernel when the experiment has it ("7.1" | "v1"), else 7.1. */
+/** machine.kernel (a run recorded before the field existed reads as the default, 7.1). */
 export function kernelOf(e: Experiment): string {
-  return (e.machine as { kernel?: string }).kernel ?? '7.1';
+  return e.machine.kernel ?? DEFAULT_KERNEL;
 }
 
 /** Bytes a dying memcg costs: machine.memcgSize, else the sum of its parts (memcgSizePartsOf). */

@@ -1,4 +1,5 @@
 import { LabError } from '../errors.js';
+import { DEFAULT_KERNEL } from '../kernel/series.js';
 import { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES } from '../policy/policies.js';
 import { REPARENT_MODES } from '../policy/reparent/registry.js';
 import type { Experiment } from './experiment.js';
@@ -15,6 +16,8 @@ export interface PolicyOf {
   lru: string;
   /** policyOptions.mglru as recorded (may be missing, or meaningless for this policy and LRU) */
   mglru?: unknown;
+  /** machine.kernel as recorded (missing in runs older than the field: 7.1, what they ran) */
+  kernel?: unknown;
 }
 
 /** The MGLRU reparent mode a run actually ran, or null when the policy has none (legacy, classic LRU). */
@@ -23,19 +26,30 @@ export function effectiveMode(p: PolicyOf): string | null {
   return typeof p.mglru === 'string' ? p.mglru : DEFAULT_MGLRU_REPARENT_MODE;
 }
 
+/**
+ * The label; a reparent run on another kernel than the default one says so after an `@`
+ * (`reparent/same-gen@v1`): legacy reparents no folios, so its kernel changes nothing.
+ */
 export function policyLabel(p: PolicyOf): string {
   const mode = effectiveMode(p);
-  return mode ? `${p.policy}/${mode}` : p.policy;
+  const label = mode ? `${p.policy}/${mode}` : p.policy;
+  const kernel = typeof p.kernel === 'string' ? p.kernel : DEFAULT_KERNEL;
+  return p.policy === 'legacy' || kernel === DEFAULT_KERNEL ? label : `${label}@${kernel}`;
 }
 
 /** The PolicyOf of a (stored or resolved) experiment. */
 export function policyOfExperiment(exp: unknown): PolicyOf {
   const e = (exp && typeof exp === 'object' ? exp : {}) as {
     policy?: unknown;
-    machine?: { lru?: unknown };
+    machine?: { lru?: unknown; kernel?: unknown };
     policyOptions?: { mglru?: unknown };
   };
-  return { policy: String(e.policy ?? ''), lru: String(e.machine?.lru ?? 'classic'), mglru: e.policyOptions?.mglru };
+  return {
+    policy: String(e.policy ?? ''),
+    lru: String(e.machine?.lru ?? 'classic'),
+    mglru: e.policyOptions?.mglru,
+    kernel: e.machine?.kernel,
+  };
 }
 
 export function experimentLabel(exp: Experiment): string {
@@ -63,10 +77,12 @@ const MGLRU_LABELS = REPARENT_MODES.filter((m) => m.lru === 'mglru').map((m) => 
 
 /**
  * Whether a run's label matches what a user typed (`runs --policy`, `compare --baseline`): the
- * label itself, `reparent` for every reparent run (any LRU, any mode), or an MGLRU mode alone
+ * label itself (with or without its `@kernel`), `reparent` for every reparent run (any LRU, any mode), or an MGLRU mode alone
  * (`tail` = `reparent/tail`).
  */
-export function labelMatches(label: string, query: string): boolean {
+export function labelMatches(full: string, query: string): boolean {
+  if (full === query) return true;
+  const label = full.split('@')[0]; // a kernel suffix matches its label
   if (label === query) return true;
   const mode = MGLRU_LABELS.find((m) => m.name === query);
   if (mode) return label === mode.label;

@@ -43,15 +43,16 @@ export function listRuns(store: Store, q: RunQuery = {}): RunPage {
   return { total: countRuns(store), matched: rows.length, offset, runs: page, damaged };
 }
 
-/** A row's effective policy label (its experiment read only for the MGLRU mode). */
+/** A row's effective policy label (its experiment read only for the MGLRU mode and the kernel). */
 function labelOf(r: RunRow): string {
   let mglru: unknown;
-  if (r.policy === 'reparent' && r.lru === 'mglru') {
+  let kernel: unknown;
+  if (r.policy === 'reparent') {
     try {
-      mglru = policyOfExperiment(JSON.parse(r.experiment)).mglru;
+      ({ mglru, kernel } = policyOfExperiment(JSON.parse(r.experiment)));
     } catch {
-      /* damaged: the listing says so; filter it as the default mode */
+      /* damaged: the listing says so; filter it as the default mode and kernel */
     }
   }
-  return policyLabel({ policy: r.policy, lru: r.lru, mglru });
+  return policyLabel({ policy: r.policy, lru: r.lru, mglru, kernel });
 }

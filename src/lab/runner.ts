@@ -1,4 +1,5 @@
 import type { Event } from '../kernel/events.js';
+import { seriesSwitches } from '../kernel/series.js';
 import type { KernelState } from '../kernel/state.js';
 import { getPolicy } from '../policy/policies.js';
 import type { Workload } from '../workload/workload.js';
@@ -45,7 +46,7 @@ export interface RunnerOptions {
  * the same decisions in the same order as an uninterrupted one.
  */
 export function runWorkload(exp: Experiment, sink: (e: Event, s: KernelState) => void, opts: RunnerOptions = {}): Runner {
-  const policy = getPolicy(exp.policy, exp.policyOptions.mglru);
+  const policy = getPolicy(exp.policy, exp.policyOptions.mglru, seriesSwitches(exp.machine.kernel, exp.machine.switches));
   const sim = new Simulation(
     policy,
     exp.seed,

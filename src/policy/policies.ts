@@ -1,4 +1,5 @@
 import { LabError } from '../errors.js';
+import { type Switches, seriesSwitches } from '../kernel/series.js';
 import {
   DEFAULT_MGLRU_REPARENT_MODE,
   MGLRU_REPARENT_MODES,
@@ -25,11 +26,17 @@ export interface Policy {
   objcgCharging: boolean;
   /** MGLRU only: how child generations land in the parent (policyOptions.mglru) */
   mglru: MglruReparentMode;
+  /** the kernel version's rules (machine.kernel, machine.switches; src/kernel/series.ts) */
+  series: Switches;
   /** the offline procedure on each LRU kind */
   offline: { readonly classic: ReparentMode; readonly mglru: ReparentMode };
 }
 
-export function getPolicy(name: string, mglru: MglruReparentMode = DEFAULT_MGLRU_REPARENT_MODE): Policy {
+export function getPolicy(
+  name: string,
+  mglru: MglruReparentMode = DEFAULT_MGLRU_REPARENT_MODE,
+  series: Switches = seriesSwitches(),
+): Policy {
   if (!(POLICY_NAMES as readonly string[]).includes(name)) {
     throw new LabError(`unknown policy '${name}'; choose one of: ${POLICY_NAMES.join(', ')}`);
   }
@@ -37,7 +44,7 @@ export function getPolicy(name: string, mglru: MglruReparentMode = DEFAULT_MGLRU
   const offline = { classic: reparentModeFor(policy, 'classic', mglru), mglru: reparentModeFor(policy, 'mglru', mglru) };
   if (offline.classic.objcgCharging !== offline.mglru.objcgCharging)
     throw new Error(`policy ${policy}: its modes disagree on objcg charging`);
-  return { name: policy, objcgCharging: offline.classic.objcgCharging, mglru, offline };
+  return { name: policy, objcgCharging: offline.classic.objcgCharging, mglru, series, offline };
 }
 
 /** The offline procedure a policy runs on this machine's LRU. */

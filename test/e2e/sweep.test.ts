@@ -82,7 +82,7 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
     const r = cli(['compare', '--sweep', String(grid.id), '--db', db]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^memcglab: runs \d+ and \d+ differ in workload\.cycles \(6 vs 8\), not only in policy and seed; .*--force\n$/,
+      /^memcglab: runs \d+ and \d+ differ in workload\.cycles \(6 vs 8\), not only in policy, kernel and seed; .*--force\n$/,
     );
     const slice = cliJson(['compare', '--sweep', String(grid.id), '--where', 'workload.cycles=8', '--db', db]);
     expect(slice.groups[0].runs).toEqual([grid.runs[2].id, grid.runs[3].id]);

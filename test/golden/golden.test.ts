@@ -22,11 +22,16 @@ const experiments = readdirSync(join(ROOT, 'experiments'))
 function variants(file: string): [string, string[]][] {
   const exp = JSON.parse(readFileSync(join(ROOT, 'experiments', file), 'utf8'));
   const modes = exp.machine?.lru === 'mglru' ? ['same-gen', 'tail', 'age-order'] : [];
+  // the series as posted (machine.kernel v1): tail splices and the v1 lock order, on the series' own mode
+  const v1: [string, string[]][] = modes.length
+    ? [['reparent/same-gen kernel=v1', ['--policy', 'reparent', '--set', 'policyOptions.mglru="same-gen"', '--set', 'machine.kernel="v1"']]]
+    : [];
   return [
     ['legacy', ['--policy', 'legacy']],
     ...(modes.length
       ? modes.map((m): [string, string[]] => [`reparent/${m}`, ['--policy', 'reparent', '--set', `policyOptions.mglru="${m}"`]])
       : [['reparent', ['--policy', 'reparent']] as [string, string[]]]),
+    ...v1,
   ];
 }
 

@@ -30,6 +30,11 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     log: '48980a4d8a9a514d7f5fa5f9d2eb5a733e46425b2a4fbaa6f87ede6f6210af0a',
     stateHash: 'd79e0823dd9a3eecf5d0cc2c197bf8ba41065b22b1d6b246ff2146886698fd78',
   },
+  'mglru-reparent.json reparent/same-gen kernel=v1': {
+    events: 108828,
+    log: 'caa31558b70ee4c67c63556dc3591e911277e531de87cebd7ee59530ad01011d',
+    stateHash: '455577f63fb72c60d1b6dd9bd49d568e063a825f39e2b9dfcd6ad687e7ddea3c',
+  },
   'mglru-reparent.json reparent/tail': {
     events: 103300,
     log: 'e1b2add1f153cd3c2263015ca4cbfec7549bbe81ad307c6a5d218b4e61ab0014',

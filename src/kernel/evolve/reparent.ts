@@ -1,4 +1,4 @@
-import type { Event } from '../events.js';
+import { type Event, LOCK_ORDER_ALL_NODES, LOCK_ORDER_PER_NODE } from '../events.js';
 import { splice } from '../reparent.js';
 import type { KernelState } from '../state.js';
 import { EvolveError } from './error.js';
@@ -13,7 +13,9 @@ export function spliceEvent(s: KernelState, e: Event): void {
   }
 }
 
+/** b: the lock order (REPARENT_LOCK_ORDERS); it changes what is held, not the state. */
 export function reparentLocks(s: KernelState, e: Event): void {
+  if (e.b !== LOCK_ORDER_PER_NODE && e.b !== LOCK_ORDER_ALL_NODES) throw new EvolveError(e, `unknown lock order ${e.b}`);
   if (s.reparentLocked.has(e.memcg)) throw new EvolveError(e, `memcg ${e.memcg} is already locked`);
   s.reparentLocked.set(e.memcg, e.a);
 }

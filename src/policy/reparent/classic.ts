@@ -1,11 +1,13 @@
 import { NR_LRU_LISTS } from '../../kernel/constants.js';
 import { E } from '../../kernel/events.js';
-import { EVENT_NID, lruvecOf } from '../../kernel/node.js';
+import { lruvecOf } from '../../kernel/node.js';
+import { reparentObjcgs } from './objcgs.js';
 import type { ReparentMode } from './types.js';
 
 /**
- * lru_reparent_memcg() (classic LRU): under both lruvec locks, each non-empty list of the child
- * is spliced to the tail of the parent's same list, then the objcgs are re-pointed.
+ * lru_reparent_memcg() (classic LRU): under both lruvec locks (per node, reparentObjcgs), each
+ * non-empty list of the child is spliced to the tail of the parent's same list, then the objcgs
+ * are re-pointed. The same in v1 and 7.1.
  */
 export const classic = {
   name: 'classic',
@@ -15,12 +17,13 @@ export const classic = {
   options: [],
   objcgCharging: true,
   offline(ctx, child, parent) {
-    const lv = lruvecOf(ctx.s.memcgs.get(child)!, EVENT_NID);
-    ctx.emit(E.reparentLocks(child, parent));
-    for (let lru = 0; lru < NR_LRU_LISTS; lru++) {
-      if (lv.size[lru] > 0) ctx.emit(E.splice(child, parent, lru));
-    }
-    ctx.emit(E.objcgReparent(child, parent));
-    ctx.emit(E.reparentUnlocks(child, parent));
+    reparentObjcgs(ctx, child, parent, {
+      splice(nid) {
+        const lv = lruvecOf(ctx.s.memcgs.get(child)!, nid);
+        for (let lru = 0; lru < NR_LRU_LISTS; lru++) {
+          if (lv.size[lru] > 0) ctx.emit(E.splice(child, parent, lru));
+        }
+      },
+    });
   },
 } as const satisfies ReparentMode;

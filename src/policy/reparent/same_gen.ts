@@ -1,16 +1,22 @@
-import { encodeSplice, SPLICE_SAME_GEN } from '../../kernel/events.js';
+import { encodeSplice, SPLICE_SAME_GEN, SPLICE_SAME_GEN_TAIL } from '../../kernel/events.js';
 import { reparentLruGen } from './mglru.js';
 import type { ReparentMode } from './types.js';
 
-/** The series (lru_gen_reparent_memcg): each child gen list_splice_init'ed onto the parent gen of the same index. */
+/**
+ * The series (lru_gen_reparent_memcg): each child gen spliced onto the parent gen of the same
+ * index: at the head (list_splice_init, v3..v6 and 7.1 as merged, f304652609ea) or, with the
+ * switch mglru_splice_tail (v1/v2; the fix agreed in Harry Yoo's v6 review), at the tail.
+ */
 export const sameGen = {
   name: 'same-gen',
   policy: 'reparent',
   lru: 'mglru',
-  description: 'ages the parent to 4 gens, splices each child gen onto the parent gen with the same index (O(lists), no folio walk)',
+  description:
+    'ages the parent to 4 gens, splices each child gen onto the parent gen with the same index: head (7.1), tail (v1) (O(lists), no folio walk)',
   options: ['mglru'],
   objcgCharging: true,
   offline(ctx, child, parent) {
-    reparentLruGen(ctx, child, parent, { target: (_cg, _pg, gen, type) => encodeSplice(gen, type, gen, SPLICE_SAME_GEN) });
+    const mode = ctx.policy.series.mglru_splice_tail ? SPLICE_SAME_GEN_TAIL : SPLICE_SAME_GEN;
+    reparentLruGen(ctx, child, parent, { target: (_cg, _pg, gen, type) => encodeSplice(gen, type, gen, mode) });
   },
 } as const satisfies ReparentMode;

@@ -1,0 +1,41 @@
+import { E, LOCK_ORDER_ALL_NODES, LOCK_ORDER_PER_NODE } from '../../kernel/events.js';
+import { EVENT_NID } from '../../kernel/node.js';
+import type { Ctx } from '../context.js';
+
+/** What one reparent mode does on one node; reparentObjcgs() takes the locks around it. */
+export interface NodeStep {
+  /** before the locks (MGLRU: max_lru_gen_memcg on the parent's node lruvec) */
+  prepare?(nid: number): void;
+  /** under the locks: false drops them and retries from prepare (recheck_lru_gen_max_memcg) */
+  recheck?(nid: number): boolean;
+  /** under the locks: the node's splices (lru_reparent_memcg / lru_gen_reparent_memcg) */
+  splice(nid: number): void;
+}
+
+/** The nodes a reparent walks: one, EVENT_NID, while events carry no node. */
+function reparentNodes(): number[] {
+  return [EVENT_NID];
+}
+
+/**
+ * memcg_reparent_objcgs(). 7.1 (switch reparent_node_by_node, v5+): for each node, prepare, take
+ * objcg_lock + the child's and the parent's lru_lock of that node, recheck (retry), splice,
+ * re-point the objcgs, unlock. v1: prepare every node, then one critical section over all nodes'
+ * locks. reparent_locks.b records which; at one node the events differ only there.
+ */
+export function reparentObjcgs(ctx: Ctx, child: number, parent: number, step: NodeStep): void {
+  const byNode = ctx.policy.series.reparent_node_by_node;
+  const nodes = reparentNodes();
+  const order = byNode ? LOCK_ORDER_PER_NODE : LOCK_ORDER_ALL_NODES;
+  for (const group of byNode ? nodes.map((n) => [n]) : [nodes]) {
+    for (;;) {
+      for (const nid of group) step.prepare?.(nid);
+      ctx.emit(E.reparentLocks(child, parent, order));
+      if (group.every((nid) => step.recheck?.(nid) ?? true)) break;
+      ctx.emit(E.reparentUnlocks(child, parent, true));
+    }
+    for (const nid of group) step.splice(nid);
+    ctx.emit(E.objcgReparent(child, parent));
+    ctx.emit(E.reparentUnlocks(child, parent));
+  }
+}
