@@ -1,5 +1,6 @@
 import type { Event } from '../events.js';
-import { splice } from '../reparent.js';
+import { withoutNid } from '../node.js';
+import { SPLICE_NID_UNIT, splice } from '../reparent.js';
 import type { KernelState } from '../state.js';
 import { EvolveError } from './error.js';
 
@@ -7,20 +8,22 @@ import { EvolveError } from './error.js';
 
 export function spliceEvent(s: KernelState, e: Event): void {
   try {
-    splice(s, e.memcg, e.a, e.b);
+    splice(s, e.memcg, e.a, e.b % SPLICE_NID_UNIT, Math.floor(e.b / SPLICE_NID_UNIT));
   } catch (err) {
     throw new EvolveError(e, (err as Error).message);
   }
 }
 
+/** b: the node whose locks are taken (the lab checks the lock pairing; the node is in the log for lock-order checks). */
 export function reparentLocks(s: KernelState, e: Event): void {
   if (s.reparentLocked.has(e.memcg)) throw new EvolveError(e, `memcg ${e.memcg} is already locked`);
+  if (!s.nodes[e.b]) throw new EvolveError(e, `no node ${e.b}`);
   s.reparentLocked.set(e.memcg, e.a);
 }
 
-/** b = 1: dropped to retry (the recheck under the locks failed). */
+/** b & 1: dropped to retry (the recheck under the locks failed); b's high bits: the node. */
 export function reparentUnlocks(s: KernelState, e: Event): void {
   if (s.reparentLocked.get(e.memcg) !== e.a) throw new EvolveError(e, `memcg ${e.memcg} is not locked`);
   s.reparentLocked.delete(e.memcg);
-  if (e.b) s.lab.reparentRetries++;
+  if (withoutNid(e.b)) s.lab.reparentRetries++;
 }

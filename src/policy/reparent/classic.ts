@@ -1,11 +1,13 @@
 import { NR_LRU_LISTS } from '../../kernel/constants.js';
 import { E } from '../../kernel/events.js';
-import { EVENT_NID, lruvecOf } from '../../kernel/node.js';
+import { lruvecOf, withNid } from '../../kernel/node.js';
+import { SPLICE_NID_UNIT } from '../../kernel/reparent.js';
 import type { ReparentMode } from './types.js';
 
 /**
- * lru_reparent_memcg() (classic LRU): under both lruvec locks, each non-empty list of the child
- * is spliced to the tail of the parent's same list, then the objcgs are re-pointed.
+ * lru_reparent_memcg() (classic LRU), node by node as 7.1 does it: under objcg_lock and both
+ * lruvec locks of the node, each non-empty list of the child is spliced to the tail of the
+ * parent's same list, then the node's objcgs are re-pointed; the locks are dropped between nodes.
  */
 export const classic = {
   name: 'classic',
@@ -15,12 +17,14 @@ export const classic = {
   options: [],
   objcgCharging: true,
   offline(ctx, child, parent) {
-    const lv = lruvecOf(ctx.s.memcgs.get(child)!, EVENT_NID);
-    ctx.emit(E.reparentLocks(child, parent));
-    for (let lru = 0; lru < NR_LRU_LISTS; lru++) {
-      if (lv.size[lru] > 0) ctx.emit(E.splice(child, parent, lru));
+    for (let nid = 0; nid < ctx.s.nodes.length; nid++) {
+      const lv = lruvecOf(ctx.s.memcgs.get(child)!, nid);
+      ctx.emit(E.reparentLocks(child, parent, nid));
+      for (let lru = 0; lru < NR_LRU_LISTS; lru++) {
+        if (lv.size[lru] > 0) ctx.emit(E.splice(child, parent, lru + nid * SPLICE_NID_UNIT));
+      }
+      ctx.emit(E.objcgReparent(child, parent, nid));
+      ctx.emit(E.reparentUnlocks(child, parent, withNid(0, nid)));
     }
-    ctx.emit(E.objcgReparent(child, parent));
-    ctx.emit(E.reparentUnlocks(child, parent));
   },
 } as const satisfies ReparentMode;
