@@ -3,6 +3,7 @@ import { NR_LRU_LISTS } from './constants.js';
 import { listAddTail } from './list.js';
 import { newMemoryEvents } from './memcg_events.js';
 import { OLDEST_FORMAT_VERSION, STATE_FORMAT_VERSION } from './serialize.js';
+import { NODE_EVENT_STATS } from './stat.js';
 import {
   type Folio,
   type KernelState,
@@ -188,9 +189,11 @@ function readMemcg(r: Reader, s: KernelState): Memcg {
     nodeinfo.push(pn);
   }
   for (const pn of nodeinfo) readLruvec(r, pn, s);
+  if (nodeinfo.length > 1) for (const pn of nodeinfo) for (let k = 0; k < pn.lruvecStat.length; k++) pn.lruvecStat[k] = r.u();
   const stat: number[] = [];
-
   for (let n = r.u(); n > 0; n--) stat.push(r.i());
+  // one node (format 7): the node's share is the whole of each counter
+  if (nodeinfo.length === 1) NODE_EVENT_STATS.forEach((item, k) => (nodeinfo[0].lruvecStat[k] = stat[item]));
   const createdTick = r.u();
   const offlineTick = r.i();
   const events = newMemoryEvents();

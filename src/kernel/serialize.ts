@@ -160,6 +160,8 @@ function writeMemcg(w: Writer, m: MemcgView, nodes: number): void {
     for (const o of pn.objcgList) w.u(o);
   }
   for (let nid = 0; nid < nodes; nid++) writeLruvec(w, m, nid);
+  // format 8: each node's share of the node event counters (one node: all of Memcg.stat's)
+  if (nodes > 1) for (const pn of m.nodeinfo) for (const v of pn.lruvecStat) w.u(v);
   w.u(m.stat.length);
   for (const v of m.stat) w.i(v);
   w.u(m.createdTick);

@@ -107,6 +107,8 @@ export interface MemcgPerNode {
   lruvec: Lruvec;
   /** the reclaim iterator of walks rooted at this memcg on this node */
   iter: ReclaimIter;
+  /** lruvec_stats of the node: the NODE_EVENT_STATS counters (stat.ts) of this node, local like Memcg.stat */
+  lruvecStat: number[];
   /** pn->objcg (7.1, 01b9da291c49: one objcg per memcg per node): the active objcg of this node, 0 once reparented */
   objcg: number;
   /** pn->objcg_list: this node's objcgs re-pointed here from dead descendants */

@@ -10,7 +10,7 @@ import {
   ROOT_MEMCG,
 } from './constants.js';
 import { newMemoryEvents } from './memcg_events.js';
-import { newStats } from './stat.js';
+import { NODE_EVENT_STATS, newStats } from './stat.js';
 import {
   type KernelState,
   type LabCounters,
@@ -93,7 +93,13 @@ export function newLabCounters(): LabCounters {
 
 /** alloc_mem_cgroup_per_node_info(): the node's lruvec, reclaim iterator and (once online) objcg. */
 export function newMemcgPerNode(tick = 0): MemcgPerNode {
-  return { lruvec: newLruvec(tick), iter: { position: 0, generation: 0 }, objcg: 0, objcgList: [] };
+  return {
+    lruvec: newLruvec(tick),
+    iter: { position: 0, generation: 0 },
+    lruvecStat: new Array<number>(NODE_EVENT_STATS.length).fill(0),
+    objcg: 0,
+    objcgList: [],
+  };
 }
 
 /** mem_cgroup_alloc(): with one mem_cgroup_per_node (and its lruvec) per node. */

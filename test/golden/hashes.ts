@@ -40,6 +40,26 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     log: '2d3f7ebb394e1e5a4bcad07145be373c4ab4d4b85c07e3c9099478fa349969a8',
     stateHash: 'a5cc6bb7ac27033ab7d48182bc544b2c0a4f473bcb591e508a758e0cf8b1150b',
   },
+  'numa-2node.json legacy': {
+    events: 108008,
+    log: '3e52115c9001d15e55afbd955dc473dcc847ebdf55f58bf3aa34f2e0db9988ef',
+    stateHash: '4647eb9a40bbd74f5eff5bc9d87c2012c522cdf40e93b0626d84f57b58fadfec',
+  },
+  'numa-2node.json reparent/same-gen': {
+    events: 114920,
+    log: 'a389c2e4059e441ec6f8f306a75888e714113ef66460ea73587c8cf505b9a24d',
+    stateHash: 'a5dc885b9ea5831b59f07b71d11bd09de413a0deb6cdb45afd1cd69613528c2b',
+  },
+  'numa-2node.json reparent/tail': {
+    events: 105027,
+    log: '9bbc512badb8af439b70b0e294c8c82d668a0194e838472746336cc9e717efa4',
+    stateHash: 'f7c861fcbd9beb6f622aefecf6d4beb1864e1aa5df9dbe1cccb26c0617144da6',
+  },
+  'numa-2node.json reparent/age-order': {
+    events: 114630,
+    log: 'c9e45d68b9c5c13ed74d6f204481fd3697a5f239fb84975608717422c975b0c4',
+    stateHash: 'd80cc26b21df59ca6b3b49f694ba3127098820f93873a533c4a84810961abbee',
+  },
   'restart-costly.json legacy': {
     events: 68496,
     log: '12fb581eeb35803559383c66bd4c2eb4afeebd0258843e7649ec51fc29d5f163',

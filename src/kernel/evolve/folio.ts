@@ -15,7 +15,7 @@ import { ageNonresident, lruvecAddFolio, lruvecDelFolio } from '../lru.js';
 import { folioType, lruGenIncRefs, lruTierFromRefs } from '../lru_gen.js';
 import { tierIndex } from '../mmzone.js';
 import { folioNid, lruvecOf, nidOf } from '../node.js';
-import { Stat } from '../stat.js';
+import { NODE_EVENT_STATS, Stat } from '../stat.js';
 import { type Folio, folioMemcg, getFolio, getMemcg, type KernelState, MEMCG_ONLINE, type Memcg } from '../state.js';
 import { EvolveError } from './error.js';
 
@@ -120,16 +120,22 @@ export function access(s: KernelState, e: Event): void {
   f.lastAccess = s.tick;
 }
 
+/** mod_lruvec_state(lruvec, item, 1) of a node_stat_item: the memcg's counter and its node's share. */
+function nodeStatInc(m: Memcg, nid: number, item: number): void {
+  m.stat[item]++;
+  m.nodeinfo[nid].lruvecStat[NODE_EVENT_STATS.indexOf(item)]++;
+}
+
 /** workingset_refault(): the counters; under MGLRU (lru_gen_refault) the tier stats and refs. */
 export function refault(s: KernelState, e: Event): void {
   const f = getFolio(s, e.folio);
   const m = folioMemcg(s, f);
-  m.stat[f.file ? Stat.workingset_refault_file : Stat.workingset_refault_anon]++;
+  nodeStatInc(m, f.nid, f.file ? Stat.workingset_refault_file : Stat.workingset_refault_anon);
   if (s.mglru) return lruGenRefault(e, f, m);
   if (e.a & REFAULT_RECENT) {
-    m.stat[f.file ? Stat.workingset_activate_file : Stat.workingset_activate_anon]++;
+    nodeStatInc(m, f.nid, f.file ? Stat.workingset_activate_file : Stat.workingset_activate_anon);
     ageNonresident(s, m, folioNid(f), 1);
-    if (e.a & REFAULT_WORKINGSET) m.stat[f.file ? Stat.workingset_restore_file : Stat.workingset_restore_anon]++;
+    if (e.a & REFAULT_WORKINGSET) nodeStatInc(m, f.nid, f.file ? Stat.workingset_restore_file : Stat.workingset_restore_anon);
   }
 }
 
@@ -140,7 +146,7 @@ function lruGenRefault(e: Event, f: Folio, m: Memcg): void {
   const refs = e.b + 1;
   const ws = (e.a & REFAULT_WORKINGSET) !== 0;
   g.refaulted[tierIndex(folioType(f), lruTierFromRefs(refs, ws))]++;
-  if (e.a & REFAULT_ACTIVATE) m.stat[f.file ? Stat.workingset_activate_file : Stat.workingset_activate_anon]++;
-  if (ws) m.stat[f.file ? Stat.workingset_restore_file : Stat.workingset_restore_anon]++;
+  if (e.a & REFAULT_ACTIVATE) nodeStatInc(m, f.nid, f.file ? Stat.workingset_activate_file : Stat.workingset_activate_anon);
+  if (ws) nodeStatInc(m, f.nid, f.file ? Stat.workingset_restore_file : Stat.workingset_restore_anon);
   else f.refs = e.b; // the refs bits come back (PG_referenced does not)
 }

@@ -70,6 +70,9 @@ export function memcgFree(s: KernelState, e: Event): void {
   const parent = getMemcg(s, m.parent);
   // rstat: the dead memcg's event counts live on in its parent's hierarchical view.
   for (let i = 0; i < m.stat.length; i++) if (!SIZE_STATS.includes(i)) parent.stat[i] += m.stat[i];
+  m.nodeinfo.forEach((pn, nid) => {
+    for (let k = 0; k < pn.lruvecStat.length; k++) parent.nodeinfo[nid].lruvecStat[k] += pn.lruvecStat[k];
+  });
   parent.children.splice(parent.children.indexOf(m.id), 1);
   for (let x: Memcg | undefined = parent; x; x = s.memcgs.get(x.parent)) x.nrDyingDescendants--;
   m.state = MEMCG_FREED;
