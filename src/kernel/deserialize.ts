@@ -193,7 +193,11 @@ function readMemcg(r: Reader, s: KernelState): Memcg {
   const stat: number[] = [];
   for (let n = r.u(); n > 0; n--) stat.push(r.i());
   // one node (format 7): the node's share is the whole of each counter
-  if (nodeinfo.length === 1) NODE_EVENT_STATS.forEach((item, k) => (nodeinfo[0].lruvecStat[k] = stat[item]));
+  if (nodeinfo.length === 1) {
+    NODE_EVENT_STATS.forEach((item, k) => {
+      nodeinfo[0].lruvecStat[k] = stat[item];
+    });
+  }
   const createdTick = r.u();
   const offlineTick = r.i();
   const events = newMemoryEvents();
