@@ -71,14 +71,18 @@ export class TestCtx extends Simulation {
     if (this.check) this.checkSeqsMonotonic(e);
   }
 
-  /** MGLRU seqs never decrease (invariant 3), checked against the previous event's values. */
+  /** MGLRU seqs never decrease (invariant 3), checked against the previous event's values, on every node. */
   private checkSeqsMonotonic(e: Event): void {
     for (const m of this.s.memcgs.values()) {
-      const g = lruvecOf(m, 0).lrugen;
-      const now = [g.maxSeq, g.minSeq[0], g.minSeq[1]];
-      const before = this.lastSeqs.get(m.id);
-      if (before && now.some((v, k) => v < before[k])) throw new Error(`after seq ${e.seq}: ${m.path} seqs went back ${before} → ${now}`);
-      this.lastSeqs.set(m.id, now);
+      for (let nid = 0; nid < this.s.nodes.length; nid++) {
+        const g = lruvecOf(m, nid).lrugen;
+        const now = [g.maxSeq, g.minSeq[0], g.minSeq[1]];
+        const key = m.id * 1024 + nid;
+        const before = this.lastSeqs.get(key);
+        if (before && now.some((v, k) => v < before[k]))
+          throw new Error(`after seq ${e.seq}: ${m.path} node ${nid} seqs went back ${before} → ${now}`);
+        this.lastSeqs.set(key, now);
+      }
     }
   }
 }

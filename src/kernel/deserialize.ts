@@ -2,16 +2,17 @@ import { Reader } from './codec.js';
 import { NR_LRU_LISTS } from './constants.js';
 import { listAddTail } from './list.js';
 import { newMemoryEvents } from './memcg_events.js';
-import { nodeData } from './node.js';
 import { OLDEST_FORMAT_VERSION, STATE_FORMAT_VERSION } from './serialize.js';
+import { NODE_EVENT_STATS } from './stat.js';
 import {
   type Folio,
   type KernelState,
   type LruGen,
   type Memcg,
+  type MemcgPerNode,
   type MemcgState,
   newLabCounters,
-  newLruvec,
+  newMemcgPerNode,
   newPgData,
   newVmConfig,
 } from './state.js';
@@ -42,7 +43,11 @@ export function deserializeState(buf: Uint8Array): KernelState {
   if (version < OLDEST_FORMAT_VERSION || version > STATE_FORMAT_VERSION) {
     throw new Error(`snapshot format ${version} is not supported (this build reads ${OLDEST_FORMAT_VERSION} to ${STATE_FORMAT_VERSION})`);
   }
+  // format 8 (more than one node) names the nodes and the placement first; format 7 is one node
+  const nodes = version >= 8 ? r.u() : 1;
+  const interleave = version >= 8 ? r.bool() : false;
   const s: KernelState = {
+    interleave,
     seq: r.u(),
     tick: r.u(),
     memoryPages: r.u(),
@@ -60,7 +65,7 @@ export function deserializeState(buf: Uint8Array): KernelState {
     pageCache: new Map(),
     shadows: new Map(),
     reparentLocked: new Map(),
-    nodes: [newPgData(0)],
+    nodes: Array.from({ length: nodes }, (_, nid) => newPgData(nid)),
     vm: newVmConfig(),
     swapEntries: new Map(),
     dirtyQueue: new Map(),
@@ -70,12 +75,14 @@ export function deserializeState(buf: Uint8Array): KernelState {
   };
   for (let n = r.u(); n > 0; n--) {
     const id = r.u();
+    const nid = nodes > 1 ? r.u() : 0;
     const file = r.bool();
     const key = r.i();
     const owner = r.u();
     const fl = r.u();
     const f: Folio = {
       id,
+      nid,
       file,
       key,
       owner,
@@ -96,6 +103,8 @@ export function deserializeState(buf: Uint8Array): KernelState {
       next: null,
     };
     s.folios.set(id, f);
+    if (!s.nodes[nid]) throw new Error(`snapshot folio ${id} is on node ${nid}, which does not exist`);
+    s.nodes[nid].nrFolios++;
   }
   for (let n = r.u(); n > 0; n--) {
     const m = readMemcg(r, s);
@@ -108,17 +117,21 @@ export function deserializeState(buf: Uint8Array): KernelState {
   for (let n = r.u(); n > 0; n--) s.pageCache.set(r.u(), r.u());
   for (let n = r.u(); n > 0; n--) {
     const k = r.u();
-    s.shadows.set(k, { eviction: r.u(), memcg: r.u(), workingset: r.bool(), refs: r.u() });
+    const eviction = r.u();
+    const memcg = r.u();
+    s.shadows.set(k, { eviction, memcg, nid: nodes > 1 ? r.u() : 0, workingset: r.bool(), refs: r.u() });
   }
   for (let n = r.u(); n > 0; n--) s.reparentLocked.set(r.u(), r.u());
-  const lru = nodeData(s, 0).memcgLru;
-  lru.seq = r.u();
-  for (let i = 0; i < lru.nrMemcgs.length; i++) lru.nrMemcgs[i] = r.u();
-  lru.fifo = [];
-  for (let n = r.u(); n > 0; n--) {
-    const bin: number[] = [];
-    for (let k = r.u(); k > 0; k--) bin.push(r.u());
-    lru.fifo.push(bin);
+  for (const pgdat of s.nodes) {
+    const lru = pgdat.memcgLru;
+    lru.seq = r.u();
+    for (let i = 0; i < lru.nrMemcgs.length; i++) lru.nrMemcgs[i] = r.u();
+    lru.fifo = [];
+    for (let n = r.u(); n > 0; n--) {
+      const bin: number[] = [];
+      for (let k = r.u(); k > 0; k--) bin.push(r.u());
+      lru.fifo.push(bin);
+    }
   }
   const vm = s.vm;
   vm.swapPages = r.u();
@@ -128,9 +141,10 @@ export function deserializeState(buf: Uint8Array): KernelState {
   vm.writebackTicks = r.u();
   vm.ioTicks = r.u();
   for (const q of [s.swapEntries, s.dirtyQueue, s.writebackQueue]) for (let n = r.u(); n > 0; n--) q.set(r.u(), r.u());
-  const pgdat = nodeData(s, 0);
-  pgdat.kswapdAwake = r.bool();
-  pgdat.kswapdFailures = r.u();
+  for (const pgdat of s.nodes) {
+    pgdat.kswapdAwake = r.bool();
+    pgdat.kswapdFailures = r.u();
+  }
   s.lab = {
     ...s.lab,
     reparentSplices: r.u(),
@@ -167,26 +181,23 @@ function readMemcg(r: Reader, s: KernelState): Memcg {
   const high = r.i();
   const min = r.u();
   const low = r.u();
-  const objcg = r.u();
-  const objcgList: number[] = [];
-  for (let n = r.u(); n > 0; n--) objcgList.push(r.u());
-  const lruvec = newLruvec();
-  lruvec.nonresidentAge = r.u();
-  lruvec.anonCost = r.u();
-  lruvec.fileCost = r.u();
-  lruvec.refaults = [r.u(), r.u()];
-  const iter = { position: r.u(), generation: r.u() };
-  for (let l = 0; l < NR_LRU_LISTS; l++) {
-    lruvec.size[l] = r.i();
-    for (let n = r.u(); n > 0; n--) {
-      const f = s.folios.get(r.u())!;
-      f.list = l;
-      listAddTail(lruvec.lists[l], f);
-    }
+  const nodeinfo: MemcgPerNode[] = [];
+  for (let nid = 0; nid < s.nodes.length; nid++) {
+    const pn = newMemcgPerNode();
+    pn.objcg = r.u();
+    for (let n = r.u(); n > 0; n--) pn.objcgList.push(r.u());
+    nodeinfo.push(pn);
   }
-  readLruGen(r, lruvec.lrugen, s);
+  for (const pn of nodeinfo) readLruvec(r, pn, s);
+  if (nodeinfo.length > 1) for (const pn of nodeinfo) for (let k = 0; k < pn.lruvecStat.length; k++) pn.lruvecStat[k] = r.u();
   const stat: number[] = [];
   for (let n = r.u(); n > 0; n--) stat.push(r.i());
+  // one node (format 7): the node's share is the whole of each counter
+  if (nodeinfo.length === 1) {
+    NODE_EVENT_STATS.forEach((item, k) => {
+      nodeinfo[0].lruvecStat[k] = stat[item];
+    });
+  }
   const createdTick = r.u();
   const offlineTick = r.i();
   const events = newMemoryEvents();
@@ -214,9 +225,7 @@ function readMemcg(r: Reader, s: KernelState): Memcg {
     high,
     min,
     low,
-    objcg,
-    objcgList,
-    nodeinfo: [{ lruvec, iter }],
+    nodeinfo,
     stat,
     createdTick,
     offlineTick,
@@ -226,4 +235,23 @@ function readMemcg(r: Reader, s: KernelState): Memcg {
     nrPagesOverHigh,
     oomVictim,
   };
+}
+
+/** memcg->nodeinfo[nid]'s lruvec and reclaim iterator, as writeLruvec wrote them. */
+function readLruvec(r: Reader, pn: MemcgPerNode, s: KernelState): void {
+  const lruvec = pn.lruvec;
+  lruvec.nonresidentAge = r.u();
+  lruvec.anonCost = r.u();
+  lruvec.fileCost = r.u();
+  lruvec.refaults = [r.u(), r.u()];
+  pn.iter = { position: r.u(), generation: r.u() };
+  for (let l = 0; l < NR_LRU_LISTS; l++) {
+    lruvec.size[l] = r.i();
+    for (let n = r.u(); n > 0; n--) {
+      const f = s.folios.get(r.u())!;
+      f.list = l;
+      listAddTail(lruvec.lists[l], f);
+    }
+  }
+  readLruGen(r, lruvec.lrugen, s);
 }

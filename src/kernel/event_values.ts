@@ -4,9 +4,10 @@ import { MEMCG_LRU_HEAD, MEMCG_LRU_OLD, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG } from '
 // The values event columns take (flags, reasons, enums), named once: the catalogue in events.ts
 // documents each column with these maps, and the deciders and evolve use the constants.
 
-export const MACHINE_FLAGS = { mglru: 1, 'objcg charging': 2 } as const;
+export const MACHINE_FLAGS = { mglru: 1, 'objcg charging': 2, interleave: 4 } as const;
 export const MACHINE_MGLRU = MACHINE_FLAGS.mglru;
 export const MACHINE_OBJCG = MACHINE_FLAGS['objcg charging']; // LRU folios charged through objcgs (the fix)
+export const MACHINE_INTERLEAVE = MACHINE_FLAGS.interleave; // folios placed round-robin over the nodes, not on the job's home node
 
 /** charge flags: the folio's flags, and `stocked` when consume_stock() served the charge (the page counters already hold it) */
 export const FOLIO_FLAGS = { file: 1, active: 2, workingset: 4, mapped: 8, referenced: 16, stocked: 32, dirty: 64 } as const;

@@ -57,7 +57,7 @@ export const CATALOGUE = {
     what: 'the simulated machine',
     args: [
       { col: 'a', means: 'memory pages' },
-      { col: 'b', means: 'flags', flags: MACHINE_FLAGS },
+      { col: 'b', means: 'flags + 256 × (nodes - 1)', flags: MACHINE_FLAGS },
     ],
   },
   memcg_create: {
@@ -76,7 +76,11 @@ export const CATALOGUE = {
     args: [memcg(), { col: 'b', means: 'memcg LRU bin (MGLRU: MEMCG_LRU_OLD)', default: 0 }],
   },
   memcg_free: { code: 4, what: 'css refcount reached 0, css_free ran', args: [memcg()] },
-  objcg_reparent: { code: 5, what: "every objcg on from's list re-pointed to `to`", args: [memcg('from'), { col: 'a', means: 'to' }] },
+  objcg_reparent: {
+    code: 5,
+    what: "node b's objcg and every one on from's node-b list re-pointed to `to`",
+    args: [memcg('from'), { col: 'a', means: 'to' }, { col: 'b', means: 'nid', default: 0 }],
+  },
   objcg_release: { code: 6, what: 'objcg killed and uncharged: freed', args: [{ col: 'a', means: 'objcg' }] },
   charge: {
     code: 7,
@@ -84,7 +88,7 @@ export const CATALOGUE = {
     args: [
       folio,
       memcg('charged memcg'),
-      { col: 'a', means: 'flags', flags: FOLIO_FLAGS },
+      { col: 'a', means: 'flags + 256 × nid', flags: FOLIO_FLAGS },
       { col: 'b', means: 'page-cache key (inode<<32|index)' },
     ],
   },
@@ -128,19 +132,23 @@ export const CATALOGUE = {
       {
         col: 'b',
         means:
-          'lru list (classic) or 256|child gen|type<<2|parent gen<<3|mode<<5 (MGLRU; mode 0 same gen head, 1 rewrite tail, 2 rewrite head, 3 same gen tail)',
+          'lru list (classic) or 256|child gen|type<<2|parent gen<<3|mode<<5 (MGLRU; mode 0 same gen head, 1 rewrite tail, 2 rewrite head, 3 same gen tail), + 4096 × nid',
       },
     ],
   },
   reparent_locks: {
     code: 19,
-    what: "objcg_lock, child's and parent's lruvec locks taken (b: which, in which order)",
-    args: [memcg('child'), { col: 'a', means: 'parent' }, { col: 'b', means: 'lock order', values: REPARENT_LOCK_ORDERS, default: 0 }],
+    what: "objcg_lock, child's and parent's lruvec locks taken (b: which, in which order, and of which node)",
+    args: [
+      memcg('child'),
+      { col: 'a', means: 'parent' },
+      { col: 'b', means: 'lock order + 256 × nid (per node: that node; all nodes at once: 0)', values: REPARENT_LOCK_ORDERS, default: 0 },
+    ],
   },
   reparent_unlocks: {
     code: 20,
-    what: 'lruvec locks dropped (b = 1: the recheck failed, retry)',
-    args: [memcg('child'), { col: 'a', means: 'parent' }, { col: 'b', means: '1 when dropped to retry', bool: true, default: false }],
+    what: 'lruvec locks and objcg_lock dropped (b & 1: the recheck failed, retry)',
+    args: [memcg('child'), { col: 'a', means: 'parent' }, { col: 'b', means: '1 when dropped to retry, + 256 × nid', default: 0 }],
   },
   job_start: { code: 21, what: 'a job instance starts in its cgroup', args: [memcg(), { col: 'a', means: 'cycle' }] },
   job_exit: { code: 22, what: 'the job instance exits', args: [memcg(), { col: 'a', means: 'cycle' }] },
@@ -154,14 +162,14 @@ export const CATALOGUE = {
   age: {
     code: 25,
     what: 'inc_max_seq, with inc_min_seq first for a type at MAX_NR_GENS',
-    args: [memcg(), { col: 'a', means: 'evictable types', flags: { anon: 1, file: 2 } }],
+    args: [memcg(), { col: 'a', means: 'evictable types + 256 × nid', flags: { anon: 1, file: 2 } }],
   },
   inc_min_seq: {
     code: 26,
     what: 'try_to_inc_min_seq dropping empty oldest gens (one reset_ctrl_pos)',
     args: [
       memcg(),
-      { col: 'a', means: 'type', values: { anon: 0, file: 1 } },
+      { col: 'a', means: 'type + 256 × nid', values: { anon: 0, file: 1 } },
       { col: 'b', means: 'gens dropped (0 in old logs: 1)', default: 1 },
     ],
   },
@@ -178,7 +186,7 @@ export const CATALOGUE = {
   memcg_lru_rotate: {
     code: 29,
     what: 'memcg LRU rotation',
-    args: [memcg(), { col: 'a', means: 'op', values: MEMCG_LRU_OPS }, { col: 'b', means: 'bin' }],
+    args: [memcg(), { col: 'a', means: 'op + 256 × nid', values: MEMCG_LRU_OPS }, { col: 'b', means: 'bin' }],
   },
   shadow_reclaim: {
     code: 30,
@@ -213,7 +221,7 @@ export const CATALOGUE = {
     args: [
       memcg('walk root'),
       { col: 'a', means: 'last memcg visited (0: none)' },
-      { col: 'b', means: '1 when the walk reached the end (generation++)', bool: true, default: false },
+      { col: 'b', means: '1 when the walk reached the end (generation++), + 256 × nid', default: 0 },
     ],
   },
   folio_map: { code: 35, what: 'a fault maps a cached file folio (folio_add_file_rmap), young PTE', args: [folio] },
@@ -240,14 +248,14 @@ export const CATALOGUE = {
     what: 'lru_note_cost(): reclaim cost added to a lruvec and its ancestors',
     args: [
       memcg(),
-      { col: 'a', means: 'type', values: { anon: 0, file: 1 } },
+      { col: 'a', means: 'type + 256 × nid', values: { anon: 0, file: 1 } },
       { col: 'b', means: 'cost (nr_io × SWAP_CLUSTER_MAX + nr_rotated)' },
     ],
   },
   snapshot_refaults: {
     code: 43,
     what: "snapshot_refaults(): the target's WORKINGSET_ACTIVATE counts, kept for the next prepare_scan_control",
-    args: [memcg('target')],
+    args: [memcg('target'), { col: 'a', means: 'nid', default: 0 }],
   },
   // 44 is retired (memcg_low): MEMCG_LOW is a memory.events event, logged as memcg_memory_event
 

@@ -4,6 +4,7 @@ import { checkFolioOwners, checkPageCache } from './invariants/folios.js';
 import { checkClassicLists, checkListLinks } from './invariants/lists.js';
 import { checkGenWindow, checkNrGens, checkNrPages } from './invariants/lru_gen.js';
 import { checkMemcgLru } from './invariants/memcg_lru.js';
+import { checkNodes } from './invariants/nodes.js';
 import { checkObjcgs } from './invariants/objcg.js';
 import { checkDirtyWriteback, checkReclaimIters, checkSwap } from './invariants/swap.js';
 import type { Invariant, Violation } from './invariants/types.js';
@@ -30,6 +31,7 @@ export const INVARIANTS: readonly Invariant[] = [
   checkSwap,
   checkDirtyWriteback,
   checkReclaimIters,
+  checkNodes,
 ];
 
 /**

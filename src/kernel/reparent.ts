@@ -3,26 +3,30 @@ import { decodeSplice, SPLICE_MGLRU, SPLICE_REWRITE_HEAD, SPLICE_REWRITE_TAIL, S
 import { listSplice, listSpliceTail } from './list.js';
 import { genClassicList, lruGenUpdateSize } from './lru_gen.js';
 import { lruGenIndex } from './mmzone.js';
-import { EVENT_NID, lruvecOf } from './node.js';
+import { lruvecOf } from './node.js';
 import type { KernelState, ListHead, Lruvec } from './state.js';
+
+/** splice.b carries the node as b + SPLICE_NID_UNIT × nid (above the MGLRU encoding's bits). */
+export const SPLICE_NID_UNIT = 4096;
 
 /**
  * One list of a dying child moved onto its parent, under both lruvec locks (reparent_locks), on
- * the event's node (EVENT_NID).
+ * node `nid` (7.1 reparents node by node).
  * Classic (lru_reparent_memcg): list_splice_tail_init onto the parent's same list, sizes moved.
  * MGLRU same-gen (lru_gen_reparent_memcg): list_splice_init (or _tail_init, v1) onto the parent's
  * list of the same index, nr_pages moved by index and the classic counters by lru_gen_is_active(parent, gen); no
  * folio is touched. MGLRU rewrite modes (the alternatives the lab compares): every folio's gen is
  * rewritten to the chosen parent gen — a walk under the lock, counted in reparent_folios_walked.
  */
-export function splice(s: KernelState, from: number, to: number, b: number): void {
+export function splice(s: KernelState, from: number, to: number, b: number, nid = 0): void {
   const child = s.memcgs.get(from);
   const parent = s.memcgs.get(to);
   if (!child || !parent) throw new Error(`splice between memcgs ${from} and ${to}, which are not both live`);
   if (s.reparentLocked.get(from) !== to) throw new Error('splice without reparent_locks');
   s.lab.reparentSplices++;
-  const clv = lruvecOf(child, EVENT_NID);
-  const plv = lruvecOf(parent, EVENT_NID);
+  if (!s.nodes[nid]) throw new Error(`splice on node ${nid}, which does not exist`);
+  const clv = lruvecOf(child, nid);
+  const plv = lruvecOf(parent, nid);
   if (b < SPLICE_MGLRU) return spliceClassic(clv, plv, b);
   if (!s.mglru) throw new Error('an MGLRU splice on a classic-LRU machine');
   const { childGen, type, parentGen, mode } = decodeSplice(b);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Writer } from './codec.js';
 import { NR_LRU_LISTS } from './constants.js';
-import { lruvecOf, nodeData } from './node.js';
+import { lruvecOf } from './node.js';
 import type { KernelView, LruGenView, MemcgView } from './state.js';
 
 /**
@@ -9,16 +9,27 @@ import type { KernelView, LruGenView, MemcgView } from './state.js';
  * Maps are written in their insertion order (which only the events decide) so a state read back
  * iterates exactly as the one that was written; lists are written head to tail.
  */
-export const STATE_FORMAT_VERSION = 7;
-/** Format 7: issue 9's reclaim state (vm, swap, dirty/writeback queues, iterators) and memcg limits (memory.events, the stock). Older snapshots do not decode: replay folds from an earlier one or from the start. */
+export const STATE_FORMAT_VERSION = 8;
+/**
+ * Format 7: issue 9's reclaim state (vm, swap, dirty/writeback queues, iterators) and memcg limits
+ * (memory.events, the stock). Format 8 (issue 12): more than one node: a node count and the
+ * placement after the version, each folio's and shadow's nid, and every per-node part (objcgs,
+ * lruvec, iterator, memcg LRU, kswapd) once per node. A state of one node is still written as
+ * format 7, byte for byte, so its snapshots and state hashes do not move. Older snapshots do not
+ * decode: replay folds from an earlier one or from the start.
+ */
 export const OLDEST_FORMAT_VERSION = 7;
+/** The format a state of one node is written in. */
+export const ONE_NODE_FORMAT_VERSION = 7;
 
 export function serializeState(s: KernelView): Buffer {
-  // One node: its lruvecs and memcg LRU are written where format 5 always had them. More nodes
-  // need a node count in the format (and a new STATE_FORMAT_VERSION).
-  if (s.nodes.length !== 1) throw new Error(`state format ${STATE_FORMAT_VERSION} encodes one node, not ${s.nodes.length}`);
+  const multi = s.nodes.length > 1;
   const w = new Writer();
-  w.u(STATE_FORMAT_VERSION);
+  w.u(multi ? STATE_FORMAT_VERSION : ONE_NODE_FORMAT_VERSION);
+  if (multi) {
+    w.u(s.nodes.length);
+    w.bool(s.interleave);
+  }
   w.u(s.seq);
   w.u(s.tick);
   w.u(s.memoryPages);
@@ -33,6 +44,7 @@ export function serializeState(s: KernelView): Buffer {
   w.u(s.folios.size);
   for (const f of s.folios.values()) {
     w.u(f.id);
+    if (multi) w.u(f.nid);
     w.bool(f.file);
     w.i(f.key);
     w.u(f.owner);
@@ -52,7 +64,7 @@ export function serializeState(s: KernelView): Buffer {
     w.u(f.lastAccess);
   }
   w.u(s.memcgs.size);
-  for (const m of s.memcgs.values()) writeMemcg(w, m);
+  for (const m of s.memcgs.values()) writeMemcg(w, m, s.nodes.length);
   w.u(s.objcgs.size);
   for (const o of s.objcgs.values()) {
     w.u(o.id);
@@ -71,6 +83,7 @@ export function serializeState(s: KernelView): Buffer {
     w.u(k);
     w.u(sh.eviction);
     w.u(sh.memcg);
+    if (multi) w.u(sh.nid);
     w.bool(sh.workingset);
     w.u(sh.refs);
   }
@@ -79,13 +92,15 @@ export function serializeState(s: KernelView): Buffer {
     w.u(c);
     w.u(p);
   }
-  const lru = nodeData(s, 0).memcgLru;
-  w.u(lru.seq);
-  for (const n of lru.nrMemcgs) w.u(n);
-  w.u(lru.fifo.length);
-  for (const bin of lru.fifo) {
-    w.u(bin.length);
-    for (const id of bin) w.u(id);
+  for (const pgdat of s.nodes) {
+    const lru = pgdat.memcgLru;
+    w.u(lru.seq);
+    for (const n of lru.nrMemcgs) w.u(n);
+    w.u(lru.fifo.length);
+    for (const bin of lru.fifo) {
+      w.u(bin.length);
+      for (const id of bin) w.u(id);
+    }
   }
   const vm = s.vm;
   w.u(vm.swapPages);
@@ -101,9 +116,10 @@ export function serializeState(s: KernelView): Buffer {
       w.u(v);
     }
   }
-  const pgdat = nodeData(s, 0);
-  w.bool(pgdat.kswapdAwake);
-  w.u(pgdat.kswapdFailures);
+  for (const pgdat of s.nodes) {
+    w.bool(pgdat.kswapdAwake);
+    w.u(pgdat.kswapdFailures);
+  }
   const lab = s.lab;
   w.u(lab.reparentSplices);
   w.u(lab.reparentFoliosWalked);
@@ -118,7 +134,7 @@ export function serializeState(s: KernelView): Buffer {
   return w.bytes();
 }
 
-function writeMemcg(w: Writer, m: MemcgView): void {
+function writeMemcg(w: Writer, m: MemcgView, nodes: number): void {
   w.u(m.id);
   w.u(m.parent);
   w.str(m.name);
@@ -137,24 +153,15 @@ function writeMemcg(w: Writer, m: MemcgView): void {
   w.i(m.high);
   w.u(m.min);
   w.u(m.low);
-  w.u(m.objcg);
-  w.u(m.objcgList.length);
-  for (const o of m.objcgList) w.u(o);
-  const lruvec = lruvecOf(m, 0);
-  w.u(lruvec.nonresidentAge);
-  w.u(lruvec.anonCost);
-  w.u(lruvec.fileCost);
-  w.u(lruvec.refaults[0]);
-  w.u(lruvec.refaults[1]);
-  w.u(m.nodeinfo[0].iter.position);
-  w.u(m.nodeinfo[0].iter.generation);
-  for (let l = 0; l < NR_LRU_LISTS; l++) {
-    w.i(lruvec.size[l]);
-    const list = lruvec.lists[l];
-    w.u(list.count);
-    for (let f = list.head; f; f = f.next) w.u(f.id);
+  for (let nid = 0; nid < nodes; nid++) {
+    const pn = m.nodeinfo[nid];
+    w.u(pn.objcg);
+    w.u(pn.objcgList.length);
+    for (const o of pn.objcgList) w.u(o);
   }
-  writeLruGen(w, lruvec.lrugen);
+  for (let nid = 0; nid < nodes; nid++) writeLruvec(w, m, nid);
+  // format 8: each node's share of the node event counters (one node: all of Memcg.stat's)
+  if (nodes > 1) for (const pn of m.nodeinfo) for (const v of pn.lruvecStat) w.u(v);
   w.u(m.stat.length);
   for (const v of m.stat) w.i(v);
   w.u(m.createdTick);
@@ -164,6 +171,25 @@ function writeMemcg(w: Writer, m: MemcgView): void {
   w.u(m.stock);
   w.u(m.nrPagesOverHigh);
   w.bool(m.oomVictim);
+}
+
+/** memcg->nodeinfo[nid]: its lruvec and reclaim iterator. */
+function writeLruvec(w: Writer, m: MemcgView, nid: number): void {
+  const lruvec = lruvecOf(m, nid);
+  w.u(lruvec.nonresidentAge);
+  w.u(lruvec.anonCost);
+  w.u(lruvec.fileCost);
+  w.u(lruvec.refaults[0]);
+  w.u(lruvec.refaults[1]);
+  w.u(m.nodeinfo[nid].iter.position);
+  w.u(m.nodeinfo[nid].iter.generation);
+  for (let l = 0; l < NR_LRU_LISTS; l++) {
+    w.i(lruvec.size[l]);
+    const list = lruvec.lists[l];
+    w.u(list.count);
+    for (let f = list.head; f; f = f.next) w.u(f.id);
+  }
+  writeLruGen(w, lruvec.lrugen);
 }
 
 function writeLruGen(w: Writer, g: LruGenView): void {

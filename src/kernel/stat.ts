@@ -49,6 +49,19 @@ export function newStats(): number[] {
  * Sizes in pages the model derives from the folio flags rather than keeping as counters:
  * NR_FILE_MAPPED, NR_FILE_DIRTY, NR_WRITEBACK and NR_SWAPCACHE of each memcg (folio_memcg).
  */
+/**
+ * The event counters that are node_stat_items (the lruvec's, printed per node by
+ * memory.numa_stat): each memcg node keeps its share in this order (MemcgPerNode.lruvecStat).
+ */
+export const NODE_EVENT_STATS: readonly number[] = [
+  Stat.workingset_refault_anon,
+  Stat.workingset_refault_file,
+  Stat.workingset_activate_anon,
+  Stat.workingset_activate_file,
+  Stat.workingset_restore_anon,
+  Stat.workingset_restore_file,
+];
+
 export interface FolioSizes {
   file_mapped: number;
   file_dirty: number;

@@ -1,7 +1,18 @@
 import { LRU_ACTIVE, LRU_FILE } from './constants.js';
 import type { DeepReadonly } from './readonly.js';
 
-export { createState, newLabCounters, newList, newLruGen, newLruvec, newMemcg, newMemcgLru, newPgData, newVmConfig } from './state_init.js';
+export {
+  createState,
+  newLabCounters,
+  newList,
+  newLruGen,
+  newLruvec,
+  newMemcg,
+  newMemcgLru,
+  newMemcgPerNode,
+  newPgData,
+  newVmConfig,
+} from './state_init.js';
 
 export const MEMCG_ONLINE = 0;
 export const MEMCG_DYING = 1;
@@ -18,6 +29,8 @@ export interface ListHead {
 
 export interface Folio {
   id: number;
+  /** folio_nid(): the node it was allocated on, fixed for its life */
+  nid: number;
   file: boolean;
   /** page-cache key (inode << 32 | index) for file folios, -1 for anon */
   key: number;
@@ -77,6 +90,8 @@ export interface PgData {
   kswapdAwake: boolean;
   /** pgdat->kswapd_failures: balance_pgdat runs that reclaimed nothing; at MAX_RECLAIM_RETRIES kswapd is not woken */
   kswapdFailures: number;
+  /** pages allocated on this node: folios whose nid is this node (derived; not in the snapshot) */
+  nrFolios: number;
 }
 
 /** struct mem_cgroup_reclaim_iter (memcg->nodeinfo[nid]->iter): where partial walks rooted here resume. */
@@ -92,6 +107,12 @@ export interface MemcgPerNode {
   lruvec: Lruvec;
   /** the reclaim iterator of walks rooted at this memcg on this node */
   iter: ReclaimIter;
+  /** lruvec_stats of the node: the NODE_EVENT_STATS counters (stat.ts) of this node, local like Memcg.stat */
+  lruvecStat: number[];
+  /** pn->objcg (7.1, 01b9da291c49: one objcg per memcg per node): the active objcg of this node, 0 once reparented */
+  objcg: number;
+  /** pn->objcg_list: this node's objcgs re-pointed here from dead descendants */
+  objcgList: number[];
 }
 
 export interface Lruvec {
@@ -129,10 +150,6 @@ export interface Memcg {
   high: number; // pages, -1 = max
   min: number; // memory.min, pages (0 = none)
   low: number; // memory.low, pages (0 = none)
-  /** memcg->objcg: the active objcg, 0 once offline */
-  objcg: number;
-  /** memcg->objcg_list: objcgs re-pointed here from dead descendants */
-  objcgList: number[];
   /** memcg->nodeinfo[nid]: one lruvec per node; reach it through lruvecOf() (mem_cgroup_lruvec) */
   nodeinfo: MemcgPerNode[];
   stat: number[]; // local counters (Stat)
@@ -165,6 +182,7 @@ export interface Objcg {
 export interface Shadow {
   eviction: number; // nonresident_age of the eviction lruvec at eviction time
   memcg: number; // memcg id the shadow names
+  nid: number; // the node of the evicted folio (pack_shadow's pgdat)
   workingset: boolean;
   refs: number; // MGLRU: refs - 1 at eviction (the token's low bits)
 }
@@ -191,6 +209,8 @@ export interface KernelState {
   memoryPages: number; // machine memory; 0 until the machine event
   mglru: boolean;
   objcgCharging: boolean;
+  /** folio placement on more than one node: interleave (round-robin by folio id) rather than the job's home node */
+  interleave: boolean;
   memcgs: Map<number, Memcg>;
   objcgs: Map<number, Objcg>;
   folios: Map<number, Folio>;

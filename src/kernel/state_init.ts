@@ -10,7 +10,7 @@ import {
   ROOT_MEMCG,
 } from './constants.js';
 import { newMemoryEvents } from './memcg_events.js';
-import { newStats } from './stat.js';
+import { NODE_EVENT_STATS, newStats } from './stat.js';
 import {
   type KernelState,
   type LabCounters,
@@ -68,7 +68,7 @@ export function newLruGen(tick: number): LruGen {
 }
 
 export function newPgData(nid: number): PgData {
-  return { nid, memcgLru: newMemcgLru(), kswapdAwake: false, kswapdFailures: 0 };
+  return { nid, memcgLru: newMemcgLru(), kswapdAwake: false, kswapdFailures: 0, nrFolios: 0 };
 }
 
 export function newMemcgLru(): MemcgLru {
@@ -91,10 +91,21 @@ export function newLabCounters(): LabCounters {
   };
 }
 
+/** alloc_mem_cgroup_per_node_info(): the node's lruvec, reclaim iterator and (once online) objcg. */
+export function newMemcgPerNode(tick = 0): MemcgPerNode {
+  return {
+    lruvec: newLruvec(tick),
+    iter: { position: 0, generation: 0 },
+    lruvecStat: new Array<number>(NODE_EVENT_STATS.length).fill(0),
+    objcg: 0,
+    objcgList: [],
+  };
+}
+
 /** mem_cgroup_alloc(): with one mem_cgroup_per_node (and its lruvec) per node. */
 export function newMemcg(id: number, parent: number, name: string, path: string, tick: number, nrNodes: number): Memcg {
   const nodeinfo: MemcgPerNode[] = [];
-  for (let nid = 0; nid < nrNodes; nid++) nodeinfo.push({ lruvec: newLruvec(tick), iter: { position: 0, generation: 0 } });
+  for (let nid = 0; nid < nrNodes; nid++) nodeinfo.push(newMemcgPerNode(tick));
   return {
     id,
     parent,
@@ -113,8 +124,6 @@ export function newMemcg(id: number, parent: number, name: string, path: string,
     high: -1,
     min: 0,
     low: 0,
-    objcg: 0,
-    objcgList: [],
     nodeinfo,
     stat: newStats(),
     createdTick: tick,
@@ -127,7 +136,7 @@ export function newMemcg(id: number, parent: number, name: string, path: string,
   };
 }
 
-/** An empty machine with the root memcg online. Only one node runs today (see node.ts). */
+/** An empty machine with the root memcg online, on one node until the machine event says how many (see node.ts). */
 export function createState(nrNodes = NR_NODES): KernelState {
   const memcgs = new Map<number, Memcg>();
   memcgs.set(ROOT_MEMCG, newMemcg(ROOT_MEMCG, 0, '', '/', 0, nrNodes));
@@ -139,6 +148,7 @@ export function createState(nrNodes = NR_NODES): KernelState {
     memoryPages: 0,
     mglru: false,
     objcgCharging: false,
+    interleave: false,
     memcgs,
     objcgs: new Map(),
     folios: new Map(),

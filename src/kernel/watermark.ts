@@ -1,7 +1,7 @@
 import { PAGE_SHIFT } from './constants.js';
 import type { KernelView } from './state.js';
 
-// Zone watermarks (mm/page_alloc.c), one zone holding all of the machine's memory.
+// Zone watermarks (mm/page_alloc.c): one zone per node, the machine's memory split evenly over the nodes.
 
 export const WMARK_MIN = 0;
 export const WMARK_LOW = 1;
@@ -34,15 +34,29 @@ export function zoneWatermarks(memoryPages: number, minFreeKbytes: number, water
   return [min, min + tmp, min + 2 * tmp];
 }
 
-/** The watermarks of the state's one zone. */
-export function watermarks(s: KernelView): [number, number, number] {
-  return zoneWatermarks(s.memoryPages, s.vm.minFreeKbytes, s.vm.watermarkScaleFactor);
+/** The managed pages of node nid's zone: the machine's memory split evenly, the remainder to the lowest nodes. */
+export function nodePages(s: KernelView, nid: number): number {
+  const n = s.nodes.length;
+  return Math.floor(s.memoryPages / n) + (nid < s.memoryPages % n ? 1 : 0);
 }
 
 /**
- * Free pages of the zone: every allocated page is charged in this model, but charge stocks hold
- * pages charged ahead of use that no folio occupies yet (refill_stock).
+ * The watermarks of node nid's zone. __setup_per_zone_wmarks() gives each zone its share of
+ * min_free_kbytes in proportion to its managed pages.
  */
-export function zoneFreePages(s: KernelView): number {
-  return s.memoryPages - ((s.memcgs.get(1)?.memory ?? 0) - s.stockPages);
+export function watermarks(s: KernelView, nid = 0): [number, number, number] {
+  if (s.nodes.length === 1) return zoneWatermarks(s.memoryPages, s.vm.minFreeKbytes, s.vm.watermarkScaleFactor);
+  const pages = nodePages(s, nid);
+  const minFreeKbytes = Math.floor((s.vm.minFreeKbytes * pages) / Math.max(s.memoryPages, 1));
+  return zoneWatermarks(pages, minFreeKbytes, s.vm.watermarkScaleFactor);
+}
+
+/**
+ * Free pages of node nid's zone. One node: every allocated page is charged in this model, but
+ * charge stocks hold pages charged ahead of use that no folio occupies yet (refill_stock). More
+ * nodes: the node's pages less the folios allocated on it.
+ */
+export function zoneFreePages(s: KernelView, nid = 0): number {
+  if (s.nodes.length === 1) return s.memoryPages - ((s.memcgs.get(1)?.memory ?? 0) - s.stockPages);
+  return nodePages(s, nid) - s.nodes[nid].nrFolios;
 }

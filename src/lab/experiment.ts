@@ -61,7 +61,19 @@ export const ExperimentSchema = z.strictObject({
         "override single rules of machine.kernel, by switch name (README 'Kernel versions'); for experiments",
       ),
       cpus: z.number().int().positive().max(4096).default(32).describe('CPUs: scale the per-CPU parts of the dying-memcg size'),
-      nodes: z.literal(1).default(1).describe('NUMA nodes (one node is modelled)'),
+      nodes: z
+        .number()
+        .int()
+        .min(1)
+        .max(64)
+        .default(1)
+        .describe('NUMA nodes (1-64): memory split evenly, each node with its lruvecs, memcg LRU, objcgs, watermarks and kswapd'),
+      placement: z
+        .enum(['local', 'interleave'])
+        .default('local')
+        .describe(
+          "where folios go with more than one node: local = the job's home node (memcg id mod nodes), interleave = round-robin per page",
+        ),
       // at least 256 KiB = 2 × SWAP_CLUSTER_MAX pages: less than two reclaim batches cannot hold a job
       memory: size('machine.memory', 256 * 1024)
         .default(512 * 1024 * 1024)

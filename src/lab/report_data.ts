@@ -116,18 +116,24 @@ export function lruOverTime(store: Store, run: StatRun, cgroup: string): LruPoin
       if (e.type !== EventType.cycle || e.a % every !== 0) return;
       const m = findByPath(s, cgroup);
       if (!m) return;
-      const lv = lruvecOf(m, 0);
+      // every node's lruvec, added up (MGLRU: by age from each node's own max_seq)
+      const lvs = s.nodes.map(({ nid }) => lruvecOf(m, nid));
       const base = { policy: run.policy, run: run.id, cycle: e.a };
       if (s.mglru) {
-        const g = lv.lrugen;
-        for (let seq = Math.min(...g.minSeq); seq <= g.maxSeq; seq++) {
-          const gen = lruGenFromSeq(seq);
-          const pages = Math.max(0, g.nrPages[lruGenIndex(gen, 0)]) + Math.max(0, g.nrPages[lruGenIndex(gen, 1)]);
-          const age = g.maxSeq - seq;
-          out.push({ ...base, part: age === 0 ? 'max_seq' : `max_seq-${age}`, order: age, pages });
+        const byAge = new Map<number, number>();
+        for (const { lrugen: g } of lvs) {
+          for (let seq = Math.min(...g.minSeq); seq <= g.maxSeq; seq++) {
+            const gen = lruGenFromSeq(seq);
+            const pages = Math.max(0, g.nrPages[lruGenIndex(gen, 0)]) + Math.max(0, g.nrPages[lruGenIndex(gen, 1)]);
+            const age = g.maxSeq - seq;
+            byAge.set(age, (byAge.get(age) ?? 0) + pages);
+          }
         }
+        for (const [age, pages] of [...byAge].sort((x, y) => y[0] - x[0]))
+          out.push({ ...base, part: age === 0 ? 'max_seq' : `max_seq-${age}`, order: age, pages });
       } else {
-        for (const [i, [name, lru]] of classic.entries()) out.push({ ...base, part: name, order: i, pages: lv.size[lru] });
+        for (const [i, [name, lru]] of classic.entries())
+          out.push({ ...base, part: name, order: i, pages: lvs.reduce((n, lv) => n + lv.size[lru], 0) });
       }
     },
   });

@@ -64,6 +64,8 @@ export function runWorkload(exp: Experiment, sink: (e: Event, s: KernelState) =>
       memoryPages: bytesToPages(exp.machine.memory),
       mglru: exp.machine.lru === 'mglru',
       objcgCharging: policy.objcgCharging,
+      nodes: exp.machine.nodes,
+      interleave: exp.machine.placement === 'interleave',
       limits: exp.limits,
       vm: {
         swapPages: bytesToPages(exp.machine.swap),

@@ -2,7 +2,7 @@ import { LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MIN_LRU_BATCH, MIN_NR_GENS } f
 import { E } from '../kernel/events.js';
 import { getNrGens, lruGenFromSeq } from '../kernel/lru_gen.js';
 import { lruGenIndex } from '../kernel/mmzone.js';
-import { lruvecOf } from '../kernel/node.js';
+import { lruvecOf, withNid } from '../kernel/node.js';
 import type { KernelView, LruGenView, MemcgView } from '../kernel/state.js';
 import type { Ctx } from './context.js';
 import type { ScanControl } from './vmscan/scan_control.js';
@@ -37,9 +37,9 @@ export function evictableTypesAt(swappiness: number): number {
   return evictableTypes(swappiness).reduce((b, t) => b | (1 << t), 0);
 }
 
-/** inc_max_seq() as one event; evolve does the inc_min_seq a type at MAX_NR_GENS needs first (node EVENT_NID). */
-export function incMaxSeq(ctx: Ctx, m: MemcgView, swappiness = 0): void {
-  ctx.emit(E.age(m.id, evictableTypesAt(swappiness)));
+/** inc_max_seq() of node nid's lruvec as one event; evolve does the inc_min_seq a type at MAX_NR_GENS needs first. */
+export function incMaxSeq(ctx: Ctx, m: MemcgView, nid: number, swappiness = 0): void {
+  ctx.emit(E.age(m.id, withNid(evictableTypesAt(swappiness), nid)));
 }
 
 /**
@@ -60,7 +60,7 @@ export function tryToIncMaxSeq(ctx: Ctx, m: MemcgView, nid: number, seq: number,
     const newGen = lruGenFromSeq(g.maxSeq);
     for (const id of young) ctx.emit(E.genUpdate(id, newGen));
   }
-  incMaxSeq(ctx, m, swappiness);
+  incMaxSeq(ctx, m, nid, swappiness);
   return true;
 }
 
@@ -82,7 +82,7 @@ export function tryToIncMinSeq(ctx: Ctx, m: MemcgView, nid: number, swappiness =
   let moved = false;
   for (const type of evictableTypes(swappiness)) {
     if (minSeq[type] <= g.minSeq[type]) continue;
-    ctx.emit(E.incMinSeq(m.id, type, minSeq[type] - g.minSeq[type]));
+    ctx.emit(E.incMinSeq(m.id, withNid(type, nid), minSeq[type] - g.minSeq[type]));
     moved = true;
   }
   return moved;
@@ -123,5 +123,5 @@ export function evictablePages(g: LruGenView, swappiness = 0): number {
 export function ageToMaxGens(ctx: Ctx, m: MemcgView, nid: number): void {
   const g = lruvecOf(m, nid).lrugen;
   const types = evictableTypesAt(ctx.s.vm.swappiness);
-  while (getNrGens(g, LRU_GEN_ANON) < MAX_NR_GENS || getNrGens(g, LRU_GEN_FILE) < MAX_NR_GENS) ctx.emit(E.age(m.id, types));
+  while (getNrGens(g, LRU_GEN_ANON) < MAX_NR_GENS || getNrGens(g, LRU_GEN_FILE) < MAX_NR_GENS) ctx.emit(E.age(m.id, withNid(types, nid)));
 }

@@ -21,14 +21,16 @@ export function rmdir(ctx: Ctx, memcg: number): void {
   const m = ctx.s.memcgs.get(memcg);
   if (!m) throw new Error(`rmdir of memcg ${memcg}, which is not live`);
   const parent = m.parent;
-  const objcg = m.objcg;
+  const objcgs = m.nodeinfo.map((pn) => pn.objcg);
   // mem_cgroup_css_offline() → drain_all_stock(memcg): the charge stock goes first here, so the
   // offline → free window of the log holds the reparent alone (the kernel drains after it).
   if (m.stock > 0) ctx.emit(E.memcgStock(memcg, -m.stock));
   ctx.emit(E.memcgOffline(memcg, ctx.s.mglru ? ctx.rng.int(MEMCG_NR_BINS) : 0));
   offlineMode(ctx.policy, ctx.s.mglru).offline(ctx, memcg, parent);
-  // The objcg was killed by the reparent; with nothing charged to it, its last ref goes now.
-  const o = ctx.s.objcgs.get(objcg);
-  if (o?.dead && o.nrAnon + o.nrFile === 0) ctx.emit(E.objcgRelease(objcg));
+  // The node objcgs were killed by the reparent; with nothing charged to one, its last ref goes now.
+  for (const objcg of objcgs) {
+    const o = ctx.s.objcgs.get(objcg);
+    if (o?.dead && o.nrAnon + o.nrFile === 0) ctx.emit(E.objcgRelease(objcg));
+  }
   freeIfUnpinned(ctx, memcg);
 }

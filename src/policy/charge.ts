@@ -1,6 +1,7 @@
 import { MAX_RECLAIM_RETRIES, MEMCG_CHARGE_BATCH, PAGE_ALLOC_COSTLY_ORDER, ROOT_MEMCG } from '../kernel/constants.js';
 import { CHARGE_STOCKED, E } from '../kernel/events.js';
 import { MEMCG_MAX } from '../kernel/memcg_events.js';
+import { withNid } from '../kernel/node.js';
 import type { KernelView, MemcgView } from '../kernel/state.js';
 import { subtreeIds } from '../kernel/tree.js';
 import type { Ctx } from './context.js';
@@ -12,7 +13,7 @@ import { allocPage } from './page_alloc.js';
 // Charging one page: the page allocator (page_alloc.ts: watermarks, kswapd, direct reclaim, global OOM), then
 // try_charge_memcg() (mm/memcontrol.c) for the memcg limits. Every charge is one page (order 0).
 
-/** What a charge needs: `null` for -ENOMEM, else the charge event's extra flags (CHARGE_STOCKED or 0). */
+/** What a charge needs: `null` for -ENOMEM, else the charge event's extra flags (CHARGE_STOCKED or 0) with the node the page came from (withNid). */
 export type ChargeResult = number | null;
 
 /**
@@ -21,8 +22,10 @@ export type ChargeResult = number | null;
  * user space through memCgroupHandleOverHigh().
  */
 export function chargePage(ctx: Ctx, memcg: number): ChargeResult {
-  if (!allocPage(ctx, memcg)) return null;
-  return tryChargeMemcg(ctx, memcg);
+  const nid = allocPage(ctx, memcg);
+  if (nid < 0) return null;
+  const charged = tryChargeMemcg(ctx, memcg);
+  return charged === null ? null : withNid(charged, nid);
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   REFAULT_RECENT,
   REFAULT_WORKINGSET,
 } from '../kernel/events.js';
-import { lruvecOf } from '../kernel/node.js';
+import { lruvecOf, nidOf } from '../kernel/node.js';
 import { type FolioView, folioMemcgId, type KernelView, MEMCG_ONLINE, type Shadow } from '../kernel/state.js';
 import { subtree } from '../kernel/tree.js';
 import { chargePage } from './charge.js';
@@ -76,7 +76,7 @@ function addPageCacheFolio(ctx: Ctx, memcg: number, key: number, baseFlags: numb
   let refault = -1; // -1: nothing is counted
   if (shadow && ctx.s.mglru) {
     // lru_gen_refault(): counted only when the shadow's lruvec is the new folio's own.
-    if (lruGenShadowMatches(ctx.s, shadow, memcg)) {
+    if (lruGenShadowMatches(ctx.s, shadow, memcg, nidOf(charged))) {
       refault = lruGenTestRecent(ctx.s, shadow) ? REFAULT_RECENT : 0;
       if (refault && shadow.workingset) {
         flags |= FOLIO_WORKINGSET;
@@ -101,18 +101,15 @@ function addPageCacheFolio(ctx: Ctx, memcg: number, key: number, baseFlags: numb
   runKswapdIfAwake(ctx);
 }
 
-/** The node a shadow entry's eviction happened on: shadows carry no nid while one node runs (pack_shadow's nid). */
-const SHADOW_NID = 0;
-
-/** The shadow names a memcg whose ID still resolves, and it is the refaulting folio's memcg. */
-function lruGenShadowMatches(s: KernelView, shadow: Shadow, memcg: number): boolean {
+/** The shadow names a memcg whose ID still resolves, and its lruvec is the refaulting folio's (same memcg, same node). */
+function lruGenShadowMatches(s: KernelView, shadow: Shadow, memcg: number, nid: number): boolean {
   const m = s.memcgs.get(shadow.memcg);
-  return !!m && m.state === MEMCG_ONLINE && m.id === memcg;
+  return !!m && m.state === MEMCG_ONLINE && m.id === memcg && shadow.nid === nid;
 }
 
 /** lru_gen_test_recent(): the eviction seq is within MAX_NR_GENS of the lruvec's max_seq. */
 function lruGenTestRecent(s: KernelView, shadow: Shadow): boolean {
-  const g = lruvecOf(s.memcgs.get(shadow.memcg)!, SHADOW_NID).lrugen;
+  const g = lruvecOf(s.memcgs.get(shadow.memcg)!, shadow.nid).lrugen;
   return Math.abs(g.maxSeq - shadow.eviction) < MAX_NR_GENS;
 }
 
@@ -124,9 +121,9 @@ function lruGenTestRecent(s: KernelView, shadow: Shadow): boolean {
 function testRecent(s: KernelView, shadow: Shadow): boolean {
   const m = s.memcgs.get(shadow.memcg);
   if (!m || m.state !== MEMCG_ONLINE) return false;
-  const distance = lruvecOf(m, SHADOW_NID).nonresidentAge - shadow.eviction;
+  const distance = lruvecOf(m, shadow.nid).nonresidentAge - shadow.eviction;
   let workingset = 0;
-  for (const x of m.id === ROOT_MEMCG ? s.memcgs.values() : subtree(s, m.id)) workingset += lruvecOf(x, SHADOW_NID).size[LRU_ACTIVE_FILE];
+  for (const x of m.id === ROOT_MEMCG ? s.memcgs.values() : subtree(s, m.id)) workingset += lruvecOf(x, shadow.nid).size[LRU_ACTIVE_FILE];
   return distance <= workingset;
 }
 

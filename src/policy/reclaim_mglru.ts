@@ -15,7 +15,7 @@ import { E, SCAN_RECLAIMER, SORT_DIRTY, SORT_PROMOTED, SORT_PROTECTED } from '..
 import { folioLruRefs, folioType, getNrGens, lruGenFromSeq, lruTierFromRefs, workingsetLazilyPromoted } from '../kernel/lru_gen.js';
 import { getMemcgGen, MEMCG_LRU_NOP, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG, memcgLruIndex } from '../kernel/memcg_lru.js';
 import { lruGenIndex, lruListOfType, tierIndex } from '../kernel/mmzone.js';
-import { lruvecOf, nodeData } from '../kernel/node.js';
+import { lruvecOf, nodeData, withNid } from '../kernel/node.js';
 import { type FolioView, type LruGenView, MEMCG_ONLINE, type MemcgView } from '../kernel/state.js';
 import { WMARK_HIGH, watermarks, zoneFreePages } from '../kernel/watermark.js';
 import {
@@ -70,7 +70,7 @@ export function tryToShrinkLruvec(ctx: Ctx, m: MemcgView, sc: ScanControl): bool
 /** lru_gen_shrink_lruvec() (memcg reclaim under MGLRU): an lruvec that just aged moves to the young memcg-LRU gen. */
 export function lruGenShrinkLruvec(ctx: Ctx, m: MemcgView, sc: ScanControl): void {
   const success = tryToShrinkLruvec(ctx, m, sc);
-  if (success && ctx.s.memcgs.has(m.id)) ctx.emit(E.memcgLruRotate(m.id, MEMCG_LRU_YOUNG, ctx.rng.int(MEMCG_NR_BINS)));
+  if (success && ctx.s.memcgs.has(m.id)) ctx.emit(E.memcgLruRotate(m.id, withNid(MEMCG_LRU_YOUNG, sc.nid), ctx.rng.int(MEMCG_NR_BINS)));
 }
 
 /**
@@ -242,7 +242,7 @@ function scanFolios(ctx: Ctx, m: MemcgView, nrToScan: number, sc: ScanControl, t
 export function shouldAbortScan(ctx: Ctx, sc: ScanControl): boolean {
   if (!sc.rootReclaim) return false;
   if (sc.nrReclaimed >= sc.nrToReclaim) return true;
-  return isKswapd(sc) && zoneFreePages(ctx.s) > watermarks(ctx.s)[WMARK_HIGH] + MIN_LRU_BATCH;
+  return isKswapd(sc) && zoneFreePages(ctx.s, sc.nid) > watermarks(ctx.s, sc.nid)[WMARK_HIGH] + MIN_LRU_BATCH;
 }
 
 /** lruvec_is_sizable(): an offline memcg is worth another pass while it holds anything. */
@@ -288,7 +288,7 @@ export function shrinkMany(ctx: Ctx, sc: ScanControl): void {
       const m = ctx.s.memcgs.get(id);
       if (!m || lruvecOf(m, sc.nid).lrugen.memcgGen !== gen) continue;
       const op = shrinkOne(ctx, m, sc);
-      if (op && ctx.s.memcgs.has(id)) ctx.emit(E.memcgLruRotate(id, op, ctx.rng.int(MEMCG_NR_BINS)));
+      if (op && ctx.s.memcgs.has(id)) ctx.emit(E.memcgLruRotate(id, withNid(op, sc.nid), ctx.rng.int(MEMCG_NR_BINS)));
       if (shouldAbortScan(ctx, sc)) return;
     }
     bin = (bin + 1) % MEMCG_NR_BINS;

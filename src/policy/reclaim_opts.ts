@@ -9,4 +9,6 @@ export interface ReclaimOpts {
   proactive?: boolean;
   /** memory.reclaim's swappiness= argument (0–200, or SWAPPINESS_ANON_ONLY); default machine.swappiness */
   swappiness?: number;
+  /** global direct reclaim: the allocating task's preferred node, whose zonelist order shrink_zones() walks */
+  preferredNid?: number;
 }

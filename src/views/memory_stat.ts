@@ -1,6 +1,6 @@
 import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, LRU_UNEVICTABLE, PAGE_SIZE } from '../kernel/constants.js';
 import { folioNid, lruvecOf, nrNodes } from '../kernel/node.js';
-import { addFolio, type FolioSizes, newFolioSizes, Stat } from '../kernel/stat.js';
+import { addFolio, type FolioSizes, NODE_EVENT_STATS, newFolioSizes, Stat } from '../kernel/stat.js';
 import { folioMemcgId, type KernelView, type MemcgView } from '../kernel/state.js';
 import { preOrder, subtreeIds } from '../kernel/tree.js';
 
@@ -60,12 +60,13 @@ export type StatValues = Record<string, number>;
 /**
  * Each live memcg's own values (its descendants' not added), one number per MEMORY_STAT_KEYS
  * entry, in pages or counts. `nid`: that node's share (memory.numa_stat); omitted: all nodes.
- * LRU sizes are per lruvec and folios carry their node; the event counters and anon/file are kept
- * per memcg, which is node 0's while one node runs.
+ * LRU sizes are per lruvec and folios carry their node; on more than one node anon/file are the
+ * node's folios and the workingset counters the node's lruvec_stats (MemcgPerNode.lruvecStat).
  */
 export function localStat(s: KernelView, nid?: number): Map<number, number[]> {
-  if (nid !== undefined && nrNodes(s) > 1) throw new Error('per-node memcg counters are not modelled for more than one node');
+  const perNode = nid !== undefined && nrNodes(s) > 1;
   const folios = new Map<number, FolioSizes>();
+  const typed = new Map<number, { anon: number; file: number }>();
   for (const f of s.folios.values()) {
     if (nid !== undefined && folioNid(f) !== nid) continue;
     const id = folioMemcgId(s, f) ?? 0;
@@ -75,6 +76,12 @@ export function localStat(s: KernelView, nid?: number): Map<number, number[]> {
       folios.set(id, sizes);
     }
     addFolio(sizes, f);
+    if (perNode) {
+      const t = typed.get(id) ?? { anon: 0, file: 0 };
+      if (f.file) t.file++;
+      else t.anon++;
+      typed.set(id, t);
+    }
   }
   const out = new Map<number, number[]>();
   for (const m of s.memcgs.values()) {
@@ -83,12 +90,21 @@ export function localStat(s: KernelView, nid?: number): Map<number, number[]> {
       m.id,
       MEMORY_STAT_KEYS.map(({ from }) => {
         if ('folios' in from) return sizes?.[from.folios] ?? 0;
+        if ('stat' in from && perNode) return nodeStat(m, nid, from.stat, typed.get(m.id));
         if ('stat' in from) return m.stat[from.stat];
         return lruSize(m, from.lru, nid);
       }),
     );
   }
   return out;
+}
+
+/** One node's value of a memcg counter: anon/file by its folios there, the node event counters from its lruvec_stats. */
+function nodeStat(m: MemcgView, nid: number, stat: number, typed: { anon: number; file: number } | undefined): number {
+  if (stat === Stat.anon) return typed?.anon ?? 0;
+  if (stat === Stat.file) return typed?.file ?? 0;
+  const k = NODE_EVENT_STATS.indexOf(stat);
+  return k < 0 ? 0 : m.nodeinfo[nid].lruvecStat[k];
 }
 
 /** lruvec_page_state of one list: one node's lruvec, or summed over nodes. */

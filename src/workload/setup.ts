@@ -5,6 +5,7 @@ import {
   LIMIT_LOW,
   LIMIT_MAX,
   LIMIT_MIN,
+  MACHINE_INTERLEAVE,
   MACHINE_MGLRU,
   MACHINE_OBJCG,
   SYSCTL_IO_TICKS,
@@ -14,6 +15,7 @@ import {
   SYSCTL_WATERMARK_SCALE_FACTOR,
   SYSCTL_WRITEBACK_TICKS,
 } from '../kernel/events.js';
+import { withNid } from '../kernel/node.js';
 import type { Ctx } from '../policy/context.js';
 import type { LimitBytes, MachineSetup } from './workload.js';
 
@@ -21,7 +23,11 @@ import type { LimitBytes, MachineSetup } from './workload.js';
 
 /** The machine event, then swapon and the vm sysctls the experiment sets (before any cgroup or folio). */
 export function bootMachine(ctx: Ctx, machine: MachineSetup): void {
-  ctx.emit(E.machine(machine.memoryPages, (machine.mglru ? MACHINE_MGLRU : 0) | (machine.objcgCharging ? MACHINE_OBJCG : 0)));
+  const flags =
+    (machine.mglru ? MACHINE_MGLRU : 0) |
+    (machine.objcgCharging ? MACHINE_OBJCG : 0) |
+    (machine.interleave && (machine.nodes ?? 1) > 1 ? MACHINE_INTERLEAVE : 0);
+  ctx.emit(E.machine(machine.memoryPages, withNid(flags, (machine.nodes ?? 1) - 1)));
   setSysctls(ctx, machine.vm);
 }
 

@@ -13,6 +13,10 @@ export interface MachineSetup {
   memoryPages: number;
   mglru: boolean;
   objcgCharging: boolean;
+  /** NUMA nodes (absent: 1) */
+  nodes?: number;
+  /** folios placed round-robin over the nodes rather than on the job's home node */
+  interleave?: boolean;
   /** limits of cgroups created at setup, by path */
   limits?: Record<string, LimitBytes>;
   /** swap and vm sysctls (absent: the kernel's defaults, no swap) */

@@ -30,11 +30,6 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     log: '48980a4d8a9a514d7f5fa5f9d2eb5a733e46425b2a4fbaa6f87ede6f6210af0a',
     stateHash: 'd79e0823dd9a3eecf5d0cc2c197bf8ba41065b22b1d6b246ff2146886698fd78',
   },
-  'mglru-reparent.json reparent/same-gen kernel=v1': {
-    events: 108828,
-    log: 'caa31558b70ee4c67c63556dc3591e911277e531de87cebd7ee59530ad01011d',
-    stateHash: '455577f63fb72c60d1b6dd9bd49d568e063a825f39e2b9dfcd6ad687e7ddea3c',
-  },
   'mglru-reparent.json reparent/tail': {
     events: 103300,
     log: 'e1b2add1f153cd3c2263015ca4cbfec7549bbe81ad307c6a5d218b4e61ab0014',
@@ -44,6 +39,36 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     events: 112995,
     log: '2d3f7ebb394e1e5a4bcad07145be373c4ab4d4b85c07e3c9099478fa349969a8',
     stateHash: 'a5cc6bb7ac27033ab7d48182bc544b2c0a4f473bcb591e508a758e0cf8b1150b',
+  },
+  'mglru-reparent.json reparent/same-gen kernel=v1': {
+    events: 108828,
+    log: 'caa31558b70ee4c67c63556dc3591e911277e531de87cebd7ee59530ad01011d',
+    stateHash: '455577f63fb72c60d1b6dd9bd49d568e063a825f39e2b9dfcd6ad687e7ddea3c',
+  },
+  'numa-2node.json legacy': {
+    events: 108008,
+    log: '3e52115c9001d15e55afbd955dc473dcc847ebdf55f58bf3aa34f2e0db9988ef',
+    stateHash: '4647eb9a40bbd74f5eff5bc9d87c2012c522cdf40e93b0626d84f57b58fadfec',
+  },
+  'numa-2node.json reparent/same-gen': {
+    events: 114920,
+    log: '079e60c13e271cc611ca980ed8bc6fe60b0aad17d9a4f303e6bf21c7945b9f7e',
+    stateHash: 'a5dc885b9ea5831b59f07b71d11bd09de413a0deb6cdb45afd1cd69613528c2b',
+  },
+  'numa-2node.json reparent/tail': {
+    events: 105027,
+    log: '6f45e0c68b0c41a1930121d16a133e186230c0c0164b64ba7b67e71750ab74ac',
+    stateHash: 'f7c861fcbd9beb6f622aefecf6d4beb1864e1aa5df9dbe1cccb26c0617144da6',
+  },
+  'numa-2node.json reparent/age-order': {
+    events: 114630,
+    log: 'b37c59e83d52ef4f8b65369c1e9640cbf2ec0ede7f162677f75b8496d39342eb',
+    stateHash: 'd80cc26b21df59ca6b3b49f694ba3127098820f93873a533c4a84810961abbee',
+  },
+  'numa-2node.json reparent/same-gen kernel=v1': {
+    events: 114817,
+    log: '20186ae0e19cbcd8f0cc3c7b864c555fc6fe9f18d2f6b4e4809429d3b89a0d81',
+    stateHash: '00225d2fd53483a16ace76cf7d6704ef547fac20236445901774eb4354675f9e',
   },
   'repro-gushchin-2019.json legacy': {
     events: 11702,

@@ -11,6 +11,7 @@ import { getPolicy } from '../../src/policy/policies.js';
 function folio(id: number, file = true): Folio {
   return {
     id,
+    nid: 0,
     file,
     key: id,
     owner: 1,

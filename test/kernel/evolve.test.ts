@@ -41,7 +41,7 @@ describe('evolve: charging', () => {
   it('charges through the objcg with the fix: the folio does not pin the memcg', () => {
     const s = applyAll([...base(true), E.charge(1, 3, FOLIO_FILE, key(0))]);
     expect(s.memcgs.get(3)!.cssRefs).toBe(1);
-    const objcg = s.objcgs.get(s.memcgs.get(3)!.objcg)!;
+    const objcg = s.objcgs.get(s.memcgs.get(3)!.nodeinfo[0].objcg)!;
     expect(objcg.nrFile).toBe(1);
     expect(s.folios.get(1)!.owner).toBe(objcg.id);
     expect(checkInvariants(s)).toEqual([]);
@@ -77,7 +77,7 @@ describe('evolve: classic LRU moves', () => {
   it('evict leaves a shadow naming the reclaim target and ages its nonresident_age', () => {
     const s = applyAll([...base(false), E.charge(1, 3, FOLIO_FILE, key(0)), E.evict(1, ROOT_MEMCG)]);
     expect(s.folios.size).toBe(0);
-    expect(s.shadows.get(key(0))).toEqual({ eviction: 0, memcg: ROOT_MEMCG, workingset: false, refs: 0 });
+    expect(s.shadows.get(key(0))).toEqual({ eviction: 0, memcg: ROOT_MEMCG, nid: 0, workingset: false, refs: 0 });
     expect(lruvecOf(s.memcgs.get(ROOT_MEMCG)!, 0).nonresidentAge).toBe(1);
     expect(s.memcgs.get(3)!.stat[Stat.pgsteal]).toBe(1);
     expect(s.memcgs.get(3)!.memory).toBe(0);
@@ -145,7 +145,7 @@ describe('evolve: memcg lifecycle', () => {
       E.reparentUnlocks(3, 2),
       E.memcgFree(3),
     ]);
-    expect(s.memcgs.get(2)!.objcgList.length).toBe(2);
+    expect(s.memcgs.get(2)!.nodeinfo[0].objcgList.length).toBe(2);
     expect(s.folios.get(1) && s.objcgs.get(s.folios.get(1)!.owner)!.memcg).toBe(2);
     expect(s.memcgs.has(3) || s.memcgs.has(4)).toBe(false);
     expect(checkInvariants(s)).toEqual([]);

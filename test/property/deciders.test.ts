@@ -7,13 +7,14 @@ import {
   EVENT_NAMES,
   LIMIT_LOW,
   LIMIT_MIN,
+  MACHINE_INTERLEAVE,
   MACHINE_MGLRU,
   MACHINE_OBJCG,
   SYSCTL_IO_TICKS,
   SYSCTL_SWAP_PAGES,
   SYSCTL_WRITEBACK_TICKS,
 } from '../../src/kernel/events.js';
-import { lruvecOf } from '../../src/kernel/node.js';
+import { lruvecOf, nidOf, withNid } from '../../src/kernel/node.js';
 import { deserializeState, serializeState, stateHash } from '../../src/kernel/serialize.js';
 import { MEMCG_ONLINE, pageCacheKey } from '../../src/kernel/state.js';
 import { tryToIncMaxSeq } from '../../src/policy/aging_mglru.js';
@@ -53,9 +54,19 @@ function pick<T>(xs: T[], i: number): T | undefined {
   return xs.length ? xs[i % xs.length] : undefined;
 }
 
-function runOps(policy: string, memoryPages: number, ops: Op[], lru: 'classic' | MglruReparentMode = 'classic', swapPages = 0): TestCtx {
+function runOps(
+  policy: string,
+  memoryPages: number,
+  ops: Op[],
+  lru: 'classic' | MglruReparentMode = 'classic',
+  swapPages = 0,
+  nodes = 1,
+  interleave = false,
+): TestCtx {
   const ctx = new TestCtx(getPolicy(policy, lru === 'classic' ? 'same-gen' : lru));
-  ctx.emit(E.machine(memoryPages, (ctx.policy.objcgCharging ? MACHINE_OBJCG : 0) | (lru !== 'classic' ? MACHINE_MGLRU : 0)));
+  const flags =
+    (ctx.policy.objcgCharging ? MACHINE_OBJCG : 0) | (lru !== 'classic' ? MACHINE_MGLRU : 0) | (interleave ? MACHINE_INTERLEAVE : 0);
+  ctx.emit(E.machine(memoryPages, withNid(flags, nodes - 1)));
   if (swapPages) ctx.emit(E.sysctl(SYSCTL_SWAP_PAGES, swapPages));
   ctx.emit(E.sysctl(SYSCTL_WRITEBACK_TICKS, 6));
   ctx.emit(E.sysctl(SYSCTL_IO_TICKS, 3));
@@ -109,7 +120,8 @@ function runOps(policy: string, memoryPages: number, ops: Op[], lru: 'classic' |
         }
         case 'age': {
           const m = pick([...ctx.s.memcgs.values()], o.memcg);
-          if (m && ctx.s.mglru) tryToIncMaxSeq(ctx, m, 0, lruvecOf(m, 0).lrugen.maxSeq);
+          const nid = o.memcg % ctx.s.nodes.length;
+          if (m && ctx.s.mglru) tryToIncMaxSeq(ctx, m, nid, lruvecOf(m, nid).lrugen.maxSeq);
           break;
         }
         case 'task': {
@@ -191,6 +203,59 @@ describe('property: random operations through the deciders keep every kernel inv
       );
     });
   }
+
+  // issue 12: two nodes (local and interleaved placement): per-node lruvecs, memcg LRUs, objcgs,
+  // watermarks and kswapd, node-by-node reparent; invariants (a folio on its node's lruvec, node
+  // counts) after every event, replay and the format-8 snapshot round-trip
+  const numaCases: [string, 'classic' | MglruReparentMode, boolean][] = [
+    ['legacy', 'classic', false],
+    ['reparent', 'classic', true],
+    ['legacy', 'same-gen', true],
+    ['reparent', 'same-gen', false],
+    ['reparent', 'same-gen', true],
+    ['reparent', 'tail', true],
+  ];
+  for (const [policy, lru, interleave] of numaCases) {
+    it(`two nodes, ${interleave ? 'interleave' : 'local'}: ${policy}, ${lru === 'classic' ? 'classic LRU' : `MGLRU ${lru}`}: invariants after every event; replay and snapshot round-trip`, () => {
+      fc.assert(
+        fc.property(
+          fc.array(op, { minLength: 1, maxLength: 150 }),
+          fc.integer({ min: 48, max: 240 }),
+          fc.constantFrom(0, 8, 64),
+          (ops, mem, swap) => {
+            const ctx = runOps(policy, mem, ops, lru, swap, 2, interleave);
+            expect(ctx.s.nodes.length).toBe(2);
+            const replayed = applyAll(ctx.log.map((e) => ({ ...e })));
+            expect(stateHash(replayed)).toBe(stateHash(ctx.s));
+            const round = deserializeState(serializeState(ctx.s));
+            expect(stateHash(round)).toBe(stateHash(ctx.s));
+            expect(round.nodes.map((n) => n.nrFolios)).toEqual(ctx.s.nodes.map((n) => n.nrFolios));
+          },
+        ),
+        { numRuns: 60, seed: 20261126 },
+      );
+    });
+  }
+
+  it('two nodes: the operations charge, wake kswapd, reclaim and reparent on both nodes', () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 50, maxLength: 150 }), fc.integer({ min: 48, max: 120 }), (ops, mem) => {
+        for (const interleave of [false, true]) {
+          for (const e of runOps('reparent', mem, ops, 'same-gen', 8, 2, interleave).log) {
+            const name = EVENT_NAMES[e.type];
+            if (name === 'charge') seen.add(`charge ${nidOf(e.a)}`);
+            if (name === 'kswapd_wake') seen.add(`kswapd_wake ${e.a}`);
+            if (name === 'reparent_locks') seen.add(`reparent_locks ${nidOf(e.b)}`);
+            if (name === 'age') seen.add(`age ${nidOf(e.a)}`);
+          }
+        }
+      }),
+      { numRuns: 30, seed: 12 },
+    );
+    for (const nid of [0, 1])
+      for (const k of ['charge', 'kswapd_wake', 'reparent_locks', 'age']) expect(seen, `${k} ${nid}`).toContain(`${k} ${nid}`);
+  });
 
   it('the operations reach every issue-9 event (swap, writeback, putback, kswapd, the reclaim cookie)', () => {
     const seen = new Set<string>();

@@ -14,18 +14,19 @@ import {
 import { ageNonresident, lruvecAddFolio, lruvecDelFolio } from '../lru.js';
 import { folioType, lruGenIncRefs, lruTierFromRefs } from '../lru_gen.js';
 import { tierIndex } from '../mmzone.js';
-import { folioNid, lruvecOf } from '../node.js';
-import { Stat } from '../stat.js';
+import { folioNid, lruvecOf, nidOf } from '../node.js';
+import { NODE_EVENT_STATS, Stat } from '../stat.js';
 import { type Folio, folioMemcg, getFolio, getMemcg, type KernelState, MEMCG_ONLINE, type Memcg } from '../state.js';
 import { EvolveError } from './error.js';
 
 // evolve() for a folio's life: charged and added to the LRU, accessed, refaulted, freed.
 
 /** A folio as the charge event describes it (folio_alloc + the flags it arrives with). */
-function newFolio(s: KernelState, e: Event, owner: number): Folio {
+function newFolio(s: KernelState, e: Event, nid: number, owner: number): Folio {
   const file = (e.a & FOLIO_FILE) !== 0;
   return {
     id: e.folio,
+    nid,
     file,
     key: file ? e.b : -1,
     owner,
@@ -52,7 +53,11 @@ export function charge(s: KernelState, e: Event): void {
   const m = getMemcg(s, e.memcg);
   if (m.state !== MEMCG_ONLINE) throw new EvolveError(e, `charge to ${m.path}, which is not online`);
   if (s.folios.has(e.folio)) throw new EvolveError(e, `folio ${e.folio} exists`);
-  const f = newFolio(s, e, s.objcgCharging ? m.objcg : m.id);
+  const nid = nidOf(e.a);
+  const pn = m.nodeinfo[nid];
+  if (!pn) throw new EvolveError(e, `no node ${nid}`);
+  // the objcg of the folio's node (7.1 takes the charging CPU's node; the lab runs a job's CPU where its folios go)
+  const f = newFolio(s, e, nid, s.objcgCharging ? pn.objcg : m.id);
   if (f.file && s.pageCache.has(e.b)) throw new EvolveError(e, `page-cache key ${e.b} is already cached`);
   if (f.dirty && !f.file) throw new EvolveError(e, 'a new anon folio is not dirty file cache');
   // charge_memcg(): the page counter of the memcg and every ancestor, then the folio's ref;
@@ -63,13 +68,14 @@ export function charge(s: KernelState, e: Event): void {
     s.stockPages--;
   } else for (let x: Memcg | undefined = m; x; x = s.memcgs.get(x.parent)) x.memory++;
   if (s.objcgCharging) {
-    const o = s.objcgs.get(m.objcg)!;
+    const o = s.objcgs.get(pn.objcg)!;
     if (f.file) o.nrFile++;
     else o.nrAnon++;
   } else m.cssRefs++;
   m.stat[f.file ? Stat.file : Stat.anon]++;
   if (f.mapped) m.stat[Stat.pgfault]++; // a mapped folio arrives by a page fault
   s.folios.set(f.id, f);
+  s.nodes[nid].nrFolios++;
   if (f.dirty) s.dirtyQueue.set(f.id, s.tick); // __folio_mark_dirty(): the inode goes on b_dirty
   if (f.id >= s.nextFolio) s.nextFolio = f.id + 1;
   if (f.file) {
@@ -98,6 +104,7 @@ export function freeFolio(s: KernelState, f: Folio, reclaiming = false): Memcg {
   s.dirtyQueue.delete(f.id);
   s.writebackQueue.delete(f.id);
   s.folios.delete(f.id);
+  s.nodes[f.nid].nrFolios--;
   return m;
 }
 
@@ -113,16 +120,22 @@ export function access(s: KernelState, e: Event): void {
   f.lastAccess = s.tick;
 }
 
+/** mod_lruvec_state(lruvec, item, 1) of a node_stat_item: the memcg's counter and its node's share. */
+function nodeStatInc(m: Memcg, nid: number, item: number): void {
+  m.stat[item]++;
+  m.nodeinfo[nid].lruvecStat[NODE_EVENT_STATS.indexOf(item)]++;
+}
+
 /** workingset_refault(): the counters; under MGLRU (lru_gen_refault) the tier stats and refs. */
 export function refault(s: KernelState, e: Event): void {
   const f = getFolio(s, e.folio);
   const m = folioMemcg(s, f);
-  m.stat[f.file ? Stat.workingset_refault_file : Stat.workingset_refault_anon]++;
+  nodeStatInc(m, f.nid, f.file ? Stat.workingset_refault_file : Stat.workingset_refault_anon);
   if (s.mglru) return lruGenRefault(e, f, m);
   if (e.a & REFAULT_RECENT) {
-    m.stat[f.file ? Stat.workingset_activate_file : Stat.workingset_activate_anon]++;
+    nodeStatInc(m, f.nid, f.file ? Stat.workingset_activate_file : Stat.workingset_activate_anon);
     ageNonresident(s, m, folioNid(f), 1);
-    if (e.a & REFAULT_WORKINGSET) m.stat[f.file ? Stat.workingset_restore_file : Stat.workingset_restore_anon]++;
+    if (e.a & REFAULT_WORKINGSET) nodeStatInc(m, f.nid, f.file ? Stat.workingset_restore_file : Stat.workingset_restore_anon);
   }
 }
 
@@ -133,7 +146,7 @@ function lruGenRefault(e: Event, f: Folio, m: Memcg): void {
   const refs = e.b + 1;
   const ws = (e.a & REFAULT_WORKINGSET) !== 0;
   g.refaulted[tierIndex(folioType(f), lruTierFromRefs(refs, ws))]++;
-  if (e.a & REFAULT_ACTIVATE) m.stat[f.file ? Stat.workingset_activate_file : Stat.workingset_activate_anon]++;
-  if (ws) m.stat[f.file ? Stat.workingset_restore_file : Stat.workingset_restore_anon]++;
+  if (e.a & REFAULT_ACTIVATE) nodeStatInc(m, f.nid, f.file ? Stat.workingset_activate_file : Stat.workingset_activate_anon);
+  if (ws) nodeStatInc(m, f.nid, f.file ? Stat.workingset_restore_file : Stat.workingset_restore_anon);
   else f.refs = e.b; // the refs bits come back (PG_referenced does not)
 }

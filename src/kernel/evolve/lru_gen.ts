@@ -16,19 +16,19 @@ import {
 } from '../lru_gen.js';
 import { memcgLruRotate } from '../memcg_lru.js';
 import { lruGenIndex, tierIndex } from '../mmzone.js';
-import { EVENT_NID, folioLruvec, lruvecOf, nodeData } from '../node.js';
-import type { KernelState } from '../state.js';
+import { folioLruvec, lruvecOf, nidOf, nodeData, withoutNid } from '../node.js';
+import type { KernelState, Lruvec, Memcg } from '../state.js';
 import { EvolveError } from './error.js';
 import { mglruFolio, mglruMemcg } from './guards.js';
 
-// evolve() for MGLRU aging and sorting (mm/vmscan.c). Memcg-level events act on node EVENT_NID.
+// evolve() for MGLRU aging and sorting (mm/vmscan.c). Memcg-level events name their node in a's high bits (node.ts).
 
 /**
  * inc_max_seq() under one lru_lock hold: a type at MAX_NR_GENS first gives up its oldest gen
  * (inc_min_seq; its folios move up only if the type is evictable), then max_seq++.
  */
 export function age(s: KernelState, e: Event): void {
-  const lv = lruvecOf(mglruMemcg(s, e), EVENT_NID);
+  const lv = nodeLruvec(mglruMemcg(s, e), e);
   for (let t = 0; t < ANON_AND_FILE; t++) {
     if (getNrGens(lv.lrugen, t) === MAX_NR_GENS) incMinSeq(lv, t, (e.a & (1 << t)) !== 0);
   }
@@ -41,9 +41,9 @@ export function age(s: KernelState, e: Event): void {
  */
 export function incMinSeqEvent(s: KernelState, e: Event): void {
   const m = mglruMemcg(s, e);
-  const lv = lruvecOf(m, EVENT_NID);
+  const lv = nodeLruvec(m, e);
   const g = lv.lrugen;
-  const type = e.a;
+  const type = withoutNid(e.a);
   if (type !== LRU_GEN_ANON && type !== LRU_GEN_FILE) throw new EvolveError(e, `bad type ${type}`);
   const n = Math.max(e.b, 1); // logs before the count was carried dropped one gen per event
   for (let k = 0; k < n; k++) {
@@ -103,7 +103,16 @@ export function sort(s: KernelState, e: Event): void {
   } else throw new EvolveError(e, `bad sort reason ${e.a}`);
 }
 
-/** lru_gen_rotate_memcg() on node EVENT_NID's memcg LRU. */
+/** lru_gen_rotate_memcg() on node nidOf(a)'s memcg LRU. */
 export function memcgLruRotateEvent(s: KernelState, e: Event): void {
-  memcgLruRotate(nodeData(s, EVENT_NID), mglruMemcg(s, e), e.a, e.b);
+  const m = mglruMemcg(s, e);
+  nodeLruvec(m, e);
+  memcgLruRotate(nodeData(s, nidOf(e.a)), m, withoutNid(e.a), e.b);
+}
+
+/** The lruvec of the event's memcg on the node its a column names. */
+function nodeLruvec(m: Memcg, e: Event): Lruvec {
+  const nid = nidOf(e.a);
+  if (!m.nodeinfo[nid]) throw new EvolveError(e, `no node ${nid}`);
+  return lruvecOf(m, nid);
 }

@@ -1,7 +1,8 @@
 import { ROOT_MEMCG } from '../constants.js';
-import { type Event, LIMIT_HIGH, LIMIT_LOW, LIMIT_MAX, LIMIT_MIN, MACHINE_MGLRU, MACHINE_OBJCG } from '../events.js';
+import { type Event, LIMIT_HIGH, LIMIT_LOW, LIMIT_MAX, LIMIT_MIN, MACHINE_INTERLEAVE, MACHINE_MGLRU, MACHINE_OBJCG } from '../events.js';
 import { memcgLruOnline } from '../memcg_lru.js';
-import { getMemcg, type KernelState } from '../state.js';
+import { nidOf } from '../node.js';
+import { getMemcg, type KernelState, newMemcgPerNode, newPgData } from '../state.js';
 import { calculateMinFreeKbytes } from '../watermark.js';
 import { EvolveError } from './error.js';
 
@@ -12,6 +13,14 @@ export function machine(s: KernelState, e: Event): void {
   s.memoryPages = e.a;
   s.mglru = (e.b & MACHINE_MGLRU) !== 0;
   s.objcgCharging = (e.b & MACHINE_OBJCG) !== 0;
+  s.interleave = (e.b & MACHINE_INTERLEAVE) !== 0;
+  // the nodes (b's high bits: nodes - 1; 0 in logs of one node): the root is the only memcg yet
+  const nodes = nidOf(e.b) + 1;
+  const root = s.memcgs.get(ROOT_MEMCG)!;
+  while (s.nodes.length < nodes) {
+    s.nodes.push(newPgData(s.nodes.length));
+    root.nodeinfo.push(newMemcgPerNode());
+  }
   // init_per_zone_wmark_min() at boot: min_free_kbytes from the machine's memory
   s.vm.minFreeKbytes = calculateMinFreeKbytes(s.memoryPages);
   // the root comes online first, bin 0, on every node's memcg LRU

@@ -16,10 +16,12 @@ export function memcgCreate(s: KernelState, e: Event): void {
   if (parent.state !== MEMCG_ONLINE) throw new EvolveError(e, `parent ${parent.path} is not online`);
   const name = e.data ?? '';
   const m = newMemcg(e.memcg, parent.id, name, parent.path === '/' ? `/${name}` : `${parent.path}/${name}`, s.tick, s.nodes.length);
-  // mem_cgroup_css_online(): obj_cgroup_alloc(), memcg->objcg.
-  const objcg = s.nextObjcg++;
-  s.objcgs.set(objcg, { id: objcg, memcg: m.id, nrAnon: 0, nrFile: 0, dead: false });
-  m.objcg = objcg;
+  // mem_cgroup_css_online(): one obj_cgroup_alloc() per node (7.1, 01b9da291c49), pn->objcg.
+  for (const pn of m.nodeinfo) {
+    const objcg = s.nextObjcg++;
+    s.objcgs.set(objcg, { id: objcg, memcg: m.id, nrAnon: 0, nrFile: 0, dead: false });
+    pn.objcg = objcg;
+  }
   s.memcgs.set(m.id, m);
   if (m.id >= s.nextMemcg) s.nextMemcg = m.id + 1;
   parent.children.push(m.id);
@@ -54,7 +56,7 @@ export function memcgFree(s: KernelState, e: Event): void {
   if (m.cssRefs !== 0) throw new EvolveError(e, `${m.path} still has ${m.cssRefs} css refs`);
   if (m.idRef !== 0 || m.swap !== 0) throw new EvolveError(e, `${m.path} still has its ID (${m.idRef} refs, ${m.swap} swap pages)`);
   if (m.children.length) throw new EvolveError(e, `${m.path} still has children`);
-  if (m.objcg || m.objcgList.length) throw new EvolveError(e, `${m.path} still has objcgs`);
+  if (m.nodeinfo.some((pn) => pn.objcg || pn.objcgList.length)) throw new EvolveError(e, `${m.path} still has objcgs`);
   if (m.stock) throw new EvolveError(e, `${m.path} still has ${m.stock} pages in its charge stock`);
   for (const { lruvec } of m.nodeinfo) {
     for (let l = 0; l < NR_LRU_LISTS; l++) {
@@ -68,23 +70,32 @@ export function memcgFree(s: KernelState, e: Event): void {
   const parent = getMemcg(s, m.parent);
   // rstat: the dead memcg's event counts live on in its parent's hierarchical view.
   for (let i = 0; i < m.stat.length; i++) if (!SIZE_STATS.includes(i)) parent.stat[i] += m.stat[i];
+  m.nodeinfo.forEach((pn, nid) => {
+    for (let k = 0; k < pn.lruvecStat.length; k++) parent.nodeinfo[nid].lruvecStat[k] += pn.lruvecStat[k];
+  });
   parent.children.splice(parent.children.indexOf(m.id), 1);
   for (let x: Memcg | undefined = parent; x; x = s.memcgs.get(x.parent)) x.nrDyingDescendants--;
   m.state = MEMCG_FREED;
   s.memcgs.delete(m.id); // gone from the state: its history is in the log (and the memcgs table)
 }
 
-/** __memcg_reparent_objcgs(): the active objcg and every inherited one now point at the parent. */
+/**
+ * __memcg_reparent_objcgs(child, parent, nid): node b's active objcg and every inherited one of
+ * that node now point at the parent and move to the parent's list of the same node.
+ */
 export function objcgReparent(s: KernelState, e: Event): void {
   const child = getMemcg(s, e.memcg);
   const parent = getMemcg(s, e.a);
   if (child.state === MEMCG_ONLINE) throw new EvolveError(e, `${child.path} is still online`);
-  if (child.objcg) {
-    s.objcgs.get(child.objcg)!.dead = true; // percpu_ref_kill()
-    child.objcgList.push(child.objcg);
-    child.objcg = 0;
+  const cpn = child.nodeinfo[e.b];
+  if (!cpn) throw new EvolveError(e, `no node ${e.b}`);
+  const ppn = parent.nodeinfo[e.b];
+  if (cpn.objcg) {
+    s.objcgs.get(cpn.objcg)!.dead = true; // percpu_ref_kill()
+    cpn.objcgList.push(cpn.objcg);
+    cpn.objcg = 0;
   }
-  for (const id of child.objcgList) {
+  for (const id of cpn.objcgList) {
     const o = s.objcgs.get(id)!;
     o.memcg = parent.id;
     // Charges stay where they are in the hierarchy (the parent already counts them); the
@@ -95,8 +106,8 @@ export function objcgReparent(s: KernelState, e: Event): void {
     parent.stat[Stat.anon] += o.nrAnon;
     parent.stat[Stat.file] += o.nrFile;
   }
-  parent.objcgList.push(...child.objcgList);
-  child.objcgList = [];
+  ppn.objcgList.push(...cpn.objcgList);
+  cpn.objcgList = [];
 }
 
 export function objcgRelease(s: KernelState, e: Event): void {
@@ -104,6 +115,8 @@ export function objcgRelease(s: KernelState, e: Event): void {
   if (!o) throw new EvolveError(e, `no objcg ${e.a}`);
   if (!o.dead || o.nrAnon + o.nrFile > 0) throw new EvolveError(e, `objcg ${o.id} is still in use`);
   const m = getMemcg(s, o.memcg);
-  m.objcgList.splice(m.objcgList.indexOf(o.id), 1);
+  const pn = m.nodeinfo.find((x) => x.objcgList.includes(o.id));
+  if (!pn) throw new EvolveError(e, `objcg ${o.id} is on no objcg_list of ${m.path}`);
+  pn.objcgList.splice(pn.objcgList.indexOf(o.id), 1);
   s.objcgs.delete(o.id);
 }

@@ -59,7 +59,7 @@ function lruGenEviction(s: KernelState, f: Folio, reclaimer: number): void {
   const g = lruvecOf(m, folioNid(f)).lrugen;
   const type = folioType(f);
   const refs = folioLruRefs(f);
-  const shadow = { eviction: g.minSeq[type], memcg: m.id, workingset: f.workingset, refs: Math.max(refs - 1, 0) };
+  const shadow = { eviction: g.minSeq[type], memcg: m.id, nid: f.nid, workingset: f.workingset, refs: Math.max(refs - 1, 0) };
   g.evicted[tierIndex(type, lruTierFromRefs(refs, f.workingset))]++;
   freeFolio(s, f, true);
   m.stat[Stat.pgsteal]++;
@@ -70,7 +70,7 @@ function lruGenEviction(s: KernelState, f: Folio, reclaimer: number): void {
 /** workingset_eviction(): the shadow names the reclaim target's lruvec, then ages it. */
 function workingsetEviction(s: KernelState, f: Folio, target: Memcg): void {
   const nid = folioNid(f);
-  s.shadows.set(f.key, { eviction: lruvecOf(target, nid).nonresidentAge, memcg: target.id, workingset: f.workingset, refs: 0 });
+  s.shadows.set(f.key, { eviction: lruvecOf(target, nid).nonresidentAge, memcg: target.id, nid, workingset: f.workingset, refs: 0 });
   ageNonresident(s, target, nid, 1);
 }
 

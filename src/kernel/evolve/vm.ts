@@ -8,7 +8,7 @@ import {
   SYSCTL_WATERMARK_SCALE_FACTOR,
   SYSCTL_WRITEBACK_TICKS,
 } from '../events.js';
-import { EVENT_NID, lruvecOf, nodeData } from '../node.js';
+import { lruvecOf, nidOf, nodeData, withoutNid } from '../node.js';
 import { Stat } from '../stat.js';
 import { getMemcg, type KernelState, type Memcg } from '../state.js';
 import { subtree } from '../tree.js';
@@ -67,9 +67,10 @@ export function kswapdSleep(s: KernelState, e: Event): void {
 export function memcgIter(s: KernelState, e: Event): void {
   const root = getMemcg(s, e.memcg);
   if (e.a && !s.memcgs.has(e.a)) throw new EvolveError(e, `iterator position ${e.a} is not a live memcg`);
-  const iter = root.nodeinfo[EVENT_NID].iter;
-  iter.position = e.a;
-  if (e.b) iter.generation++;
+  const pn = root.nodeinfo[nidOf(e.b)];
+  if (!pn) throw new EvolveError(e, `no node ${nidOf(e.b)}`);
+  pn.iter.position = e.a;
+  if (withoutNid(e.b)) pn.iter.generation++;
 }
 
 /** invalidate_reclaim_iterators() at css release: no iterator may keep pointing at a freed memcg. */
@@ -93,7 +94,8 @@ export function workingsetActivations(s: KernelState, m: Memcg): [number, number
 /** snapshot_refaults(): target_lruvec->refaults[] = the activations now. */
 export function snapshotRefaults(s: KernelState, e: Event): void {
   const m = getMemcg(s, e.memcg);
-  lruvecOf(m, EVENT_NID).refaults = workingsetActivations(s, m);
+  if (!m.nodeinfo[e.a]) throw new EvolveError(e, `no node ${e.a}`);
+  lruvecOf(m, e.a).refaults = workingsetActivations(s, m);
 }
 
 /**
@@ -103,16 +105,28 @@ export function snapshotRefaults(s: KernelState, e: Event): void {
  */
 export function lruNoteCost(s: KernelState, e: Event): void {
   if (e.b <= 0) throw new EvolveError(e, `cost ${e.b} is not positive`);
+  const nid = nidOf(e.a);
+  if (!s.nodes[nid]) throw new EvolveError(e, `no node ${nid}`);
   for (let x: Memcg | undefined = getMemcg(s, e.memcg); x; x = s.memcgs.get(x.parent)) {
-    const lv = lruvecOf(x, EVENT_NID);
-    if (e.a) lv.fileCost += e.b;
+    const lv = lruvecOf(x, nid);
+    if (withoutNid(e.a)) lv.fileCost += e.b;
     else lv.anonCost += e.b;
     // lruvec_page_state(NR_{IN,}ACTIVE_{ANON,FILE}) is hierarchical: every charged folio of the
-    // subtree is on one of its LRU lists, so it is the subtree's charged pages (one node).
-    const lrusize = x.memory;
+    // subtree is on one of its LRU lists, so on one node it is the subtree's charged pages.
+    const lrusize = s.nodes.length === 1 ? x.memory : subtreeNodeLruPages(s, x, nid);
     if (lv.fileCost + lv.anonCost > lrusize / 4) {
       lv.fileCost = Math.floor(lv.fileCost / 2);
       lv.anonCost = Math.floor(lv.anonCost / 2);
     }
   }
+}
+
+/** The LRU pages of a memcg's subtree on one node (lruvec_page_state of its node lruvec, hierarchical). */
+function subtreeNodeLruPages(s: KernelState, m: Memcg, nid: number): number {
+  let n = 0;
+  for (const x of subtree(s, m.id)) {
+    const size = lruvecOf(x, nid).size;
+    for (let l = 0; l < 4; l++) n += size[l];
+  }
+  return n;
 }

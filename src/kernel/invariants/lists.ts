@@ -10,13 +10,21 @@ import { allLruvecs, type ListRef, lruvecLists } from './walk.js';
  */
 export function checkListLinks(s: KernelView, c: Census, bad: Report): void {
   const seen = new Set<number>();
-  for (const { m, lv } of allLruvecs(s)) {
-    for (const ref of lruvecLists(s, lv)) walkList(s, m, ref, c.locked.has(m.id), seen, bad);
+  for (const { m, nid, lv } of allLruvecs(s)) {
+    for (const ref of lruvecLists(s, lv)) walkList(s, m, nid, ref, c.locked.has(m.id), seen, bad);
   }
   if (seen.size !== s.folios.size) bad('one-list', `${s.folios.size} folios but ${seen.size} on lists`);
 }
 
-function walkList(s: KernelView, m: MemcgView, { list, idx, name }: ListRef, locked: boolean, seen: Set<number>, bad: Report): void {
+function walkList(
+  s: KernelView,
+  m: MemcgView,
+  nid: number,
+  { list, idx, name }: ListRef,
+  locked: boolean,
+  seen: Set<number>,
+  bad: Report,
+): void {
   let n = 0;
   let prev: FolioView | null = null;
   for (let f = list.head; f; f = f.next) {
@@ -26,6 +34,7 @@ function walkList(s: KernelView, m: MemcgView, { list, idx, name }: ListRef, loc
     if (seen.has(f.id)) bad('one-list', `folio ${f.id} is on more than one list`);
     seen.add(f.id);
     if (f.list !== idx) bad('list-index', `folio ${f.id} is on ${name} but records list ${f.list}`);
+    if (f.nid !== nid) bad('folio-node', `folio ${f.id} of node ${f.nid} is on ${m.path}'s node ${nid} lruvec`);
     const fm = folioMemcgId(s, f);
     if (fm !== m.id && !locked) bad('folio_memcg==lruvec_memcg', `folio ${f.id} on ${m.path}'s lruvec but folio_memcg is ${fm}`);
     if (n > s.folios.size) break;

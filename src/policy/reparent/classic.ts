@@ -1,6 +1,7 @@
 import { NR_LRU_LISTS } from '../../kernel/constants.js';
 import { E } from '../../kernel/events.js';
 import { lruvecOf } from '../../kernel/node.js';
+import { SPLICE_NID_UNIT } from '../../kernel/reparent.js';
 import { reparentObjcgs } from './objcgs.js';
 import type { ReparentMode } from './types.js';
 
@@ -21,7 +22,7 @@ export const classic = {
       splice(nid) {
         const lv = lruvecOf(ctx.s.memcgs.get(child)!, nid);
         for (let lru = 0; lru < NR_LRU_LISTS; lru++) {
-          if (lv.size[lru] > 0) ctx.emit(E.splice(child, parent, lru));
+          if (lv.size[lru] > 0) ctx.emit(E.splice(child, parent, lru + nid * SPLICE_NID_UNIT));
         }
       },
     });

@@ -10,6 +10,7 @@ export const legacy = {
   options: [],
   objcgCharging: false,
   offline(ctx, child, parent) {
-    ctx.emit(E.objcgReparent(child, parent)); // kmem objcgs are reparented in every kernel since 5.9
+    // kmem objcgs are reparented in every kernel since 5.9 (one per node in 7.1)
+    for (let nid = 0; nid < ctx.s.nodes.length; nid++) ctx.emit(E.objcgReparent(child, parent, nid));
   },
 } as const satisfies ReparentMode;

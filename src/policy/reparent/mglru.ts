@@ -3,6 +3,7 @@ import { E } from '../../kernel/events.js';
 import { getNrGens, lruGenFromSeq } from '../../kernel/lru_gen.js';
 import { lruGenIndex } from '../../kernel/mmzone.js';
 import { lruvecOf } from '../../kernel/node.js';
+import { SPLICE_NID_UNIT } from '../../kernel/reparent.js';
 import type { LruGenView } from '../../kernel/state.js';
 import { ageToMaxGens } from '../aging_mglru.js';
 import type { Ctx } from '../context.js';
@@ -38,7 +39,7 @@ export function reparentLruGen(ctx: Ctx, child: number, parent: number, plan: Ge
           const gen = lruGenFromSeq(seq);
           const i = lruGenIndex(gen, type);
           if (!cg.lists[i].count && !cg.nrPages[i]) continue;
-          ctx.emit(E.splice(child, parent, plan.target(cg, pg, gen, type)));
+          ctx.emit(E.splice(child, parent, plan.target(cg, pg, gen, type) + nid * SPLICE_NID_UNIT));
         }
       }
     },

@@ -1,5 +1,5 @@
 import { E, LOCK_ORDER_ALL_NODES, LOCK_ORDER_PER_NODE } from '../../kernel/events.js';
-import { EVENT_NID } from '../../kernel/node.js';
+import { withNid } from '../../kernel/node.js';
 import type { Ctx } from '../context.js';
 
 /** What one reparent mode does on one node; reparentObjcgs() takes the locks around it. */
@@ -12,30 +12,32 @@ export interface NodeStep {
   splice(nid: number): void;
 }
 
-/** The nodes a reparent walks: one, EVENT_NID, while events carry no node. */
-function reparentNodes(): number[] {
-  return [EVENT_NID];
+/** The nodes a reparent walks: every node, in order (for_each_node). */
+function reparentNodes(ctx: Ctx): number[] {
+  return [...ctx.s.nodes.keys()];
 }
 
 /**
  * memcg_reparent_objcgs(). 7.1 (switch reparent_node_by_node, v5+): for each node, prepare, take
  * objcg_lock + the child's and the parent's lru_lock of that node, recheck (retry), splice,
  * re-point the objcgs, unlock. v1: prepare every node, then one critical section over all nodes'
- * locks. reparent_locks.b records which; at one node the events differ only there.
+ * locks. reparent_locks.b records which (+ 256 × the node); at one node the events differ only there.
  */
 export function reparentObjcgs(ctx: Ctx, child: number, parent: number, step: NodeStep): void {
   const byNode = ctx.policy.series.reparent_node_by_node;
-  const nodes = reparentNodes();
+  const nodes = reparentNodes(ctx);
   const order = byNode ? LOCK_ORDER_PER_NODE : LOCK_ORDER_ALL_NODES;
   for (const group of byNode ? nodes.map((n) => [n]) : [nodes]) {
+    // the record names the node whose locks are taken; all nodes at once (v1) is recorded at node 0
+    const nid = group[0];
     for (;;) {
-      for (const nid of group) step.prepare?.(nid);
-      ctx.emit(E.reparentLocks(child, parent, order));
-      if (group.every((nid) => step.recheck?.(nid) ?? true)) break;
-      ctx.emit(E.reparentUnlocks(child, parent, true));
+      for (const n of group) step.prepare?.(n);
+      ctx.emit(E.reparentLocks(child, parent, withNid(order, nid)));
+      if (group.every((n) => step.recheck?.(n) ?? true)) break;
+      ctx.emit(E.reparentUnlocks(child, parent, withNid(1, nid)));
     }
-    for (const nid of group) step.splice(nid);
-    ctx.emit(E.objcgReparent(child, parent));
-    ctx.emit(E.reparentUnlocks(child, parent));
+    for (const n of group) step.splice(n);
+    for (const n of group) ctx.emit(E.objcgReparent(child, parent, n));
+    ctx.emit(E.reparentUnlocks(child, parent, withNid(0, nid)));
   }
 }

@@ -1,6 +1,6 @@
 import { DEF_PRIORITY, ROOT_MEMCG, SWAP_CLUSTER_MAX } from '../../kernel/constants.js';
 import { E, RECLAIMER_DIRECT, RECLAIMER_PROACTIVE } from '../../kernel/events.js';
-import { nrNodes } from '../../kernel/node.js';
+import { zonelist } from '../../kernel/node.js';
 import type { Ctx } from '../context.js';
 import type { ReclaimOpts } from '../reclaim_opts.js';
 import { newScanControl, type ScanControl } from './scan_control.js';
@@ -16,7 +16,7 @@ export function tryToFreePagesFor(ctx: Ctx, target: number, nrPages: number, opt
   const reclaimer = opts.proactive ? RECLAIMER_PROACTIVE : RECLAIMER_DIRECT;
   const sc = newScanControl(target, nrToReclaim, reclaimer, opts.swappiness ?? ctx.s.vm.swappiness, opts.maySwap ?? true);
   ctx.emit(E.reclaimBegin(target, nrToReclaim));
-  doTryToFreePages(ctx, sc);
+  doTryToFreePages(ctx, sc, opts.preferredNid ?? 0);
   ctx.emit(E.reclaimEnd(target, sc.lruvecsVisited, sc.nrReclaimed));
   return sc.nrReclaimed;
 }
@@ -29,17 +29,18 @@ export function tryToFreePagesFor(ctx: Ctx, target: number, nrPages: number, opt
  * (force_deactivate), then reclaiming below memory.low if a memcg was skipped for it
  * (memcg_low_reclaim).
  */
-export function doTryToFreePages(ctx: Ctx, sc: ScanControl): void {
+export function doTryToFreePages(ctx: Ctx, sc: ScanControl, preferredNid = 0): void {
+  const zl = zonelist(ctx.s, preferredNid);
   for (;;) {
     for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
       sc.nrScanned = 0;
-      for (let nid = 0; nid < nrNodes(ctx.s); nid++) {
+      for (const nid of zl) {
         sc.nid = nid;
         shrinkNode(ctx, sc);
       }
       if (sc.nrReclaimed >= sc.nrToReclaim) break;
     }
-    if (!ctx.s.mglru && ctx.s.memcgs.has(sc.target)) ctx.emit(E.snapshotRefaults(sc.target));
+    if (!ctx.s.mglru && ctx.s.memcgs.has(sc.target)) for (const nid of zl) ctx.emit(E.snapshotRefaults(sc.target, nid));
     if (sc.nrReclaimed || !nextRetry(sc)) return;
   }
 }

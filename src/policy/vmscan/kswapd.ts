@@ -18,9 +18,9 @@ import { canAgeAnonPages, shrinkActiveList } from './shrink_list.js';
 import { shrinkNode } from './shrink_node.js';
 import { shrinkShadows } from './shrink_slab.js';
 
-/** pgdat_balanced(): the zone is above its high watermark. */
-export function pgdatBalanced(s: KernelView): boolean {
-  return zoneFreePages(s) > watermarks(s)[WMARK_HIGH];
+/** pgdat_balanced(): node nid's zone is above its high watermark. */
+export function pgdatBalanced(s: KernelView, nid = 0): boolean {
+  return zoneFreePages(s, nid) > watermarks(s, nid)[WMARK_HIGH];
 }
 
 /**
@@ -29,16 +29,17 @@ export function pgdatBalanced(s: KernelView): boolean {
  */
 export function wakeupKswapd(ctx: Ctx, nid = 0): void {
   const pgdat = nodeData(ctx.s, nid);
-  if (pgdat.kswapdAwake || pgdat.kswapdFailures >= MAX_RECLAIM_RETRIES || pgdatBalanced(ctx.s)) return;
+  if (pgdat.kswapdAwake || pgdat.kswapdFailures >= MAX_RECLAIM_RETRIES || pgdatBalanced(ctx.s, nid)) return;
   ctx.emit(E.kswapdWake(nid));
 }
 
 /**
- * kswapd, run to completion when woken. There is no concurrency in the model yet, so kswapd runs
- * synchronously right after the charge that woke it, before the workload's next step.
+ * kswapd, run to completion when woken. There is no concurrency in the model yet, so each awake
+ * node's kswapd (kswapd0, kswapd1, …) runs synchronously right after the charge that woke it,
+ * before the workload's next step, balancing its own node only.
  */
-export function runKswapdIfAwake(ctx: Ctx, nid = 0): void {
-  if (nodeData(ctx.s, nid).kswapdAwake) balancePgdat(ctx, nid);
+export function runKswapdIfAwake(ctx: Ctx): void {
+  for (let nid = 0; nid < ctx.s.nodes.length; nid++) if (nodeData(ctx.s, nid).kswapdAwake) balancePgdat(ctx, nid);
 }
 
 /**
@@ -48,13 +49,13 @@ export function runKswapdIfAwake(ctx: Ctx, nid = 0): void {
  * than nr_to_reclaim or reclaimed nothing. A run that reclaimed nothing counts a kswapd failure.
  */
 export function balancePgdat(ctx: Ctx, nid: number): void {
-  const nrToReclaim = Math.max(watermarks(ctx.s)[WMARK_HIGH], SWAP_CLUSTER_MAX);
+  const nrToReclaim = Math.max(watermarks(ctx.s, nid)[WMARK_HIGH], SWAP_CLUSTER_MAX);
   const sc = newScanControl(ROOT_MEMCG, nrToReclaim, RECLAIMER_KSWAPD, ctx.s.vm.swappiness);
   sc.nid = nid;
   ctx.emit(E.reclaimBegin(ROOT_MEMCG, nrToReclaim));
   let balanced = false;
   while (sc.priority >= 1) {
-    if (pgdatBalanced(ctx.s)) {
+    if (pgdatBalanced(ctx.s, nid)) {
       balanced = true;
       break;
     }
@@ -65,7 +66,7 @@ export function balancePgdat(ctx: Ctx, nid: number): void {
     const raisePriority = Math.max(sc.nrScanned, sc.nrReclaimed - before) < sc.nrToReclaim;
     if (raisePriority || sc.nrReclaimed === before) sc.priority--;
   }
-  if (!ctx.s.mglru) ctx.emit(E.snapshotRefaults(ROOT_MEMCG));
+  if (!ctx.s.mglru) ctx.emit(E.snapshotRefaults(ROOT_MEMCG, nid));
   ctx.emit(E.reclaimEnd(ROOT_MEMCG, sc.lruvecsVisited, sc.nrReclaimed));
   shrinkShadows(ctx);
   ctx.emit(E.kswapdSleep(nid, !balanced && sc.nrReclaimed === 0));

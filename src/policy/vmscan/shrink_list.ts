@@ -1,5 +1,6 @@
 import { LRU_FILE } from '../../kernel/constants.js';
 import { E, SCAN_RECLAIMER } from '../../kernel/events.js';
+import { withNid } from '../../kernel/node.js';
 import type { FolioView, KernelView, LruvecView, MemcgView } from '../../kernel/state.js';
 import type { Ctx } from '../context.js';
 import { wakeupFlusherThreads } from '../writeback.js';
@@ -30,7 +31,7 @@ export function shrinkInactiveList(ctx: Ctx, m: MemcgView, lv: LruvecView, lru: 
   const st = shrinkFolioList(ctx, isolated, sc);
   if (st.unqueuedDirty && st.unqueuedDirty === isolated.length) wakeupFlusherThreads(ctx);
   const cost = st.pageout * 32 + (isolated.length - st.reclaimed);
-  if (cost > 0 && ctx.s.memcgs.has(m.id)) ctx.emit(E.lruNoteCost(m.id, lru & LRU_FILE ? 1 : 0, cost));
+  if (cost > 0 && ctx.s.memcgs.has(m.id)) ctx.emit(E.lruNoteCost(m.id, withNid(lru & LRU_FILE ? 1 : 0, sc.nid), cost));
   return st.reclaimed;
 }
 

@@ -1,6 +1,6 @@
 import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, ROOT_MEMCG } from '../../kernel/constants.js';
 import { E } from '../../kernel/events.js';
-import { lruvecOf } from '../../kernel/node.js';
+import { lruvecOf, withNid } from '../../kernel/node.js';
 import { Stat } from '../../kernel/stat.js';
 import type { KernelView, MemcgView } from '../../kernel/state.js';
 import { subtree, subtreeIds } from '../../kernel/tree.js';
@@ -62,7 +62,7 @@ export function prepareScanControl(s: KernelView, sc: ScanControl): void {
   if (sc.rootReclaim) {
     const file = size[LRU_INACTIVE_FILE] + size[LRU_ACTIVE_FILE];
     sc.fileIsTiny =
-      file + zoneFreePages(s) <= watermarks(s)[WMARK_HIGH] &&
+      file + zoneFreePages(s, sc.nid) <= watermarks(s, sc.nid)[WMARK_HIGH] &&
       !(sc.mayDeactivate & DEACTIVATE_ANON) &&
       Math.floor(size[LRU_INACTIVE_ANON] / 2 ** sc.priority) > 0;
   }
@@ -94,11 +94,11 @@ export function shrinkNodeMemcgs(ctx: Ctx, sc: ScanControl): void {
     if (!shrinkOneMemcg(ctx, m, sc, calculateProtection(ctx.s, root, m, memo))) continue;
     if (partial && sc.nrReclaimed >= sc.nrToReclaim) {
       // mem_cgroup_iter_break(); a position released meanwhile was invalidated (0)
-      if (ctx.s.memcgs.has(root)) ctx.emit(E.memcgIter(root, ctx.s.memcgs.has(m.id) ? m.id : 0, false));
+      if (ctx.s.memcgs.has(root)) ctx.emit(E.memcgIter(root, ctx.s.memcgs.has(m.id) ? m.id : 0, withNid(0, sc.nid)));
       return;
     }
   }
-  if (partial && ctx.s.memcgs.has(root)) ctx.emit(E.memcgIter(root, 0, true)); // the target was pinned by the reclaimer; here a dying target may go with its last page
+  if (partial && ctx.s.memcgs.has(root)) ctx.emit(E.memcgIter(root, 0, withNid(1, sc.nid))); // the target was pinned by the reclaimer; here a dying target may go with its last page
 }
 
 /** The body of the shrink_node_memcgs() loop for one memcg; false when protection skipped it. */
