@@ -91,14 +91,14 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     stateHash: 'c92ac642a1ad2dfc6b77e117cf87c0ab91ca758279f6066583da1623d5b0e697',
   },
   'repro-waiman-2022.json legacy': {
-    events: 11702,
-    log: '297a8329e1414f4cfca2e6a74a6cd148d72ec2ef35c0c4142fb285fddffeed7b',
-    stateHash: 'e64efa42aafed4c328a593102a112489d9c951a748fb88ddac9c7796b7a00fd6',
+    events: 11750,
+    log: 'f6f97ad6b9412774084ce450c2516f1b744878fdb401f4f533c6ac2ff6ec678b',
+    stateHash: '9751deb354a9f9641352bf51940d768ade543606b51d0f716065c8d9d43f1022',
   },
   'repro-waiman-2022.json reparent': {
-    events: 11775,
-    log: 'f1f41917ec77285c5451f95efef09fe04be35ee2d34954a9c57e6117b2f377e1',
-    stateHash: '7ea7dd25fd1b3b6f7a4c23689d165afe0553d2335ce2cd0f95b40ab0a7c5bb11',
+    events: 11871,
+    log: '732661933262f27349b77b31a67314e73d30456d392dae982c8624b007bc5fda',
+    stateHash: 'd0e904962518cba6b5f1a5cf85b5e0ed411f378b9e64aae2c4bb563093517900',
   },
   'restart-costly.json legacy': {
     events: 68496,
