@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { fstatSync, writeSync } from 'node:fs';
 import { escapeControl } from './escape.js';
 import { formatCell } from './output.js';
 
@@ -15,9 +16,37 @@ const csvCell = (v: unknown) => {
 };
 const jsonCell = (v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v);
 
-/** Write text chunks to `out` in order, waiting for it to drain whenever it asks to. */
+/**
+ * Write text chunks to `out` in order, waiting for it to drain whenever it asks to. Stdout on a
+ * file or /dev/null is written with writeSync: its stream would turn each string into a Buffer
+ * first, external memory that piles up until an old-space GC (+20–30 MiB of peak RSS on a 20 M-row
+ * export); a pipe or terminal keeps the stream and its backpressure.
+ */
 export async function streamText(chunks: Iterable<string | Buffer>, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  if (out === process.stdout && stdoutIsFile()) {
+    for (const text of chunks) writeAll(1, text);
+    return;
+  }
   for (const text of chunks) if (!out.write(text)) await once(out, 'drain');
+}
+
+function stdoutIsFile(): boolean {
+  try {
+    const st = fstatSync(1);
+    return st.isFile() || st.isCharacterDevice() ? !process.stdout.isTTY : false;
+  } catch {
+    return false;
+  }
+}
+
+/** writeSync until all of it is written (a string straight from V8, no Buffer; the rare short write goes on from a Buffer). */
+function writeAll(fd: number, text: string | Buffer): void {
+  if (typeof text === 'string') {
+    const n = writeSync(fd, text);
+    if (n === Buffer.byteLength(text)) return;
+    text = Buffer.from(text).subarray(n);
+  }
+  for (let off = 0; off < text.length; ) off += writeSync(fd, text, off);
 }
 
 /**

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, cliJson, tempDir } from '../helpers.js';
+import { CLI, cli, cliJson, tempDir } from '../helpers.js';
 
 const dir = tempDir();
 const db = join(dir, 'export.db');
@@ -74,6 +75,18 @@ describe('memcglab export', () => {
     const r = cli(['query', sql, '--csv', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     expect(parse(r.stdout, { columns: true })).toEqual([{ 'x,y': 'a,"b"', n: '', nl: 'line\ntwo\r', p: 'plain', i: '42' }]);
+  });
+
+  it('stdout redirected to a file (written with writeSync) gets the same bytes as a pipe', () => {
+    const file = join(dir, 'redirected.csv');
+    const fd = openSync(file, 'w');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'export', String(runId), '--db', db], { stdio: ['ignore', fd, 'pipe'] });
+      expect(r.status, String(r.stderr)).toBe(0);
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(file, 'utf8')).toBe(exported([]));
   });
 
   it('events is the default; --out writes the same bytes as stdout, and no .tmp is left', () => {
