@@ -100,7 +100,14 @@ export const CATALOGUE = {
   evict: {
     code: 13,
     what: 'reclaimed, leaves a shadow naming the target',
-    args: [folio, memcg('reclaim target'), { col: 'a', means: 'reclaimer', values: RECLAIMERS, default: 0 }],
+    // b is derivable (folio_memcg() before the folio goes) and is logged for queries: who lost the
+    // folio, without replaying ownership through charges and reparents. evolve checks it.
+    args: [
+      folio,
+      memcg('reclaim target'),
+      { col: 'b', means: 'owner: folio_memcg() when evicted (reparented: the ancestor; 0 in logs before it was recorded)' },
+      { col: 'a', means: 'reclaimer', values: RECLAIMERS, default: 0 },
+    ],
   },
   refault: {
     code: 14,
