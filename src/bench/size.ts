@@ -12,7 +12,7 @@ export function benchSize(ctx: BenchContext): BenchResult[] {
   return withStore(
     rec.path,
     (store) => {
-      const { rows: n, pages, payload, how, file } = eventStorage(store, rec.runId);
+      const { rows: n, pages, payload, how, query, file } = eventStorage(store, rec.runId);
       const value = round(pages / n, 2);
       const baseline = payload === null ? null : round(payload / n, 2);
       return [
@@ -25,6 +25,22 @@ export function benchSize(ctx: BenchContext): BenchResult[] {
           ...atMost(value, 32, 'bytes/event'),
           note: `${how}, ${n} events of one run; baseline: record payload bytes/event; whole file ${round(file / n, 2)} bytes/event`,
         },
+        ...(query
+          ? [
+              {
+                name: 'size.query',
+                value: round(Object.values(query).reduce((a, b) => a + b, 0) / n, 2),
+                unit: 'bytes/event',
+                baseline: null,
+                ratio: null,
+                goal: null,
+                met: null,
+                note: `the query projections and their indexes, dbstat pages per event of the log: ${Object.entries(query)
+                  .map(([k, v]) => `${k} ${round(v / n, 2)}`)
+                  .join(', ')}`,
+              },
+            ]
+          : []),
       ];
     },
     true,

@@ -1,3 +1,4 @@
+import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, LRU_UNEVICTABLE } from './constants.js';
 import { MEMORY_EVENT_NAMES } from './memcg_events.js';
 import { MEMCG_LRU_HEAD, MEMCG_LRU_OLD, MEMCG_LRU_TAIL, MEMCG_LRU_YOUNG } from './memcg_lru.js';
 
@@ -52,6 +53,22 @@ export const RECLAIMER_PROACTIVE = RECLAIMERS.proactive;
 /** scan.a = lru list + SCAN_RECLAIMER × reclaimer */
 export const SCAN_RECLAIMER = 8;
 
+/** enum lru_list, by name */
+export const LRU_LISTS = {
+  inactive_anon: LRU_INACTIVE_ANON,
+  active_anon: LRU_ACTIVE_ANON,
+  inactive_file: LRU_INACTIVE_FILE,
+  active_file: LRU_ACTIVE_FILE,
+  unevictable: LRU_UNEVICTABLE,
+} as const;
+
+/** Every scan.a: the list isolated from and who reclaims, e.g. `inactive_file, kswapd` (MGLRU: the list of the type; active = sorted, pgrefill). */
+export const SCAN_LISTS: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(RECLAIMERS).flatMap(([who, r]) =>
+    Object.entries(LRU_LISTS).map(([list, lru]): [string, number] => [`${list}, ${who}`, lru + SCAN_RECLAIMER * r]),
+  ),
+);
+
 /** vm sysctls and devices (sysctl event a) */
 export const SYSCTLS = {
   'swap pages (swapon)': 1,
@@ -105,6 +122,32 @@ export const REPARENT_LOCK_ORDERS = {
 } as const;
 export const LOCK_ORDER_PER_NODE = 0;
 export const LOCK_ORDER_ALL_NODES = 1;
+
+/** The splice modes, by name (splice.b bits 5–6 for MGLRU). */
+export const SPLICE_MODES = {
+  'same-gen': SPLICE_SAME_GEN,
+  'rewrite gens, to the tail': SPLICE_REWRITE_TAIL,
+  'rewrite gens, to the head': SPLICE_REWRITE_HEAD,
+  'same-gen, to the tail (v1)': SPLICE_SAME_GEN_TAIL,
+} as const;
+
+/**
+ * Every splice.b the reparent policies write on node 0, named: a classic list, or for MGLRU
+ * `gen 1 file → parent gen 3, same-gen` (same-gen keeps the index; the others may pick any gen).
+ * On node n the value is this + 4096 × n (reparent.ts SPLICE_NID_UNIT).
+ */
+export const SPLICE_TARGETS: Readonly<Record<string, number>> = Object.fromEntries([
+  ...Object.entries(LRU_LISTS),
+  ...Object.entries(SPLICE_MODES).flatMap(([mode, m]) =>
+    [0, 1, 2, 3].flatMap((cg) =>
+      ['anon', 'file'].flatMap((type, t) =>
+        [0, 1, 2, 3]
+          .filter((pg) => (m !== SPLICE_SAME_GEN && m !== SPLICE_SAME_GEN_TAIL) || pg === cg)
+          .map((pg): [string, number] => [`gen ${cg} ${type} → parent gen ${pg}, ${mode}`, encodeSplice(cg, t, pg, m)]),
+      ),
+    ),
+  ),
+]);
 
 export function encodeSplice(childGen: number, type: number, parentGen: number, mode: number): number {
   return SPLICE_MGLRU | childGen | (type << 2) | (parentGen << 3) | (mode << 5);

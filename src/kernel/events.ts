@@ -9,7 +9,9 @@ import {
   RECLAIMERS,
   REFAULT_FLAGS,
   REPARENT_LOCK_ORDERS,
+  SCAN_LISTS,
   SORT_REASONS,
+  SPLICE_TARGETS,
   SYSCTLS,
 } from './event_values.js';
 
@@ -100,7 +102,14 @@ export const CATALOGUE = {
   evict: {
     code: 13,
     what: 'reclaimed, leaves a shadow naming the target',
-    args: [folio, memcg('reclaim target'), { col: 'a', means: 'reclaimer', values: RECLAIMERS, default: 0 }],
+    // b is derivable (folio_memcg() before the folio goes) and is logged for queries: who lost the
+    // folio, without replaying ownership through charges and reparents. evolve checks it.
+    args: [
+      folio,
+      memcg('reclaim target'),
+      { col: 'b', means: 'owner: folio_memcg() when evicted (reparented: the ancestor; 0 in logs before it was recorded)' },
+      { col: 'a', means: 'reclaimer', values: RECLAIMERS, default: 0 },
+    ],
   },
   refault: {
     code: 14,
@@ -115,7 +124,11 @@ export const CATALOGUE = {
   scan: {
     code: 15,
     what: 'folios isolated from one list',
-    args: [memcg(), { col: 'a', means: 'lru list + 8 × reclaimer (0 direct, 1 kswapd, 2 proactive)' }, { col: 'b', means: 'nr isolated' }],
+    args: [
+      memcg(),
+      { col: 'a', means: 'lru list + 8 × reclaimer (0 direct, 1 kswapd, 2 proactive)', values: SCAN_LISTS },
+      { col: 'b', means: 'nr isolated' },
+    ],
   },
   reclaim_begin: { code: 16, what: 'start of one reclaim pass', args: [memcg('target'), { col: 'a', means: 'nr_to_reclaim' }] },
   reclaim_end: {
@@ -133,6 +146,7 @@ export const CATALOGUE = {
         col: 'b',
         means:
           'lru list (classic) or 256|child gen|type<<2|parent gen<<3|mode<<5 (MGLRU; mode 0 same gen head, 1 rewrite tail, 2 rewrite head, 3 same gen tail), + 4096 × nid',
+        values: SPLICE_TARGETS,
       },
     ],
   },
@@ -314,13 +328,28 @@ export function columnsDoc(name: EventTypeName): string {
   return (CATALOGUE[name].args as readonly Arg[]).map((a) => (a.means ? `${a.col}=${a.means}${enumDoc(a)}` : a.col)).join(', ');
 }
 
+/** Enumerations longer than this are counted, not listed, in event_types.columns (event_enums lists them). */
+const LISTED_VALUES = 12;
+
 function enumDoc(a: Arg): string {
   const e = a.flags ?? a.values;
-  return e
-    ? ` (${Object.entries(e)
-        .map(([k, v]) => `${v} ${k}`)
-        .join(', ')})`
-    : '';
+  if (!e) return '';
+  const all = Object.entries(e);
+  if (all.length > LISTED_VALUES) return ` (${all.length} values: see event_enums)`;
+  return ` (${all.map(([k, v]) => `${v} ${k}`).join(', ')})`;
+}
+
+/** One row per value an enum or flag column takes: the rows of the event_enums table. */
+export function enumRows(): { code: number; event: EventTypeName; col: Column; value: number; name: string; kind: 'value' | 'flag' }[] {
+  return Object.entries(CATALOGUE).flatMap(([event, d]) =>
+    (d.args as readonly Arg[]).flatMap((a) => {
+      const e = a.flags ?? a.values;
+      const kind = a.flags ? 'flag' : 'value';
+      return e
+        ? Object.entries(e).map(([name, value]) => ({ code: d.code, event: event as EventTypeName, col: a.col, value, name, kind }))
+        : [];
+    }),
+  );
 }
 
 /**

@@ -2,6 +2,7 @@ import { PAGE_SIZE, ROOT_MEMCG } from '../kernel/constants.js';
 import { MEMCG_HIGH, MEMCG_LOW, MEMCG_MAX, MEMCG_OOM, MEMCG_OOM_KILL } from '../kernel/memcg_events.js';
 import { Stat } from '../kernel/stat.js';
 import { type KernelState, MEMCG_DYING } from '../kernel/state.js';
+import { METRIC_TYPES } from '../store/metric_types.js';
 
 /** The metric vocabulary shared by samples, `run --json`, compare and reports (DESIGN §7). */
 export interface Metrics {
@@ -55,24 +56,10 @@ export const METRIC_NAMES: (keyof Metrics)[] = [
 
 /**
  * Metrics that only grow over a run (counters since the start); the others are levels (nr_dying,
- * dying_bytes, stale_pages, memory_current) or ratios over the whole run so far.
+ * dying_bytes, stale_pages, memory_current) or ratios over the whole run so far. Derived from
+ * store/metric_types.ts, which the metric_types table is written from.
  */
-export const CUMULATIVE_METRICS: readonly (keyof Metrics)[] = [
-  'pgscan',
-  'pgsteal',
-  'workingset_refault_file',
-  'lruvecs_scanned',
-  'reclaims',
-  'reparent_splices',
-  'reparent_folios_walked',
-  'reparent_retries',
-  'low_events',
-  'high_events',
-  'max_events',
-  'oom_events',
-  'oom_kill',
-  'throttle_ticks',
-];
+export const CUMULATIVE_METRICS: readonly (keyof Metrics)[] = METRIC_NAMES.filter((n) => METRIC_TYPES[n].kind === 'counter');
 
 /** Sum of a counter over every memcg, live or folded into a live ancestor when freed. */
 export function totalStat(s: Readonly<KernelState>, item: number): number {

@@ -2,6 +2,7 @@ import { type Event, EventType } from '../kernel/events.js';
 import type { KernelState } from '../kernel/state.js';
 import type { ProjectionSink, SampleRow } from '../store/projections.js';
 import { type Experiment, memcgSizeBytes } from './experiment.js';
+import { LogProjections, type ResumePoint } from './log_projections.js';
 import { computeMetrics, type Metrics } from './metrics.js';
 
 /** Compile-time: every metric of the vocabulary has a samples column of its name. */
@@ -10,26 +11,33 @@ void EVERY_METRIC_HAS_A_COLUMN;
 
 /**
  * Every projection of a run's log, fed event by event with the state right after the event:
- * the `memcgs` rows (when each memcg was created, went offline, was freed) and a metrics sample
- * at every `sampleEvery`-th cycle event. Running, resuming, `rebuild` and `verify` all go through
- * this one observer, so they produce the same rows.
+ * the `memcgs` rows (when each memcg was created, went offline, was freed), a metrics sample
+ * at every `sampleEvery`-th cycle event, and the rows of cycles, evictions, refaults and splices
+ * (log_projections.ts). Running, resuming, `rebuild` and `verify` all go through this one
+ * observer, so they produce the same rows.
  */
 export class RunProjections {
   private readonly paths: Map<number, string>;
   private readonly memcgSize: number;
+  private readonly log: LogProjections;
 
-  /** `from`: the state the log continues from (a snapshot), whose memcgs are already recorded. */
+  /**
+   * `from`: the state the log continues from (a snapshot), whose memcgs are already recorded;
+   * `resume`: what the log before it says about the folios live in it and the cycles ended.
+   */
   constructor(
     private readonly sink: ProjectionSink,
     private readonly run: number,
     private readonly exp: Experiment,
-    from?: KernelState,
+    from?: { state: KernelState; resume: ResumePoint },
   ) {
-    this.paths = new Map(from ? [...from.memcgs.values()].map((m): [number, string] => [m.id, m.path]) : [[1, '/']]);
+    this.paths = new Map(from ? [...from.state.memcgs.values()].map((m): [number, string] => [m.id, m.path]) : [[1, '/']]);
     this.memcgSize = memcgSizeBytes(exp);
+    this.log = new LogProjections(sink, run, from?.resume);
   }
 
   observe(e: Event, s: KernelState): void {
+    this.log.observe(e, s);
     switch (e.type) {
       case EventType.memcg_create: {
         const pp = this.paths.get(e.a) ?? '/';

@@ -12,10 +12,14 @@ export interface RebuildResult {
   events: number;
   memcgs: number;
   samples: number;
+  cycles: number;
+  evictions: number;
+  refaults: number;
+  splices: number;
 }
 
 /**
- * Regenerate a run's projections (`memcgs`, `samples`) from its events alone, folding the whole
+ * Regenerate a run's projections (memcgs, samples, cycles, evictions, refaults, splices) from its events alone, folding the whole
  * log through `evolve` (samples need the state at each cycle). One transaction: all or nothing.
  */
 export function rebuildProjections(store: Store, runId: number, onProgress?: (done: number, total: number) => void): RebuildResult {

@@ -1,12 +1,12 @@
 import { LabError } from '../errors.js';
-import type { Event } from '../kernel/events.js';
+import { type Event, EventType } from '../kernel/events.js';
 import { stateHash } from '../kernel/serialize.js';
 import type { KernelState } from '../kernel/state.js';
 import { EventAppender } from '../store/appender.js';
 import { putChainRow } from '../store/chain.js';
 import type { Store } from '../store/db.js';
 import { sqliteFailure } from '../store/errors.js';
-import { StoreProjectionSink } from '../store/projections.js';
+import { chargesBefore, cycleEnds, StoreProjectionSink } from '../store/projections.js';
 import { renewLease, updateRun } from '../store/runs.js';
 import { writeSnapshot } from '../store/snapshots.js';
 import { type ChainWriter, type SealData, sha256 } from './chain.js';
@@ -72,7 +72,18 @@ export function recordRun(
   opts: RunOptions = {},
 ): RunResult {
   const appender = new EventAppender(store, runId);
-  const projections = new RunProjections(new StoreProjectionSink(store), runId, exp, from?.state);
+  const projections = new RunProjections(
+    new StoreProjectionSink(store),
+    runId,
+    exp,
+    from && {
+      state: from.state,
+      resume: {
+        charges: chargesBefore(store, runId, from.state.seq, new Set(from.state.folios.keys()), EventType.charge),
+        cycleEnds: cycleEnds(store, runId, from.state.seq),
+      },
+    },
+  );
   const me = thisHolder();
   const renewEvery = renewEveryMs(me.leaseMs);
   let lastSnapshot = from?.state.seq ?? 0;

@@ -4,7 +4,7 @@ import { checkInvariants } from '../kernel/invariants.js';
 import { deserializeState, stateHash } from '../kernel/serialize.js';
 import type { KernelState } from '../kernel/state.js';
 import type { Store } from '../store/db.js';
-import { storedMemcgRows, storedSampleRows } from '../store/projections.js';
+import { storedMemcgRows, storedSeqRows } from '../store/projections.js';
 import { logEnd } from '../store/reader.js';
 import { type SnapshotRecord, snapshotBlob, snapshotRecords } from '../store/snapshots.js';
 import { type SealData, sha256 } from './chain.js';
@@ -46,7 +46,7 @@ export interface VerifyOptions {
  *   2. a rebuild from the log alone, the kernel invariants checked after every (n-th) event;
  *   3. every snapshot (hash, tick, cycle, runner state) against the rebuild and the chain, and
  *      its blob against its hash;
- *   4. every projection (samples, memcgs) against the rows the rebuild produces;
+ *   4. every projection (samples, memcgs, cycles, evictions, refaults, splices) against the rows the rebuild produces;
  *   5. the run's final columns (events, cycles, state hash, metrics, status, error) against the
  *      rebuild and the chain's end seal.
  * Any difference names the table and the row (seq, memcg id, or column of `runs`).
@@ -56,7 +56,7 @@ export function verifyRun(store: Store, runId: number, opts: VerifyOptions = {})
   if (!Number.isInteger(every) || every < 1) throw new LabError(`--check-every must be a positive integer (got ${every})`);
   const run = getRun(store, runId);
   const exp = storedExperiment(run);
-  const projections = new ProjectionCheck(storedSampleRows(store, runId));
+  const projections = new ProjectionCheck((table) => storedSeqRows(store, table, runId));
   try {
     return verifyWith(store, run, exp, projections, every, opts);
   } finally {

@@ -1,4 +1,4 @@
-import type { MemcgRow, ProjectionSink, SampleRow } from '../store/projections.js';
+import { LOG_TABLES, type LogRows, type LogTable, type MemcgRow, type ProjectionSink, type SampleRow } from '../store/projections.js';
 import { short, type VerifyViolation } from './verify_types.js';
 
 /** Differences reported per table before the rest are summed up. */
@@ -14,19 +14,69 @@ function firstDiff(rebuilt: Record<string, unknown>, stored: Record<string, unkn
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+type Row = Record<string, unknown>;
+type Report = (table: string, seq: number, detail: string) => void;
+export type SeqTable = 'samples' | LogTable;
+
 /**
- * The projections verify rebuilds from the log, compared with the stored ones: samples as they are
- * produced (stored rows read in seq order, alongside), memcgs at the end (their rows change as
- * memcgs go offline and are freed).
+ * One seq-keyed projection table checked as the fold produces its rows: the stored rows are read in
+ * seq order alongside, so a table of any size is compared in constant memory.
+ */
+class SeqStream {
+  private next: IteratorResult<Row>;
+
+  constructor(
+    private readonly table: SeqTable,
+    private readonly stored: Iterator<Row>,
+    private readonly report: Report,
+  ) {
+    this.next = stored.next();
+  }
+
+  check(row: Row): void {
+    const t = this.table;
+    const seq = row.seq as number;
+    while (!this.next.done && (this.next.value.seq as number) < seq) {
+      this.report(t, this.next.value.seq as number, `${t} row seq ${this.next.value.seq} is not produced by the log (no row falls there)`);
+      this.next = this.stored.next();
+    }
+    if (this.next.done || this.next.value.seq !== seq) {
+      this.report(t, seq, `${t} row seq ${seq} is missing (the log produces one there)`);
+      return;
+    }
+    const stored = this.next.value;
+    this.next = this.stored.next();
+    const k = firstDiff(row, stored);
+    if (k) this.report(t, seq, `${t} row seq ${seq}: ${snake(k)} is ${short(stored[k])}, the log rebuilds ${short(row[k])}`);
+  }
+
+  /** Stored rows past the last rebuilt one. */
+  finish(): void {
+    for (; !this.next.done; this.next = this.stored.next()) {
+      this.report(this.table, this.next.value.seq as number, `${this.table} row seq ${this.next.value.seq} is not produced by the log`);
+    }
+  }
+
+  close(): void {
+    this.stored.return?.();
+  }
+}
+
+/**
+ * The projections verify rebuilds from the log, compared with the stored ones: the seq-keyed ones
+ * (samples, cycles, evictions, refaults, splices) as they are produced, memcgs at the end (their
+ * rows change as memcgs go offline and are freed).
  */
 export class ProjectionCheck implements ProjectionSink {
   readonly violations: VerifyViolation[] = [];
   private readonly memcgs = new Map<number, MemcgRow>();
-  private next: IteratorResult<SampleRow>;
+  private readonly streams: Map<SeqTable, SeqStream>;
   private count = new Map<string, number>();
 
-  constructor(private readonly storedSamples: Iterator<SampleRow>) {
-    this.next = storedSamples.next();
+  /** `stored(table)`: the table's stored rows of the run, by seq, under their column names. */
+  constructor(stored: (table: SeqTable) => Iterator<Row>) {
+    const report: Report = (table, seq, detail) => this.report(table, seq, detail);
+    this.streams = new Map((['samples', ...LOG_TABLES] as SeqTable[]).map((t) => [t, new SeqStream(t, stored(t), report)]));
   }
 
   private report(table: string, seq: number, detail: string): void {
@@ -50,41 +100,21 @@ export class ProjectionCheck implements ProjectionSink {
   }
 
   sample(row: SampleRow): void {
-    while (!this.next.done && this.next.value.seq < row.seq) {
-      this.report(
-        'samples',
-        this.next.value.seq,
-        `samples row seq ${this.next.value.seq} is not produced by the log (no sample falls there)`,
-      );
-      this.next = this.storedSamples.next();
-    }
-    if (this.next.done || this.next.value.seq !== row.seq) {
-      this.report('samples', row.seq, `samples row seq ${row.seq} is missing (the log produces one there)`);
-      return;
-    }
-    const stored = this.next.value;
-    this.next = this.storedSamples.next();
-    const k = firstDiff(row as Record<string, unknown>, stored as Record<string, unknown>);
-    if (k) {
-      const col = snake(k);
-      this.report(
-        'samples',
-        row.seq,
-        `samples row seq ${row.seq}: ${col} is ${short((stored as Record<string, unknown>)[k])}, the log rebuilds ${short((row as Record<string, unknown>)[k])}`,
-      );
-    }
+    this.streams.get('samples')!.check(row as Row);
   }
 
-  /** Stop reading the stored samples (the fold stopped early): the connection can close. */
+  row<T extends LogTable>(table: T, row: LogRows[T]): void {
+    this.streams.get(table)!.check(row as Row);
+  }
+
+  /** Stop reading the stored rows (the fold stopped early): the connection can close. */
   close(): void {
-    this.storedSamples.return?.();
+    for (const s of this.streams.values()) s.close();
   }
 
-  /** After the fold: stored samples past the last rebuilt one, and every memcgs row. */
+  /** After the fold: stored rows past the last rebuilt ones, and every memcgs row. */
   finish(storedMemcgs: Iterable<MemcgRow>): void {
-    for (; !this.next.done; this.next = this.storedSamples.next()) {
-      this.report('samples', this.next.value.seq, `samples row seq ${this.next.value.seq} is not produced by the log`);
-    }
+    for (const s of this.streams.values()) s.finish();
     const seen = new Set<number>();
     for (const m of storedMemcgs) {
       seen.add(m.id);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { LabError } from '../errors.js';
-import { CATALOGUE, columnsDoc, type EventTypeName } from '../kernel/events.js';
+import { syncCatalogue } from './catalogue.js';
 import { noteDatabase, sqliteFailure } from './errors.js';
 import { appliedMigrations, knownMigrations, migrateDatabase } from './migrate.js';
 import { BUSY_TIMEOUT_MS, foreignError, inspect, newerError, openReadOnly } from './open.js';
@@ -65,7 +65,7 @@ export function openStore(path: string, opts: { readonly?: boolean } = {}): Stor
     if (kind === 'empty') {
       const mem = new Database(':memory:');
       migrateDatabase(mem);
-      syncEventTypes(mem);
+      syncCatalogue(mem);
       return wrap(mem, path, true);
     }
     if (applied < known) closeStore(openWritable(path, known)); // an older memcglab file: bring it up to date
@@ -94,32 +94,11 @@ function openWritable(path: string, known: number): Store {
     const applied = appliedMigrations(sqlite);
     if (applied > known) throw newerError(path, applied, known);
     if (applied < known) migrateDatabase(sqlite);
-    syncEventTypes(sqlite);
+    syncCatalogue(sqlite);
     return wrap(sqlite, path, false);
   } catch (e) {
     sqlite.close();
     if (e instanceof LabError) throw e;
     throw sqliteFailure(e, path) ?? new LabError(`cannot use database ${path}: ${(e as Error).message}`);
   }
-}
-
-/** The event catalogue into `event_types`, written only when it differs (writers open often, and at once). */
-function syncEventTypes(sqlite: Database.Database): void {
-  const want = Object.entries(CATALOGUE).map(([name, d]) => [d.code, name, columnsDoc(name as EventTypeName), d.what] as const);
-  const have = new Map(
-    (sqlite.prepare('SELECT code, name, columns, what FROM event_types').raw(true).all() as [number, string, string, string][]).map((r) => [
-      r[0],
-      r.join('\u0000'),
-    ]),
-  );
-  if (have.size === want.length && want.every((w) => have.get(w[0]) === w.join('\u0000'))) return;
-  const up = sqlite.prepare(
-    'INSERT INTO event_types (code, name, columns, what) VALUES (?, ?, ?, ?) ' +
-      'ON CONFLICT(code) DO UPDATE SET name = excluded.name, columns = excluded.columns, what = excluded.what',
-  );
-  sqlite
-    .transaction(() => {
-      for (const w of want) up.run(...w);
-    })
-    .immediate();
 }

@@ -7,6 +7,8 @@ export interface EventStorage {
   /** bytes of the record payloads alone (null: dbstat unavailable) */
   payload: number | null;
   how: string;
+  /** bytes of the pages of the query projections (cycles, evictions, refaults, splices) and their indexes, by name (null: dbstat unavailable) */
+  query: Record<string, number> | null;
   /** bytes of the whole database file */
   file: number;
 }
@@ -21,8 +23,14 @@ export function eventStorage(store: Store, run: number): EventStorage {
       pg: number;
       pl: number;
     };
-    return { rows, pages: r.pg, payload: r.pl, how: 'dbstat pages of the events table', file };
+    const q = db
+      .prepare(
+        "SELECT name, sum(pgsize) AS pg FROM dbstat WHERE name IN ('cycles', 'cycles_cycle', 'evictions', 'refaults', 'splices', 'memcgs_offline') GROUP BY name",
+      )
+      .all() as { name: string; pg: number }[];
+    const query = Object.fromEntries(q.map((i) => [i.name, i.pg]));
+    return { rows, pages: r.pg, payload: r.pl, how: 'dbstat pages of the events table', query, file };
   } catch {
-    return { rows, pages: file, payload: null, how: 'page_count × page_size of the whole file (dbstat unavailable)', file };
+    return { rows, pages: file, payload: null, how: 'page_count × page_size of the whole file (dbstat unavailable)', query: null, file };
   }
 }

@@ -66,13 +66,13 @@ export function runHasEvents(store: Store, runId: number): boolean {
 }
 
 /** Tables that hold a run's log, chain and projections, moved as a whole from a shard. */
-const RUN_TABLES = ['events', 'snapshots', 'chain', 'samples', 'memcgs'] as const;
+const RUN_TABLES = ['events', 'snapshots', 'chain', 'samples', 'memcgs', 'cycles', 'evictions', 'refaults', 'splices'] as const;
 
 /**
  * Move a finished run from a shard database (where a sweep worker wrote it without holding the
  * main database's write lock) into the main database, in one transaction: its events,
  * snapshots, hash chain (genesis included: the shard's run row is a copy of the main one, so the
- * identity it seals is the same), samples and memcgs rows, and the run row's results; the run is
+ * identity it seals is the same), its projections' rows, and the run row's results; the run is
  * then done with no holder. Whatever the main database held for the run beyond its row is
  * replaced. Done only while `holder` (the worker) still holds the run's lease in the main
  * database: false, and nothing moved, when another process took the run over. Columns are read

@@ -23,6 +23,7 @@ describe('memcglab bench --quick --json', () => {
       'point-in-time',
       'memory',
       'size',
+      'size.query',
       'scale',
       'export',
       'export.rss',

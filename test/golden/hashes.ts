@@ -12,62 +12,62 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
   },
   'dying-hot-pages.json legacy': {
     events: 72727,
-    log: 'd3e8cf94cf79d5a8839aeef14a7c840c0e6be7def71e2ac648bebe28d7300c32',
+    log: '2b4dfa9902115fbf89ba7d955a7a5aa53221097eb4452a31502a7d7fbef2ad0d',
     stateHash: 'c28bcf334c7d3e78fc805d041a7401aa529b553a03f36790c985722359dcc79b',
   },
   'dying-hot-pages.json reparent': {
     events: 71179,
-    log: '52786e79e24d6038186afa226c49b31297e85607f32e5f70b5ac357af7879b56',
+    log: '90ecadd48c449032c2d07659f84cceefee3979ea2564336ae0a792ddb85b9778',
     stateHash: 'c9b94db2a69206cf1c49888c27ae01e0438ede649f7a10f13e6659c5c9acf3e7',
   },
   'mglru-reparent.json legacy': {
     events: 107936,
-    log: 'a0f81c45128e77ad9d6acb8cafc99874770059170e8cb853a0f4af71fd7a3cd7',
+    log: '8a0574a19da17c3cae3a0cb39db69012b132d867d911391813a13d3b5ae74899',
     stateHash: '9041f7bea326e381e5164d1b814beb268754e93485ce9528f6772bb5b1f923bc',
   },
   'mglru-reparent.json reparent/same-gen': {
     events: 106944,
-    log: '48980a4d8a9a514d7f5fa5f9d2eb5a733e46425b2a4fbaa6f87ede6f6210af0a',
+    log: '07470e0d5d69e26c357345e03ed775663adb9cde2f528c049cf67cd319731e50',
     stateHash: 'd79e0823dd9a3eecf5d0cc2c197bf8ba41065b22b1d6b246ff2146886698fd78',
   },
   'mglru-reparent.json reparent/tail': {
     events: 103300,
-    log: 'e1b2add1f153cd3c2263015ca4cbfec7549bbe81ad307c6a5d218b4e61ab0014',
+    log: '01be9a18d84c628a557290c5aa5482b2bf249e6bdbddcd6655ca25a6c70986fa',
     stateHash: '7d34beb9c08be6c67f13dc45045cfbf2f9cb4f0e81e7a5d701af7937e4c25172',
   },
   'mglru-reparent.json reparent/age-order': {
     events: 112995,
-    log: '2d3f7ebb394e1e5a4bcad07145be373c4ab4d4b85c07e3c9099478fa349969a8',
+    log: '3cad2956671a10dbd21101e84ebe7ed5c4f2e9bb4e2b8bc7362e9b202325108d',
     stateHash: 'a5cc6bb7ac27033ab7d48182bc544b2c0a4f473bcb591e508a758e0cf8b1150b',
   },
   'mglru-reparent.json reparent/same-gen kernel=v1': {
     events: 108828,
-    log: 'caa31558b70ee4c67c63556dc3591e911277e531de87cebd7ee59530ad01011d',
+    log: 'c93ac2c8fa4c5efad48ff7d048b67f4d8194af03cd8f337603b2a638a9bc6f2f',
     stateHash: '455577f63fb72c60d1b6dd9bd49d568e063a825f39e2b9dfcd6ad687e7ddea3c',
   },
   'numa-2node.json legacy': {
     events: 108008,
-    log: '3e52115c9001d15e55afbd955dc473dcc847ebdf55f58bf3aa34f2e0db9988ef',
+    log: 'bc5d5c5bca438c2259707fc6134e14a2e6959716746504bec0ddfe7ae04268e3',
     stateHash: '4647eb9a40bbd74f5eff5bc9d87c2012c522cdf40e93b0626d84f57b58fadfec',
   },
   'numa-2node.json reparent/same-gen': {
     events: 114920,
-    log: '079e60c13e271cc611ca980ed8bc6fe60b0aad17d9a4f303e6bf21c7945b9f7e',
+    log: '09096cd3c282d6947c50167aac271a3c791866f8668970f1abb417bbb443282d',
     stateHash: 'a5dc885b9ea5831b59f07b71d11bd09de413a0deb6cdb45afd1cd69613528c2b',
   },
   'numa-2node.json reparent/tail': {
     events: 105027,
-    log: '6f45e0c68b0c41a1930121d16a133e186230c0c0164b64ba7b67e71750ab74ac',
+    log: '300bd64a6d30923a29d9b40cfe3b6d1cbdece39a13923eeb5f77945f1e16d715',
     stateHash: 'f7c861fcbd9beb6f622aefecf6d4beb1864e1aa5df9dbe1cccb26c0617144da6',
   },
   'numa-2node.json reparent/age-order': {
     events: 114630,
-    log: 'b37c59e83d52ef4f8b65369c1e9640cbf2ec0ede7f162677f75b8496d39342eb',
+    log: '209b2465a15f7627b517e4a907cca9f00b1c8d8c42969cfc3fde5adf40fa6d8c',
     stateHash: 'd80cc26b21df59ca6b3b49f694ba3127098820f93873a533c4a84810961abbee',
   },
   'numa-2node.json reparent/same-gen kernel=v1': {
     events: 114817,
-    log: '20186ae0e19cbcd8f0cc3c7b864c555fc6fe9f18d2f6b4e4809429d3b89a0d81',
+    log: '865fcc7443cad07f1216faed878e7aeef016630cdf6b7de7fb2f5e08932471fe',
     stateHash: '00225d2fd53483a16ace76cf7d6704ef547fac20236445901774eb4354675f9e',
   },
   'repro-gushchin-2019.json legacy': {
@@ -102,22 +102,22 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
   },
   'restart-costly.json legacy': {
     events: 68496,
-    log: '12fb581eeb35803559383c66bd4c2eb4afeebd0258843e7649ec51fc29d5f163',
+    log: 'af65b4794501851448ebd6f84c0f77a0ac1fc13d1948b224d0c27d8f545caa9b',
     stateHash: '27fea6a68dd1b588d198eb3a7599c165ff0c76492a16af362b8d6f1e5cf47706',
   },
   'restart-costly.json reparent': {
     events: 68829,
-    log: '6c1a5e71ff70bfc742b93ce2c7f13c75804778398e278a16f8bee0285d070e5e',
+    log: '5e4f417cf416396165f5fbb90948fdfbb51628a4f4fc7593f999b76adf374a71',
     stateHash: '683c1ac7e150522c90a3ccf83b6214c7100f82ba4e0b230fd2142d3afb7362d2',
   },
   'restart-pressure.json legacy': {
     events: 62184,
-    log: '039ea23f22071a486744c17aef9e9dac7b85ce24dc09d3571859f72cb8bfa9b4',
+    log: '6e5a7f4afdf31145ec92aacbf195fa33804640269b46fe039de968ea0a85a32f',
     stateHash: '6465e70695de1e49e81b143d6e112ca0d6a7f9e8e935f4928b16e979ba3fc2a4',
   },
   'restart-pressure.json reparent': {
     events: 62041,
-    log: '020e1e72d476b5422b0c9cbd073081ff131155ca12344b940cbbd9115c5ec738',
+    log: '837e6ecd0c5f884151b57682e4766968f4b3db8f80a8f22bdd499874e463d36c',
     stateHash: '4ccf24a7fa20324171c12bbcf463300aef56b6ae2253c26328125d0652107454',
   },
   'scale.json legacy': {
@@ -132,12 +132,12 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
   },
   'trace.json legacy': {
     events: 5415,
-    log: '5ac6904898e7705d4957a5c1292119715deba861a5054f7e54f17180a75067bc',
+    log: '55c3d74345870210f4ab9804196552dd6c3629c5d72a3abb5711688235948a35',
     stateHash: '6fa252044cce6dbd6deca4eff26c85e32594e4008175cd39f94c44f136d77d93',
   },
   'trace.json reparent': {
     events: 5063,
-    log: 'd703f4f03bb925214b3c154eee8a280b501397c3770709879cc6599dc90f7ad1',
+    log: '917d71d96eae59a331815a221fa430c1593c1840ddd543dd9b2b362f442d1eb2',
     stateHash: '0f34a2067252c56866605a0462d9ab1dcb7d39d004155b4555dde179a726ae22',
   },
 };

@@ -75,7 +75,7 @@ describe('evolve: classic LRU moves', () => {
   });
 
   it('evict leaves a shadow naming the reclaim target and ages its nonresident_age', () => {
-    const s = applyAll([...base(false), E.charge(1, 3, FOLIO_FILE, key(0)), E.evict(1, ROOT_MEMCG)]);
+    const s = applyAll([...base(false), E.charge(1, 3, FOLIO_FILE, key(0)), E.evict(1, ROOT_MEMCG, 3)]);
     expect(s.folios.size).toBe(0);
     expect(s.shadows.get(key(0))).toEqual({ eviction: 0, memcg: ROOT_MEMCG, nid: 0, workingset: false, refs: 0 });
     expect(lruvecOf(s.memcgs.get(ROOT_MEMCG)!, 0).nonresidentAge).toBe(1);
@@ -91,7 +91,7 @@ describe('evolve: memcg lifecycle', () => {
     expect(s.memcgs.get(ROOT_MEMCG)!.nrDyingDescendants).toBe(1);
     expect(s.memcgs.get(2)!.nrDyingDescendants).toBe(1);
     expect(() => applyAll([E.memcgFree(3)], s)).toThrow(/css refs/);
-    applyAll([E.evict(1, ROOT_MEMCG), E.objcgRelease(1 + 1), E.memcgFree(3)], s);
+    applyAll([E.evict(1, ROOT_MEMCG, 3), E.objcgRelease(1 + 1), E.memcgFree(3)], s);
     expect(s.memcgs.has(3)).toBe(false);
     expect(s.memcgs.get(ROOT_MEMCG)!.nrDyingDescendants).toBe(0);
     expect(s.memcgs.get(2)!.stat[Stat.pgsteal]).toBe(1); // folded into the parent
@@ -149,6 +149,17 @@ describe('evolve: memcg lifecycle', () => {
     expect(s.folios.get(1) && s.objcgs.get(s.folios.get(1)!.owner)!.memcg).toBe(2);
     expect(s.memcgs.has(3) || s.memcgs.has(4)).toBe(false);
     expect(checkInvariants(s)).toEqual([]);
+    // evict names the owner at that moment: the ancestor the objcg now points at, not the charger
+    expect(() => applyAll([E.evict(1, ROOT_MEMCG, 4)], s)).toThrow(/charged to memcg 2, not 4/);
+    applyAll([E.evict(1, ROOT_MEMCG, 2)], s);
+    expect(s.folios.has(1)).toBe(false);
+  });
+
+  it('evict: an owner of 0 (logs from before it was recorded) is accepted; a wrong one is refused', () => {
+    const s = applyAll([...base(false), E.charge(1, 3, FOLIO_FILE, key(0)), E.charge(2, 3, FOLIO_FILE, key(1))]);
+    expect(() => applyAll([E.evict(1, ROOT_MEMCG, 2)], s)).toThrow(/charged to memcg 3, not 2/);
+    applyAll([E.evict(1, ROOT_MEMCG, 0), E.evict(2, ROOT_MEMCG, 3)], s);
+    expect(s.folios.size).toBe(0);
   });
 
   it('rmdir is refused while tasks are attached', () => {

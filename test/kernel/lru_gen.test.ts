@@ -179,7 +179,7 @@ describe('MGLRU: eviction', () => {
     ctx.emit(E.charge(1, 3, FOLIO_FILE, key(0)));
     ctx.emit(E.genUpdate(1, 0));
     ctx.emit(E.genUpdate(1, 2));
-    ctx.emit(E.evict(1, ROOT_MEMCG));
+    ctx.emit(E.evict(1, ROOT_MEMCG, 3));
     expect(lruvecOf(ctx.s.memcgs.get(3)!, 0).lrugen.nrPages.every((n) => n === 0)).toBe(true);
   });
 });

@@ -24,7 +24,11 @@ function parseTimeout(v: string | undefined): number {
 export function registerQuery(program: Command): void {
   const cmd = program
     .command('query')
-    .description('run one read-only SQL statement (tables: runs, events, events_v, event_types, samples, memcgs, snapshots, chain)')
+    .description(
+      'run one read-only SQL statement (tables: runs, run_tags, sweeps, sweep_tags, events, event_types, event_enums, metric_types, samples, memcgs, ' +
+        'cycles, evictions, refaults, splices, snapshots, chain; views: events_v, events_c, samples_delta; ' +
+        'questions and their queries: experiments/cookbook.sql)',
+    )
     .argument('<sql>', 'one SELECT statement (one starting with a -- comment works too; or put it after --)')
     .option('--json', 'print a JSON array of row objects')
     .option('--csv', 'print CSV')

@@ -42,6 +42,9 @@ export function evict(s: KernelState, e: Event): void {
   const target = s.memcgs.get(e.memcg);
   if (!target) throw new EvolveError(e, `reclaim target ${e.memcg} is not live`);
   if (e.a >= PGSTEAL_BY_RECLAIMER.length) throw new EvolveError(e, `bad reclaimer ${e.a}`);
+  // the owner the event names is the folio's memcg (logs before it was recorded say 0)
+  const owner = folioMemcg(s, f).id;
+  if (e.b !== 0 && e.b !== owner) throw new EvolveError(e, `folio ${f.id} is charged to memcg ${owner}, not ${e.b}`);
   // __remove_mapping() only takes a clean, unmapped folio that is not under writeback
   if (f.dirty || f.writeback || f.mapped) throw new EvolveError(e, `folio ${f.id} is dirty, under writeback or mapped`);
   if (!f.file && !f.swapcache) throw new EvolveError(e, `anon folio ${f.id} is not in the swap cache`);

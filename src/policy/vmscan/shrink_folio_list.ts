@@ -88,7 +88,7 @@ export function shrinkFolioList(ctx: Ctx, folios: readonly FolioView[], sc: Scan
     if (f.mapped) ctx.emit(E.folioUnmap(f.id)); // try_to_unmap()
     const owner = f.owner;
     const fm = folioMemcgId(ctx.s, f)!;
-    ctx.emit(E.evict(f.id, sc.target, sc.reclaimer));
+    ctx.emit(E.evict(f.id, sc.target, fm, sc.reclaimer));
     st.reclaimed++;
     releaseUnpinned(ctx, fm, owner);
   }
