@@ -61,6 +61,7 @@ export class LogProjections {
       case EventType.evict: {
         const c = this.charge(e.folio);
         this.charges.delete(e.folio);
+        const file = c.flags & FOLIO_FILE;
         this.sink.row('evictions', {
           run: this.run,
           seq: e.seq,
@@ -73,12 +74,16 @@ export class LogProjections {
           charged: c.memcg,
           charged_seq: c.seq,
           charged_cycle: c.cycle,
-          ...page(c),
+          file: file ? 1 : 0,
+          inode: file ? Math.floor(c.key / PAGE) : null,
+          idx: file ? c.key % PAGE : null,
+          nid: nidOf(c.flags),
         });
         break;
       }
       case EventType.refault: {
         const c = this.charge(e.folio);
+        const file = c.flags & FOLIO_FILE;
         this.sink.row('refaults', {
           run: this.run,
           seq: e.seq,
@@ -91,7 +96,10 @@ export class LogProjections {
           workingset: e.a & REFAULT_WORKINGSET ? 1 : 0,
           activate: e.a & REFAULT_ACTIVATE ? 1 : 0,
           refs: e.b,
-          ...page(c),
+          file: file ? 1 : 0,
+          inode: file ? Math.floor(c.key / PAGE) : null,
+          idx: file ? c.key % PAGE : null,
+          nid: nidOf(c.flags),
         });
         break;
       }
@@ -126,13 +134,6 @@ export class LogProjections {
   private charge(folio: number): Charge {
     return this.charges.get(folio) ?? { memcg: 0, seq: 0, flags: 0, key: 0, cycle: 0 };
   }
-}
-
-/** file, inode and index of a charged folio's page (anon: no page-cache key), and its node (charge.a carries it). */
-function page(c: ChargeRecord): { file: number; inode: number | null; idx: number | null; nid: number } {
-  const nid = nidOf(c.flags);
-  if (!(c.flags & FOLIO_FILE)) return { file: 0, inode: null, idx: null, nid };
-  return { file: 1, inode: Math.floor(c.key / PAGE), idx: c.key % PAGE, nid };
 }
 
 /** The cycle an event at `seq` belongs to: the first cycle ending at or after it, else the one under way. */
