@@ -26,14 +26,14 @@ export const EVENT_SCHEMA_VERSION = 1;
 
 export * from './event_values.js';
 
-type Column = 'memcg' | 'folio' | 'a' | 'b' | 'data';
+export type Column = 'memcg' | 'folio' | 'a' | 'b' | 'data';
 
 /**
  * One constructor argument: the column it is stored in, what it means there, the values it
  * takes (`flags`: bits that combine; `values`: one of), and a default that makes it optional.
  * `bool`: the argument is a boolean stored as 1 / 0.
  */
-interface Arg {
+export interface Arg {
   readonly col: Column;
   readonly means?: string;
   readonly flags?: Readonly<Record<string, number>>;
@@ -322,35 +322,6 @@ export type EventCode = (typeof EventType)[EventTypeName];
 export const EVENT_NAMES: Record<number, EventTypeName> = Object.fromEntries(
   Object.entries(CATALOGUE).map(([k, d]) => [d.code, k as EventTypeName]),
 );
-
-/** What the columns mean for one event type, e.g. `folio, memcg=reclaim target` (the event_types rows). */
-export function columnsDoc(name: EventTypeName): string {
-  return (CATALOGUE[name].args as readonly Arg[]).map((a) => (a.means ? `${a.col}=${a.means}${enumDoc(a)}` : a.col)).join(', ');
-}
-
-/** Enumerations longer than this are counted, not listed, in event_types.columns (event_enums lists them). */
-const LISTED_VALUES = 12;
-
-function enumDoc(a: Arg): string {
-  const e = a.flags ?? a.values;
-  if (!e) return '';
-  const all = Object.entries(e);
-  if (all.length > LISTED_VALUES) return ` (${all.length} values: see event_enums)`;
-  return ` (${all.map(([k, v]) => `${v} ${k}`).join(', ')})`;
-}
-
-/** One row per value an enum or flag column takes: the rows of the event_enums table. */
-export function enumRows(): { code: number; event: EventTypeName; col: Column; value: number; name: string; kind: 'value' | 'flag' }[] {
-  return Object.entries(CATALOGUE).flatMap(([event, d]) =>
-    (d.args as readonly Arg[]).flatMap((a) => {
-      const e = a.flags ?? a.values;
-      const kind = a.flags ? 'flag' : 'value';
-      return e
-        ? Object.entries(e).map(([name, value]) => ({ code: d.code, event: event as EventTypeName, col: a.col, value, name, kind }))
-        : [];
-    }),
-  );
-}
 
 /**
  * One event as stored: every field is an integer column; `data` only for rare wide events.

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { CATALOGUE, columnsDoc, type EventTypeName, enumRows } from '../kernel/events.js';
+import { columnsDoc, enumRows } from '../kernel/event_docs.js';
+import { CATALOGUE, type EventTypeName } from '../kernel/events.js';
 import { METRIC_TYPES } from './metric_types.js';
 
 type Row = readonly (string | number)[];
