@@ -7,7 +7,7 @@ import { METRIC_TYPES } from '../store/metric_types.js';
 /** The metric vocabulary shared by samples, `run --json`, compare and reports (DESIGN §7). */
 export interface Metrics {
   nr_dying: number; // nr_dying_descendants at the root
-  dying_bytes: number; // nr_dying × the per-memcg size model
+  dying_bytes: number; // nr_dying × the bytes of one dying memcg (the sum of its parts, or machine.memcgSize)
   stale_pages: number; // pages still owned by dying memcgs
   memory_current: number; // bytes charged machine-wide
   pgscan: number;

@@ -23,7 +23,7 @@ export const METRIC_TYPES: Readonly<Record<MetricColumn, MetricType>> = {
   dying_bytes: {
     kind: 'gauge',
     unit: 'bytes',
-    what: 'nr_dying × the per-memcg size model (machine.memcgSize): memory the dying memcgs hold',
+    what: 'nr_dying × the bytes of one dying memcg (the sum of its parts, kernel/memcg_size.ts; or machine.memcgSize): memory the dying memcgs hold',
   },
   stale_pages: { kind: 'gauge', unit: 'pages', what: 'pages (anon + file) charged to dying memcgs' },
   memory_current: { kind: 'gauge', unit: 'bytes', what: 'memory.current of the root: every charged page' },
