@@ -59,28 +59,9 @@ describe('MGLRU end to end (real CLI, real SQLite file)', () => {
   });
 
   it('the same experiment and seed give the same MGLRU state hash; replay reproduces it', () => {
-    const a = cliJson([
-      'run',
-      'experiments/mglru-reparent.json',
-      '--policy',
-      'reparent',
-      ...small,
-      '--set',
-      'workload.cycles=8',
-      '--db',
-      db,
-    ]);
-    const b = cliJson([
-      'run',
-      'experiments/mglru-reparent.json',
-      '--policy',
-      'reparent',
-      ...small,
-      '--set',
-      'workload.cycles=8',
-      '--db',
-      db,
-    ]);
+    const args = ['run', 'experiments/mglru-reparent.json', '--policy', 'reparent', ...small, '--set', 'workload.cycles=8', '--db', db];
+    const a = cliJson(args);
+    const b = cliJson(args);
     expect(b.stateHash).toBe(a.stateHash);
     expect(cliJson(['replay', String(a.id), '--db', db]).stateHash).toBe(a.stateHash);
   });
