@@ -95,6 +95,7 @@ export function deserializeState(buf: Uint8Array): KernelState {
       writeback: (fl & 64) !== 0,
       reclaim: (fl & 128) !== 0,
       swapcache: (fl & 256) !== 0,
+      shmem: (fl & 512) !== 0,
       gen: r.i(),
       refs: r.u(),
       list: -1,

@@ -11,13 +11,14 @@ export const MACHINE_OBJCG = MACHINE_FLAGS['objcg charging']; // LRU folios char
 export const MACHINE_INTERLEAVE = MACHINE_FLAGS.interleave; // folios placed round-robin over the nodes, not on the job's home node
 
 /** charge flags: the folio's flags, and `stocked` when consume_stock() served the charge (the page counters already hold it) */
-export const FOLIO_FLAGS = { file: 1, active: 2, workingset: 4, mapped: 8, referenced: 16, stocked: 32, dirty: 64 } as const;
+export const FOLIO_FLAGS = { file: 1, active: 2, workingset: 4, mapped: 8, referenced: 16, stocked: 32, dirty: 64, shmem: 128 } as const;
 export const FOLIO_FILE = FOLIO_FLAGS.file;
 export const FOLIO_ACTIVE = FOLIO_FLAGS.active;
 export const FOLIO_WORKINGSET = FOLIO_FLAGS.workingset;
 export const FOLIO_MAPPED = FOLIO_FLAGS.mapped;
 export const FOLIO_REFERENCED = FOLIO_FLAGS.referenced;
 export const FOLIO_DIRTY = FOLIO_FLAGS.dirty; // written by write(): dirty until the flusher writes it back
+export const FOLIO_SHMEM = FOLIO_FLAGS.shmem; // swap-backed page cache (tmpfs, /dev/shm): on the anon LRU, counted as file and shmem
 export const CHARGE_STOCKED = FOLIO_FLAGS.stocked;
 
 export const MEMORY_EVENTS = Object.fromEntries(MEMORY_EVENT_NAMES.map((n, i) => [n, i])) as Readonly<Record<string, number>>;

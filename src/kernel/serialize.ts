@@ -57,7 +57,8 @@ export function serializeState(s: KernelView): Buffer {
         (f.dirty ? 32 : 0) |
         (f.writeback ? 64 : 0) |
         (f.reclaim ? 128 : 0) |
-        (f.swapcache ? 256 : 0),
+        (f.swapcache ? 256 : 0) |
+        (f.shmem ? 512 : 0),
     );
     w.i(f.gen);
     w.u(f.refs);

@@ -67,10 +67,11 @@ export interface FolioSizes {
   file_dirty: number;
   file_writeback: number;
   swapcached: number;
+  shmem: number;
 }
 
 export function newFolioSizes(): FolioSizes {
-  return { file_mapped: 0, file_dirty: 0, file_writeback: 0, swapcached: 0 };
+  return { file_mapped: 0, file_dirty: 0, file_writeback: 0, swapcached: 0, shmem: 0 };
 }
 
 /** Count one folio into the sizes it makes up (views bucket folios per memcg and node with it). */
@@ -79,6 +80,15 @@ export function addFolio(out: FolioSizes, f: FolioView): void {
   if (f.file && f.dirty) out.file_dirty++;
   if (f.writeback) out.file_writeback++; // NR_WRITEBACK counts anon (swap) writeback too
   if (f.swapcache) out.swapcached++;
+  if (f.shmem) out.shmem++;
+}
+
+/**
+ * The size item a folio counts in: NR_FILE_PAGES for the page cache, shmem included
+ * (shmem_add_to_page_cache() adds NR_FILE_PAGES and NR_SHMEM), NR_ANON_MAPPED for anon.
+ */
+export function folioSizeStat(f: { file: boolean; shmem: boolean }): number {
+  return f.file || f.shmem ? Stat.file : Stat.anon;
 }
 
 /** memory.swap.current of a memcg in pages (hierarchical page counter). */

@@ -31,7 +31,10 @@ export interface Folio {
   id: number;
   /** folio_nid(): the node it was allocated on, fixed for its life */
   nid: number;
+  /** folio_is_file_lru(): on the file LRU; false for anon and for shmem (swap-backed) */
   file: boolean;
+  /** shmem/tmpfs page cache (PG_swapbacked with a mapping): anon LRU, reclaimed by swap, counted as file and shmem in memory.stat */
+  shmem: boolean;
   /** page-cache key (inode << 32 | index) for file folios, -1 for anon */
   key: number;
   /** memcg id (legacy) or objcg id (objcg charging): folio->memcg_data */

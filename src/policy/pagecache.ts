@@ -5,6 +5,7 @@ import {
   FOLIO_DIRTY,
   FOLIO_FILE,
   FOLIO_MAPPED,
+  FOLIO_SHMEM,
   FOLIO_WORKINGSET,
   REFAULT_RECENT,
   REFAULT_WORKINGSET,
@@ -114,13 +115,13 @@ function lruGenTestRecent(s: KernelView, shadow: Shadow): boolean {
 }
 
 /**
- * workingset_test_recent(), classic: the eviction memcg must still have its ID (it is erased at
- * offline); the refault is recent when the refault distance fits in the workingset (active file;
- * anon is not counted without swap).
+ * workingset_test_recent(), classic: the eviction memcg must still have its ID (mem_cgroup_from_id():
+ * erased when the last ID ref drops, at offline unless swap entries still hold it); the refault
+ * is recent when the refault distance fits in the workingset (active file; anon is not counted).
  */
 function testRecent(s: KernelView, shadow: Shadow): boolean {
   const m = s.memcgs.get(shadow.memcg);
-  if (!m || m.state !== MEMCG_ONLINE) return false;
+  if (!m || m.idRef === 0) return false;
   const distance = lruvecOf(m, shadow.nid).nonresidentAge - shadow.eviction;
   let workingset = 0;
   for (const x of m.id === ROOT_MEMCG ? s.memcgs.values() : subtree(s, m.id)) workingset += lruvecOf(x, shadow.nid).size[LRU_ACTIVE_FILE];
@@ -149,6 +150,22 @@ export function faultAnon(ctx: Ctx, memcg: number): number {
   const folio = ctx.s.nextFolio;
   // folio_add_lru() in a fault sets PG_active under MGLRU (lru_gen_in_fault); classic adds inactive.
   ctx.emit(E.charge(folio, memcg, FOLIO_MAPPED | (ctx.s.mglru ? FOLIO_ACTIVE : 0) | charged, 0));
+  memCgroupHandleOverHigh(ctx, memcg);
+  runKswapdIfAwake(ctx);
+  return folio;
+}
+
+/**
+ * write() of a new page to a tmpfs file (shmem_write_begin → shmem_get_folio → shmem_alloc_and_add_folio):
+ * charged to the writer's memcg, swap-backed page cache on the inactive anon list, not mapped. It
+ * outlives the writer until the file is removed (freeFolio), and reclaim can only swap it out.
+ */
+export function writeShmem(ctx: Ctx, memcg: number): number {
+  runBackgroundWriteback(ctx);
+  const charged = chargePage(ctx, memcg);
+  if (charged === null) return 0;
+  const folio = ctx.s.nextFolio;
+  ctx.emit(E.charge(folio, memcg, FOLIO_SHMEM | charged, 0));
   memCgroupHandleOverHigh(ctx, memcg);
   runKswapdIfAwake(ctx);
   return folio;

@@ -7,7 +7,7 @@ export type NumaStatValues = Record<string, Record<string, number>>;
 
 /**
  * The memory_stats[] items that are node_stat_items and that the model has, in memory_stats[]
- * order. The kernel also prints kernel_stack, pagetables, sec_pagetables, shmem, anon_thp,
+ * order. The kernel also prints kernel_stack, pagetables, sec_pagetables, anon_thp,
  * file_thp, shmem_thp, slab_reclaimable, slab_unreclaimable, hugetlb, workingset_nodereclaim,
  * pgdemote_* and pgpromote_success, which the model does not have; memcg-only items (kernel,
  * percpu, sock, vmalloc, zswap) and vm events (pgscan, pgfault, …) it never prints here.

@@ -25,6 +25,7 @@ export interface StatKey {
 export const MEMORY_STAT_KEYS: readonly StatKey[] = [
   { key: 'anon', from: { stat: Stat.anon }, bytes: true, node: true },
   { key: 'file', from: { stat: Stat.file }, bytes: true, node: true },
+  { key: 'shmem', from: { folios: 'shmem' }, bytes: true, node: true },
   { key: 'file_mapped', from: { folios: 'file_mapped' }, bytes: true, node: true },
   { key: 'file_dirty', from: { folios: 'file_dirty' }, bytes: true, node: true },
   { key: 'file_writeback', from: { folios: 'file_writeback' }, bytes: true, node: true },

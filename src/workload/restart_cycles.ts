@@ -5,7 +5,7 @@ import type { Rng } from '../kernel/rng.js';
 import { pageCacheKey } from '../kernel/state.js';
 import { mkdir, rmdir } from '../policy/cgroup.js';
 import type { Ctx } from '../policy/context.js';
-import { faultAnon, freeFolio, mapPage, readPage, unmapPage, writePage } from '../policy/pagecache.js';
+import { faultAnon, freeFolio, mapPage, readPage, unmapPage, writePage, writeShmem } from '../policy/pagecache.js';
 import { AccessSchema, makeSampler, type Sampler } from './distribution.js';
 import { cgroupPath, count, LimitsSchema } from './options.js';
 import { ProactiveSchema, runProactive } from './proactive.js';
@@ -31,6 +31,14 @@ export const RestartCyclesSchema = z
     sharedFilePages: count.default(256).describe('pages of the file every instance reads (inode 1)'),
     privateFilePages: count.default(4).describe('pages each instance appends to a log (inode 2) that stay cached after it exits'),
     anonPages: count.default(128).describe('anonymous pages each instance faults in and frees at exit'),
+    tmpfsPages: count
+      .default(0)
+      .describe(
+        'pages each instance writes to its own tmpfs file (/dev/shm, a tmpfs /tmp) and leaves behind when it exits: swap-backed page cache on the anon LRU, which only swap can reclaim',
+      ),
+    tmpfsKeptCycles: count
+      .default(0)
+      .describe('cycles a left-behind tmpfs file stays before a cleanup removes it (its pages and swap entries freed); 0: never removed'),
     accessesPerCycle: count.default(2000).describe('random reads of the shared file per instance'),
     access: AccessSchema.default({ dist: 'zipf', alpha: 0.9 }).describe('which shared-file pages the random reads pick'),
     readWholeFile: z.boolean().default(true).describe('each instance first reads the whole shared file, like `cat` in the reproducer'),
@@ -103,7 +111,7 @@ export const RestartCyclesSchema = z
 
 export type RestartCycles = z.output<typeof RestartCyclesSchema>;
 
-/** One running instance: its unit, the cycle it started in, its cgroups and its anon folios. */
+/** One running instance: its unit, the cycle it started in, its cgroups, its anon and tmpfs folios. */
 interface Instance {
   unit: number;
   cycle: number;
@@ -111,12 +119,25 @@ interface Instance {
   memcg: number;
   containers: number[];
   anon: number[];
+  /** the pages of its tmpfs file (absent in cursors written before tmpfsPages existed) */
+  tmpfs?: number[];
 }
+
+/** A tmpfs file an instance left behind: the cycle the cleanup removes it in (0: never) and its folios. */
+type Leftover = number[];
 
 const ints = (v: unknown): boolean => Array.isArray(v) && v.every((x) => Number.isInteger(x));
 function isInstance(v: unknown): v is Instance {
   const o = v as Instance;
-  return !!o && Number.isInteger(o.unit) && Number.isInteger(o.cycle) && Number.isInteger(o.memcg) && ints(o.containers) && ints(o.anon);
+  return (
+    !!o &&
+    Number.isInteger(o.unit) &&
+    Number.isInteger(o.cycle) &&
+    Number.isInteger(o.memcg) &&
+    ints(o.containers) &&
+    ints(o.anon) &&
+    (o.tmpfs === undefined || ints(o.tmpfs))
+  );
 }
 
 /**
@@ -129,6 +150,8 @@ export class RestartCyclesWorkload implements Workload {
   private nextCycle = 1;
   /** instances started and not yet removed at the end of a step (only with overlap): the cursor's `live` */
   private live: Instance[] = [];
+  /** tmpfs files left behind and not yet removed, oldest first: [removeAt, ...folios] (the cursor's `leftovers`) */
+  private leftovers: Leftover[] = [];
 
   constructor(private readonly w: RestartCycles) {
     this.sampler = makeSampler(w.access, w.sharedFilePages);
@@ -144,16 +167,28 @@ export class RestartCyclesWorkload implements Workload {
 
   /** `{ nextCycle }`: the shape snapshots have always stored next to the PRNG */
   cursor(): WorkloadCursor {
-    return this.live.length ? { nextCycle: this.nextCycle, live: this.live.map((l) => ({ ...l })) } : { nextCycle: this.nextCycle };
+    const c: Record<string, unknown> = { nextCycle: this.nextCycle };
+    if (this.live.length) c.live = this.live.map((l) => ({ ...l }));
+    if (this.leftovers.length) c.leftovers = this.leftovers.map((l) => [...l]);
+    return c;
   }
 
   restore(cursor: WorkloadCursor): void {
     const c = cursor.nextCycle;
     const live = cursor.live ?? [];
-    if (!Number.isInteger(c) || (c as number) < 1 || !Array.isArray(live) || !live.every(isInstance))
+    const leftovers = cursor.leftovers ?? [];
+    if (
+      !Number.isInteger(c) ||
+      (c as number) < 1 ||
+      !Array.isArray(live) ||
+      !live.every(isInstance) ||
+      !Array.isArray(leftovers) ||
+      !leftovers.every((l) => ints(l) && (l as number[]).length > 0)
+    )
       throw new Error(`restart-cycles: bad cursor ${JSON.stringify(cursor)}`);
     this.nextCycle = c as number;
-    this.live = live.map((l) => ({ ...l, containers: [...l.containers], anon: [...l.anon] }));
+    this.live = live.map((l) => ({ ...l, containers: [...l.containers], anon: [...l.anon], tmpfs: [...(l.tmpfs ?? [])] }));
+    this.leftovers = (leftovers as number[][]).map((l) => [...l]);
   }
 
   step(ctx: Ctx, rng: Rng): void {
@@ -196,6 +231,7 @@ export class RestartCyclesWorkload implements Workload {
   private runCycle(ctx: Ctx, rng: Rng, cycle: number): void {
     const w = this.w;
     ctx.advance();
+    this.removeLeftovers(ctx, cycle);
     for (let u = 0; u < w.units; u++) {
       if (!this.due(u, cycle)) continue;
       const inst = this.start(ctx, u, cycle);
@@ -208,7 +244,7 @@ export class RestartCyclesWorkload implements Workload {
       const mine = this.live.filter((i) => i.unit === u);
       for (const inst of mine.slice(0, Math.max(0, mine.length - w.overlap))) {
         this.live.splice(this.live.indexOf(inst), 1);
-        this.retire(ctx, inst);
+        this.retire(ctx, inst, cycle);
       }
     }
     ctx.emit(E.cycle(cycle));
@@ -223,16 +259,33 @@ export class RestartCyclesWorkload implements Workload {
     const containers: number[] = [];
     for (let i = 0; i < w.containers; i++) containers.push(mkdir(ctx, memcg, `container${i}`));
     for (const t of containers.length ? containers : [memcg]) ctx.emit(E.jobStart(t, cycle));
-    return { unit: u, cycle, memcg, containers, anon: [] };
+    return { unit: u, cycle, memcg, containers, anon: [], tmpfs: [] };
   }
 
-  /** Exit and rmdir: the mapping goes, then the anon memory (and its swap entries); containers before the pod. */
-  private retire(ctx: Ctx, inst: Instance): void {
+  /**
+   * The cleanup (a timer running `rm` on old files in /dev/shm, outside the jobs): each file due
+   * is unlinked, shmem_evict_inode() → shmem_undo_range(): resident pages uncharged, swap entries
+   * freed (free_swap_and_cache: the ID ref each one held is put).
+   */
+  private removeLeftovers(ctx: Ctx, cycle: number): void {
+    while (this.leftovers.length && this.leftovers[0][0] <= cycle) {
+      const [, ...folios] = this.leftovers.shift()!;
+      for (const f of folios) freeFolio(ctx, f);
+    }
+  }
+
+  /**
+   * Exit and rmdir: the mapping goes, then the anon memory (and its swap entries); containers
+   * before the pod. Its tmpfs file stays: charged where it was written, until the cleanup.
+   */
+  private retire(ctx: Ctx, inst: Instance, cycle: number): void {
     const w = this.w;
     ctx.advance();
     if (w.mappedFraction > 0)
       for (let i = 0; i < w.sharedFilePages; i++) if (isMapped(i, w.mappedFraction)) unmapPage(ctx, pageCacheKey(SHARED_INODE, i));
     for (const f of inst.anon) freeFolio(ctx, f);
+    // removed later only when a cleanup runs; never-removed files need no bookkeeping
+    if (inst.tmpfs?.length && w.tmpfsKeptCycles > 0) this.leftovers.push([cycle + w.tmpfsKeptCycles, ...inst.tmpfs]);
     const tasks = inst.containers.length ? inst.containers : [inst.memcg];
     for (const t of tasks) ctx.emit(E.jobExit(t, inst.cycle));
     for (const c of [...inst.containers].reverse()) rmdir(ctx, c);
@@ -268,6 +321,16 @@ export class RestartCyclesWorkload implements Workload {
       )
         return;
     }
+    const tmpfs = inst.tmpfs ?? [];
+    for (let i = 0; i < w.tmpfsPages; i++) {
+      if (
+        step(() => {
+          const f = writeShmem(ctx, memcg);
+          if (f) tmpfs.push(f);
+        })
+      )
+        return;
+    }
     const logBase = ((cycle - 1) * w.units + u) * w.privateFilePages;
     let written = 0;
     const writeLog = () => writePage(ctx, memcg, pageCacheKey(LOG_INODE, logBase + written++), w.dirtyPrivate);
@@ -299,16 +362,20 @@ export const restartCycles: WorkloadKind<RestartCycles> = {
   create: (o) => new RestartCyclesWorkload(o),
   describe: (o) =>
     `${o.cycles} restart cycles${o.units > 1 ? ` of ${o.units} units` : ''}${o.every > 1 ? ` every ${o.every}` : ''}` +
-    `${o.containers ? `, ${o.containers} containers per pod` : ''}${o.overlap ? `, overlap ${o.overlap}` : ''}`,
+    `${o.containers ? `, ${o.containers} containers per pod` : ''}${o.overlap ? `, overlap ${o.overlap}` : ''}` +
+    `${o.tmpfsPages ? `, ${o.tmpfsPages} tmpfs pages left behind${o.tmpfsKeptCycles ? ` for ${o.tmpfsKeptCycles} cycles` : ''}` : ''}`,
   setupCgroups: (o) => ancestorsOf(o.parent),
   estimate: (o) => {
     // per cycle: mkdir, limits, start, the whole-file read, anon faults and frees, the accesses,
     // the log writes, exit, rmdir and its offline/free/reparent events, the cycle mark
-    const perRun = (o.readWholeFile ? o.sharedFilePages : 0) + 2 * o.anonPages + o.accessesPerCycle + o.privateFilePages + 16;
+    const perRun =
+      (o.readWholeFile ? o.sharedFilePages : 0) + 2 * o.anonPages + 2 * o.tmpfsPages + o.accessesPerCycle + o.privateFilePages + 16;
     const runs = o.units * Math.ceil(o.cycles / o.every);
+    // left-behind tmpfs files: all of them when never removed, else those of the last tmpfsKeptCycles cycles
+    const tmpfsRuns = o.tmpfsKeptCycles ? Math.min(runs, o.units * (o.tmpfsKeptCycles + 1 + o.overlap)) : runs;
     return {
       events: runs * (perRun + 8 * o.containers),
-      pages: o.sharedFilePages + o.anonPages * (1 + o.overlap) * o.units + runs * o.privateFilePages,
+      pages: o.sharedFilePages + o.anonPages * (1 + o.overlap) * o.units + runs * o.privateFilePages + tmpfsRuns * o.tmpfsPages,
       cgroups: runs * (1 + o.containers) + ancestorsOf(o.parent).length,
     };
   },

@@ -85,6 +85,7 @@ const JOB_FILES = [
 const NUMA_KEYS = [
   'anon',
   'file',
+  'shmem',
   'file_mapped',
   'file_dirty',
   'file_writeback',

@@ -110,10 +110,11 @@ describe('replay, cat, verify and rebuild through the CLI', () => {
         .split('\n')
         .map((l) => l.split(' ')),
     );
-    // memory_stats[] order: anon, file, file_mapped, file_dirty, file_writeback, swapcached, then the LRU sizes
-    expect(Object.keys(stat).slice(0, 8)).toEqual([
+    // memory_stats[] order: anon, file, shmem, file_mapped, file_dirty, file_writeback, swapcached, then the LRU sizes
+    expect(Object.keys(stat).slice(0, 9)).toEqual([
       'anon',
       'file',
+      'shmem',
       'file_mapped',
       'file_dirty',
       'file_writeback',

@@ -130,6 +130,16 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     log: 'c8cf3086e49d526490355d184eaaad0ceae758fbab7d7ab8bcc84d3c27d887db',
     stateHash: 'a6973a8a8a4e24b6b2ccf3b37cf3ffb60176cdaf62aac57e11849c52a1f436cb',
   },
+  'tmpfs-leftovers.json legacy': {
+    events: 87258,
+    log: '1a2df2004eb93d3491a54d921587224307f9c0c7f1a6603a56c5be8499276fa2',
+    stateHash: 'ef441f50221df1e425be0e5feb247b65315c81d378fd9650c42051fc14d93478',
+  },
+  'tmpfs-leftovers.json reparent': {
+    events: 87045,
+    log: '43464d67667206218bd7f1d2ba3e8800c4cc80cdbb21f3bd8fa3b6c1114de848',
+    stateHash: '72b8454dce93bd678338585b8a22ffb7c3c3852730d3bfad006c1eb47afd71c5',
+  },
   'trace.json legacy': {
     events: 5415,
     log: '55c3d74345870210f4ab9804196552dd6c3629c5d72a3abb5711688235948a35',

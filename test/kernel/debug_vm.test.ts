@@ -13,6 +13,7 @@ function folio(id: number, file = true): Folio {
     id,
     nid: 0,
     file,
+    shmem: false,
     key: id,
     owner: 1,
     active: false,

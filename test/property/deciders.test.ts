@@ -20,7 +20,7 @@ import { MEMCG_ONLINE, pageCacheKey } from '../../src/kernel/state.js';
 import { tryToIncMaxSeq } from '../../src/policy/aging_mglru.js';
 import { mkdir, rmdir } from '../../src/policy/cgroup.js';
 import { memoryReclaim } from '../../src/policy/memcg_reclaim.js';
-import { faultAnon, freeFolio, mapPage, markAccessed, readPage, unmapPage, writePage } from '../../src/policy/pagecache.js';
+import { faultAnon, freeFolio, mapPage, markAccessed, readPage, unmapPage, writePage, writeShmem } from '../../src/policy/pagecache.js';
 import { getPolicy, type MglruReparentMode } from '../../src/policy/policies.js';
 import { tryToFreePages } from '../../src/policy/reclaim.js';
 import { runBackgroundWriteback } from '../../src/policy/writeback.js';
@@ -32,6 +32,7 @@ const op = fc.oneof(
   fc.record({ k: fc.constant('read' as const), memcg: fc.nat(), page: fc.nat({ max: 40 }) }),
   fc.record({ k: fc.constant('write' as const), memcg: fc.nat() }),
   fc.record({ k: fc.constant('anon' as const), memcg: fc.nat() }),
+  fc.record({ k: fc.constant('shmem' as const), memcg: fc.nat() }),
   fc.record({ k: fc.constant('free' as const), folio: fc.nat() }),
   fc.record({ k: fc.constant('rmdir' as const), memcg: fc.nat() }),
   fc.record({ k: fc.constant('reclaim' as const), memcg: fc.nat(), nr: fc.integer({ min: 1, max: 64 }) }),
@@ -95,6 +96,11 @@ function runOps(
         case 'anon': {
           const m = pick(nonRoot, o.memcg);
           if (m) faultAnon(ctx, m.id);
+          break;
+        }
+        case 'shmem': {
+          const m = pick(nonRoot, o.memcg);
+          if (m) writeShmem(ctx, m.id);
           break;
         }
         case 'free': {

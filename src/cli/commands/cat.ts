@@ -8,7 +8,7 @@ Files (in every cgroup directory unless noted):
   memory.current                bytes charged to the cgroup and its descendants (not in the root)
   memory.stat                   hierarchical stats, the keys the model has (also in the root)
   memory.numa_stat              the node items of memory.stat per node: N0 … N<nodes-1>
-                                (machine.nodes); kernel_stack, pagetables, sec_pagetables, shmem, *_thp,
+                                (machine.nodes); kernel_stack, pagetables, sec_pagetables, *_thp,
                                 slab_*, hugetlb, workingset_nodereclaim, pgdemote_*, pgpromote_success
                                 are not modelled and left out (also in the root)
   memory.max, memory.high,      bytes or max (not in the root)

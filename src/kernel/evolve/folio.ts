@@ -6,6 +6,7 @@ import {
   FOLIO_FILE,
   FOLIO_MAPPED,
   FOLIO_REFERENCED,
+  FOLIO_SHMEM,
   FOLIO_WORKINGSET,
   REFAULT_ACTIVATE,
   REFAULT_RECENT,
@@ -15,7 +16,7 @@ import { ageNonresident, lruvecAddFolio, lruvecDelFolio } from '../lru.js';
 import { folioType, lruGenIncRefs, lruTierFromRefs } from '../lru_gen.js';
 import { tierIndex } from '../mmzone.js';
 import { folioNid, lruvecOf, nidOf } from '../node.js';
-import { NODE_EVENT_STATS, Stat } from '../stat.js';
+import { folioSizeStat, NODE_EVENT_STATS, Stat } from '../stat.js';
 import { type Folio, folioMemcg, getFolio, getMemcg, type KernelState, MEMCG_ONLINE, type Memcg } from '../state.js';
 import { EvolveError } from './error.js';
 
@@ -28,6 +29,7 @@ function newFolio(s: KernelState, e: Event, nid: number, owner: number): Folio {
     id: e.folio,
     nid,
     file,
+    shmem: (e.a & FOLIO_SHMEM) !== 0,
     key: file ? e.b : -1,
     owner,
     active: (e.a & FOLIO_ACTIVE) !== 0,
@@ -60,6 +62,7 @@ export function charge(s: KernelState, e: Event): void {
   const f = newFolio(s, e, nid, s.objcgCharging ? pn.objcg : m.id);
   if (f.file && s.pageCache.has(e.b)) throw new EvolveError(e, `page-cache key ${e.b} is already cached`);
   if (f.dirty && !f.file) throw new EvolveError(e, 'a new anon folio is not dirty file cache');
+  if (f.shmem && (f.file || f.mapped)) throw new EvolveError(e, 'a shmem folio (written to tmpfs) is neither on the file LRU nor mapped');
   // charge_memcg(): the page counter of the memcg and every ancestor, then the folio's ref;
   // a charge consume_stock() served was counted when the stock was refilled.
   if (e.a & CHARGE_STOCKED) {
@@ -69,10 +72,10 @@ export function charge(s: KernelState, e: Event): void {
   } else for (let x: Memcg | undefined = m; x; x = s.memcgs.get(x.parent)) x.memory++;
   if (s.objcgCharging) {
     const o = s.objcgs.get(pn.objcg)!;
-    if (f.file) o.nrFile++;
+    if (folioSizeStat(f) === Stat.file) o.nrFile++;
     else o.nrAnon++;
   } else m.cssRefs++;
-  m.stat[f.file ? Stat.file : Stat.anon]++;
+  m.stat[folioSizeStat(f)]++;
   if (f.mapped) m.stat[Stat.pgfault]++; // a mapped folio arrives by a page fault
   s.folios.set(f.id, f);
   s.nodes[nid].nrFolios++;
@@ -94,10 +97,10 @@ export function freeFolio(s: KernelState, f: Folio, reclaiming = false): Memcg {
   const m = folioMemcg(s, f);
   lruvecDelFolio(s, lruvecOf(m, folioNid(f)), f, reclaiming);
   for (let x: Memcg | undefined = m; x; x = s.memcgs.get(x.parent)) x.memory--;
-  m.stat[f.file ? Stat.file : Stat.anon]--;
+  m.stat[folioSizeStat(f)]--;
   if (s.objcgCharging) {
     const o = s.objcgs.get(f.owner)!;
-    if (f.file) o.nrFile--;
+    if (folioSizeStat(f) === Stat.file) o.nrFile--;
     else o.nrAnon--;
   } else m.cssRefs--;
   if (f.file) s.pageCache.delete(f.key);

@@ -10,13 +10,13 @@ import { dontAddToOldest } from './writeback.js';
 
 /**
  * shrink_folio_list() for an anon folio: folio_alloc_swap() → __mem_cgroup_try_charge_swap()
- * (mem_cgroup_id_get_online(): the ID of the nearest online ancestor, one ref per entry; the
+ * (mem_cgroup_id_get_online(): the nearest ID that still has refs, one ref per entry; the
  * swap page counter of it and its ancestors), then try_to_unmap() and pageout() → swap_writeout():
  * PG_reclaim, writeback. The folio stays on the LRU in the swap cache until the write completes.
  */
 export function swapOut(s: KernelState, e: Event): void {
   const f = getFolio(s, e.folio);
-  if (f.file || f.swapcache) throw new EvolveError(e, `folio ${f.id} is not anon outside the swap cache`);
+  if (f.file || f.swapcache) throw new EvolveError(e, `folio ${f.id} is not anon or shmem outside the swap cache`);
   if (s.swapEntries.size >= s.vm.swapPages) throw new EvolveError(e, `no free swap slot (${s.vm.swapPages} pages)`);
   const holder = getMemcg(s, e.memcg);
   if (holder.idRef <= 0) throw new EvolveError(e, `${holder.path} has no ID to take a ref on`);

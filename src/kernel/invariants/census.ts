@@ -1,3 +1,4 @@
+import { folioSizeStat, Stat } from '../stat.js';
 import { folioMemcgId, type KernelView } from '../state.js';
 import type { Census, Pages } from './types.js';
 
@@ -10,11 +11,12 @@ export function takeCensus(s: KernelView): Census {
     if (s.objcgCharging && !s.objcgs.has(f.owner)) continue; // checkFolioOwners reports it
     const l = local.get(folioMemcgId(s, f)!);
     if (!l) continue;
-    if (f.file) l.file++;
+    const file = folioSizeStat(f) === Stat.file; // shmem counts as file, though it is on the anon LRU
+    if (file) l.file++;
     else l.anon++;
     if (s.objcgCharging) {
       const o = objcgPages.get(f.owner) ?? { anon: 0, file: 0 };
-      if (f.file) o.file++;
+      if (file) o.file++;
       else o.anon++;
       objcgPages.set(f.owner, o);
     }

@@ -1,5 +1,6 @@
+import { ROOT_MEMCG } from '../../kernel/constants.js';
 import { E, PUTBACK_ACTIVATE, PUTBACK_DIRTY, PUTBACK_KEEP, PUTBACK_SWAPFULL, PUTBACK_WRITEBACK } from '../../kernel/events.js';
-import { type FolioView, folioMemcgId, type KernelView, MEMCG_ONLINE } from '../../kernel/state.js';
+import { type FolioView, folioMemcgId, type KernelView } from '../../kernel/state.js';
 import type { Ctx } from '../context.js';
 import { releaseUnpinned } from '../release.js';
 import { canReclaimAnonPages } from './get_scan_count.js';
@@ -39,10 +40,15 @@ export interface FolioListStat {
   fileTaken: number;
 }
 
-/** mem_cgroup_id_get_online(): the nearest ancestor (or the memcg itself) whose ID is still online. */
+/**
+ * mem_cgroup_id_get_online() (mem_cgroup_private_id_get_online() in 7.1): the memcg itself or the
+ * nearest ancestor whose ID still has refs (refcount_inc_not_zero(&memcg->id.ref)). The ID of a
+ * dying memcg lives on while swap entries hold it, so a dying memcg that already pins swap
+ * collects more; one whose ID is gone passes the entry up.
+ */
 export function memcgIdGetOnline(s: KernelView, memcg: number): number {
-  for (let m = s.memcgs.get(memcg); m; m = s.memcgs.get(m.parent)) if (m.state === MEMCG_ONLINE) return m.id;
-  return 1;
+  for (let m = s.memcgs.get(memcg); m; m = s.memcgs.get(m.parent)) if (m.idRef > 0) return m.id;
+  return ROOT_MEMCG;
 }
 
 /**
