@@ -80,3 +80,28 @@ export function logEnd(store: Store, run: number): { seq: number; tick: number }
     | undefined;
   return r ?? { seq: 0, tick: 0 };
 }
+
+/**
+ * A run's events of the given types, in seq order, as stored (no upcast: callers read event types
+ * whose columns never changed). One pass over the run's rows; for checks that read one kind of
+ * record (lockdep over reparent_locks) without folding the whole log.
+ */
+export function* readEventsOfTypes(store: Store, run: number, types: readonly EventCode[]): Generator<Event> {
+  const stmt = store.sqlite
+    .prepare(
+      `SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ? AND type IN (${types.map(() => '?').join(',')}) ORDER BY seq`,
+    )
+    .raw(true);
+  for (const r of stmt.iterate(run, ...types) as Iterable<unknown[]>) {
+    yield {
+      seq: r[0] as number,
+      tick: r[1] as number,
+      type: r[2] as EventCode,
+      memcg: r[3] as number,
+      folio: r[4] as number,
+      a: r[5] as number,
+      b: r[6] as number,
+      data: r[7] as string | null,
+    };
+  }
+}
