@@ -112,6 +112,12 @@ export const SPLICE_REWRITE_TAIL = 1; // to the tail of a parent gen, each folio
 export const SPLICE_REWRITE_HEAD = 2; // to the head of a parent gen, each folio's gen rewritten
 /** list_splice_tail_init onto the parent's same index, flags untouched: v1/v2 of the series (switch mglru_splice_tail) */
 export const SPLICE_SAME_GEN_TAIL = 3;
+/**
+ * splice.b bit 7, same-gen only: the splice ran v3's lru_gen_reparent_memcg, which left the
+ * active/inactive counters alone when lru_gen_is_active differs between child and parent
+ * (policyOptions.bug stale-active-stats; Harry Yoo's v3 review, fixed in v4).
+ */
+export const SPLICE_STALE_ACTIVE_STATS = 128;
 
 /**
  * reparent_locks.b: which locks the step takes, in which order (lockSequence() in lock_order.ts
@@ -154,6 +160,12 @@ export function encodeSplice(childGen: number, type: number, parentGen: number, 
   return SPLICE_MGLRU | childGen | (type << 2) | (parentGen << 3) | (mode << 5);
 }
 
-export function decodeSplice(b: number): { childGen: number; type: number; parentGen: number; mode: number } {
-  return { childGen: b & 3, type: (b >> 2) & 1, parentGen: (b >> 3) & 3, mode: (b >> 5) & 3 };
+export function decodeSplice(b: number): { childGen: number; type: number; parentGen: number; mode: number; staleStats: boolean } {
+  return {
+    childGen: b & 3,
+    type: (b >> 2) & 1,
+    parentGen: (b >> 3) & 3,
+    mode: (b >> 5) & 3,
+    staleStats: (b & SPLICE_STALE_ACTIVE_STATS) !== 0,
+  };
 }

@@ -145,7 +145,7 @@ export const CATALOGUE = {
       {
         col: 'b',
         means:
-          'lru list (classic) or 256|child gen|type<<2|parent gen<<3|mode<<5 (MGLRU; mode 0 same gen head, 1 rewrite tail, 2 rewrite head, 3 same gen tail), + 4096 × nid',
+          'lru list (classic) or 256|child gen|type<<2|parent gen<<3|mode<<5|stale<<7 (MGLRU; mode 0 same gen head, 1 rewrite tail, 2 rewrite head, 3 same gen tail; stale: bug stale-active-stats), + 4096 × nid',
         values: SPLICE_TARGETS,
       },
     ],

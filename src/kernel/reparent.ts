@@ -29,13 +29,14 @@ export function splice(s: KernelState, from: number, to: number, b: number, nid 
   const plv = lruvecOf(parent, nid);
   if (b < SPLICE_MGLRU) return spliceClassic(clv, plv, b);
   if (!s.mglru) throw new Error('an MGLRU splice on a classic-LRU machine');
-  const { childGen, type, parentGen, mode } = decodeSplice(b);
+  const { childGen, type, parentGen, mode, staleStats } = decodeSplice(b);
   const src = clv.lrugen.lists[lruGenIndex(childGen, type)];
   const dst = plv.lrugen.lists[lruGenIndex(parentGen, type)];
   if (mode === SPLICE_SAME_GEN || mode === SPLICE_SAME_GEN_TAIL) {
     if (childGen !== parentGen) throw new Error('a same-gen splice onto another gen index');
-    return spliceSameGen(clv, plv, src, dst, childGen, type, mode === SPLICE_SAME_GEN_TAIL);
+    return spliceSameGen(clv, plv, src, dst, childGen, type, mode === SPLICE_SAME_GEN_TAIL, staleStats);
   }
+  if (staleStats) throw new Error('the stale-active-stats bit on a splice that rewrites gens');
   if (mode !== SPLICE_REWRITE_TAIL && mode !== SPLICE_REWRITE_HEAD) throw new Error(`bad splice mode ${mode}`);
   rewriteGens(s, clv, plv, src, type, parentGen);
   if (mode === SPLICE_REWRITE_TAIL) listSpliceTail(src, dst);
@@ -47,7 +48,16 @@ export function splice(s: KernelState, from: number, to: number, b: number, nid 
  * the list goes to the head (list_splice_init: v3..v6, f304652609ea) or, `tail`, to the tail
  * (list_splice_tail_init: v1/v2 and the fix agreed in the v6 review; switch mglru_splice_tail).
  */
-function spliceSameGen(clv: Lruvec, plv: Lruvec, src: ListHead, dst: ListHead, gen: number, type: number, tail: boolean): void {
+function spliceSameGen(
+  clv: Lruvec,
+  plv: Lruvec,
+  src: ListHead,
+  dst: ListHead,
+  gen: number,
+  type: number,
+  tail: boolean,
+  staleStats: boolean,
+): void {
   const cg = clv.lrugen;
   const pg = plv.lrugen;
   const i = lruGenIndex(gen, type);
@@ -57,8 +67,12 @@ function spliceSameGen(clv: Lruvec, plv: Lruvec, src: ListHead, dst: ListHead, g
   else listSplice(src, dst);
   cg.nrPages[i] = 0;
   pg.nrPages[i] += n;
-  clv.size[genClassicList(cg, type, gen)] -= n;
-  plv.size[genClassicList(pg, type, gen)] += n;
+  const from = genClassicList(cg, type, gen);
+  const to = genClassicList(pg, type, gen);
+  // the v3 bug: counters left alone when the gen is active in one and inactive in the other
+  if (staleStats && from !== to) return;
+  clv.size[from] -= n;
+  plv.size[to] += n;
 }
 
 /** lru_reparent_memcg(), one list: list_splice_tail_init and the lru size moved (unevictable: size only). */

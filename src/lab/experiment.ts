@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { LabError } from '../errors.js';
 import { DEFAULT_MEMCG_LAYOUT, MEMCG_LAYOUTS, type MemcgSizeParts, memcgSizeParts, sumParts } from '../kernel/memcg_size.js';
 import { DEFAULT_KERNEL, KERNELS, OVERRIDABLE_SWITCHES, SWITCHES, type SwitchName } from '../kernel/series.js';
+import { BUG_NAMES, BUGS, bugMismatch } from '../policy/bugs.js';
 import { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES } from '../policy/policies.js';
 import { cgroupPath, LimitsSchema, size } from '../workload/options.js';
 import { RestartCyclesSchema, restartCycles } from '../workload/restart_cycles.js';
@@ -123,6 +124,12 @@ export const ExperimentSchema = z.strictObject({
         .enum(MGLRU_REPARENT_MODES)
         .default(DEFAULT_MGLRU_REPARENT_MODE)
         .describe('how the reparent policy moves MGLRU generations to the parent (on an mglru machine)'),
+      bug: z
+        .enum(BUG_NAMES)
+        .optional()
+        .describe(
+          `a bug variant put back on purpose, for verify to catch (issue 13): ${BUG_NAMES.map((b) => `${b}: ${BUGS[b].what}`).join('; ')}`,
+        ),
     })
     .prefault({})
     .describe('options of the policy'),
@@ -174,9 +181,14 @@ export function parseExperiment(raw: unknown, source = 'experiment', checkLimits
 
 /**
  * Checks across fields, run on whichever parts are valid on their own (so they are reported
- * along with the schema's errors): `limits` may name only cgroups the workload's setup creates.
+ * along with the schema's errors): `limits` may name only cgroups the workload's setup creates;
+ * a bug variant needs the policy, LRU and mode whose code holds it.
  */
 function crossFieldErrors(raw: unknown): FieldError[] {
+  return [...limitErrors(raw), ...bugErrors(raw)];
+}
+
+function limitErrors(raw: unknown): FieldError[] {
   const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const workload = WorkloadSchema.safeParse(o.workload);
   const limits = LimitsByCgroup.safeParse(o.limits ?? {});
@@ -186,6 +198,18 @@ function crossFieldErrors(raw: unknown): FieldError[] {
   return Object.keys(limits.data)
     .filter((path) => !setup.includes(path))
     .map((path) => ({ path: ['limits'], got: `got ${showValue(path)}`, allowed: kind.limitsHint(workload.data) }));
+}
+
+function bugErrors(raw: unknown): FieldError[] {
+  const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const shape = ExperimentSchema.shape;
+  const policy = shape.policy.safeParse(o.policy);
+  const machine = shape.machine.safeParse(o.machine);
+  const options = shape.policyOptions.safeParse(o.policyOptions);
+  if (!policy.success || !machine.success || !options.success || !options.data.bug) return [];
+  const bug = options.data.bug;
+  const why = bugMismatch(bug, policy.data, machine.data.lru, options.data.mglru);
+  return why ? [{ path: ['policyOptions', 'bug'], got: `got ${showValue(bug)}`, allowed: why }] : [];
 }
 
 export function loadExperimentFile(path: string): unknown {

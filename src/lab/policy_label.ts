@@ -18,6 +18,8 @@ export interface PolicyOf {
   mglru?: unknown;
   /** machine.kernel as recorded (missing in runs older than the field: 7.1, what they ran) */
   kernel?: unknown;
+  /** policyOptions.bug: a bug variant put back on purpose */
+  bug?: unknown;
 }
 
 /** The MGLRU reparent mode a run actually ran, or null when the policy has none (legacy, classic LRU). */
@@ -27,12 +29,14 @@ export function effectiveMode(p: PolicyOf): string | null {
 }
 
 /**
- * The label; a reparent run on another kernel than the default one says so after an `@`
- * (`reparent/same-gen@v1`): legacy reparents no folios, so its kernel changes nothing.
+ * The label; a bug variant follows a `+` (`reparent/same-gen+stale-active-stats`), and a reparent
+ * run on another kernel than the default one says so after an `@` (`reparent/same-gen@v1`):
+ * legacy reparents no folios, so its kernel changes nothing.
  */
 export function policyLabel(p: PolicyOf): string {
   const mode = effectiveMode(p);
-  const label = mode ? `${p.policy}/${mode}` : p.policy;
+  let label = mode ? `${p.policy}/${mode}` : p.policy;
+  if (typeof p.bug === 'string') label += `+${p.bug}`;
   const kernel = typeof p.kernel === 'string' ? p.kernel : DEFAULT_KERNEL;
   return p.policy === 'legacy' || kernel === DEFAULT_KERNEL ? label : `${label}@${kernel}`;
 }
@@ -42,13 +46,14 @@ export function policyOfExperiment(exp: unknown): PolicyOf {
   const e = (exp && typeof exp === 'object' ? exp : {}) as {
     policy?: unknown;
     machine?: { lru?: unknown; kernel?: unknown };
-    policyOptions?: { mglru?: unknown };
+    policyOptions?: { mglru?: unknown; bug?: unknown };
   };
   return {
     policy: String(e.policy ?? ''),
     lru: String(e.machine?.lru ?? 'classic'),
     mglru: e.policyOptions?.mglru,
     kernel: e.machine?.kernel,
+    bug: e.policyOptions?.bug,
   };
 }
 
@@ -77,12 +82,12 @@ const MGLRU_LABELS = REPARENT_MODES.filter((m) => m.lru === 'mglru').map((m) => 
 
 /**
  * Whether a run's label matches what a user typed (`runs --policy`, `compare --baseline`): the
- * label itself (with or without its `@kernel`), `reparent` for every reparent run (any LRU, any mode), or an MGLRU mode alone
+ * label itself (with or without its `+bug` and `@kernel`), `reparent` for every reparent run (any LRU, any mode), or an MGLRU mode alone
  * (`tail` = `reparent/tail`).
  */
 export function labelMatches(full: string, query: string): boolean {
   if (full === query) return true;
-  const label = full.split('@')[0]; // a kernel suffix matches its label
+  const label = full.split('@')[0].split('+')[0]; // a kernel or bug suffix matches its label
   if (label === query) return true;
   const mode = MGLRU_LABELS.find((m) => m.name === query);
   if (mode) return label === mode.label;

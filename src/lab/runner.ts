@@ -46,7 +46,12 @@ export interface RunnerOptions {
  * the same decisions in the same order as an uninterrupted one.
  */
 export function runWorkload(exp: Experiment, sink: (e: Event, s: KernelState) => void, opts: RunnerOptions = {}): Runner {
-  const policy = getPolicy(exp.policy, exp.policyOptions.mglru, seriesSwitches(exp.machine.kernel, exp.machine.switches));
+  const policy = getPolicy(
+    exp.policy,
+    exp.policyOptions.mglru,
+    seriesSwitches(exp.machine.kernel, exp.machine.switches),
+    exp.policyOptions.bug ?? null,
+  );
   const sim = new Simulation(
     policy,
     exp.seed,

@@ -103,13 +103,15 @@ function verifyWith(
         if (opts.onProgress && (s.seq & 0x3fff) === 0) opts.onProgress(s.seq, end.seq);
       },
     ));
-    // Unchecked events before the failure may have broken an invariant first: find the exact one.
+    // Unchecked events before the failure may have broken an invariant first: find the exact one,
+    // checking only the events after the last check that held (the fold starts at a snapshot).
     if (broken.length && every > 1) {
+      const lastHeld = Math.floor((broken[0].seq - 1) / every) * every;
       const exact = foldChecked(
         store,
         run,
         { from: { key: 'seq', value: lastGood }, to: { key: 'seq', value: broken[0].seq } },
-        () => true,
+        (e) => e.seq > lastHeld,
       ).broken;
       if (exact.length) broken = exact;
     }

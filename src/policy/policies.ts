@@ -1,5 +1,6 @@
 import { LabError } from '../errors.js';
 import { type Switches, seriesSwitches } from '../kernel/series.js';
+import type { BugName } from './bugs.js';
 import {
   DEFAULT_MGLRU_REPARENT_MODE,
   MGLRU_REPARENT_MODES,
@@ -30,12 +31,15 @@ export interface Policy {
   series: Switches;
   /** the offline procedure on each LRU kind */
   offline: { readonly classic: ReparentMode; readonly mglru: ReparentMode };
+  /** a bug variant put back on purpose (policyOptions.bug; src/policy/bugs.ts), or null */
+  bug: BugName | null;
 }
 
 export function getPolicy(
   name: string,
   mglru: MglruReparentMode = DEFAULT_MGLRU_REPARENT_MODE,
   series: Switches = seriesSwitches(),
+  bug: BugName | null = null,
 ): Policy {
   if (!(POLICY_NAMES as readonly string[]).includes(name)) {
     throw new LabError(`unknown policy '${name}'; choose one of: ${POLICY_NAMES.join(', ')}`);
@@ -44,7 +48,7 @@ export function getPolicy(
   const offline = { classic: reparentModeFor(policy, 'classic', mglru), mglru: reparentModeFor(policy, 'mglru', mglru) };
   if (offline.classic.objcgCharging !== offline.mglru.objcgCharging)
     throw new Error(`policy ${policy}: its modes disagree on objcg charging`);
-  return { name: policy, objcgCharging: offline.classic.objcgCharging, mglru, series, offline };
+  return { name: policy, objcgCharging: offline.classic.objcgCharging, mglru, series, offline, bug };
 }
 
 /** The offline procedure a policy runs on this machine's LRU. */

@@ -21,6 +21,12 @@ const experiments = readdirSync(join(ROOT, 'experiments'))
 /** [name, CLI arguments] per policy the experiment can name */
 function variants(file: string): [string, string[]][] {
   const exp = JSON.parse(readFileSync(join(ROOT, 'experiments', file), 'utf8'));
+  // a bug variant runs only on the code path that holds it: its own policy and mode, both kernels
+  if (exp.policyOptions?.bug)
+    return [
+      ['bug', []],
+      ['bug kernel=v1', ['--set', 'machine.kernel="v1"']],
+    ];
   const modes = exp.machine?.lru === 'mglru' ? ['same-gen', 'tail', 'age-order'] : [];
   // the series as posted (machine.kernel v1): tail splices and the v1 lock order, on the series' own mode
   const v1: [string, string[]][] = modes.length

@@ -1,5 +1,15 @@
 /** Pinned by test/golden/golden.test.ts; regenerate with GOLDEN_PRINT=1 and say in the commit why they moved. */
 export const GOLDEN: Record<string, { events: number; log: string; stateHash: string }> = {
+  'bug-stale-active-stats.json bug': {
+    events: 106944,
+    log: '1bd2ed73898c011eac560f94a3d14eb94d399f005cec617beabb1f6c3da9d1cf',
+    stateHash: 'd17b9b9f140f2b294285e6ea009ae832c770d31c96fc77a8be386b807136388a',
+  },
+  'bug-stale-active-stats.json bug kernel=v1': {
+    events: 108828,
+    log: 'ffcde73b92e8da885bbb471f5bff2af0f43e0a78d89e7066189a49141c64197d',
+    stateHash: 'da2f5e41a8442e9dd20133b0342ec1819578891f1609d7bc9cbd9992fd58ed75',
+  },
   'default.json legacy': {
     events: 61262,
     log: 'e5ec545c91758448da664520510ce63a631d670d1252de8a659baab036bf149f',

@@ -1,4 +1,4 @@
-import { encodeSplice, SPLICE_SAME_GEN, SPLICE_SAME_GEN_TAIL } from '../../kernel/events.js';
+import { encodeSplice, SPLICE_SAME_GEN, SPLICE_SAME_GEN_TAIL, SPLICE_STALE_ACTIVE_STATS } from '../../kernel/events.js';
 import { reparentLruGen } from './mglru.js';
 import type { ReparentMode } from './types.js';
 
@@ -17,6 +17,8 @@ export const sameGen = {
   objcgCharging: true,
   offline(ctx, child, parent) {
     const mode = ctx.policy.series.mglru_splice_tail ? SPLICE_SAME_GEN_TAIL : SPLICE_SAME_GEN;
-    reparentLruGen(ctx, child, parent, { target: (_cg, _pg, gen, type) => encodeSplice(gen, type, gen, mode) });
+    // policyOptions.bug stale-active-stats: v3's splice, which the event marks for evolve to replay
+    const bug = ctx.policy.bug === 'stale-active-stats' ? SPLICE_STALE_ACTIVE_STATS : 0;
+    reparentLruGen(ctx, child, parent, { target: (_cg, _pg, gen, type) => encodeSplice(gen, type, gen, mode) | bug });
   },
 } as const satisfies ReparentMode;

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeSplice, encodeSplice, SPLICE_SAME_GEN, SPLICE_STALE_ACTIVE_STATS } from '../../src/kernel/events.js';
+import { bugMismatch } from '../../src/policy/bugs.js';
+import { cli, cliJson, tempDir } from '../helpers.js';
+
+// Issue 13: bug variants (policyOptions.bug) put back on purpose; verify catches each at the event
+// where the state goes wrong, and the same seed without the bug verifies clean.
+const db = join(tempDir(), 'bugs.db');
+const short = ['--set', 'workload.cycles=20'];
+
+describe('policyOptions.bug = stale-active-stats (v3 lru_gen_reparent_memcg, Harry Yoo; fixed in v4)', () => {
+  it('verify fails at the reparent that left the active/inactive counters stale; without the bug the same seed verifies', () => {
+    const bad = cliJson(['run', join('experiments', 'bug-stale-active-stats.json'), ...short, '--db', db]);
+    expect(bad.policy).toBe('reparent/same-gen+stale-active-stats');
+    const v = cli(['verify', String(bad.id), '--check-every', '1000', '--json', '--db', db]);
+    expect(v.code).toBe(1);
+    const res = JSON.parse(v.stdout);
+    const first = res.violations[0];
+    expect(first.invariant).toBe('active-inactive');
+    // the event it names closes a reparent: its splices are the ones just before it
+    const around = cliJson([
+      'query',
+      `SELECT t.name FROM events e JOIN event_types t ON t.code = e.type WHERE run = ${bad.id} AND seq BETWEEN ${first.seq - 3} AND ${first.seq} ORDER BY seq`,
+      '--json',
+      '--db',
+      db,
+    ]);
+    expect(around.map((r: { name: string }) => r.name)).toContain('splice');
+    expect(around.at(-1).name).toBe('reparent_unlocks');
+    // another stride pins the same event
+    const exact = JSON.parse(cli(['verify', String(bad.id), '--check-every', '97', '--json', '--db', db]).stdout);
+    expect(exact.violations[0].seq).toBe(first.seq);
+    const good = cliJson(['run', join('experiments', 'mglru-reparent.json'), ...short, '--db', db]);
+    expect(good.seed).toBe(bad.seed);
+    expect(cli(['verify', String(good.id), '--check-every', '1000', '--db', db]).code).toBe(0);
+  });
+
+  it('is refused where its code never runs, in one line naming what it needs', () => {
+    for (const extra of [
+      ['--policy', 'legacy'],
+      ['--set', 'policyOptions.mglru="tail"'],
+      ['--set', 'machine.lru="classic"'],
+    ]) {
+      const r = cli(['run', join('experiments', 'bug-stale-active-stats.json'), ...short, ...extra, '--db', db]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/policyOptions\.bug: .*needs policy reparent, machine\.lru mglru and policyOptions\.mglru same-gen/);
+    }
+    expect(bugMismatch('stale-active-stats', 'reparent', 'mglru', 'same-gen')).toBeNull();
+  });
+
+  it('the splice event carries the bug (bit 7), so replay applies it without the experiment', () => {
+    const b = encodeSplice(2, 1, 2, SPLICE_SAME_GEN) | SPLICE_STALE_ACTIVE_STATS;
+    expect(decodeSplice(b)).toEqual({ childGen: 2, type: 1, parentGen: 2, mode: SPLICE_SAME_GEN, staleStats: true });
+    expect(decodeSplice(b & ~SPLICE_STALE_ACTIVE_STATS).staleStats).toBe(false);
+  });
+});
