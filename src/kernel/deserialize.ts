@@ -1,6 +1,7 @@
 import { Reader } from './codec.js';
 import { NR_LRU_LISTS } from './constants.js';
 import { listAddTail } from './list.js';
+import { setWalkBatched } from './lru_gen.js';
 import { newMemoryEvents } from './memcg_events.js';
 import { OLDEST_FORMAT_VERSION, STATE_FORMAT_VERSION } from './serialize.js';
 import { NODE_EVENT_STATS } from './stat.js';
@@ -67,6 +68,7 @@ export function deserializeState(buf: Uint8Array): KernelState {
     reparentLocked: new Map(),
     nodes: Array.from({ length: nodes }, (_, nid) => newPgData(nid)),
     vm: newVmConfig(),
+    walk: null,
     swapEntries: new Map(),
     dirtyQueue: new Map(),
     writebackQueue: new Map(),
@@ -159,6 +161,14 @@ export function deserializeState(buf: Uint8Array): KernelState {
   for (let i = 0; i < s.lab.memoryEvents.length; i++) s.lab.memoryEvents[i] = r.u();
   s.lab.throttleTicks = r.u();
   s.stockPages = r.u();
+  if (!r.done()) {
+    if (r.u() !== 1) throw new Error('snapshot has trailing bytes');
+    const [memcg, nid, home, seq, n] = [r.u(), r.u(), r.u(), r.u(), r.u()];
+    s.walk = { memcg, nid, home, seq, delta: Array.from({ length: n }, () => r.i()) };
+    const homeMemcg = s.memcgs.get(home);
+    if (!homeMemcg?.nodeinfo[nid]) throw new Error(`snapshot: the walk batch lands in memcg ${home} node ${nid}, which is not there`);
+    setWalkBatched(homeMemcg.nodeinfo[nid].lruvec.lrugen, true);
+  }
   if (!r.done()) throw new Error('snapshot has trailing bytes');
   return s;
 }

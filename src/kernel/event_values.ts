@@ -119,6 +119,9 @@ export const SPLICE_SAME_GEN_TAIL = 3;
  */
 export const SPLICE_STALE_ACTIVE_STATS = 128;
 
+/** gen_update.b: the size change waits in the walk batch (update_batch_size) */
+export const GEN_UPDATE_BATCHED = 1;
+
 /**
  * reparent_locks.b: which locks the step takes, in which order (lockSequence() in lock_order.ts
  * lists them). 0 is what every log written before the field existed holds, and what they took.

@@ -190,7 +190,16 @@ export const CATALOGUE = {
   gen_update: {
     code: 27,
     what: 'page-table walk promotion (folio_update_gen), no list move',
-    args: [folio, { col: 'a', means: 'new gen' }],
+    args: [
+      folio,
+      { col: 'a', means: 'new gen' },
+      {
+        col: 'b',
+        means: 'batched: the size change waits in the walk batch (update_batch_size) until walk_flush',
+        values: { now: 0, batched: 1 },
+        default: 0,
+      },
+    ],
   },
   sort: {
     code: 28,
@@ -308,6 +317,26 @@ export const CATALOGUE = {
     code: 56,
     what: 'the memory.reclaim write returns',
     args: [memcg(), { col: 'a', means: 'pages reclaimed' }, { col: 'b', means: 'result', values: RECLAIM_RESULTS }],
+  },
+  walk_start: {
+    code: 57,
+    what: "an MGLRU page-table walk of memcg's lruvec begins as its own task (try_to_inc_max_seq → walk_mm; mem_cgroup_iter's css ref held)",
+    args: [memcg(), { col: 'a', means: 'node' }, { col: 'b', means: 'max_seq it will age from' }],
+  },
+  walk_flush: {
+    code: 58,
+    what: "reset_batch_size(): the walk's batched nr_pages and LRU sizes written into memcg's lruvec",
+    args: [memcg('the lruvec the batch lands in'), { col: 'a', means: 'node' }],
+  },
+  walk_forward: {
+    code: 59,
+    what: 'the fix for the stale batch (lock_batch_lruvec, lrugen->reparented): a pending walk batch follows the reparented lruvec to its parent',
+    args: [memcg('the reparented child'), { col: 'a', means: 'parent' }],
+  },
+  walk_end: {
+    code: 60,
+    what: "the walk task ends: mem_cgroup_iter's css ref on memcg dropped",
+    args: [memcg(), { col: 'a', means: 'node' }],
   },
 } as const satisfies Record<string, EventDecl>;
 

@@ -53,6 +53,18 @@ export function genClassicList(g: LruGenView, type: number, gen: number): number
 }
 
 /**
+ * The lruvecs a walk batch will be written into (KernelState.walk.home): their committed nr_pages
+ * may go below zero until reset_batch_size, as in the kernel, so the debug check allows it there.
+ * Derived from the state (walk handlers and the snapshot loader keep it), never serialized.
+ */
+const walkBatched = new WeakSet<object>();
+
+export function setWalkBatched(g: LruGenView, on: boolean): void {
+  if (on) walkBatched.add(g);
+  else walkBatched.delete(g);
+}
+
+/**
  * lru_gen_update_size(): nr_pages moves with the flags gen, and the classic per-list counters
  * follow the active/inactive mapping. -1 means "not on an MGLRU list".
  */
@@ -67,7 +79,8 @@ export function lruGenUpdateSize(lv: Lruvec, type: number, oldGen: number, newGe
     const lru = genClassicList(g, type, oldGen);
     g.nrPages[i]--;
     lv.size[lru]--;
-    if (DEBUG_VM.on && (g.nrPages[i] < 0 || lv.size[lru] < 0)) vmWarn(`lru_gen_update_size: gen ${oldGen} type ${type} size went negative`);
+    if (DEBUG_VM.on && !walkBatched.has(g) && (g.nrPages[i] < 0 || lv.size[lru] < 0))
+      vmWarn(`lru_gen_update_size: gen ${oldGen} type ${type} size went negative`);
   }
   if (newGen >= 0) {
     g.nrPages[lruGenIndex(newGen, type)]++;

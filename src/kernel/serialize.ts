@@ -132,6 +132,14 @@ export function serializeState(s: KernelView): Buffer {
   for (const v of lab.memoryEvents) w.u(v);
   w.u(lab.throttleTicks);
   w.u(s.stockPages);
+  // a pending walk (only mid-step, e.g. replay --seq inside a walk) as a trailer: states without
+  // one encode exactly as before it existed
+  const walk = s.walk;
+  if (walk) {
+    w.u(1);
+    for (const v of [walk.memcg, walk.nid, walk.home, walk.seq, walk.delta.length]) w.u(v);
+    for (const d of walk.delta) w.i(d);
+  }
   return w.bytes();
 }
 

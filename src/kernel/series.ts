@@ -34,6 +34,8 @@ export interface SwitchDecl {
   readonly why: string;
   /** the 7.1 value is not verified in 7.1 source: the reason */
   readonly unverified?: string;
+  /** a fix posted after the merge: off in both versions, on only when an experiment asks */
+  readonly postMerge?: boolean;
 }
 
 export const SWITCHES = {
@@ -129,6 +131,18 @@ export const SWITCHES = {
     changedIn: 'v2 04/28 (Harry Yoo)',
     effect: 'none',
     why: 'concurrency only',
+  },
+  mglru_batch_forwarding: {
+    v1: false,
+    '7.1': false,
+    means:
+      "lock_batch_lruvec(): a page-table walk's pending batch follows lrugen->reparented, so reset_batch_size() writes it into the parent's lruvec; false: into the dead child's (walk->lruvec)",
+    changedIn:
+      "after the merge: [PATCH] mm: mglru: fix stale batch updates after memcg reparenting (20260622073703.79258-1-qi.zheng@linux.dev, Fixes: f304652609ea), for Peiyang He's '[BUG] mm: mglru: stale aging batch'",
+    effect: 'model',
+    why: 'with machine.concurrency.agingWalk, a walk batch pending across a reparent lands in the parent instead of the dying child',
+    unverified: 'whether the fix is merged is not known: 7.1 is modelled without it (the race is there)',
+    postMerge: true,
   },
   memcg_ref_via_get_from_folio: {
     v1: false,

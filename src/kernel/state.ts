@@ -59,6 +59,19 @@ export interface Folio {
   next: Folio | null;
 }
 
+/** struct lru_gen_mm_walk (mm/vmscan.c), as far as the batch goes. */
+export interface Walk {
+  /** walk->lruvec's memcg: the css ref mem_cgroup_iter took */
+  memcg: number;
+  nid: number;
+  /** the memcg whose lruvec reset_batch_size() will write into (memcg, or its parent after walk_forward) */
+  home: number;
+  /** max_seq when the walk began (walk->seq) */
+  seq: number;
+  /** walk->nr_pages[gen][type], by lruGenIndex */
+  delta: number[];
+}
+
 /** struct lru_gen_folio (include/linux/mmzone.h), one zone. */
 export interface LruGen {
   maxSeq: number;
@@ -231,6 +244,13 @@ export interface KernelState {
   /** NODE_DATA(nid) for every node, nid = index */
   nodes: PgData[];
   vm: VmConfig;
+  /**
+   * The MGLRU page-table walk running as a task (machine.concurrency.agingWalk), or null: whose
+   * lruvec it walks (and holds a css ref on), where its batch lands, the max_seq it ages from,
+   * and walk->nr_pages: the size deltas batched by lruGenIndex. Null between workload steps, so
+   * snapshots never hold one.
+   */
+  walk: Walk | null;
   /** swap entries: keyed by the id of the anon folio they were allocated for (its page-table slot), value = the memcg ID recorded (swap_cgroup_record) */
   swapEntries: Map<number, number>;
   /** dirty file folios in the order they were dirtied (the inode's b_dirty list): folio id → tick dirtied */

@@ -163,6 +163,7 @@ export function createState(nrNodes = NR_NODES): KernelState {
     reparentLocked: new Map(),
     nodes,
     vm: newVmConfig(),
+    walk: null,
     swapEntries: new Map(),
     dirtyQueue: new Map(),
     writebackQueue: new Map(),

@@ -111,6 +111,21 @@ export const ExperimentSchema = z.strictObject({
         .default(30000)
         .describe('ticks a written page stays dirty before the flusher writes it back (dirty_expire_centisecs: 30 s)'),
       ioTicks: z.number().int().min(1).default(10).describe('ticks one write I/O takes (file writeback, swap-out)'),
+      concurrency: z
+        .strictObject({
+          agingWalk: z
+            .boolean()
+            .default(false)
+            .describe('the MGLRU page-table walk runs as a task of its own beside the workload, batching its size updates (MGLRU only)'),
+          stepProbability: z
+            .number()
+            .gt(0)
+            .max(1)
+            .default(0.25)
+            .describe("the chance a task runs its next step at each of the workload's preemption points (the run's PRNG decides)"),
+        })
+        .prefault({})
+        .describe('kernel work interleaved with the workload by a deterministic scheduler (issue 13); off: everything runs inline'),
     })
     .prefault({})
     .describe('the simulated machine'),

@@ -56,7 +56,12 @@ export function runWorkload(exp: Experiment, sink: (e: Event, s: KernelState) =>
     policy,
     exp.seed,
     sink,
-    { checkInvariants: opts.checkInvariants, repro: opts.repro, msPerTick: exp.machine.msPerTick },
+    {
+      checkInvariants: opts.checkInvariants,
+      repro: opts.repro,
+      msPerTick: exp.machine.msPerTick,
+      concurrency: exp.machine.concurrency,
+    },
     opts.from?.state,
   );
   const workload = workloadKind(exp.workload).create(exp.workload);
@@ -90,6 +95,7 @@ export function runWorkload(exp: Experiment, sink: (e: Event, s: KernelState) =>
   const runner: Runner = { sim, workload, runnerState };
   while (workload.stepsDone() < workload.totalSteps) {
     workload.step(sim, sim.rng);
+    sim.endStep();
     opts.afterStep?.(runner);
     opts.onProgress?.(workload.stepsDone(), workload.totalSteps);
   }

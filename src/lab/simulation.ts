@@ -7,6 +7,7 @@ import { Rng } from '../kernel/rng.js';
 import { createState, type KernelState } from '../kernel/state.js';
 import type { Ctx } from '../policy/context.js';
 import type { Policy } from '../policy/policies.js';
+import { type ConcurrencyOptions, Tasks } from '../policy/tasks.js';
 
 /** Thrown when an invariant breaks while running with checks on: names the event and how to repeat it. */
 export class InvariantError extends Error {}
@@ -24,17 +25,27 @@ export class Simulation implements Ctx {
     readonly policy: Policy,
     seed: number,
     private readonly sink: (e: Event, s: KernelState) => void,
-    private readonly opts: { checkInvariants?: boolean; repro?: string; msPerTick?: number } = {},
+    private readonly opts: { checkInvariants?: boolean; repro?: string; msPerTick?: number; concurrency?: ConcurrencyOptions } = {},
     state?: KernelState,
   ) {
     if (opts.checkInvariants) setDebugVm(true); // --check: point-of-change assertions too
     this.s = state ?? createState();
     this.rng = new Rng(seed);
     this.clock = this.s.tick;
+    this.tasks = opts.concurrency?.agingWalk ? new Tasks(opts.concurrency) : null;
   }
 
+  readonly tasks: Tasks | null;
+
+  /** One tick on; a preemption point of the workload, where other tasks may run a step. */
   advance(): void {
     this.clock++;
+    this.tasks?.preempt(this);
+  }
+
+  /** The end of a workload step: every task runs to its end. */
+  endStep(): void {
+    this.tasks?.drain(this);
   }
 
   advanceTo(tick: number): void {

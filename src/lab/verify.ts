@@ -110,7 +110,8 @@ function verifyWith(
       const exact = foldChecked(
         store,
         run,
-        { from: { key: 'seq', value: lastGood }, to: { key: 'seq', value: broken[0].seq } },
+        // from a snapshot at or before the last check that held (a later one may already hold the damage)
+        { from: { key: 'seq', value: Math.min(lastGood, lastHeld) }, to: { key: 'seq', value: broken[0].seq } },
         (e) => e.seq > lastHeld,
       ).broken;
       if (exact.length) broken = exact;

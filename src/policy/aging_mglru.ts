@@ -6,6 +6,7 @@ import { lruvecOf, withNid } from '../kernel/node.js';
 import type { KernelView, LruGenView, MemcgView } from '../kernel/state.js';
 import type { Ctx } from './context.js';
 import type { ScanControl } from './vmscan/scan_control.js';
+import { WalkTask, walkOn } from './vmscan/walk_task.js';
 
 // MGLRU aging decisions (mm/vmscan.c). get_swappiness() decides which types are evictable: anon
 // only with at least MIN_LRU_BATCH free swap slots and may_swap.
@@ -50,6 +51,8 @@ export function incMaxSeq(ctx: Ctx, m: MemcgView, nid: number, swappiness = 0): 
 export function tryToIncMaxSeq(ctx: Ctx, m: MemcgView, nid: number, seq: number, swappiness = 0): boolean {
   const g = lruvecOf(m, nid).lrugen;
   if (seq !== g.maxSeq) return false;
+  // one walker at a time: while it runs, other reclaimers do not age (the mm_state is taken)
+  if (ctx.s.walk) return false;
   if (m.nrTasks > 0) {
     const young: number[] = [];
     for (let gen = 0; gen < MAX_NR_GENS; gen++) {
@@ -58,6 +61,10 @@ export function tryToIncMaxSeq(ctx: Ctx, m: MemcgView, nid: number, seq: number,
       }
     }
     const newGen = lruGenFromSeq(g.maxSeq);
+    if (ctx.tasks?.opts.agingWalk && young.length) {
+      WalkTask.spawn(ctx, m, nid, newGen, young, swappiness);
+      return false;
+    }
     for (const id of young) ctx.emit(E.genUpdate(id, newGen));
   }
   incMaxSeq(ctx, m, nid, swappiness);
@@ -122,6 +129,8 @@ export function evictablePages(g: LruGenView, swappiness = 0): number {
  */
 export function ageToMaxGens(ctx: Ctx, m: MemcgView, nid: number): void {
   const g = lruvecOf(m, nid).lrugen;
+  // iterate_mm_list_nowalk() fails while a walker holds the lruvec's mm_state: wait for it
+  if (walkOn(ctx, m.id, nid)) ctx.tasks!.drain(ctx);
   const types = evictableTypesAt(ctx.s.vm.swappiness);
   while (getNrGens(g, LRU_GEN_ANON) < MAX_NR_GENS || getNrGens(g, LRU_GEN_FILE) < MAX_NR_GENS) ctx.emit(E.age(m.id, withNid(types, nid)));
 }

@@ -2,6 +2,7 @@ import type { Event } from '../kernel/events.js';
 import type { Rng } from '../kernel/rng.js';
 import type { KernelView } from '../kernel/state.js';
 import type { Policy } from './policies.js';
+import type { Tasks } from './tasks.js';
 
 /**
  * What a decider sees: the state (deeply read only: the compiler rejects a write), the policy,
@@ -27,4 +28,6 @@ export interface Ctx {
    * the log (and a resume) sees the wake-up time.
    */
   sleep(ms: number): number;
+  /** kernel work running beside the workload (machine.concurrency), or null: everything runs inline */
+  readonly tasks: Tasks | null;
 }

@@ -27,6 +27,12 @@ function variants(file: string): [string, string[]][] {
       ['bug', []],
       ['bug kernel=v1', ['--set', 'machine.kernel="v1"']],
     ];
+  // a race experiment: the schedule that shows it, and the same with the fix
+  if (exp.machine?.concurrency?.agingWalk)
+    return [
+      ['race', []],
+      ['race fixed', ['--set', 'machine.switches={"mglru_batch_forwarding":true}']],
+    ];
   const modes = exp.machine?.lru === 'mglru' ? ['same-gen', 'tail', 'age-order'] : [];
   // the series as posted (machine.kernel v1): tail splices and the v1 lock order, on the series' own mode
   const v1: [string, string[]][] = modes.length

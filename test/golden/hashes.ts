@@ -80,6 +80,16 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     log: '865fcc7443cad07f1216faed878e7aeef016630cdf6b7de7fb2f5e08932471fe',
     stateHash: '00225d2fd53483a16ace76cf7d6704ef547fac20236445901774eb4354675f9e',
   },
+  'race-aging-batch.json race': {
+    events: 686823,
+    log: 'b18530d546231ae97ed50b4ffff49ee593439c0f4b983025f5641fa415b33e4e',
+    stateHash: '2b5240d5071951439afed7c7b18c7a2404b9cd65e6eb68ae3d19ad7d8123b428',
+  },
+  'race-aging-batch.json race fixed': {
+    events: 685785,
+    log: '9426a580ab810a715178c2bb2d202935b69c1f4eb708fab1dec8803889f36081',
+    stateHash: 'edc345b0e6ae9257a1abcddbbcb8d82d50922b8c32cdb57bbbf383c7b819d0cf',
+  },
   'repro-gushchin-2019.json legacy': {
     events: 11702,
     log: 'becc3d0d02c6e0a5c7771570842763247d4600593679277191833264626cdc5b',

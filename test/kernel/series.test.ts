@@ -18,7 +18,7 @@ import { formatLockSequence, lockSequence } from '../../src/kernel/lock_order.js
 import { lruGenFromSeq } from '../../src/kernel/lru_gen.js';
 import { lruGenIndex } from '../../src/kernel/mmzone.js';
 import { lruvecOf } from '../../src/kernel/node.js';
-import { KERNELS, OVERRIDABLE_SWITCHES, SWITCH_NAMES, SWITCHES, seriesSwitches } from '../../src/kernel/series.js';
+import { KERNELS, OVERRIDABLE_SWITCHES, SWITCH_NAMES, SWITCHES, type SwitchDecl, seriesSwitches } from '../../src/kernel/series.js';
 import { SWITCH_TABLE_BEGIN, SWITCH_TABLE_END, switchTable } from '../../src/kernel/series_table.js';
 import { type KernelState, pageCacheKey } from '../../src/kernel/state.js';
 import { rmdir } from '../../src/policy/cgroup.js';
@@ -47,16 +47,21 @@ function listOf(s: KernelState, memcg: number, id: number): number[] {
 }
 
 describe('kernel versions: the switches (src/kernel/series.ts)', () => {
-  it('7.1 is the default; v1 and 7.1 differ in every switch; overrides win', () => {
+  it('7.1 is the default; v1 and 7.1 differ in every switch but the post-merge fixes (off in both); overrides win', () => {
     expect(seriesSwitches()).toEqual(seriesSwitches('7.1'));
-    for (const n of SWITCH_NAMES) expect(seriesSwitches('v1')[n]).not.toBe(seriesSwitches('7.1')[n]);
+    for (const n of SWITCH_NAMES) {
+      const post = (SWITCHES[n] as SwitchDecl).postMerge;
+      if (post) expect([seriesSwitches('v1')[n], seriesSwitches('7.1')[n]]).toEqual([false, false]);
+      else expect(seriesSwitches('v1')[n]).not.toBe(seriesSwitches('7.1')[n]);
+    }
+    expect(SWITCH_NAMES.filter((n) => (SWITCHES[n] as SwitchDecl).postMerge)).toEqual(['mglru_batch_forwarding']);
     expect(seriesSwitches('7.1', { mglru_splice_tail: true }).mglru_splice_tail).toBe(true);
     expect(seriesSwitches('v1', { mglru_splice_tail: false }).reparent_node_by_node).toBe(false);
     expect(KERNELS[0]).toBe('7.1');
   });
 
   it('only the switches that change what the lab records can be overridden', () => {
-    expect(OVERRIDABLE_SWITCHES.sort()).toEqual(['mglru_splice_tail', 'reparent_node_by_node']);
+    expect(OVERRIDABLE_SWITCHES.sort()).toEqual(['mglru_batch_forwarding', 'mglru_splice_tail', 'reparent_node_by_node']);
     for (const n of SWITCH_NAMES) expect(SWITCHES[n].changedIn.length).toBeGreaterThan(0);
   });
 });

@@ -10,6 +10,7 @@ import { evict, reclaimBegin, reclaimEnd, scan, shadowReclaim } from './reclaim.
 import { reparentLocks, reparentUnlocks, spliceEvent } from './reparent.js';
 import { swapFree, swapOut } from './swap.js';
 import { kswapdSleep, kswapdWake, lruNoteCost, memcgIter, snapshotRefaults, sysctl } from './vm.js';
+import { walkEnd, walkFlush, walkForward, walkStart } from './walk.js';
 import { folioMap, folioUnmap, putback, writebackEnd, writebackStart } from './writeback.js';
 
 /** One handler per event type in the catalogue; the compiler checks none is missing. */
@@ -40,6 +41,10 @@ const BY_NAME: Record<EventTypeName, Handler> = {
   age,
   inc_min_seq: incMinSeqEvent,
   gen_update: genUpdate,
+  walk_start: walkStart,
+  walk_flush: walkFlush,
+  walk_forward: walkForward,
+  walk_end: walkEnd,
   sort,
   memcg_lru_rotate: memcgLruRotateEvent,
   shadow_reclaim: shadowReclaim,

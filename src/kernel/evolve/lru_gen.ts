@@ -1,5 +1,5 @@
 import { ANON_AND_FILE, LRU_GEN_ANON, LRU_GEN_FILE, MAX_NR_GENS, MIN_NR_GENS } from '../constants.js';
-import { type Event, SORT_DIRTY, SORT_PROMOTED, SORT_PROTECTED } from '../events.js';
+import { type Event, GEN_UPDATE_BATCHED, SORT_DIRTY, SORT_PROMOTED, SORT_PROTECTED } from '../events.js';
 import {
   folioIncGen,
   folioLruRefs,
@@ -20,6 +20,7 @@ import { folioLruvec, lruvecOf, nidOf, nodeData, withoutNid } from '../node.js';
 import type { KernelState, Lruvec, Memcg } from '../state.js';
 import { EvolveError } from './error.js';
 import { mglruFolio, mglruMemcg } from './guards.js';
+import { batchGenUpdate } from './walk.js';
 
 // evolve() for MGLRU aging and sorting (mm/vmscan.c). Memcg-level events name their node in a's high bits (node.ts).
 
@@ -73,7 +74,8 @@ export function genUpdate(s: KernelState, e: Event): void {
   f.referenced = false;
   f.refs = 0;
   f.workingset = true;
-  lruGenUpdateSize(folioLruvec(s, f), folioType(f), old, f.gen);
+  if (e.b === GEN_UPDATE_BATCHED) batchGenUpdate(s, e, old, f.gen);
+  else lruGenUpdateSize(folioLruvec(s, f), folioType(f), old, f.gen);
 }
 
 /** sort_folio(), which only sees folios on the oldest generation's list: a lazy move, or protection. */

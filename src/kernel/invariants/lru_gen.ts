@@ -1,6 +1,7 @@
 import { ANON_AND_FILE, MAX_NR_GENS, MIN_NR_GENS, NR_EVICTABLE_LRU } from '../constants.js';
 import { folioType, genClassicList, getNrGens, lruGenFromSeq } from '../lru_gen.js';
 import { lruGenIndex } from '../mmzone.js';
+import { lruvecOf } from '../node.js';
 import type { KernelView, LruGenView } from '../state.js';
 import type { Census, Report } from './types.js';
 import { allLruvecs } from './walk.js';
@@ -50,13 +51,16 @@ export function checkGenWindow(s: KernelView, _c: Census, bad: Report): void {
 /**
  * nr_pages[gen][type] = folios whose flags gen is gen (lru_gen_update_size), and the classic
  * active/inactive counters = the gens lru_gen_is_active() maps to them. Not while a reparent
- * holds the lruvec locked.
+ * holds the lruvec locked. A walk's batch (s.walk.delta) counts toward the lruvec it will be
+ * written into (s.walk.home): nr_pages plus what is pending there = the folios.
  */
 export function checkNrPages(s: KernelView, c: Census, bad: Report): void {
   if (!s.mglru) return;
   for (const { m, lv } of allLruvecs(s)) {
     if (c.locked.has(m.id)) continue;
     const g = lv.lrugen;
+    const walk = s.walk;
+    const pending = walk && walk.home === m.id && lruvecOf(m, walk.nid) === lv ? walk.delta : null;
     const byFlags = new Array<number>(MAX_NR_GENS * ANON_AND_FILE).fill(0);
     for (const l of g.lists) {
       for (let f = l.head; f; f = f.next) if (inWindow(g, folioType(f), f.gen)) byFlags[lruGenIndex(f.gen, folioType(f))]++;
@@ -65,8 +69,12 @@ export function checkNrPages(s: KernelView, c: Census, bad: Report): void {
     for (let type = 0; type < ANON_AND_FILE; type++) {
       for (let gen = 0; gen < MAX_NR_GENS; gen++) {
         const i = lruGenIndex(gen, type);
-        if (g.nrPages[i] !== byFlags[i])
-          bad('nr_pages', `${m.path} gen ${gen} type ${type}: nr_pages ${g.nrPages[i]} but ${byFlags[i]} folios have that flags gen`);
+        const batched = pending ? pending[i] : 0;
+        if (g.nrPages[i] + batched !== byFlags[i])
+          bad(
+            'nr_pages',
+            `${m.path} gen ${gen} type ${type}: nr_pages ${g.nrPages[i]}${batched ? ` + ${batched} batched` : ''} but ${byFlags[i]} folios have that flags gen`,
+          );
         sizes[genClassicList(g, type, gen)] += g.nrPages[i];
       }
     }

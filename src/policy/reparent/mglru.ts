@@ -42,6 +42,9 @@ export function reparentLruGen(ctx: Ctx, child: number, parent: number, plan: Ge
           ctx.emit(E.splice(child, parent, plan.target(cg, pg, gen, type) + nid * SPLICE_NID_UNIT));
         }
       }
+      // the fix for the stale walk batch: lrugen->reparented, followed by lock_batch_lruvec()
+      const w = ctx.s.walk;
+      if (ctx.policy.series.mglru_batch_forwarding && w && w.home === child && w.nid === nid) ctx.emit(E.walkForward(child, parent));
     },
   });
 }

@@ -1,0 +1,48 @@
+import type { Ctx } from './context.js';
+
+/**
+ * Kernel work that runs as a task of its own beside the workload (machine.concurrency): a
+ * deterministic scheduler over the run's PRNG. The workload is the main task; at each of its
+ * preemption points (Ctx.advance: between two operations) every other task runs its next step
+ * with probability `stepProbability`, so the interleaving is a function of the seed and is
+ * visible in the log as the tasks' events between the workload's. At the end of a workload step
+ * every task runs to its end (a snapshot never holds a task half done).
+ */
+export interface Task {
+  /** One step (emitting its events); true when the task is done. */
+  step(ctx: Ctx): boolean;
+}
+
+export interface ConcurrencyOptions {
+  /** the MGLRU page-table walk (try_to_inc_max_seq → walk_mm) runs as its own task */
+  agingWalk: boolean;
+  /** the chance a waiting task runs its next step at each preemption point of the workload */
+  stepProbability: number;
+}
+
+export class Tasks {
+  private readonly running: Task[] = [];
+
+  constructor(readonly opts: ConcurrencyOptions) {}
+
+  get idle(): boolean {
+    return this.running.length === 0;
+  }
+
+  spawn(t: Task): void {
+    this.running.push(t);
+  }
+
+  /** A preemption point of the workload: each task may run one step (one draw per task). */
+  preempt(ctx: Ctx): void {
+    for (let i = 0; i < this.running.length; ) {
+      if (ctx.rng.float() < this.opts.stepProbability && this.running[i].step(ctx)) this.running.splice(i, 1);
+      else i++;
+    }
+  }
+
+  /** Run every task to its end (end of a workload step, or a path that must wait for one). */
+  drain(ctx: Ctx): void {
+    while (this.running.length) if (this.running[0].step(ctx)) this.running.shift();
+  }
+}
