@@ -1,4 +1,4 @@
-import { LRU_ACTIVE_FILE, MAX_NR_GENS, ROOT_MEMCG } from '../kernel/constants.js';
+import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, MAX_NR_GENS, ROOT_MEMCG } from '../kernel/constants.js';
 import {
   E,
   FOLIO_ACTIVE,
@@ -117,14 +117,22 @@ function lruGenTestRecent(s: KernelView, shadow: Shadow): boolean {
 /**
  * workingset_test_recent(), classic: the eviction memcg must still have its ID (mem_cgroup_from_id():
  * erased when the last ID ref drops, at offline unless swap entries still hold it); the refault
- * is recent when the refault distance fits in the workingset (active file; anon is not counted).
+ * is recent when the refault distance fits in the workingset: the eviction lruvec's active file
+ * (hierarchical), plus all of its anon while there is free swap (mem_cgroup_get_nr_swap_pages():
+ * anon then competes for the same memory; memory.swap.max is not modelled, so the device's free
+ * slots decide). Every refault here is of a file page.
  */
 function testRecent(s: KernelView, shadow: Shadow): boolean {
   const m = s.memcgs.get(shadow.memcg);
   if (!m || m.idRef === 0) return false;
   const distance = lruvecOf(m, shadow.nid).nonresidentAge - shadow.eviction;
+  const anon = s.vm.swapPages - s.swapEntries.size > 0;
   let workingset = 0;
-  for (const x of m.id === ROOT_MEMCG ? s.memcgs.values() : subtree(s, m.id)) workingset += lruvecOf(x, shadow.nid).size[LRU_ACTIVE_FILE];
+  for (const x of m.id === ROOT_MEMCG ? s.memcgs.values() : subtree(s, m.id)) {
+    const size = lruvecOf(x, shadow.nid).size;
+    workingset += size[LRU_ACTIVE_FILE];
+    if (anon) workingset += size[LRU_ACTIVE_ANON] + size[LRU_INACTIVE_ANON];
+  }
   return distance <= workingset;
 }
 

@@ -151,14 +151,14 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     stateHash: 'a6973a8a8a4e24b6b2ccf3b37cf3ffb60176cdaf62aac57e11849c52a1f436cb',
   },
   'tmpfs-leftovers.json legacy': {
-    events: 87258,
-    log: '1a2df2004eb93d3491a54d921587224307f9c0c7f1a6603a56c5be8499276fa2',
-    stateHash: 'ef441f50221df1e425be0e5feb247b65315c81d378fd9650c42051fc14d93478',
+    events: 86524,
+    log: '3b2c05b893165023b163cd47f3b41bf95969a671db85106458255f3b46d4c982',
+    stateHash: '4f9ea4cc0a980403b92b632d96a5a924452c3d45f8b85abf77ca98a0e90ce919',
   },
   'tmpfs-leftovers.json reparent': {
-    events: 87045,
-    log: '43464d67667206218bd7f1d2ba3e8800c4cc80cdbb21f3bd8fa3b6c1114de848',
-    stateHash: '72b8454dce93bd678338585b8a22ffb7c3c3852730d3bfad006c1eb47afd71c5',
+    events: 86085,
+    log: '246428cd2506895af73d64a38f39c94ce21282cd9e886c71131b0378a5d5e6f0',
+    stateHash: 'a6b7b412fa4e58c4b88f778a831e385c51d84cd3bf7ed8385e4d1fd1c3bef7c3',
   },
   'trace.json legacy': {
     events: 5415,

@@ -5,7 +5,7 @@ import { Stat } from '../../src/kernel/stat.js';
 import { MEMCG_DYING, pageCacheKey } from '../../src/kernel/state.js';
 import { dyingPins, pinKind, pinSummary } from '../../src/lab/dying_pins.js';
 import { mkdir, rmdir } from '../../src/policy/cgroup.js';
-import { freeFolio, readPage, writeShmem } from '../../src/policy/pagecache.js';
+import { faultAnon, freeFolio, readPage, writeShmem } from '../../src/policy/pagecache.js';
 import { getPolicy } from '../../src/policy/policies.js';
 import { releaseUnpinned } from '../../src/policy/release.js';
 import { memcgIdGetOnline } from '../../src/policy/vmscan/shrink_folio_list.js';
@@ -135,5 +135,27 @@ describe('what keeps a memcg dying in 7.1 (reparenting) and in the legacy kernel
     };
     expect(recentAfterDeath(true) & REFAULT_RECENT).toBe(REFAULT_RECENT); // mem_cgroup_from_id() finds it: distance 1 fits 1 active page
     expect(recentAfterDeath(false) & REFAULT_RECENT).toBe(0); // the ID was erased at offline: not recent
+  });
+});
+
+describe('workingset_test_recent(): anon counts in the workingset while there is free swap', () => {
+  it('a file refault whose distance exceeds the active file list is recent when free swap lets anon compete (classic)', () => {
+    const recent = (swapPages: number): boolean => {
+      const ctx = new TestCtx(getPolicy('reparent'));
+      ctx.emit(E.machine(100_000, MACHINE_OBJCG));
+      if (swapPages) ctx.emit(E.sysctl(SYSCTL_SWAP_PAGES, swapPages));
+      mkdir(ctx, ROOT_MEMCG, 'system.slice');
+      mkdir(ctx, 2, 'job@1.service');
+      ctx.emit(E.jobStart(3, 1));
+      faultAnon(ctx, 3);
+      faultAnon(ctx, 3); // two anon pages, no active file at all
+      const key = pageCacheKey(1, 0);
+      readPage(ctx, 3, key);
+      ctx.emit(E.evict(ctx.s.pageCache.get(key)!, 3, 3, 0)); // distance 1 when read back
+      readPage(ctx, 3, key);
+      return (ctx.log.filter((e) => EVENT_NAMES[e.type] === 'refault').at(-1)!.a & REFAULT_RECENT) !== 0;
+    };
+    expect(recent(1024)).toBe(true); // 1 <= 0 active file + 2 anon
+    expect(recent(0)).toBe(false); // no swap: anon cannot be reclaimed, only active file counts
   });
 });
