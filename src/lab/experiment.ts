@@ -200,7 +200,21 @@ export function parseExperiment(raw: unknown, source = 'experiment', checkLimits
  * a bug variant needs the policy, LRU and mode whose code holds it.
  */
 function crossFieldErrors(raw: unknown): FieldError[] {
-  return [...limitErrors(raw), ...bugErrors(raw)];
+  return [...limitErrors(raw), ...bugErrors(raw), ...concurrencyErrors(raw)];
+}
+
+/** The page-table walk exists only on MGLRU: on a classic machine the option would do nothing. */
+function concurrencyErrors(raw: unknown): FieldError[] {
+  const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const machine = ExperimentSchema.shape.machine.safeParse(o.machine);
+  if (!machine.success || !machine.data.concurrency.agingWalk || machine.data.lru === 'mglru') return [];
+  return [
+    {
+      path: ['machine', 'concurrency', 'agingWalk'],
+      got: 'got true',
+      allowed: 'the page-table walk is MGLRU aging: needs machine.lru "mglru" (or false)',
+    },
+  ];
 }
 
 function limitErrors(raw: unknown): FieldError[] {

@@ -57,10 +57,15 @@ describe('explore and the stale aging batch', () => {
       ['--schedules', '0'],
       ['--jobs', '0'],
       ['--seed', 'x'],
+      ['--set', 'machine.lru="classic"'],
     ]) {
       const r = cli(['explore', exp, ...args]);
       expect(r.code).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
+    // the walk is MGLRU aging: on a classic machine the option is refused, not ignored
+    expect(cli(['run', exp, '--set', 'machine.lru="classic"']).stderr).toMatch(
+      /machine\.concurrency\.agingWalk: got true: .*needs machine\.lru "mglru"/,
+    );
   });
 });
