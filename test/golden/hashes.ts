@@ -81,14 +81,14 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     stateHash: '00225d2fd53483a16ace76cf7d6704ef547fac20236445901774eb4354675f9e',
   },
   'race-aging-batch.json race': {
-    events: 686823,
-    log: 'b18530d546231ae97ed50b4ffff49ee593439c0f4b983025f5641fa415b33e4e',
-    stateHash: '2b5240d5071951439afed7c7b18c7a2404b9cd65e6eb68ae3d19ad7d8123b428',
+    events: 229022,
+    log: 'bb898a0d6ffbdb9791e8462fe421f183d02fe3732440d48ce9b835d984cfa7de',
+    stateHash: 'b531b9fd22d4b7ee3ba152ee1e863765ad002d8eb429027da944b7d6bbc31901',
   },
   'race-aging-batch.json race fixed': {
-    events: 685785,
-    log: '9426a580ab810a715178c2bb2d202935b69c1f4eb708fab1dec8803889f36081',
-    stateHash: 'edc345b0e6ae9257a1abcddbbcb8d82d50922b8c32cdb57bbbf383c7b819d0cf',
+    events: 229030,
+    log: '4c942fff54e25e9ac2b1d19b2422b3e3f31e51ac6ff9413f50088847773c4f6c',
+    stateHash: '184ddebdf53ab098d25a341cd028368c0732fd39811d0c3174ed0a1c7a88a872',
   },
   'repro-gushchin-2019.json legacy': {
     events: 11702,
