@@ -22,6 +22,8 @@ export interface BenchOptions {
   log?: (msg: string) => void;
   /** keep the temp databases (for inspection) */
   keep?: boolean;
+  /** run only these figures (FIGURES names); default: all */
+  only?: readonly string[];
 }
 
 /** The figures, in the order they run (the cheap in-process ones first). */
@@ -58,6 +60,7 @@ export function runBench(opts: BenchOptions = {}): BenchReport {
     const results: BenchResult[] = [];
     const { ms } = timeMs(() => {
       for (const f of FIGURES) {
+        if (opts.only && !opts.only.includes(f.name)) continue;
         try {
           results.push(...f.run(ctx));
         } catch (e) {

@@ -32,20 +32,23 @@ const cache = new Map<string, ScaleRun>();
  * preloaded with the RSS probe; once per suite and cycle count (the memory and point-in-time
  * figures share the runs).
  */
-export function scaleRun(ctx: BenchContext, cycles: number): ScaleRun {
-  const key = `${ctx.dir}:${cycles}`;
+export function scaleRun(ctx: BenchContext, cycles: number, memory?: string): ScaleRun {
+  const key = `${ctx.dir}:${cycles}:${memory ?? ''}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const db = join(ctx.dir, `scale-${cycles}.db`);
-  const rssOut = join(ctx.dir, `scale-${cycles}.rss.json`);
+  const name = `scale-${cycles}${memory ? `-${memory}` : ''}`;
+  const db = join(ctx.dir, `${name}.db`);
+  const rssOut = join(ctx.dir, `${name}.rss.json`);
   const probe = pathToFileURL(join(ctx.root, 'dist', 'src', 'bench', 'rss_probe.js')).href;
-  ctx.log(`scale: memcglab run experiments/scale.json --set workload.cycles=${cycles} (child process)`);
+  const sets = ['--set', `workload.cycles=${cycles}`, ...(memory ? ['--set', `machine.memory=${JSON.stringify(memory)}`] : [])];
+  ctx.log(`scale: memcglab run experiments/scale.json ${sets.join(' ')} (child process)`);
   const { ms, value: r } = timeMs(() =>
-    spawnSync(
-      process.execPath,
-      ['--import', probe, ctx.cli, 'run', scaleExperimentPath(ctx), '--set', `workload.cycles=${cycles}`, '--db', db, '--json'],
-      { cwd: ctx.root, encoding: 'utf8', env: { ...process.env, MEMCGLAB_RSS_OUT: rssOut }, maxBuffer: 64 * 1024 * 1024 },
-    ),
+    spawnSync(process.execPath, ['--import', probe, ctx.cli, 'run', scaleExperimentPath(ctx), ...sets, '--db', db, '--json'], {
+      cwd: ctx.root,
+      encoding: 'utf8',
+      env: { ...process.env, MEMCGLAB_RSS_OUT: rssOut },
+      maxBuffer: 64 * 1024 * 1024,
+    }),
   );
   if (r.status !== 0) throw new Error(`scale run of ${cycles} cycles failed (${r.status}): ${r.stderr.trim().split('\n')[0]}`);
   if (!existsSync(rssOut)) throw new Error('scale run: the RSS probe wrote nothing');

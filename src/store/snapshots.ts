@@ -95,3 +95,11 @@ export function lastSnapshotSize(store: Store, run: number): number | undefined 
     | number
     | undefined;
 }
+
+/** Seq and blob size of every snapshot of a run, in seq order. */
+export function snapshotSizes(store: Store, run: number): { seq: number; bytes: number }[] {
+  return store.sqlite.prepare('SELECT seq, length(state) AS bytes FROM snapshots WHERE run = ? ORDER BY seq').all(run) as {
+    seq: number;
+    bytes: number;
+  }[];
+}

@@ -59,3 +59,18 @@ describe('memcglab bench --quick --json', () => {
     expect(r.stdout).toMatch(/--quick/);
   });
 });
+
+describe('memcglab bench --only / --check', () => {
+  it('--only runs the named figures; --check exits 1 exactly when a goal is missed, naming it; a bad name is one line', () => {
+    const r = cli(['bench', '--quick', '--only', 'point-in-time', '--check', '--json']);
+    const results = JSON.parse(r.stdout).results as { name: string; met: boolean | null }[];
+    expect(results.map((x) => x.name)).toEqual(['point-in-time', 'point-in-time.snapshot']);
+    // no assertion on speed: only that the exit code and the message follow the figures' own verdicts
+    const missed = results.filter((x) => x.met === false).map((x) => x.name);
+    expect(r.code).toBe(missed.length ? 1 : 0);
+    if (missed.length) expect(r.stderr).toContain(`not met: ${missed.join(', ')}`);
+    const bad = cli(['bench', '--only', 'nope']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/--only nope: no figure 'nope'; choose from: run, append/)]);
+  }, 60_000);
+});
