@@ -29,7 +29,7 @@ const cache = new Map<string, ScaleRun>();
 
 /**
  * Run the scale experiment for `cycles` cycles with `memcglab run` in a child node process
- * preloaded with the RSS probe; once per suite and cycle count (the memory and point-in-time
+ * preloaded with the RSS probe; once per suite, cycle count and memory size (the memory, scale and export
  * figures share the runs).
  */
 export function scaleRun(ctx: BenchContext, cycles: number, memory?: string): ScaleRun {
