@@ -59,7 +59,12 @@ function eventChunkStatement(sqlite: Database.Database, format: ExportFormat): D
  * C (keyset pagination on the (run, seq) key, EXPORT_CHUNK rows a query), so memory stays constant
  * and rows do not cross into JS one by one. No statement stays open between chunks.
  */
-export function* eventText(store: Store, run: number, format: ExportFormat): Generator<string, void, undefined> {
+export function* eventText(
+  store: Store,
+  run: number,
+  format: ExportFormat,
+  onChunk?: (lastSeq: number) => void,
+): Generator<string, void, undefined> {
   exportCache(store);
   const stmt = eventChunkStatement(store.sqlite, format).raw(true);
   let after = 0;
@@ -67,6 +72,7 @@ export function* eventText(store: Store, run: number, format: ExportFormat): Gen
     const [text, last, n] = stmt.get(run, after, EXPORT_CHUNK) as [string | null, number | null, number];
     if (!n || text === null || last === null) return;
     after = last;
+    onChunk?.(last);
     yield text;
     if (n < EXPORT_CHUNK) return;
   }

@@ -20,17 +20,34 @@ describe('progress line', () => {
 
   // `script` gives the CLI a terminal, where the progress line is drawn (never in pipes).
   const hasScript = spawnSync('script', ['--version']).status === 0;
-  it.skipIf(!hasScript)('on a terminal, run names the run and how to resume it after Ctrl-C; in a pipe, nothing', () => {
-    const db = join(tempDir(), 'p.db');
-    const args = ['run', 'experiments/default.json', '--set', 'workload.cycles=30', '--db', db];
-    const tty = spawnSync('script', ['-qfc', [process.execPath, CLI, ...args].join(' '), '/dev/null'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    expect(tty.status).toBe(0);
-    expect(tty.stdout).toMatch(/cycle \d+\/30 \(\d+%\).*Ctrl-C leaves run 1 interrupted; memcglab resume 1 goes on/);
-    const pipe = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
-    expect(pipe.status).toBe(0);
-    expect(pipe.stderr).toBe('');
-  });
+  it.skipIf(!hasScript)(
+    'on a terminal, run names the run and how to resume it after Ctrl-C, export shows its rate; in a pipe, nothing',
+    () => {
+      const db = join(tempDir(), 'p.db');
+      const args = ['run', 'experiments/default.json', '--set', 'workload.cycles=30', '--db', db];
+      const tty = spawnSync('script', ['-qfc', [process.execPath, CLI, ...args].join(' '), '/dev/null'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(tty.status).toBe(0);
+      expect(tty.stdout).toMatch(/cycle \d+\/30 \(\d+%\).*Ctrl-C leaves run 1 interrupted; memcglab resume 1 goes on/);
+      const pipe = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+      expect(pipe.status).toBe(0);
+      expect(pipe.stderr).toBe('');
+      // export into a file on a terminal: the event count with its rate; rows to the terminal: no progress line
+      const csv = join(tempDir(), 'e.csv');
+      const exp = spawnSync('script', ['-qfc', [process.execPath, CLI, 'export', '1', '--db', db, '--out', csv].join(' '), '/dev/null'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(exp.status).toBe(0);
+      expect(exp.stdout).toMatch(/export run 1: event \d+\/\d+ \(\d+%\)/);
+      const toTerminal = spawnSync('script', ['-qfc', [process.execPath, CLI, 'export', '1', '--db', db].join(' '), '/dev/null'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(toTerminal.stdout).toMatch(/^run,seq,tick,type/m); // the rows did go to the terminal
+      expect(toTerminal.stdout).not.toMatch(/export run 1: event/);
+    },
+  );
 });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { LabError } from '../../errors.js';
 import type { ExportFormat, ExportWhat } from '../../store/export.js';
 import { addDbOption, parseRunId, withStore } from '../common.js';
+import { Progress } from '../progress.js';
 import { streamRows, streamText } from '../stream.js';
 
 const WHATS: readonly ExportWhat[] = ['events', 'samples', 'memcgs'];
@@ -43,6 +44,7 @@ export function registerExport(program: Command): void {
     if (file === '') throw new LabError('--out is empty; give a file path');
     const { findRun } = await import('../../store/runs.js');
     const { EVENT_COLUMNS, eventText, tableRows } = await import('../../store/export.js');
+    const { logEnd } = await import('../../store/reader.js');
     const { createWriteStream } = await import('node:fs');
     await withStore(opts, true, async (store) => {
       if (!findRun(store, runId)) throw new LabError(`no run ${runId} in ${store.path}; list runs with: memcglab runs --db ${store.path}`);
@@ -61,7 +63,12 @@ export function registerExport(program: Command): void {
       try {
         if (what === 'events') {
           const header = format === 'csv' ? [`${EVENT_COLUMNS.join(',')}\n`] : [];
-          await streamText(checked([...header], eventText(store, runId, format), sink.failed), out);
+          // rate and ETA on stderr, unless the rows themselves go to the terminal
+          const progress = new Progress(`export run ${runId}: event`, tmp === undefined && !!process.stdout.isTTY);
+          const total = logEnd(store, runId).seq;
+          const text = eventText(store, runId, format, (seq) => progress.update(seq, total));
+          await streamText(checked([...header], text, sink.failed), out);
+          progress.done();
         } else {
           const { headers, rows } = tableRows(store, runId, what);
           await streamRows(headers, rows, format, out);
