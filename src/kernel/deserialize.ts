@@ -3,7 +3,7 @@ import { NR_LRU_LISTS } from './constants.js';
 import { listAddTail } from './list.js';
 import { setWalkBatched } from './lru_gen.js';
 import { newMemoryEvents } from './memcg_events.js';
-import { OLDEST_FORMAT_VERSION, STATE_FORMAT_VERSION } from './serialize.js';
+import { OLDEST_FORMAT_VERSION, STATE_FORMAT_VERSION, TRAILER_FREED_READS, TRAILER_RCU, TRAILER_WALK } from './serialize.js';
 import { NODE_EVENT_STATS } from './stat.js';
 import {
   type Folio,
@@ -69,6 +69,8 @@ export function deserializeState(buf: Uint8Array): KernelState {
     nodes: Array.from({ length: nodes }, (_, nid) => newPgData(nid)),
     vm: newVmConfig(),
     walk: null,
+    rcuReaders: 0,
+    freedReads: [],
     swapEntries: new Map(),
     dirtyQueue: new Map(),
     writebackQueue: new Map(),
@@ -161,15 +163,22 @@ export function deserializeState(buf: Uint8Array): KernelState {
   for (let i = 0; i < s.lab.memoryEvents.length; i++) s.lab.memoryEvents[i] = r.u();
   s.lab.throttleTicks = r.u();
   s.stockPages = r.u();
-  if (!r.done()) {
-    if (r.u() !== 1) throw new Error('snapshot has trailing bytes');
-    const [memcg, nid, home, seq, n] = [r.u(), r.u(), r.u(), r.u(), r.u()];
-    s.walk = { memcg, nid, home, seq, delta: Array.from({ length: n }, () => r.i()) };
-    const homeMemcg = s.memcgs.get(home);
-    if (!homeMemcg?.nodeinfo[nid]) throw new Error(`snapshot: the walk batch lands in memcg ${home} node ${nid}, which is not there`);
-    setWalkBatched(homeMemcg.nodeinfo[nid].lruvec.lrugen, true);
+  let lastTag = 0;
+  while (!r.done()) {
+    const tag = r.u();
+    if (tag <= lastTag) throw new Error('snapshot has trailing bytes');
+    lastTag = tag;
+    if (tag === TRAILER_WALK) {
+      const [memcg, nid, home, seq, n] = [r.u(), r.u(), r.u(), r.u(), r.u()];
+      s.walk = { memcg, nid, home, seq, delta: Array.from({ length: n }, () => r.i()) };
+      const homeMemcg = s.memcgs.get(home);
+      if (!homeMemcg?.nodeinfo[nid]) throw new Error(`snapshot: the walk batch lands in memcg ${home} node ${nid}, which is not there`);
+      setWalkBatched(homeMemcg.nodeinfo[nid].lruvec.lrugen, true);
+    } else if (tag === TRAILER_RCU) s.rcuReaders = r.u();
+    else if (tag === TRAILER_FREED_READS) {
+      for (let n = r.u(); n > 0; n--) s.freedReads.push({ seq: r.u(), memcg: r.u(), folio: r.u() });
+    } else throw new Error('snapshot has trailing bytes');
   }
-  if (!r.done()) throw new Error('snapshot has trailing bytes');
   return s;
 }
 

@@ -13,6 +13,7 @@ import {
   SORT_REASONS,
   SPLICE_TARGETS,
   SYSCTLS,
+  TASKS,
 } from './event_values.js';
 
 /**
@@ -337,6 +338,21 @@ export const CATALOGUE = {
     code: 60,
     what: "the walk task ends: mem_cgroup_iter's css ref on memcg dropped",
     args: [memcg(), { col: 'a', means: 'node' }],
+  },
+  rcu_read_lock: {
+    code: 61,
+    what: 'a task enters an RCU read section: no memcg whose last ref goes is freed until it leaves (the grace period)',
+    args: [{ col: 'a', means: 'task', values: TASKS }],
+  },
+  rcu_read_unlock: {
+    code: 62,
+    what: 'a task leaves its RCU read section',
+    args: [{ col: 'a', means: 'task', values: TASKS }],
+  },
+  memcg_deref: {
+    code: 63,
+    what: "a task dereferences the memcg it took from folio's memcg_data earlier (page_cgroup_ino: the first online ancestor's cgroup ino)",
+    args: [folio, memcg('the memcg it read from the folio'), { col: 'a', means: 'task', values: TASKS }],
   },
 } as const satisfies Record<string, EventDecl>;
 

@@ -22,6 +22,10 @@ export const OLDEST_FORMAT_VERSION = 7;
 /** The format a state of one node is written in. */
 export const ONE_NODE_FORMAT_VERSION = 7;
 
+export const TRAILER_WALK = 1;
+export const TRAILER_RCU = 2;
+export const TRAILER_FREED_READS = 3;
+
 export function serializeState(s: KernelView): Buffer {
   const multi = s.nodes.length > 1;
   const w = new Writer();
@@ -132,13 +136,23 @@ export function serializeState(s: KernelView): Buffer {
   for (const v of lab.memoryEvents) w.u(v);
   w.u(lab.throttleTicks);
   w.u(s.stockPages);
-  // a pending walk (only mid-step, e.g. replay --seq inside a walk) as a trailer: states without
-  // one encode exactly as before it existed
+  // What only concurrent runs have (machine.concurrency), as tagged trailers: states without them
+  // encode exactly as before they existed. 1: a pending walk (mid-step only), 2: RCU readers
+  // (mid-step only), 3: reads of freed memcgs.
   const walk = s.walk;
   if (walk) {
-    w.u(1);
+    w.u(TRAILER_WALK);
     for (const v of [walk.memcg, walk.nid, walk.home, walk.seq, walk.delta.length]) w.u(v);
     for (const d of walk.delta) w.i(d);
+  }
+  if (s.rcuReaders) {
+    w.u(TRAILER_RCU);
+    w.u(s.rcuReaders);
+  }
+  if (s.freedReads.length) {
+    w.u(TRAILER_FREED_READS);
+    w.u(s.freedReads.length);
+    for (const r of s.freedReads) for (const v of [r.seq, r.memcg, r.folio]) w.u(v);
   }
   return w.bytes();
 }

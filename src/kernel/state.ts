@@ -251,6 +251,10 @@ export interface KernelState {
    * snapshots never hold one.
    */
   walk: Walk | null;
+  /** tasks inside rcu_read_lock() (machine.concurrency): a memcg whose last ref went waits for them (css_free after a grace period) */
+  rcuReaders: number;
+  /** dereferences of a memcg that was already freed (a use after free the no-rcu bug makes possible): the invariant reports the first */
+  freedReads: { seq: number; memcg: number; folio: number }[];
   /** swap entries: keyed by the id of the anon folio they were allocated for (its page-table slot), value = the memcg ID recorded (swap_cgroup_record) */
   swapEntries: Map<number, number>;
   /** dirty file folios in the order they were dirtied (the inode's b_dirty list): folio id → tick dirtied */

@@ -164,6 +164,8 @@ export function createState(nrNodes = NR_NODES): KernelState {
     nodes,
     vm: newVmConfig(),
     walk: null,
+    rcuReaders: 0,
+    freedReads: [],
     swapEntries: new Map(),
     dirtyQueue: new Map(),
     writebackQueue: new Map(),

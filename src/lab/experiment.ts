@@ -117,6 +117,12 @@ export const ExperimentSchema = z.strictObject({
             .boolean()
             .default(false)
             .describe('the MGLRU page-table walk runs as a task of its own beside the workload, batching its size updates (MGLRU only)'),
+          cgroupReader: z
+            .boolean()
+            .default(false)
+            .describe(
+              "a task reads /proc/kpagecgroup (page_cgroup_ino: folio_memcg() under rcu_read_lock, then the memcg's cgroup) for a random folio now and then",
+            ),
           stepProbability: z
             .number()
             .gt(0)
@@ -237,7 +243,12 @@ function bugErrors(raw: unknown): FieldError[] {
   const options = shape.policyOptions.safeParse(o.policyOptions);
   if (!policy.success || !machine.success || !options.success || !options.data.bug) return [];
   const bug = options.data.bug;
-  const why = bugMismatch(bug, policy.data, machine.data.lru, options.data.mglru);
+  const why = bugMismatch(bug, {
+    policy: policy.data,
+    lru: machine.data.lru,
+    mglru: options.data.mglru,
+    cgroupReader: machine.data.concurrency.cgroupReader,
+  });
   return why ? [{ path: ['policyOptions', 'bug'], got: `got ${showValue(bug)}`, allowed: why }] : [];
 }
 

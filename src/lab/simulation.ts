@@ -32,7 +32,8 @@ export class Simulation implements Ctx {
     this.s = state ?? createState();
     this.rng = new Rng(seed);
     this.clock = this.s.tick;
-    this.tasks = opts.concurrency?.agingWalk ? new Tasks(opts.concurrency) : null;
+    const c = opts.concurrency;
+    this.tasks = c && (c.agingWalk || c.cgroupReader) ? new Tasks(c, policy.bug === 'no-rcu') : null;
   }
 
   readonly tasks: Tasks | null;

@@ -3,22 +3,37 @@
  * reported after the merge, put back on purpose so verify can show where it goes wrong. Each
  * names where it lives and who found it; the lab's invariants must catch it at the event.
  */
+
+/** What a bug's code path needs of the experiment to run at all. */
+export interface BugSetting {
+  policy: string;
+  lru: string;
+  mglru: string;
+  cgroupReader: boolean;
+}
+
 export const BUGS = {
   'stale-active-stats': {
     where: 'lru_gen_reparent_memcg(), the same-gen splice (reparent/same-gen on MGLRU)',
     what: 'v3 moved nr_pages but not the active/inactive LRU counters when lru_gen_is_active(child, gen) != lru_gen_is_active(parent, gen)',
     source: 'Harry Yoo, review of v3; fixed in v4 26/31 ("fix LRU size update in lru_gen_reparent_memcg")',
-    /** the policy, LRU and MGLRU mode whose code path holds it */
-    needs: { policy: 'reparent', lru: 'mglru', mglru: 'same-gen' },
+    needs: 'policy reparent, machine.lru mglru and policyOptions.mglru same-gen',
+    runs: (x: BugSetting) => x.policy === 'reparent' && x.lru === 'mglru' && x.mglru === 'same-gen',
+  },
+  'no-rcu': {
+    where: "page_cgroup_ino() (/proc/kpagecgroup), the lab's folio_memcg() reader (machine.concurrency.cgroupReader)",
+    what: 'the reader takes folio_memcg() and later dereferences it without rcu_read_lock(): the memcg can be freed in between (a use after free)',
+    source: 'the rule every folio_memcg() caller must follow (mm/memcontrol.c: RCU, or a css reference via get_mem_cgroup_from_folio)',
+    needs: 'machine.concurrency.cgroupReader true',
+    runs: (x: BugSetting) => x.cgroupReader,
   },
 } as const;
 
 export type BugName = keyof typeof BUGS;
 export const BUG_NAMES = Object.keys(BUGS) as BugName[];
 
-/** Why `bug` cannot run under this policy/LRU/mode (its code path never runs there), or null. */
-export function bugMismatch(bug: BugName, policy: string, lru: string, mglru: string): string | null {
-  const n = BUGS[bug].needs;
-  if (policy === n.policy && lru === n.lru && mglru === n.mglru) return null;
-  return `bug '${bug}' is in ${BUGS[bug].where}: it needs policy ${n.policy}, machine.lru ${n.lru} and policyOptions.mglru ${n.mglru}`;
+/** Why `bug` cannot run in this setting (its code path never runs there), or null. */
+export function bugMismatch(bug: BugName, setting: BugSetting): string | null {
+  const b = BUGS[bug];
+  return b.runs(setting) ? null : `bug '${bug}' is in ${b.where}: it needs ${b.needs}`;
 }

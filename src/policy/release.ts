@@ -1,5 +1,6 @@
 import { E } from '../kernel/events.js';
 import { MEMCG_DYING } from '../kernel/state.js';
+import { preOrder } from '../kernel/tree.js';
 import type { Ctx } from './context.js';
 
 /**
@@ -17,6 +18,9 @@ export function releaseUnpinned(ctx: Ctx, memcgId: number, objcgId: number): voi
 }
 
 export function freeIfUnpinned(ctx: Ctx, memcgId: number): void {
+  // css_release → css_free after an RCU grace period: not while a task is in a read section
+  // (the reader frees what waited when it leaves: freeAfterGracePeriod)
+  if (ctx.s.rcuReaders > 0) return;
   for (let id = memcgId; id; ) {
     const m = ctx.s.memcgs.get(id);
     if (!m || m.state !== MEMCG_DYING || m.cssRefs !== 0 || m.children.length !== 0) return;
@@ -24,4 +28,15 @@ export function freeIfUnpinned(ctx: Ctx, memcgId: number): void {
     ctx.emit(E.memcgFree(m.id));
     id = parent; // a child's css pins its parent: the parent may be free to go now
   }
+}
+
+/**
+ * The RCU grace period ended (the last reader left): every dying memcg whose refs all went
+ * meanwhile is freed, children before parents.
+ */
+export function freeAfterGracePeriod(ctx: Ctx): void {
+  const waiting = preOrder(ctx.s)
+    .filter((m) => m.state === MEMCG_DYING && m.cssRefs === 0 && m.children.length === 0)
+    .map((m) => m.id);
+  for (const id of waiting) freeIfUnpinned(ctx, id);
 }

@@ -1,3 +1,4 @@
+import { CgroupReaderTask } from './cgroup_reader.js';
 import type { Ctx } from './context.js';
 
 /**
@@ -16,14 +17,22 @@ export interface Task {
 export interface ConcurrencyOptions {
   /** the MGLRU page-table walk (try_to_inc_max_seq → walk_mm) runs as its own task */
   agingWalk: boolean;
+  /** a /proc/kpagecgroup reader (page_cgroup_ino) runs beside the workload */
+  cgroupReader: boolean;
   /** the chance a waiting task runs its next step at each preemption point of the workload */
   stepProbability: number;
 }
 
 export class Tasks {
   private readonly running: Task[] = [];
+  /** the kpagecgroup reader running, if any (one at a time, a new one when it is done) */
+  private reader: Task | null = null;
 
-  constructor(readonly opts: ConcurrencyOptions) {}
+  constructor(
+    readonly opts: ConcurrencyOptions,
+    /** policyOptions.bug = no-rcu: the reader reads without rcu_read_lock */
+    private readonly readerWithoutRcu = false,
+  ) {}
 
   get idle(): boolean {
     return this.running.length === 0;
@@ -35,14 +44,23 @@ export class Tasks {
 
   /** A preemption point of the workload: each task may run one step (one draw per task). */
   preempt(ctx: Ctx): void {
+    if (this.opts.cgroupReader && !this.reader) {
+      this.reader = new CgroupReaderTask(!this.readerWithoutRcu);
+      this.running.push(this.reader);
+    }
     for (let i = 0; i < this.running.length; ) {
-      if (ctx.rng.float() < this.opts.stepProbability && this.running[i].step(ctx)) this.running.splice(i, 1);
+      if (ctx.rng.float() < this.opts.stepProbability && this.running[i].step(ctx)) this.finish(i);
       else i++;
     }
   }
 
   /** Run every task to its end (end of a workload step, or a path that must wait for one). */
   drain(ctx: Ctx): void {
-    while (this.running.length) if (this.running[0].step(ctx)) this.running.shift();
+    while (this.running.length) if (this.running[0].step(ctx)) this.finish(0);
+  }
+
+  private finish(i: number): void {
+    if (this.running[i] === this.reader) this.reader = null;
+    this.running.splice(i, 1);
   }
 }

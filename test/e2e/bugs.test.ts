@@ -45,14 +45,64 @@ describe('policyOptions.bug = stale-active-stats (v3 lru_gen_reparent_memcg, Har
       const r = cli(['run', join('experiments', 'bug-stale-active-stats.json'), ...short, ...extra, '--db', db]);
       expect(r.code).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(/policyOptions\.bug: .*needs policy reparent, machine\.lru mglru and policyOptions\.mglru same-gen/);
+      expect(r.stderr).toMatch(/policyOptions\.bug: .*it needs policy reparent, machine\.lru mglru and policyOptions\.mglru same-gen/);
     }
-    expect(bugMismatch('stale-active-stats', 'reparent', 'mglru', 'same-gen')).toBeNull();
+    expect(bugMismatch('stale-active-stats', { policy: 'reparent', lru: 'mglru', mglru: 'same-gen', cgroupReader: false })).toBeNull();
+    expect(bugMismatch('no-rcu', { policy: 'legacy', lru: 'classic', mglru: 'same-gen', cgroupReader: false })).toMatch(
+      /needs machine\.concurrency\.cgroupReader true/,
+    );
   });
 
   it('the splice event carries the bug (bit 7), so replay applies it without the experiment', () => {
     const b = encodeSplice(2, 1, 2, SPLICE_SAME_GEN) | SPLICE_STALE_ACTIVE_STATS;
     expect(decodeSplice(b)).toEqual({ childGen: 2, type: 1, parentGen: 2, mode: SPLICE_SAME_GEN, staleStats: true });
     expect(decodeSplice(b & ~SPLICE_STALE_ACTIVE_STATS).staleStats).toBe(false);
+  });
+});
+
+describe('policyOptions.bug = no-rcu (a folio_memcg() reader without rcu_read_lock)', () => {
+  it('verify names the dereference of the freed memcg; with the read section the same seed verifies clean', () => {
+    const reader = ['--set', 'workload.cycles=8'];
+    const bad = cliJson(['run', join('experiments', 'bug-no-rcu.json'), ...reader, '--db', db]);
+    expect(bad.policy).toBe('reparent+no-rcu');
+    const v = cli(['verify', String(bad.id), '--check-every', '1000', '--json', '--db', db]);
+    expect(v.code).toBe(1);
+    const first = JSON.parse(v.stdout).violations[0];
+    expect(first.invariant).toBe('use-after-free');
+    expect(first.type).toBe('memcg_deref');
+    // the memcg it names was freed before, in the same run
+    const memcg = Number(/memcg (\d+)/.exec(first.detail)![1]);
+    const freed = cliJson([
+      'query',
+      `SELECT max(seq) AS s FROM events e JOIN event_types t ON t.code = e.type WHERE run = ${bad.id} AND t.name = 'memcg_free' AND memcg = ${memcg}`,
+      '--json',
+      '--db',
+      db,
+    ]);
+    expect(freed[0].s).toBeLessThan(first.seq);
+    const good = cliJson([
+      'run',
+      join('experiments', 'default.json'),
+      ...reader,
+      '--set',
+      'machine.concurrency={"cgroupReader":true}',
+      '--db',
+      db,
+    ]);
+    expect(cli(['verify', String(good.id), '--check-every', '1000', '--db', db]).code).toBe(0);
+    const reads = cliJson([
+      'query',
+      `SELECT count(*) AS n FROM events e JOIN event_types t ON t.code = e.type WHERE run = ${good.id} AND t.name = 'rcu_read_lock'`,
+      '--json',
+      '--db',
+      db,
+    ]);
+    expect(reads[0].n).toBeGreaterThan(100);
+  });
+
+  it('is refused without the reader it lives in', () => {
+    const r = cli(['run', join('experiments', 'bug-no-rcu.json'), '--set', 'machine.concurrency={"cgroupReader":false}', '--db', db]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/policyOptions\.bug: got "no-rcu": .*needs machine\.concurrency\.cgroupReader true/);
   });
 });

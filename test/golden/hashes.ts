@@ -1,5 +1,15 @@
 /** Pinned by test/golden/golden.test.ts; regenerate with GOLDEN_PRINT=1 and say in the commit why they moved. */
 export const GOLDEN: Record<string, { events: number; log: string; stateHash: string }> = {
+  'bug-no-rcu.json bug': {
+    events: 67850,
+    log: '19ff81879e3092546a57f7c36ea791e5236c2f6ba6f1c0e8c412d75dbe622e16',
+    stateHash: 'dfd63f08e652c65c97d3e397297936a96781ca3cdd2f32bab70b854b7f644764',
+  },
+  'bug-no-rcu.json bug kernel=v1': {
+    events: 67850,
+    log: 'd64299150b36d92ed586a702e09c7ba406721606247c0b1be3807d736ae3ed75',
+    stateHash: 'dfd63f08e652c65c97d3e397297936a96781ca3cdd2f32bab70b854b7f644764',
+  },
   'bug-stale-active-stats.json bug': {
     events: 106944,
     log: '1bd2ed73898c011eac560f94a3d14eb94d399f005cec617beabb1f6c3da9d1cf',
