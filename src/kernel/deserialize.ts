@@ -3,7 +3,14 @@ import { NR_LRU_LISTS } from './constants.js';
 import { listAddTail } from './list.js';
 import { setWalkBatched } from './lru_gen.js';
 import { newMemoryEvents } from './memcg_events.js';
-import { OLDEST_FORMAT_VERSION, STATE_FORMAT_VERSION, TRAILER_FREED_READS, TRAILER_RCU, TRAILER_WALK } from './serialize.js';
+import {
+  OLDEST_FORMAT_VERSION,
+  STATE_FORMAT_VERSION,
+  TRAILER_FREED_READS,
+  TRAILER_RCU,
+  TRAILER_WALK,
+  TRAILER_WRONG_LOCKS,
+} from './serialize.js';
 import { NODE_EVENT_STATS } from './stat.js';
 import {
   type Folio,
@@ -71,6 +78,7 @@ export function deserializeState(buf: Uint8Array): KernelState {
     walk: null,
     rcuReaders: 0,
     freedReads: [],
+    wrongLocks: [],
     swapEntries: new Map(),
     dirtyQueue: new Map(),
     writebackQueue: new Map(),
@@ -177,6 +185,8 @@ export function deserializeState(buf: Uint8Array): KernelState {
     } else if (tag === TRAILER_RCU) s.rcuReaders = r.u();
     else if (tag === TRAILER_FREED_READS) {
       for (let n = r.u(); n > 0; n--) s.freedReads.push({ seq: r.u(), memcg: r.u(), folio: r.u() });
+    } else if (tag === TRAILER_WRONG_LOCKS) {
+      for (let n = r.u(); n > 0; n--) s.wrongLocks.push({ seq: r.u(), folio: r.u(), locked: r.u(), owner: r.u() });
     } else throw new Error('snapshot has trailing bytes');
   }
   return s;

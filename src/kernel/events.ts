@@ -97,7 +97,14 @@ export const CATALOGUE = {
   },
   uncharge: { code: 8, what: 'folio freed: anon at exit, truncation', args: [folio] },
   access: { code: 9, what: 'folio_mark_accessed / young PTE', args: [folio] },
-  activate: { code: 10, what: 'inactive → active head', args: [folio] },
+  activate: {
+    code: 10,
+    what: 'inactive → active head',
+    args: [
+      folio,
+      { col: 'b', means: "the memcg whose lruvec lock a task beside the workload took for it (0: the folio's own, inline)", default: 0 },
+    ],
+  },
   deactivate: { code: 11, what: 'active → inactive head, PG_workingset set', args: [folio] },
   // 12 is retired (rotate): only mapped file folios with young PTEs are kept on the inactive list, and none are modelled
   evict: {
@@ -348,6 +355,11 @@ export const CATALOGUE = {
     code: 62,
     what: 'a task leaves its RCU read section',
     args: [{ col: 'a', means: 'task', values: TASKS }],
+  },
+  lruvec_lock_retry: {
+    code: 64,
+    what: "folio_lruvec_lock(): the lruvec locked is not the folio's any more (it was reparented after folio_lruvec()): unlock and retry",
+    args: [folio, memcg('the memcg whose lruvec was locked'), { col: 'a', means: 'task', values: TASKS }],
   },
   memcg_deref: {
     code: 63,

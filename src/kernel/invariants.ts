@@ -6,7 +6,7 @@ import { checkGenWindow, checkNrGens, checkNrPages } from './invariants/lru_gen.
 import { checkMemcgLru } from './invariants/memcg_lru.js';
 import { checkNodes } from './invariants/nodes.js';
 import { checkObjcgs } from './invariants/objcg.js';
-import { checkNoFreedReads } from './invariants/rcu.js';
+import { checkNoFreedReads, checkNoWrongLocks } from './invariants/rcu.js';
 import { checkDirtyWriteback, checkReclaimIters, checkSwap } from './invariants/swap.js';
 import type { Invariant, Violation } from './invariants/types.js';
 import type { KernelView } from './state.js';
@@ -34,6 +34,7 @@ export const INVARIANTS: readonly Invariant[] = [
   checkReclaimIters,
   checkNodes,
   checkNoFreedReads,
+  checkNoWrongLocks,
 ];
 
 /**

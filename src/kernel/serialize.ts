@@ -25,6 +25,7 @@ export const ONE_NODE_FORMAT_VERSION = 7;
 export const TRAILER_WALK = 1;
 export const TRAILER_RCU = 2;
 export const TRAILER_FREED_READS = 3;
+export const TRAILER_WRONG_LOCKS = 4;
 
 export function serializeState(s: KernelView): Buffer {
   const multi = s.nodes.length > 1;
@@ -138,7 +139,7 @@ export function serializeState(s: KernelView): Buffer {
   w.u(s.stockPages);
   // What only concurrent runs have (machine.concurrency), as tagged trailers: states without them
   // encode exactly as before they existed. 1: a pending walk (mid-step only), 2: RCU readers
-  // (mid-step only), 3: reads of freed memcgs.
+  // (mid-step only), 3: reads of freed memcgs, 4: operations under the wrong lruvec lock.
   const walk = s.walk;
   if (walk) {
     w.u(TRAILER_WALK);
@@ -153,6 +154,11 @@ export function serializeState(s: KernelView): Buffer {
     w.u(TRAILER_FREED_READS);
     w.u(s.freedReads.length);
     for (const r of s.freedReads) for (const v of [r.seq, r.memcg, r.folio]) w.u(v);
+  }
+  if (s.wrongLocks.length) {
+    w.u(TRAILER_WRONG_LOCKS);
+    w.u(s.wrongLocks.length);
+    for (const r of s.wrongLocks) for (const v of [r.seq, r.folio, r.locked, r.owner]) w.u(v);
   }
   return w.bytes();
 }

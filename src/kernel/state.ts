@@ -255,6 +255,8 @@ export interface KernelState {
   rcuReaders: number;
   /** dereferences of a memcg that was already freed (a use after free the no-rcu bug makes possible): the invariant reports the first */
   freedReads: { seq: number; memcg: number; folio: number }[];
+  /** LRU operations done under another lruvec's lock than the folio's (the no-recheck bug): the invariant reports the first */
+  wrongLocks: { seq: number; folio: number; locked: number; owner: number }[];
   /** swap entries: keyed by the id of the anon folio they were allocated for (its page-table slot), value = the memcg ID recorded (swap_cgroup_record) */
   swapEntries: Map<number, number>;
   /** dirty file folios in the order they were dirtied (the inode's b_dirty list): folio id → tick dirtied */

@@ -166,6 +166,7 @@ export function createState(nrNodes = NR_NODES): KernelState {
     walk: null,
     rcuReaders: 0,
     freedReads: [],
+    wrongLocks: [],
     swapEntries: new Map(),
     dirtyQueue: new Map(),
     writebackQueue: new Map(),

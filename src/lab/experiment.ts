@@ -123,6 +123,12 @@ export const ExperimentSchema = z.strictObject({
             .describe(
               "a task reads /proc/kpagecgroup (page_cgroup_ino: folio_memcg() under rcu_read_lock, then the memcg's cgroup) for a random folio now and then",
             ),
+          lruBatch: z
+            .boolean()
+            .default(false)
+            .describe(
+              'folio_activate() goes through the per-CPU folio batch, drained by a task that takes each folio lruvec lock with folio_lruvec_lock() (classic LRU)',
+            ),
           stepProbability: z
             .number()
             .gt(0)
@@ -209,18 +215,29 @@ function crossFieldErrors(raw: unknown): FieldError[] {
   return [...limitErrors(raw), ...bugErrors(raw), ...concurrencyErrors(raw)];
 }
 
-/** The page-table walk exists only on MGLRU: on a classic machine the option would do nothing. */
+/**
+ * The page-table walk exists only on MGLRU, the activate batch only on the classic LRU (MGLRU's
+ * folio_mark_accessed() never activates): elsewhere the option would do nothing.
+ */
 function concurrencyErrors(raw: unknown): FieldError[] {
   const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const machine = ExperimentSchema.shape.machine.safeParse(o.machine);
-  if (!machine.success || !machine.data.concurrency.agingWalk || machine.data.lru === 'mglru') return [];
-  return [
-    {
+  if (!machine.success) return [];
+  const { concurrency: c, lru } = machine.data;
+  const out: FieldError[] = [];
+  if (c.agingWalk && lru !== 'mglru')
+    out.push({
       path: ['machine', 'concurrency', 'agingWalk'],
       got: 'got true',
       allowed: 'the page-table walk is MGLRU aging: needs machine.lru "mglru" (or false)',
-    },
-  ];
+    });
+  if (c.lruBatch && lru !== 'classic')
+    out.push({
+      path: ['machine', 'concurrency', 'lruBatch'],
+      got: 'got true',
+      allowed: 'the activate batch is the classic LRU\'s (MGLRU never activates on access): needs machine.lru "classic" (or false)',
+    });
+  return out;
 }
 
 function limitErrors(raw: unknown): FieldError[] {
@@ -248,6 +265,7 @@ function bugErrors(raw: unknown): FieldError[] {
     lru: machine.data.lru,
     mglru: options.data.mglru,
     cgroupReader: machine.data.concurrency.cgroupReader,
+    lruBatch: machine.data.concurrency.lruBatch,
   });
   return why ? [{ path: ['policyOptions', 'bug'], got: `got ${showValue(bug)}`, allowed: why }] : [];
 }

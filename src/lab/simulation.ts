@@ -33,7 +33,8 @@ export class Simulation implements Ctx {
     this.rng = new Rng(seed);
     this.clock = this.s.tick;
     const c = opts.concurrency;
-    this.tasks = c && (c.agingWalk || c.cgroupReader) ? new Tasks(c, policy.bug === 'no-rcu') : null;
+    this.tasks =
+      c && (c.agingWalk || c.cgroupReader || c.lruBatch) ? new Tasks(c, policy.bug === 'no-rcu', policy.bug === 'no-recheck') : null;
   }
 
   readonly tasks: Tasks | null;

@@ -10,6 +10,7 @@ export interface BugSetting {
   lru: string;
   mglru: string;
   cgroupReader: boolean;
+  lruBatch: boolean;
 }
 
 export const BUGS = {
@@ -26,6 +27,13 @@ export const BUGS = {
     source: 'the rule every folio_memcg() caller must follow (mm/memcontrol.c: RCU, or a css reference via get_mem_cgroup_from_folio)',
     needs: 'machine.concurrency.cgroupReader true',
     runs: (x: BugSetting) => x.cgroupReader,
+  },
+  'no-recheck': {
+    where: "folio_lruvec_lock() in the activate batch's drain (machine.concurrency.lruBatch)",
+    what: 'the lruvec lock is taken for the lruvec folio_lruvec() gave without rechecking lruvec_memcg(lruvec) == folio_memcg(folio): a folio reparented in between is handled under the wrong lock',
+    source: "the series' lock protocol (folio_lruvec_lock and friends recheck and retry since the objcg conversion)",
+    needs: 'machine.concurrency.lruBatch true (classic LRU)',
+    runs: (x: BugSetting) => x.lruBatch,
   },
 } as const;
 

@@ -143,7 +143,10 @@ function testRecent(s: KernelView, shadow: Shadow): boolean {
 export function markAccessed(ctx: Ctx, f: FolioView): void {
   const activate = !ctx.s.mglru && !f.mapped && f.referenced && !f.active;
   ctx.emit(E.access(f.id));
-  if (activate) ctx.emit(E.activate(f.id));
+  if (!activate) return;
+  // folio_activate(): through the per-CPU batch, drained by a task (machine.concurrency.lruBatch)
+  if (ctx.tasks?.opts.lruBatch) ctx.tasks.activate(f.id);
+  else ctx.emit(E.activate(f.id));
 }
 
 /**

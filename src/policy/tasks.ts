@@ -1,5 +1,6 @@
 import { CgroupReaderTask } from './cgroup_reader.js';
 import type { Ctx } from './context.js';
+import { LruActivateTask } from './lru_batch.js';
 
 /**
  * Kernel work that runs as a task of its own beside the workload (machine.concurrency): a
@@ -19,6 +20,8 @@ export interface ConcurrencyOptions {
   agingWalk: boolean;
   /** a /proc/kpagecgroup reader (page_cgroup_ino) runs beside the workload */
   cgroupReader: boolean;
+  /** folio_activate() goes through the per-CPU folio batch, drained by a task (classic LRU) */
+  lruBatch: boolean;
   /** the chance a waiting task runs its next step at each preemption point of the workload */
   stepProbability: number;
 }
@@ -28,11 +31,24 @@ export class Tasks {
   /** the kpagecgroup reader running, if any (one at a time, a new one when it is done) */
   private reader: Task | null = null;
 
+  /** folios waiting in the activate batch (folio_activate() takes a folio off the LRU flag once) */
+  private readonly activating = new Set<number>();
+
   constructor(
     readonly opts: ConcurrencyOptions,
     /** policyOptions.bug = no-rcu: the reader reads without rcu_read_lock */
     private readonly readerWithoutRcu = false,
+    /** policyOptions.bug = no-recheck: folio_lruvec_lock without the recheck */
+    private readonly lockWithoutRecheck = false,
   ) {}
+
+  /** folio_activate() into the batch: false when the folio is already in it. */
+  activate(folio: number): boolean {
+    if (this.activating.has(folio)) return false;
+    this.activating.add(folio);
+    this.running.push(new LruActivateTask(folio, !this.lockWithoutRecheck, () => this.activating.delete(folio)));
+    return true;
+  }
 
   get idle(): boolean {
     return this.running.length === 0;

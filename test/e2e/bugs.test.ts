@@ -47,8 +47,10 @@ describe('policyOptions.bug = stale-active-stats (v3 lru_gen_reparent_memcg, Har
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(/policyOptions\.bug: .*it needs policy reparent, machine\.lru mglru and policyOptions\.mglru same-gen/);
     }
-    expect(bugMismatch('stale-active-stats', { policy: 'reparent', lru: 'mglru', mglru: 'same-gen', cgroupReader: false })).toBeNull();
-    expect(bugMismatch('no-rcu', { policy: 'legacy', lru: 'classic', mglru: 'same-gen', cgroupReader: false })).toMatch(
+    expect(
+      bugMismatch('stale-active-stats', { policy: 'reparent', lru: 'mglru', mglru: 'same-gen', cgroupReader: false, lruBatch: false }),
+    ).toBeNull();
+    expect(bugMismatch('no-rcu', { policy: 'legacy', lru: 'classic', mglru: 'same-gen', cgroupReader: false, lruBatch: false })).toMatch(
       /needs machine\.concurrency\.cgroupReader true/,
     );
   });
@@ -104,5 +106,44 @@ describe('policyOptions.bug = no-rcu (a folio_memcg() reader without rcu_read_lo
     const r = cli(['run', join('experiments', 'bug-no-rcu.json'), '--set', 'machine.concurrency={"cgroupReader":false}', '--db', db]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/policyOptions\.bug: got "no-rcu": .*needs machine\.concurrency\.cgroupReader true/);
+  });
+});
+
+describe('policyOptions.bug = no-recheck (folio_lruvec_lock without the recheck)', () => {
+  it("verify names the activation under the dead child's lock; the protocol retries instead and verifies clean", () => {
+    const short = ['--set', 'workload.cycles=2'];
+    const bad = cliJson(['run', join('experiments', 'bug-no-recheck.json'), ...short, '--db', db]);
+    expect(bad.policy).toBe('reparent+no-recheck');
+    const v = cli(['verify', String(bad.id), '--check-every', '1000', '--json', '--db', db]);
+    expect(v.code).toBe(1);
+    const first = JSON.parse(v.stdout).violations[0];
+    expect([first.invariant, first.type]).toEqual(['wrong-lock', 'activate']);
+    // the same schedule with the recheck: one retry at that point, then the activation under the right lock
+    const good = cliJson([
+      'run',
+      join('experiments', 'restart-pressure.json'),
+      ...short,
+      '--seed',
+      '2',
+      '--set',
+      'machine.concurrency={"lruBatch":true,"stepProbability":0.05}',
+      '--db',
+      db,
+    ]);
+    expect(cli(['verify', String(good.id), '--check-every', '1000', '--db', db]).code).toBe(0);
+    const rows = cliJson([
+      'query',
+      `SELECT t.name FROM events e JOIN event_types t ON t.code = e.type WHERE run = ${good.id} AND seq BETWEEN ${first.seq} AND ${first.seq + 1} ORDER BY seq`,
+      '--json',
+      '--db',
+      db,
+    ]);
+    expect(rows.map((r: { name: string }) => r.name)).toEqual(['lruvec_lock_retry', 'activate']);
+  });
+
+  it('the activate batch is refused on MGLRU (which never activates on access), in one line', () => {
+    const r = cli(['run', join('experiments', 'bug-no-recheck.json'), '--set', 'machine.lru="mglru"', '--db', db]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/machine\.concurrency\.lruBatch: got true: .*needs machine\.lru "classic"/);
   });
 });

@@ -10,6 +10,16 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     log: 'd64299150b36d92ed586a702e09c7ba406721606247c0b1be3807d736ae3ed75',
     stateHash: 'dfd63f08e652c65c97d3e397297936a96781ca3cdd2f32bab70b854b7f644764',
   },
+  'bug-no-recheck.json bug': {
+    events: 62553,
+    log: '12393234edbfb09dcf951453cde079bd62fcf43a613c28f1741cc682dcd7ece4',
+    stateHash: '8fafdcb13156ff4c47fe2f31e5fb214968379192530665dbb311307e27ab37d0',
+  },
+  'bug-no-recheck.json bug kernel=v1': {
+    events: 62553,
+    log: '6b86faab5904c0c74c7147c261cced4b5ba142926d48bac063ad69ea76042ba2',
+    stateHash: '8fafdcb13156ff4c47fe2f31e5fb214968379192530665dbb311307e27ab37d0',
+  },
   'bug-stale-active-stats.json bug': {
     events: 106944,
     log: '1bd2ed73898c011eac560f94a3d14eb94d399f005cec617beabb1f6c3da9d1cf',

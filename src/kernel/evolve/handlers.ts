@@ -6,7 +6,7 @@ import { memcgMemoryEvent, memcgOverHigh, memcgStock, memcgThrottle, memoryRecla
 import { age, genUpdate, incMinSeqEvent, memcgLruRotateEvent, sort } from './lru_gen.js';
 import { cycle, jobExit, jobStart, limitSet, machine } from './machine.js';
 import { memcgCreate, memcgFree, memcgOffline, objcgRelease, objcgReparent } from './memcg.js';
-import { memcgDeref, rcuReadLock, rcuReadUnlock } from './rcu.js';
+import { lruvecLockRetry, memcgDeref, rcuReadLock, rcuReadUnlock } from './rcu.js';
 import { evict, reclaimBegin, reclaimEnd, scan, shadowReclaim } from './reclaim.js';
 import { reparentLocks, reparentUnlocks, spliceEvent } from './reparent.js';
 import { swapFree, swapOut } from './swap.js';
@@ -49,6 +49,7 @@ const BY_NAME: Record<EventTypeName, Handler> = {
   rcu_read_lock: rcuReadLock,
   rcu_read_unlock: rcuReadUnlock,
   memcg_deref: memcgDeref,
+  lruvec_lock_retry: lruvecLockRetry,
   sort,
   memcg_lru_rotate: memcgLruRotateEvent,
   shadow_reclaim: shadowReclaim,

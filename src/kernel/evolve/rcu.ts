@@ -1,9 +1,9 @@
 import type { Event } from '../events.js';
-import type { KernelState } from '../state.js';
+import { folioMemcgId, getFolio, type KernelState } from '../state.js';
 import { EvolveError } from './error.js';
 
-// evolve() for the RCU read sections of tasks beside the workload, and for a task's dereference
-// of a memcg it read from a folio earlier (machine.concurrency.cgroupReader).
+// evolve() for what tasks beside the workload do between their steps (machine.concurrency): RCU
+// read sections, a dereference of a memcg read from a folio earlier, folio_lruvec_lock's retry.
 
 export function rcuReadLock(s: KernelState, _e: Event): void {
   s.rcuReaders++;
@@ -23,4 +23,10 @@ export function memcgDeref(s: KernelState, e: Event): void {
   // the folio itself may be gone by now ("page_folio() is racy here, but the entire function is
   // racy anyway"): only the memcg pointer is used
   if (!s.memcgs.has(e.memcg)) s.freedReads.push({ seq: e.seq, memcg: e.memcg, folio: e.folio });
+}
+
+/** folio_lruvec_lock()'s recheck failed: the folio's memcg is not the one whose lruvec was locked (nothing changes). */
+export function lruvecLockRetry(s: KernelState, e: Event): void {
+  const f = getFolio(s, e.folio);
+  if (folioMemcgId(s, f) === e.memcg) throw new EvolveError(e, `folio ${f.id} is on memcg ${e.memcg}'s lruvec: no retry is needed`);
 }
