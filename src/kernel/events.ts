@@ -1,3 +1,4 @@
+import { type Arg, type Column, type EventDecl, folio, memcg } from './event_decl.js';
 import {
   FOLIO_FLAGS,
   LIMITS,
@@ -13,8 +14,8 @@ import {
   SORT_REASONS,
   SPLICE_TARGETS,
   SYSCTLS,
-  TASKS,
 } from './event_values.js';
+import { TASK_EVENTS } from './events_tasks.js';
 
 /**
  * The event catalogue, declared once: each event's code, name, what it means, and what each of
@@ -25,34 +26,8 @@ import {
  */
 export const EVENT_SCHEMA_VERSION = 1;
 
+export type { Arg, Column } from './event_decl.js';
 export * from './event_values.js';
-
-export type Column = 'memcg' | 'folio' | 'a' | 'b' | 'data';
-
-/**
- * One constructor argument: the column it is stored in, what it means there, the values it
- * takes (`flags`: bits that combine; `values`: one of), and a default that makes it optional.
- * `bool`: the argument is a boolean stored as 1 / 0.
- */
-export interface Arg {
-  readonly col: Column;
-  readonly means?: string;
-  readonly flags?: Readonly<Record<string, number>>;
-  readonly values?: Readonly<Record<string, number>>;
-  readonly default?: number | boolean;
-  readonly bool?: true;
-}
-
-interface EventDecl {
-  readonly code: number;
-  /** what happened, in kernel terms */
-  readonly what: string;
-  /** constructor arguments, in order; columns not named are 0 (data: null) */
-  readonly args: readonly Arg[];
-}
-
-const memcg = (means?: string): Arg => ({ col: 'memcg', means });
-const folio: Arg = { col: 'folio' };
 
 export const CATALOGUE = {
   machine: {
@@ -326,46 +301,7 @@ export const CATALOGUE = {
     what: 'the memory.reclaim write returns',
     args: [memcg(), { col: 'a', means: 'pages reclaimed' }, { col: 'b', means: 'result', values: RECLAIM_RESULTS }],
   },
-  walk_start: {
-    code: 57,
-    what: "an MGLRU page-table walk of memcg's lruvec begins as its own task (try_to_inc_max_seq → walk_mm; mem_cgroup_iter's css ref held)",
-    args: [memcg(), { col: 'a', means: 'node' }, { col: 'b', means: 'max_seq it will age from' }],
-  },
-  walk_flush: {
-    code: 58,
-    what: "reset_batch_size(): the walk's batched nr_pages and LRU sizes written into memcg's lruvec",
-    args: [memcg('the lruvec the batch lands in'), { col: 'a', means: 'node' }],
-  },
-  walk_forward: {
-    code: 59,
-    what: 'the fix for the stale batch (lock_batch_lruvec, lrugen->reparented): a pending walk batch follows the reparented lruvec to its parent',
-    args: [memcg('the reparented child'), { col: 'a', means: 'parent' }],
-  },
-  walk_end: {
-    code: 60,
-    what: "the walk task ends: mem_cgroup_iter's css ref on memcg dropped",
-    args: [memcg(), { col: 'a', means: 'node' }],
-  },
-  rcu_read_lock: {
-    code: 61,
-    what: 'a task enters an RCU read section: no memcg whose last ref goes is freed until it leaves (the grace period)',
-    args: [{ col: 'a', means: 'task', values: TASKS }],
-  },
-  rcu_read_unlock: {
-    code: 62,
-    what: 'a task leaves its RCU read section',
-    args: [{ col: 'a', means: 'task', values: TASKS }],
-  },
-  lruvec_lock_retry: {
-    code: 64,
-    what: "folio_lruvec_lock(): the lruvec locked is not the folio's any more (it was reparented after folio_lruvec()): unlock and retry",
-    args: [folio, memcg('the memcg whose lruvec was locked'), { col: 'a', means: 'task', values: TASKS }],
-  },
-  memcg_deref: {
-    code: 63,
-    what: "a task dereferences the memcg it took from folio's memcg_data earlier (page_cgroup_ino: the first online ancestor's cgroup ino)",
-    args: [folio, memcg('the memcg it read from the folio'), { col: 'a', means: 'task', values: TASKS }],
-  },
+  ...TASK_EVENTS,
 } as const satisfies Record<string, EventDecl>;
 
 type Catalogue = typeof CATALOGUE;

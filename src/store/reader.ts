@@ -43,16 +43,7 @@ export function* readEvents(store: Store, run: number, fromSeq = 0, toSeq = Numb
       const seq = r[0] as number;
       if (seq <= after) throw new Error(`events of run ${run} read out of order (seq ${seq} after ${after})`);
       after = seq;
-      yield {
-        seq,
-        tick: r[1] as number,
-        type: r[2] as EventCode,
-        memcg: r[3] as number,
-        folio: r[4] as number,
-        a: r[5] as number,
-        b: r[6] as number,
-        data: r[7] as string | null,
-      };
+      yield rowToEvent(r);
     }
     if (rows.length < READ_CHUNK) return;
   }
@@ -92,16 +83,19 @@ export function* readEventsOfTypes(store: Store, run: number, types: readonly Ev
       `SELECT seq, tick, type, memcg, folio, a, b, data FROM events WHERE run = ? AND type IN (${types.map(() => '?').join(',')}) ORDER BY seq`,
     )
     .raw(true);
-  for (const r of stmt.iterate(run, ...types) as Iterable<unknown[]>) {
-    yield {
-      seq: r[0] as number,
-      tick: r[1] as number,
-      type: r[2] as EventCode,
-      memcg: r[3] as number,
-      folio: r[4] as number,
-      a: r[5] as number,
-      b: r[6] as number,
-      data: r[7] as string | null,
-    };
-  }
+  for (const r of stmt.iterate(run, ...types) as Iterable<unknown[]>) yield rowToEvent(r);
+}
+
+/** An event from a row [seq, tick, type, memcg, folio, a, b, data]: a fresh object. */
+function rowToEvent(r: readonly unknown[]): Event {
+  return {
+    seq: r[0] as number,
+    tick: r[1] as number,
+    type: r[2] as EventCode,
+    memcg: r[3] as number,
+    folio: r[4] as number,
+    a: r[5] as number,
+    b: r[6] as number,
+    data: r[7] as string | null,
+  };
 }
