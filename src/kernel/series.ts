@@ -2,8 +2,8 @@
 // (2025-10-28, cover.1761658310) and the series as merged for Linux 7.1 (v6, 2026-03-05, taken
 // into mm for 7.1-rc1). Every rule that differs between them is one named switch, declared here
 // once with both values, the patch that changed it, and whether it changes what the lab models
-// (the lab models cgroup v2 and no concurrency, so cgroup-v1-only and concurrency-only rules are
-// declared but have no effect). The deciders read the resolved switches from the policy; the
+// (the lab models cgroup v2 and only a few kernel tasks concurrently, so cgroup-v1-only rules and
+// those about paths it does not run as tasks are declared but have no effect). The deciders read the resolved switches from the policy; the
 // README table is generated from this list (series_table.ts) and a test keeps them equal.
 
 /** `machine.kernel` values; the first is the default. */

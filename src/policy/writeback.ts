@@ -2,7 +2,8 @@ import { E } from '../kernel/events.js';
 import type { Ctx } from './context.js';
 
 // The flusher and I/O completion (mm/page-writeback.c, fs/fs-writeback.c), run between workload
-// steps: no concurrency is modelled, so background work happens at the next step after it is due.
+// steps: the flusher is not one of the tasks machine.concurrency runs, so background work happens
+// at the next step after it is due.
 
 /** The head of a queue (insertion order = tick order): its folio and tick, or undefined. */
 function head(q: ReadonlyMap<number, number>): [number, number] | undefined {

@@ -34,7 +34,7 @@ export function wakeupKswapd(ctx: Ctx, nid = 0): void {
 }
 
 /**
- * kswapd, run to completion when woken. There is no concurrency in the model yet, so each awake
+ * kswapd, run to completion when woken. It is not one of the tasks machine.concurrency runs, so each awake
  * node's kswapd (kswapd0, kswapd1, …) runs synchronously right after the charge that woke it,
  * before the workload's next step, balancing its own node only.
  */
