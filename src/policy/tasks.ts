@@ -50,10 +50,6 @@ export class Tasks {
     return true;
   }
 
-  get idle(): boolean {
-    return this.running.length === 0;
-  }
-
   spawn(t: Task): void {
     this.running.push(t);
   }
