@@ -47,6 +47,12 @@ export function cliJson<T = any>(args: string[]): T {
   return JSON.parse(r.stdout) as T;
 }
 
+/** How many events of one type (by name) a run logged, asked through the CLI's query as a user would. */
+export function countEvents(db: string, run: number, name: string): number {
+  const sql = `SELECT count(*) AS n FROM events e JOIN event_types t ON t.code = e.type WHERE run = ${run} AND t.name = '${name}'`;
+  return cliJson<{ n: number }[]>(['query', sql, '--db', db])[0].n;
+}
+
 /**
  * A decider context over an in-memory state that checks every invariant after every event —
  * the harness for unit and property tests of the deciders. It is the runner's Simulation with

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeSplice, encodeSplice, SPLICE_SAME_GEN, SPLICE_STALE_ACTIVE_STATS } from '../../src/kernel/events.js';
 import { bugMismatch } from '../../src/policy/bugs.js';
-import { cli, cliJson, tempDir } from '../helpers.js';
+import { cli, cliJson, countEvents, tempDir } from '../helpers.js';
 
 // Issue 13: bug variants (policyOptions.bug) put back on purpose; verify catches each at the event
 // where the state goes wrong, and the same seed without the bug verifies clean.
@@ -92,14 +92,7 @@ describe('policyOptions.bug = no-rcu (a folio_memcg() reader without rcu_read_lo
       db,
     ]);
     expect(cli(['verify', String(good.id), '--check-every', '1000', '--db', db]).code).toBe(0);
-    const reads = cliJson([
-      'query',
-      `SELECT count(*) AS n FROM events e JOIN event_types t ON t.code = e.type WHERE run = ${good.id} AND t.name = 'rcu_read_lock'`,
-      '--json',
-      '--db',
-      db,
-    ]);
-    expect(reads[0].n).toBeGreaterThan(100);
+    expect(countEvents(db, good.id, 'rcu_read_lock')).toBeGreaterThan(100);
   });
 
   it('is refused without the reader it lives in', () => {

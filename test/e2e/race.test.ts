@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, cliJson, tempDir } from '../helpers.js';
+import { cli, cliJson, countEvents, tempDir } from '../helpers.js';
 
 // Issue 13: the stale aging batch (Peiyang He, after the merge). With the MGLRU walk as a task of
 // its own (machine.concurrency.agingWalk), a batch pending across the reparent of its memcg is
@@ -42,14 +42,7 @@ describe('explore and the stale aging batch', () => {
     expect(j.failed).toBeNull();
     const run = cliJson(['run', exp, ...short, ...fix, '--db', db]);
     expect(cli(['verify', String(run.id), '--check-every', '1000', '--db', db]).code).toBe(0);
-    const forwards = cliJson([
-      'query',
-      `SELECT count(*) AS n FROM events e JOIN event_types t ON t.code = e.type WHERE run = ${run.id} AND t.name = 'walk_forward'`,
-      '--json',
-      '--db',
-      db,
-    ]);
-    expect(forwards[0].n).toBeGreaterThan(0);
+    expect(countEvents(db, run.id, 'walk_forward')).toBeGreaterThan(0);
   });
 
   it('bad arguments: one line, exit 1', () => {
