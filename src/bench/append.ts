@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { EventHasher } from '../lab/chain.js';
 import { EventAppender, ROWS_PER_INSERT } from '../store/appender.js';
-import { closeStore, openStore } from '../store/db.js';
+import { closeStore, openStore, type Store } from '../store/db.js';
 import { recording } from './fixture.js';
 import { bestOf } from './timing.js';
 import { atLeast, type BenchContext, type BenchResult, round } from './types.js';
@@ -25,47 +25,10 @@ export function benchAppend(ctx: BenchContext): BenchResult[] {
   const appStore = openStore(join(ctx.dir, 'append-appender.db'));
   const rawStore = openStore(join(ctx.dir, 'append-raw.db'));
   try {
-    // Raw side: the rows as flat value arrays, one per multi-row statement, prepared up front.
-    const raw = rawStore.sqlite;
-    const bulk = raw.prepare(HEAD + new Array(ROWS_PER_INSERT).fill(ROW).join(','));
-    const single = raw.prepare(HEAD + ROW);
-    const chunks: unknown[][] = [];
-    const tail: unknown[][] = [];
-    const full = Math.floor(n / ROWS_PER_INSERT) * ROWS_PER_INSERT;
-    for (let i = 0; i < full; i += ROWS_PER_INSERT) {
-      const c: unknown[] = new Array(COLS * ROWS_PER_INSERT);
-      for (let j = 0; j < ROWS_PER_INSERT; j++) flatten(c, j * COLS, 0, events[i + j]);
-      chunks.push(c);
-    }
-    for (let i = full; i < n; i++) {
-      const c: unknown[] = new Array(COLS);
-      flatten(c, 0, 0, events[i]);
-      tail.push(c);
-    }
-    let rawRun = 0;
+    const rawInsert = rawInserter(rawStore, events);
     let appRun = 0;
-    const setRawRun = () => {
-      rawRun++;
-      for (const c of chunks) for (let o = 0; o < c.length; o += COLS) c[o] = rawRun;
-      for (const c of tail) c[0] = rawRun;
-    };
-    // Two ways to hand better-sqlite3 the values: one array argument, or spread as arguments.
-    // The faster of the two is the ceiling the appender is held to.
-    // (The run id is patched into the rows inside the timed function: ~1% of its time.)
-    const rawArray = () => {
-      setRawRun();
-      raw.exec('BEGIN');
-      for (const c of chunks) bulk.run(c);
-      for (const c of tail) single.run(c);
-      raw.exec('COMMIT');
-    };
-    const rawSpread = () => {
-      setRawRun();
-      raw.exec('BEGIN');
-      for (const c of chunks) bulk.run(...c);
-      for (const c of tail) single.run(...c);
-      raw.exec('COMMIT');
-    };
+    const rawArray = () => rawInsert(false);
+    const rawSpread = () => rawInsert(true);
     const appenderInsert = () => {
       const app = new EventAppender(appStore, ++appRun);
       app.begin();
@@ -95,7 +58,7 @@ export function benchAppend(ctx: BenchContext): BenchResult[] {
       ],
       ctx.quick ? 3 : 5,
     );
-    check(raw, rawRun, n);
+    check(rawStore.sqlite, rawInsert.run, n);
     check(appStore.sqlite, appRun, n);
 
     const rawMs = Math.min(t.get('raw-array')!, t.get('raw-spread')!);
@@ -135,12 +98,51 @@ export function benchAppend(ctx: BenchContext): BenchResult[] {
   }
 }
 
-function flatten(
-  c: unknown[],
-  o: number,
-  run: number,
-  e: { seq: number; tick: number; type: number; memcg: number; folio: number; a: number; b: number; data: string | null },
-): void {
+type Row = { seq: number; tick: number; type: number; memcg: number; folio: number; a: number; b: number; data: string | null };
+
+/**
+ * The raw ceiling for writing `events`: the rows already flattened into one value array per
+ * multi-row statement (prepared up front), each call writing all of them in one transaction under
+ * a new run id, the values handed to better-sqlite3 as one array or spread as arguments. The
+ * run id is patched into the rows inside the call (~1% of its time).
+ */
+export function rawInserter(store: Store, events: readonly Row[]): ((spread: boolean) => void) & { run: number } {
+  const raw = store.sqlite;
+  const n = events.length;
+  const bulk = raw.prepare(HEAD + new Array(ROWS_PER_INSERT).fill(ROW).join(','));
+  const single = raw.prepare(HEAD + ROW);
+  const chunks: unknown[][] = [];
+  const tail: unknown[][] = [];
+  const full = Math.floor(n / ROWS_PER_INSERT) * ROWS_PER_INSERT;
+  for (let i = 0; i < full; i += ROWS_PER_INSERT) {
+    const c: unknown[] = new Array(COLS * ROWS_PER_INSERT);
+    for (let j = 0; j < ROWS_PER_INSERT; j++) flatten(c, j * COLS, 0, events[i + j]);
+    chunks.push(c);
+  }
+  for (let i = full; i < n; i++) {
+    const c: unknown[] = new Array(COLS);
+    flatten(c, 0, 0, events[i]);
+    tail.push(c);
+  }
+  const insert = (spread: boolean) => {
+    const run = ++insert.run;
+    for (const c of chunks) for (let o = 0; o < c.length; o += COLS) c[o] = run;
+    for (const c of tail) c[0] = run;
+    raw.exec('BEGIN');
+    if (spread) {
+      for (const c of chunks) bulk.run(...c);
+      for (const c of tail) single.run(...c);
+    } else {
+      for (const c of chunks) bulk.run(c);
+      for (const c of tail) single.run(c);
+    }
+    raw.exec('COMMIT');
+  };
+  insert.run = 0;
+  return insert;
+}
+
+function flatten(c: unknown[], o: number, run: number, e: Row): void {
   c[o] = run;
   c[o + 1] = e.seq;
   c[o + 2] = e.tick;

@@ -1,18 +1,10 @@
-import { availableParallelism } from 'node:os';
-import { LabError } from '../errors.js';
 import { workloadKind } from '../lab/experiment.js';
 import type { Outcome } from '../lab/pool.js';
 import type { RunResult } from '../lab/record.js';
 import { executeRuns, type PlannedRun } from '../lab/sweep.js';
 import type { Store } from '../store/db.js';
-import { parseIntArg } from './common.js';
 
-/** --jobs: worker processes; default the number of cores. */
-export function parseJobs(v: string | undefined): number {
-  const j = parseIntArg('--jobs', v) ?? availableParallelism();
-  if (j < 1) throw new LabError('--jobs must be at least 1');
-  return j;
-}
+export { parseJobs } from './jobs_option.js';
 
 /** Run planned runs on worker processes with the progress bar; outcomes in the order given. */
 export async function runParallel(

@@ -2,22 +2,22 @@ import { LabError } from '../errors.js';
 import { type Event, EventType } from '../kernel/events.js';
 import { stateHash } from '../kernel/serialize.js';
 import type { KernelState } from '../kernel/state.js';
-import { EventAppender } from '../store/appender.js';
-import { putChainRow } from '../store/chain.js';
 import type { Store } from '../store/db.js';
 import { sqliteFailure } from '../store/errors.js';
-import { chargesBefore, cycleEnds, StoreProjectionSink } from '../store/projections.js';
-import { renewLease, updateRun } from '../store/runs.js';
-import { writeSnapshot } from '../store/snapshots.js';
+import { type LogWriter, StoreLogWriter } from '../store/log_writer.js';
+import { chargesBefore, cycleEnds } from '../store/projections.js';
+import { updateRun } from '../store/runs.js';
+import { encodeSnapshot } from '../store/snapshots.js';
 import { type ChainWriter, type SealData, sha256 } from './chain.js';
 import { type Experiment, memcgSizeBytes } from './experiment.js';
 import { renewEveryMs, thisHolder } from './lease.js';
 import { computeMetrics, type Metrics } from './metrics.js';
+import { PipedLogWriter } from './piped_writer.js';
 import { RunProjections } from './projections.js';
+import { LeaseLost, leaseHooks } from './run_lease.js';
 import { type Restored, type Runner, runWorkload } from './runner.js';
 
-/** The writer found its run held by another process: it stops without touching the run. */
-export class LeaseLost extends LabError {}
+export { LeaseLost } from './run_lease.js';
 
 /** Events per transaction when no snapshot falls due sooner: amortises the commit, bounds what a crash loses. */
 export const COMMIT_EVERY = 200_000;
@@ -42,6 +42,11 @@ export interface RunOptions {
    * lease in the main database there; it throws LeaseLost when that lease was taken over).
    */
   onBeat?: (now: number) => void;
+  /**
+   * Write the log on a second thread while this one simulates (lab/piped_writer.ts): the same
+   * rows in the same transactions, on two cores. Off: one thread does both, taking turns.
+   */
+  pipeline?: boolean;
 }
 
 /** Any failure names the run, the seed and the command that repeats it. */
@@ -71,9 +76,9 @@ export function recordRun(
   chain: ChainWriter,
   opts: RunOptions = {},
 ): RunResult {
-  const appender = new EventAppender(store, runId);
+  const writer: LogWriter = opts.pipeline ? new PipedLogWriter(store, runId) : new StoreLogWriter(store, runId, leaseHooks(store, runId));
   const projections = new RunProjections(
-    new StoreProjectionSink(store),
+    writer.projections,
     runId,
     exp,
     from && {
@@ -84,65 +89,63 @@ export function recordRun(
       },
     },
   );
-  const me = thisHolder();
-  const renewEvery = renewEveryMs(me.leaseMs);
+  const renewEvery = renewEveryMs(thisHolder().leaseMs);
   let lastSnapshot = from?.state.seq ?? 0;
   let lastCommit = 0;
   let lastBeat = Date.now();
   let seal: SealData = {};
-  appender.onBegin = () => {
-    if (!renewLease(store, runId, me, Date.now())) {
-      throw new LeaseLost(`run ${runId} was taken over by another process (its lease had expired); this writer stops`);
-    }
-  };
-  appender.beforeCommit = () => {
+  const commit = () => {
     const now = Date.now();
-    renewLease(store, runId, me, now);
     opts.onBeat?.(now);
     lastBeat = now;
+    writer.commit();
   };
   const sealChain = (seq: number) => {
-    putChainRow(store, runId, chain.seal(seq, seal));
+    writer.chainRow(chain.seal(seq, seal));
     seal = {};
   };
   const snapshot = (r: Runner) => {
     const s = r.sim.s;
-    const { stateHash: hash, lab } = writeSnapshot(store, runId, s, r.runnerState());
-    seal.snapshot = { tick: s.tick, cycle: s.cycle, stateHash: hash, lab: sha256(lab) };
+    const snap = encodeSnapshot(s, r.runnerState());
+    writer.snapshot(snap);
+    seal.snapshot = { tick: s.tick, cycle: s.cycle, stateHash: snap.stateHash, lab: sha256(snap.lab) };
     lastSnapshot = s.seq;
   };
   const afterStep = (r: Runner) => {
     const s = r.sim.s;
     const snap = s.seq - lastSnapshot >= exp.snapshotEvery;
     if (snap) snapshot(r);
-    if (snap || appender.appended - lastCommit >= COMMIT_EVERY) {
+    if (snap || writer.appended - lastCommit >= COMMIT_EVERY) {
       if (snap) sealChain(s.seq);
-      updateRun(store, runId, { events: s.seq, cycles: s.cycle });
-      appender.commit();
-      lastCommit = appender.appended;
+      writer.updateRun({ events: s.seq, cycles: s.cycle });
+      commit();
+      lastCommit = writer.appended;
     }
   };
   try {
-    appender.begin();
+    writer.begin();
     let n = 0;
     const sink = (e: Event, s: KernelState) => {
-      appender.append(e);
+      writer.append(e);
       chain.add(e);
       projections.observe(e, s);
       // a long step must not let the lease lapse: commit (renewing it) mid-step when due
       if ((++n & 1023) === 0 && Date.now() - lastBeat >= renewEvery) {
-        appender.commit();
-        appender.begin();
+        commit();
+        writer.begin();
       }
     };
     const r = runWorkload(exp, sink, { ...opts, from, afterStep });
     if (r.sim.s.seq > lastSnapshot) snapshot(r); // replay to the end, the common case, costs nothing
-    return finish(store, runId, exp, appender, r.sim.s, (end) => {
+    const res = finish(exp, runId, writer, r.sim.s, (end) => {
       seal.end = end;
       sealChain(r.sim.s.seq);
     });
+    commit();
+    writer.close();
+    return res;
   } catch (err) {
-    appender.rollback();
+    writer.rollback();
     if (err instanceof LeaseLost) throw err; // the run is someone else's now: leave its row alone
     const sqlite = sqliteFailure(err, store.path);
     const full = sqlite && /disk is full/.test(sqlite.message);
@@ -159,19 +162,12 @@ export function recordRun(
   }
 }
 
-/** Mark the run done with its final hash and metrics, seal the chain, and commit. */
-function finish(
-  store: Store,
-  runId: number,
-  exp: Experiment,
-  appender: EventAppender,
-  s: KernelState,
-  sealEnd: (end: SealData['end']) => void,
-): RunResult {
+/** Mark the run done with its final hash and metrics, release its lease and seal the chain (the caller commits). */
+function finish(exp: Experiment, runId: number, writer: LogWriter, s: KernelState, sealEnd: (end: SealData['end']) => void): RunResult {
   const hash = stateHash(s);
   const metrics = computeMetrics(s, memcgSizeBytes(exp));
   const metricsText = JSON.stringify(metrics);
-  updateRun(store, runId, {
+  writer.updateRun({
     status: 'done',
     error: null,
     finishedAt: new Date().toISOString(),
@@ -179,8 +175,14 @@ function finish(
     cycles: s.cycle,
     stateHash: hash,
     metrics: metricsText,
+    // a done run has no writer: its lease is released with the commit that ends it
+    pid: null,
+    host: null,
+    bootId: null,
+    holderStart: null,
+    heartbeat: null,
+    leaseMs: null,
   });
   sealEnd({ status: 'done', error: null, events: s.seq, cycles: s.cycle, stateHash: hash, metrics: metricsText });
-  appender.commit();
   return { runId, events: s.seq, stateHash: hash, metrics };
 }

@@ -18,6 +18,8 @@ export interface ShardTask {
   repro: string;
   /** write straight into the main database (one worker: no lock to share) instead of a shard */
   direct?: boolean;
+  /** write the log on a second thread (lab/piped_writer.ts) */
+  pipeline?: boolean;
 }
 
 /** Where a run is written before it moves into the main database: next to it, named by the run. */

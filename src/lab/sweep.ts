@@ -6,6 +6,7 @@ import { type RunRow, takeLease, updateRun } from '../store/runs.js';
 import { findSweep, insertSweep, renewLeases, type SweepRow, sweepRuns } from '../store/sweeps.js';
 import { putSweepTags, sweepTagsOf, type Tags } from '../store/tags.js';
 import type { Experiment } from './experiment.js';
+import { planJobs } from './jobs.js';
 import { renewEveryMs, thisHolder } from './lease.js';
 import { type Cell, expandMatrix, type Matrix } from './matrix.js';
 import { recordedExperiment } from './policy_label.js';
@@ -160,7 +161,10 @@ export interface ExecuteOptions {
   handlers?: PoolHandlers<RunResult>;
 }
 
-/** Run planned runs on `jobs` worker processes; outcomes in the order given. */
+/**
+ * Run planned runs on worker processes (`jobs` cores: planJobs), outcomes in the order given. One
+ * worker writes straight into the database; several write shards that move in when done.
+ */
 export function executeRuns(
   store: Store,
   runs: PlannedRun[],
@@ -169,11 +173,13 @@ export function executeRuns(
   o: ExecuteOptions,
 ): Promise<Outcome<RunResult>[]> {
   const script = fileURLToPath(new URL('./sweep_worker.js', import.meta.url));
+  const plan = planJobs(o.jobs, runs.length);
   const tasks: WorkerTask[] = runs.map(({ cell, runId }) => ({
     db: store.path,
     runId,
     exp: cell.exp,
-    direct: o.jobs <= 1,
+    direct: plan.workers <= 1,
+    pipeline: plan.pipeline,
     repro: reproCommand(file, cell.exp, [...baseSets, ...cell.sets]),
   }));
   // hold the queued runs' leases (a worker takes each over; renewing skips runs no longer ours)
@@ -186,5 +192,5 @@ export function executeRuns(
       /* the database is busy: the next beat renews (well within the lease) */
     }
   }, renewEveryMs(me.leaseMs));
-  return runPool<WorkerTask, RunResult>(script, tasks, Math.max(1, o.jobs), o.handlers).finally(() => clearInterval(beat));
+  return runPool<WorkerTask, RunResult>(script, tasks, plan.workers, o.handlers).finally(() => clearInterval(beat));
 }

@@ -39,7 +39,7 @@ function handle(task: number, t: WorkerTask): void {
   };
   try {
     const run = t.direct ? runInMain : runInShard;
-    send({ kind: 'done', task, result: run(main, t, { repro: t.repro, onProgress }) });
+    send({ kind: 'done', task, result: run(main, t, { repro: t.repro, onProgress, pipeline: t.pipeline }) });
   } catch (e) {
     send({ kind: 'error', task, message: (e as Error).message });
   }

@@ -1,6 +1,9 @@
 import { encodingHash, serializeState } from '../kernel/serialize.js';
 import type { KernelState } from '../kernel/state.js';
 import type { Store } from './db.js';
+import { type EncodedSnapshot, insertSnapshot } from './snapshot_insert.js';
+
+export { type EncodedSnapshot, insertSnapshot } from './snapshot_insert.js';
 
 /**
  * One stored snapshot. `runner` is whatever the runner needs to resume (PRNG, workload cursor):
@@ -23,13 +26,15 @@ export interface SnapshotRow {
  * so the snapshot becomes durable together with the events it summarises, or not at all.
  */
 export function writeSnapshot(store: Store, run: number, s: KernelState, runner: unknown): { stateHash: string; lab: string } {
-  const blob = serializeState(s);
-  const hash = encodingHash(blob); // = stateHash(s), without encoding twice
-  const lab = JSON.stringify(runner);
-  store.sqlite
-    .prepare('INSERT INTO snapshots (run, seq, tick, cycle, state, lab, state_hash) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(run, s.seq, s.tick, s.cycle, blob, lab, hash);
-  return { stateHash: hash, lab };
+  const snap = encodeSnapshot(s, runner);
+  insertSnapshot(store, run, snap);
+  return snap;
+}
+
+export function encodeSnapshot(s: KernelState, runner: unknown): EncodedSnapshot {
+  const state = serializeState(s);
+  // = stateHash(s), without encoding twice
+  return { seq: s.seq, tick: s.tick, cycle: s.cycle, state, lab: JSON.stringify(runner), stateHash: encodingHash(state) };
 }
 
 /** A snapshot's columns but the blob, for verify. */

@@ -108,8 +108,9 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
       'workload.accessesPerCycle=200',
       '--set',
       'snapshotEvery=5000',
+      // 4 cores: two workers, each writing a shard (on a thread of its own) that moves in when done
       '--jobs',
-      '2',
+      '4',
     ];
     const killed = join(dir, 'killed.db');
     const child = spawn(process.execPath, [CLI, ...args, '--db', killed, '--json'], { cwd: ROOT, detached: true, stdio: 'ignore' });
@@ -127,7 +128,7 @@ describe('sweep, compare --sweep (real CLI, real SQLite file)', () => {
       /* already done */
     }
     await exited;
-    const resumed = cliJson<SweepOut>(['sweep', '--resume', '1', '--jobs', '2', '--db', killed]);
+    const resumed = cliJson<SweepOut>(['sweep', '--resume', '1', '--jobs', '4', '--db', killed]);
     const fresh = cliJson<SweepOut>([...args, '--db', join(dir, 'fresh.db')]);
     expect(resumed.runs.map((r) => [r.id, r.status, r.stateHash])).toEqual(fresh.runs.map((r) => [r.id, r.status, r.stateHash]));
     for (const r of resumed.runs) expect(cliJson(['verify', String(r.id), '--check-every', '1000000', '--db', killed]).ok).toBe(true);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addDbOption, parseRunId, withStore } from '../common.js';
+import { addRunJobsOption, parseJobs } from '../jobs_option.js';
 import { printJson } from '../output.js';
 import { Progress } from '../progress.js';
 import { addHumanOption } from '../run_options.js';
@@ -12,8 +13,11 @@ export function registerResume(program: Command): void {
     .option('--check', 'check every kernel invariant after every event (slow; for small runs)')
     .option('--json', 'print one JSON object (the run object show --json prints)');
   addHumanOption(cmd);
+  addRunJobsOption(cmd);
   addDbOption(cmd).action(async (id: string, opts) => {
     const runId = parseRunId(id);
+    const jobs = parseJobs(opts.jobs);
+    const { planJobs } = await import('../../lab/jobs.js');
     const { resumeRun } = await import('../../lab/resume.js');
     const { getRun } = await import('../../lab/runs.js');
     const { runViews } = await import('../../lab/run_view.js');
@@ -23,6 +27,7 @@ export function registerResume(program: Command): void {
     const res = await withStore(opts, false, (store) => {
       resumeRun(store, runId, {
         checkInvariants: !!opts.check,
+        pipeline: planJobs(jobs).pipeline,
         repro: `memcglab resume ${runId}`,
         onProgress: (d, t) => progress.update(d, t),
       });

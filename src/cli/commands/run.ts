@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addDbOption, collect, parseIntArg, withStore } from '../common.js';
+import { addRunJobsOption, parseJobs } from '../jobs_option.js';
 import { printJson } from '../output.js';
 import { Progress } from '../progress.js';
 import { addHumanOption, addLabelOptions, parseLabels } from '../run_options.js';
@@ -21,6 +22,7 @@ export function registerRun(program: Command): void {
   addLabelOptions(cmd, 'run');
   addHumanOption(cmd);
   addMaxEvents(cmd);
+  addRunJobsOption(cmd);
   addDbOption(cmd).action(async (file: string | undefined, opts) => {
     const { prepareExperiment, reproCommand } = await import('../../lab/prepare.js');
     const { runExperiment } = await import('../../lab/run.js');
@@ -28,6 +30,8 @@ export function registerRun(program: Command): void {
     const { runViews } = await import('../../lab/run_view.js');
     const { printRunResult, runHead } = await import('../print_run.js');
     const labels = parseLabels(opts);
+    const jobs = parseJobs(opts.jobs);
+    const { planJobs } = await import('../../lab/jobs.js');
     const { exp, file: path } = prepareExperiment({
       file,
       policy: opts.policy,
@@ -44,6 +48,7 @@ export function registerRun(program: Command): void {
         exp,
         {
           checkInvariants: !!opts.check,
+          pipeline: planJobs(jobs).pipeline,
           repro,
           onStart: (id) => {
             progress.hint = ` — Ctrl-C leaves run ${id} interrupted; memcglab resume ${id} goes on`;
