@@ -135,6 +135,27 @@ export const ExperimentSchema = z.strictObject({
             .max(1)
             .default(0.25)
             .describe("the chance a task runs its next step at each of the workload's preemption points (the run's PRNG decides)"),
+          scheduler: z
+            .enum(['random', 'pct'])
+            .optional()
+            .describe(
+              'random (default): each task steps with stepProbability at each preemption point; pct: PCT priorities with depth − 1 change points per workload step (stepProbability unused)',
+            ),
+          pctDepth: z
+            .number()
+            .int()
+            .min(1)
+            .max(16)
+            .optional()
+            .describe('PCT: the ordering constraints a bug may need; depth − 1 priority change points per workload step (default 3)'),
+          pctSteps: z
+            .number()
+            .int()
+            .min(1)
+            .optional()
+            .describe(
+              'PCT: how many scheduling units (workload operations and task steps) of each workload step the change points are drawn among (default 1000; about the operations of one step)',
+            ),
         })
         .prefault({})
         .describe('kernel work interleaved with the workload by a deterministic scheduler (issue 13); off: everything runs inline'),
@@ -237,6 +258,22 @@ function concurrencyErrors(raw: unknown): FieldError[] {
       got: 'got true',
       allowed: 'the activate batch is the classic LRU\'s (MGLRU never activates on access): needs machine.lru "classic" (or false)',
     });
+  if (c.scheduler !== 'pct') {
+    for (const k of ['pctDepth', 'pctSteps'] as const) {
+      if (c[k] !== undefined)
+        out.push({
+          path: ['machine', 'concurrency', k],
+          got: `got ${c[k]}`,
+          allowed: 'a PCT setting: needs machine.concurrency.scheduler "pct"',
+        });
+    }
+  } else if (!c.agingWalk && !c.cgroupReader && !c.lruBatch) {
+    out.push({
+      path: ['machine', 'concurrency', 'scheduler'],
+      got: 'got "pct"',
+      allowed: 'schedules tasks: needs one of machine.concurrency.agingWalk, cgroupReader or lruBatch on (or leave it out)',
+    });
+  }
   return out;
 }
 

@@ -48,6 +48,7 @@ export class Simulation implements Ctx {
   /** The end of a workload step: every task runs to its end. */
   endStep(): void {
     this.tasks?.drain(this);
+    this.tasks?.endStep();
   }
 
   advanceTo(tick: number): void {

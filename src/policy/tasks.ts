@@ -1,6 +1,7 @@
 import { CgroupReaderTask } from './cgroup_reader.js';
 import type { Ctx } from './context.js';
 import { LruActivateTask } from './lru_batch.js';
+import { PCT_DEPTH, PCT_STEPS, PctScheduler } from './pct.js';
 
 /**
  * Kernel work that runs as a task of its own beside the workload (machine.concurrency): a
@@ -24,6 +25,12 @@ export interface ConcurrencyOptions {
   lruBatch: boolean;
   /** the chance a waiting task runs its next step at each preemption point of the workload */
   stepProbability: number;
+  /** 'pct': a PCT priority scheduler (policy/pct.ts) instead of the coin per task and point */
+  scheduler?: 'random' | 'pct';
+  /** PCT: d, the ordering constraints a bug may need (d − 1 change points per workload step) */
+  pctDepth?: number;
+  /** PCT: the scheduling units of a workload step the change points are drawn among */
+  pctSteps?: number;
 }
 
 export class Tasks {
@@ -34,13 +41,17 @@ export class Tasks {
   /** folios waiting in the activate batch (folio_activate() takes a folio off the LRU flag once) */
   private readonly activating = new Set<number>();
 
+  private readonly pct: PctScheduler | null;
+
   constructor(
     readonly opts: ConcurrencyOptions,
     /** policyOptions.bug = no-rcu: the reader reads without rcu_read_lock */
     private readonly readerWithoutRcu = false,
     /** policyOptions.bug = no-recheck: folio_lruvec_lock without the recheck */
     private readonly lockWithoutRecheck = false,
-  ) {}
+  ) {
+    this.pct = opts.scheduler === 'pct' ? new PctScheduler(opts.pctDepth ?? PCT_DEPTH, opts.pctSteps ?? PCT_STEPS) : null;
+  }
 
   /** folio_activate() into the batch: false when the folio is already in it. */
   activate(folio: number): boolean {
@@ -60,10 +71,38 @@ export class Tasks {
       this.reader = new CgroupReaderTask(!this.readerWithoutRcu);
       this.running.push(this.reader);
     }
+    if (this.pct) return this.preemptByPriority(ctx, this.pct);
     for (let i = 0; i < this.running.length; ) {
       if (ctx.rng.float() < this.opts.stepProbability && this.running[i].step(ctx)) this.finish(i);
       else i++;
     }
+  }
+
+  /** PCT: the workload ran a unit; every task above it in priority runs, highest first, step by step. */
+  private preemptByPriority(ctx: Ctx, pct: PctScheduler): void {
+    pct.ran(null, ctx.rng);
+    for (;;) {
+      const floor = pct.workload(ctx.rng);
+      let best = -1;
+      let top = floor;
+      for (let i = 0; i < this.running.length; i++) {
+        const p = pct.priority(this.running[i], ctx.rng);
+        if (p > top) {
+          top = p;
+          best = i;
+        }
+      }
+      if (best < 0) return;
+      const t = this.running[best];
+      const done = t.step(ctx);
+      pct.ran(t, ctx.rng);
+      if (done) this.finish(best);
+    }
+  }
+
+  /** The workload step ended (after drain): a PCT scheduler draws the next step's priorities afresh. */
+  endStep(): void {
+    this.pct?.endStep();
   }
 
   /** Run every task to its end (end of a workload step, or a path that must wait for one). */
@@ -72,6 +111,7 @@ export class Tasks {
   }
 
   private finish(i: number): void {
+    this.pct?.forget(this.running[i]);
     if (this.running[i] === this.reader) this.reader = null;
     this.running.splice(i, 1);
   }
