@@ -45,6 +45,26 @@ describe('explore and the stale aging batch', () => {
     expect(countEvents(db, run.id, 'walk_forward')).toBeGreaterThan(0);
   });
 
+  it('--shrink: the same seed on a smaller experiment breaks the same invariant, and its printed run verifies to that seq', () => {
+    const rcu = join('experiments', 'bug-no-rcu.json');
+    const r = cli(['explore', rcu, '--schedules', '2', '--jobs', '1', '--shrink', '--json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout).failed;
+    expect(j.invariant).toBe('use-after-free');
+    const sh = j.shrunk;
+    // cut after the failing step at least (and halved further while it still fails)
+    const cycles = (sh.sets as string[]).find((x) => x.startsWith('workload.cycles='));
+    expect(Number(cycles?.split('=')[1])).toBeLessThanOrEqual(j.step);
+    expect(sh.events).toBeLessThan(j.seq / 4);
+    expect(sh.trials).toBeGreaterThan(0);
+    const sets = (sh.sets as string[]).flatMap((x) => ['--set', x]);
+    const run = cliJson(['run', rcu, '--seed', String(j.seed), ...sets, '--db', db]);
+    const v = cli(['verify', String(run.id), '--check-every', '100', '--json', '--db', db]);
+    expect(v.code).toBe(1);
+    const first = JSON.parse(v.stdout).violations[0];
+    expect([first.seq, first.invariant]).toEqual([sh.seq, 'use-after-free']);
+  });
+
   it('bad arguments: one line, exit 1', () => {
     for (const args of [
       ['--schedules', '0'],

@@ -9,11 +9,25 @@ that interleaves kernel tasks with it (machine.concurrency), so seeds S, S+1, â€
 interleavings. A schedule runs in memory with every invariant checked at the end of each workload
 step; the first that breaks one is run again from the step before with the invariants checked
 after every event, which names the event. Explore stops there and prints the command that
-repeats it (a real run, which verify then checks at the same seq). Schedules are random; no
-shrinking.
---json prints {experiment, schedules, events, seconds, failed: {seed, seq, type, step, invariant, detail, repro} | null}.
+repeats it (a real run, which verify then checks at the same seq). With --shrink the failing
+schedule is then made smaller: the same seed on an experiment cut after the failing step and with
+each workload size halved while the same invariant still breaks (at most 60 more schedules).
+--json prints {experiment, schedules, events, seconds, failed: {seed, seq, type, step, invariant, detail, repro,
+shrunk?: {sets, seq, type, step, detail, events, trials, repro}} | null}.
 Exit 1 when a schedule broke something.
 `;
+
+/** A failing schedule as printed, and its shrunk form (--shrink). */
+interface Failed {
+  seed: number;
+  seq: number;
+  type: string;
+  step: number;
+  invariant: string;
+  detail: string;
+  repro: string;
+  shrunk?: { sets: string[]; seq: number; type: string; step: number; detail: string; events: number; trials: number; repro: string };
+}
 
 export function registerExplore(program: Command): void {
   program
@@ -25,6 +39,7 @@ export function registerExplore(program: Command): void {
     .option('--policy <name>', 'override the policy')
     .option('--set <path=value>', 'override a field (repeatable)', collect, [])
     .option('--jobs <n>', 'worker processes (default: the number of cores)')
+    .option('--shrink', 'make a failing schedule smaller (same seed, a shorter, smaller experiment that breaks the same invariant)')
     .option('--json', 'print one JSON object (keys below)')
     .addHelpText('after', EXPLORE_HELP)
     .action(async (file: string | undefined, opts) => {
@@ -37,9 +52,24 @@ export function registerExplore(program: Command): void {
       const t0 = performance.now();
       const res = await exploreSeeds(exp, first, n, jobs);
       const seconds = Math.round((performance.now() - t0) / 100) / 10;
-      const failed = res.failed?.broken
+      const failed: Failed | null = res.failed?.broken
         ? { seed: res.failed.seed, ...res.failed.broken, repro: reproCommand(path, { ...exp, seed: res.failed.seed }, opts.set) }
         : null;
+      if (failed && res.failed && opts.shrink) {
+        const { shrinkFailure } = await import('../../lab/explore_shrink.js');
+        const sh = shrinkFailure(exp, res.failed);
+        const b = sh.result.broken!;
+        failed.shrunk = {
+          sets: sh.sets,
+          seq: b.seq,
+          type: b.type,
+          step: b.step,
+          detail: b.detail,
+          events: sh.result.events,
+          trials: sh.trials,
+          repro: reproCommand(path, { ...sh.exp, seed: res.failed.seed }, [...opts.set, ...sh.sets]),
+        };
+      }
       if (failed) process.exitCode = 1;
       if (opts.json) {
         writeSync(
@@ -55,6 +85,13 @@ export function registerExplore(program: Command): void {
       else {
         text += `\nschedule seed ${failed.seed}: ${failed.invariant} broken at seq ${failed.seq} (${failed.type}), step ${failed.step}: ${failed.detail}\n`;
         text += `repeat: ${failed.repro}\n        then: memcglab verify <run>   (names seq ${failed.seq})\n`;
+        const sh = failed.shrunk;
+        if (sh && !sh.sets.length)
+          text += `shrink: ${sh.trials} smaller experiments tried; none broke ${failed.invariant}: the schedule above is the smallest found\n`;
+        else if (sh) {
+          text += `shrunk (${sh.trials} schedules tried): ${sh.sets.join(' ')}: ${failed.invariant} broken at seq ${sh.seq} (${sh.type}), step ${sh.step}, ${sh.events.toLocaleString('en-US')} events\n`;
+          text += `repeat: ${sh.repro}\n`;
+        }
       }
       writeSync(1, text);
       // workers still running after an early stop are let go (they exit when the parent does)
