@@ -15,6 +15,7 @@ import {
   EVENT_SLOTS,
   FAILED,
   MAX_IN_FLIGHT,
+  STARTED,
   WRITTEN,
   type WriteOp,
   type WriterFailure,
@@ -23,6 +24,8 @@ import {
 
 /** Longest wait for the writer thread to take a batch before we call it stuck (longer than it waits for the write lock). */
 const STUCK_MS = 150_000;
+/** Longest wait for the writer thread to start (it takes ~50 ms; a thread that cannot load never says so here). */
+const START_MS = 15_000;
 /** At most this often (ms) the waiting simulation thread checkpoints the WAL. */
 const CHECKPOINT_EVERY_MS = 20;
 
@@ -41,19 +44,27 @@ interface WriterThread {
   control: Int32Array;
   /** batches handed over so far (the thread counts the ones it wrote in control[WRITTEN]) */
   sent: number;
+  /** when the thread was created (Date.now()) */
+  created: number;
 }
 let thread: WriterThread | undefined;
 
 function writerThread(): WriterThread {
   if (thread) return thread;
-  const control = new SharedArrayBuffer(8);
+  const control = new SharedArrayBuffer(12);
   const { port1, port2 } = new MessageChannel();
   const init: WriterInit & { port: MessagePort } = { control, port: port2 };
   const worker = new Worker(new URL('./writer_thread.js', import.meta.url), { workerData: init, transferList: [port2] });
   worker.unref();
   port1.unref();
-  thread = { worker, port: port1, control: new Int32Array(control), sent: 0 };
-  return thread;
+  const t: WriterThread = { worker, port: port1, control: new Int32Array(control), sent: 0, created: Date.now() };
+  // a thread that dies (it cannot load, say) is reported by the run that waited for it; the next run starts another
+  worker.on('error', () => {});
+  worker.on('exit', () => {
+    if (thread === t) thread = undefined;
+  });
+  thread = t;
+  return t;
 }
 
 /**
@@ -179,13 +190,20 @@ export class PipedLogWriter implements LogWriter {
   private waitFor(count: number): void {
     let written = Atomics.load(this.t.control, WRITTEN);
     let since = Date.now();
+    const started = this.t.created;
     if (written < count && since - this.lastCheckpoint >= CHECKPOINT_EVERY_MS) {
       this.lastCheckpoint = since;
       checkpointWal(this.store);
       written = Atomics.load(this.t.control, WRITTEN);
     }
     while (written < count) {
-      if (Atomics.wait(this.t.control, WRITTEN, written, 1000) === 'timed-out' && Date.now() - since > STUCK_MS) {
+      const timedOut = Atomics.wait(this.t.control, WRITTEN, written, 250) === 'timed-out';
+      if (timedOut && !Atomics.load(this.t.control, STARTED) && Date.now() - started > START_MS) {
+        throw new LabError(
+          `the log writer thread did not start in ${START_MS / 1000} s; the run stops (resume it with --jobs 1, which writes on one thread)`,
+        );
+      }
+      if (timedOut && Date.now() - since > STUCK_MS) {
         throw new LabError(`the log writer thread wrote nothing for ${STUCK_MS / 1000} s; the run stops (resume it later)`);
       }
       const now = Atomics.load(this.t.control, WRITTEN);

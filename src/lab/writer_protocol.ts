@@ -44,7 +44,7 @@ export interface Batch {
 
 /** The writer thread's start-up data (it then serves the runs of its process, one after another). */
 export interface WriterInit {
-  /** Int32 [batches written, failed (0/1)]: the simulation waits on slot 0 */
+  /** Int32 [batches written, failed (0/1), started (0/1)]: the simulation waits on slot 0 */
   control: SharedArrayBuffer;
 }
 
@@ -57,3 +57,4 @@ export interface WriterFailure {
 
 export const WRITTEN = 0;
 export const FAILED = 1;
+export const STARTED = 2;

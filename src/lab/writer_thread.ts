@@ -12,7 +12,7 @@ import type { Store } from '../store/db.js';
 import { StoreLogWriter } from '../store/log_writer.js';
 import { openRunWriter } from '../store/writer_open.js';
 import { LeaseLost, leaseHooks } from './run_lease.js';
-import { type Batch, EVENT_SLOTS, FAILED, WRITTEN, type WriteOp, type WriterFailure, type WriterInit } from './writer_protocol.js';
+import { type Batch, EVENT_SLOTS, FAILED, STARTED, WRITTEN, type WriteOp, type WriterFailure, type WriterInit } from './writer_protocol.js';
 
 const init = workerData as WriterInit & { port: MessagePort };
 const control = new Int32Array(init.control);
@@ -85,6 +85,9 @@ function write(b: Batch): void {
   }
   appendEvents(writer, b, done, b.n);
 }
+
+Atomics.store(control, STARTED, 1);
+Atomics.notify(control, WRITTEN);
 
 parentPort!.on('message', (b: Batch) => {
   if (b.open) {
