@@ -202,7 +202,7 @@ export function mergeDatabases(paths: string[], into: string, onRun?: (done: num
     const held = sweepsOf(target);
     if (held.length) {
       const diff = sweepSetDiff(held, sources[0].sweeps, into, sources[0].path);
-      if (diff) throw new LabError(`merge: ${diff}; ${into} holds another sweep set: merge into a new file`);
+      if (diff) throw new LabError(`merge: ${into} holds other sweeps than ${sources[0].path}: ${diff}; merge into a new file`);
     }
     const { byKey, created } = targetSweeps(target, sources);
     const cells = new Map<number, Map<number, { id: number; hash: string | null; done: boolean }>>();

@@ -1,6 +1,7 @@
 import { LabError } from '../errors.js';
 import type { ChainRow } from './chain.js';
 import type { Store } from './db.js';
+import { perRunTables } from './delete.js';
 import { asObject, insertRow, prepared } from './rows.js';
 import type { RunRow } from './runs.js';
 import type { SweepRow } from './sweeps.js';
@@ -19,20 +20,6 @@ export function loneRunCount(store: Store): number {
 /** Insert a sweep row, with the id given when there is one (merge keeps a sweep's id when it is free). */
 export function insertSweepRow(store: Store, row: Omit<SweepRow, 'id'> & { id?: number }): number {
   return insertRow(store.sqlite, 'sweeps', row);
-}
-
-/**
- * The tables that hold rows of a run besides `runs` and `chain`, by their `run` column: the log,
- * snapshots, samples, projections and tags (a table added by a later migration is found too).
- */
-function runTables(store: Store): string[] {
-  return store.sqlite
-    .prepare(
-      "SELECT m.name FROM sqlite_master m WHERE m.type = 'table' AND m.name NOT IN ('runs', 'chain') " +
-        "AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'run') ORDER BY m.name",
-    )
-    .pluck()
-    .all() as string[];
 }
 
 function columns(store: Store, table: string): string[] {
@@ -58,12 +45,15 @@ export function copyRunFrom(
   const db = store.sqlite;
   db.prepare('ATTACH DATABASE ? AS src').run(sourcePath);
   try {
-    const copies = runTables(store).map((t) => {
-      const cols = columns(store, t);
-      const list = cols.map((c) => `"${c}"`).join(', ');
-      const select = cols.map((c) => (c === 'run' ? '? AS "run"' : `"${c}"`)).join(', ');
-      return { table: t, stmt: db.prepare(`INSERT INTO main."${t}" (${list}) SELECT ${select} FROM src."${t}" WHERE run = ?`) };
-    });
+    // the log, snapshots, samples, projections and tags (a per-run table a later migration adds too)
+    const copies = perRunTables(store)
+      .filter((t) => t !== 'chain')
+      .map((t) => {
+        const cols = columns(store, t);
+        const list = cols.map((c) => `"${c}"`).join(', ');
+        const select = cols.map((c) => (c === 'run' ? '? AS "run"' : `"${c}"`)).join(', ');
+        return { table: t, stmt: db.prepare(`INSERT INTO main."${t}" (${list}) SELECT ${select} FROM src."${t}" WHERE run = ?`) };
+      });
     const putChain = db.prepare('INSERT INTO main.chain (run, seq, events, data, digest) VALUES (?, ?, ?, ?, ?)');
     return db
       .transaction(() => {
