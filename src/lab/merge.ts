@@ -1,9 +1,10 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LabError } from '../errors.js';
 import { type ChainRow, chainRows } from '../store/chain.js';
 import { closeStore, inTransaction, openStore, type Store } from '../store/db.js';
-import { allSweeps, copyRunFrom, insertSweepRow, loneRunCount } from '../store/merge.js';
+import { sqliteFailure } from '../store/errors.js';
+import { allSweeps, copyRunFrom, insertSweepRow, loneRunCount, smallCache } from '../store/merge.js';
 import { knownMigrations } from '../store/migrate.js';
 import { foreignError, inspect, newerError } from '../store/open.js';
 import type { RunRow } from '../store/runs.js';
@@ -83,6 +84,7 @@ function openSource(path: string): Source {
       `merge: ${path} has schema version ${applied}, this memcglab writes ${known}; bring it up to date first (memcglab runs --db ${path} does), then merge`,
     );
   const store = openStore(path, { readonly: true });
+  smallCache(store);
   const sweeps = sweepsOf(store);
   if (!sweeps.length) {
     closeStore(store);
@@ -188,6 +190,8 @@ export function mergeDatabases(paths: string[], into: string, onRun?: (done: num
     if (existsSync(into) && sameFile(p, into)) throw new LabError(`merge: ${p} is the --into database itself; merge into another file`);
   const sources: Source[] = [];
   let target: Store | undefined;
+  const fresh = !existsSync(into);
+  let copied = 0;
   try {
     for (const p of paths) {
       const src = openSource(p);
@@ -199,88 +203,132 @@ export function mergeDatabases(paths: string[], into: string, onRun?: (done: num
         );
     }
     target = openStore(into);
-    const held = sweepsOf(target);
-    if (held.length) {
-      const diff = sweepSetDiff(held, sources[0].sweeps, into, sources[0].path);
-      if (diff) throw new LabError(`merge: ${into} holds other sweeps than ${sources[0].path}: ${diff}; merge into a new file`);
+    try {
+      return mergeInto(target, into, sources, t0, () => copied++, onRun);
+    } catch (e) {
+      if (fresh && !copied) {
+        // refused or failed before the first run: leave no new file behind
+        closeStore(target);
+        target = undefined;
+        for (const suffix of ['', '-wal', '-shm']) rmSync(into + suffix, { force: true });
+      }
+      throw e;
     }
-    const { byKey, created } = targetSweeps(target, sources);
-    const cells = new Map<number, Map<number, { id: number; hash: string | null; done: boolean }>>();
-    for (const id of byKey.values())
-      cells.set(
-        id,
-        new Map(
-          sweepRuns(target, id).map((r) => [r.sweepCell ?? -1, { id: r.id, hash: r.stateHash, done: effectiveStatus(r) === 'done' }]),
-        ),
-      );
-    const reports: SourceReport[] = [];
-    const todo: Planned[] = [];
-    for (const src of sources) {
-      const report: SourceReport = {
-        path: src.path,
-        merged: [],
-        already: 0,
-        notDone: [],
-        conflicts: [],
-        unchecked: [],
-        lone: loneRunCount(src.store),
-      };
-      reports.push(report);
-      for (const s of src.sweeps) {
-        const sweep = byKey.get(s.key)!;
-        const held = cells.get(sweep)!;
-        for (const run of sweepRuns(src.store, s.row.id)) {
-          const status = effectiveStatus(run);
-          if (status !== 'done' || run.sweepCell === null) {
-            report.notDone.push({ run: run.id, status });
-            continue;
-          }
-          const h = held.get(run.sweepCell);
-          if (h) {
-            if (h.done && h.hash === run.stateHash) report.already++;
-            else report.conflicts.push({ run: run.id, cell: run.sweepCell, held: h.id });
-            continue;
-          }
-          held.set(run.sweepCell, { id: 0, hash: run.stateHash, done: true });
-          todo.push({ src, report, run, sweep });
-        }
-      }
-    }
-    todo.sort((a, b) => a.sweep - b.sweep || a.run.sweepCell! - b.run.sweepCell!);
-    let events = 0;
-    todo.forEach((p, i) => {
-      const { run } = p;
-      const problem = chainProblem(p.src.store, run);
-      if (problem) {
-        p.report.unchecked.push({ run: run.id, detail: problem });
-        cells.get(p.sweep)!.delete(run.sweepCell!);
-        return;
-      }
-      const { id: _id, ...row } = run;
-      const fresh = { ...row, sweep: p.sweep, pid: null, host: null, bootId: null, holderStart: null, heartbeat: null, leaseMs: null };
-      const source = chainRows(p.src.store, run.id);
-      let id: number;
-      try {
-        id = copyRunFrom(target!, p.src.path, run.id, fresh, run.events, (newId) => resealed(source, { ...fresh, id: newId }));
-      } catch (e) {
-        if (!(e instanceof LabError)) throw e;
-        p.report.unchecked.push({ run: run.id, detail: e.message });
-        cells.get(p.sweep)!.delete(run.sweepCell!);
-        return;
-      }
-      p.report.merged.push({ run: run.id, into: id, sweep: p.sweep, cell: run.sweepCell!, events: run.events });
-      events += run.events;
-      onRun?.(i + 1, todo.length);
-    });
-    const sweeps = [...new Set(byKey.values())].map((id) => {
-      const s = findSweep(target!, id)!;
-      const done = [...cells.get(id)!.values()].filter((c) => c.done).length;
-      return { id, name: s.name, cells: cellCount(parseMatrix(s)), held: done, created: created.has(id) };
-    });
-    const runs = reports.reduce((n, r) => n + r.merged.length, 0);
-    return { into, sweeps, sources: reports, runs, events, seconds: (Date.now() - t0) / 1000 };
   } finally {
     for (const s of sources) closeStore(s.store);
     if (target) closeStore(target);
   }
+}
+
+/** A SQLite failure reading or copying a run, as one line naming the files. */
+function failure(e: unknown, what: string, file: string): unknown {
+  const f = sqliteFailure(e, file);
+  return f ? new LabError(`merge: ${what}: ${f.message}`) : e;
+}
+
+type Held = Map<number, Map<number, { id: number; hash: string | null; done: boolean }>>;
+
+/** What to copy, in matrix order, and what each source holds that is not copied (done runs whose cell the target has, runs not done). */
+function plan(target: Store, sources: Source[], byKey: Map<string, number>): { reports: SourceReport[]; todo: Planned[]; cells: Held } {
+  const cells: Held = new Map();
+  for (const id of byKey.values()) {
+    const runs = sweepRuns(target, id);
+    cells.set(id, new Map(runs.map((r) => [r.sweepCell ?? -1, { id: r.id, hash: r.stateHash, done: effectiveStatus(r) === 'done' }])));
+  }
+  const reports: SourceReport[] = [];
+  const todo: Planned[] = [];
+  for (const src of sources) {
+    const report: SourceReport = {
+      path: src.path,
+      merged: [],
+      already: 0,
+      notDone: [],
+      conflicts: [],
+      unchecked: [],
+      lone: loneRunCount(src.store),
+    };
+    reports.push(report);
+    for (const s of src.sweeps) {
+      const sweep = byKey.get(s.key)!;
+      const held = cells.get(sweep)!;
+      for (const run of sweepRuns(src.store, s.row.id)) {
+        const status = effectiveStatus(run);
+        if (status !== 'done' || run.sweepCell === null) {
+          report.notDone.push({ run: run.id, status });
+          continue;
+        }
+        const h = held.get(run.sweepCell);
+        if (h) {
+          if (h.done && h.hash === run.stateHash) report.already++;
+          else report.conflicts.push({ run: run.id, cell: run.sweepCell, held: h.id });
+          continue;
+        }
+        held.set(run.sweepCell, { id: 0, hash: run.stateHash, done: true });
+        todo.push({ src, report, run, sweep });
+      }
+    }
+  }
+  todo.sort((a, b) => a.sweep - b.sweep || a.run.sweepCell! - b.run.sweepCell!);
+  return { reports, todo, cells };
+}
+
+/** Check one planned run against its chain and copy it; false (and why, in its report) when it is not copied. */
+function copyOne(target: Store, into: string, p: Planned): boolean {
+  const { run } = p;
+  let problem: string | undefined;
+  try {
+    problem = chainProblem(p.src.store, run);
+  } catch (e) {
+    throw failure(e, `reading run ${run.id} of ${p.src.path}`, p.src.path);
+  }
+  if (problem) {
+    p.report.unchecked.push({ run: run.id, detail: problem });
+    return false;
+  }
+  const { id: _id, ...row } = run;
+  const fresh = { ...row, sweep: p.sweep, pid: null, host: null, bootId: null, holderStart: null, heartbeat: null, leaseMs: null };
+  const source = chainRows(p.src.store, run.id);
+  let id: number;
+  try {
+    id = copyRunFrom(target, p.src.path, run.id, fresh, run.events, (newId) => resealed(source, { ...fresh, id: newId }));
+  } catch (e) {
+    if (!(e instanceof LabError)) throw failure(e, `copying run ${run.id} of ${p.src.path} into ${into}`, `${p.src.path} or ${into}`);
+    p.report.unchecked.push({ run: run.id, detail: e.message });
+    return false;
+  }
+  p.report.merged.push({ run: run.id, into: id, sweep: p.sweep, cell: run.sweepCell!, events: run.events });
+  return true;
+}
+
+function mergeInto(
+  target: Store,
+  into: string,
+  sources: Source[],
+  t0: number,
+  onCopy: () => void,
+  onRun?: (done: number, total: number) => void,
+): MergeReport {
+  const held = sweepsOf(target);
+  if (held.length) {
+    const diff = sweepSetDiff(held, sources[0].sweeps, into, sources[0].path);
+    if (diff) throw new LabError(`merge: ${into} holds other sweeps than ${sources[0].path}: ${diff}; merge into a new file`);
+  }
+  const { byKey, created } = targetSweeps(target, sources);
+  const { reports, todo, cells } = plan(target, sources, byKey);
+  let events = 0;
+  let runs = 0;
+  todo.forEach((p, i) => {
+    if (copyOne(target, into, p)) {
+      onCopy();
+      runs++;
+      events += p.run.events;
+    } else cells.get(p.sweep)!.delete(p.run.sweepCell!);
+    onRun?.(i + 1, todo.length);
+  });
+  const sweeps = [...new Set(byKey.values())].map((id) => {
+    const s = findSweep(target, id)!;
+    const done = [...cells.get(id)!.values()].filter((c) => c.done).length;
+    return { id, name: s.name, cells: cellCount(parseMatrix(s)), held: done, created: created.has(id) };
+  });
+  return { into, sweeps, sources: reports, runs, events, seconds: (Date.now() - t0) / 1000 };
 }

@@ -71,3 +71,11 @@ export function copyRunFrom(
     db.exec('DETACH DATABASE src');
   }
 }
+
+/**
+ * A small page cache for a database read once from end to end (a merge source): a reader's
+ * default (64 MiB) per source would make merge's memory grow with the number of shards.
+ */
+export function smallCache(store: Store): void {
+  store.sqlite.pragma('cache_size = -1024');
+}
