@@ -195,7 +195,7 @@ describe('sweeps sharded as a batch scheduler runs them, then merged (real CLI, 
       [[join(dir, 'nope.db'), '--into', fresh], /^memcglab: merge: \S+nope\.db does not exist/],
     ];
     const rs = await cliMany(cases.map(([args]) => ({ args: ['merge', ...args] })));
-    rs.forEach((r, i) => oneLine(r, 1, cases[i][1]));
+    for (const [i, r] of rs.entries()) oneLine(r, 1, cases[i][1]);
     expect(existsSync(fresh)).toBe(false);
     expect(runsOf(all)).toHaveLength(12);
   });
@@ -218,7 +218,7 @@ describe('sweeps sharded as a batch scheduler runs them, then merged (real CLI, 
       [['--shard', '1/4', '--db', shardDb(0)], {}, /holds sweep 1 as shard 0\/4, not shard 1\/4; give each shard its own database/],
     ];
     const rs = await cliMany(cases.map(([args, env]) => ({ args: ['sweep', ...MATRIX, ...args], env })));
-    rs.forEach((r, i) => oneLine(r, 1, cases[i][2]));
+    for (const [i, r] of rs.entries()) oneLine(r, 1, cases[i][2]);
     expect(files()).toEqual(before);
   });
 });
