@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { LabError } from '../errors.js';
 import { resolvePolicyAlias } from '../policy/policies.js';
 import { applyOverrides, type Experiment, parseExperiment } from './experiment.js';
 import { experimentLabel } from './policy_label.js';
+import type { Shard } from './shards.js';
 import { pinTrace, resolveTracePath } from './trace_file.js';
 
 /** One `--set path=v1,v2,…` axis of a sweep: the values are `--set` texts (JSON when they parse). */
@@ -21,6 +23,20 @@ export interface Matrix {
   policies: string[];
   seeds: number[];
   axes: SetAxis[];
+  /** the slice of the cells this database runs (`sweep --shard i/N`); absent: all of them */
+  shard?: Shard;
+}
+
+/**
+ * What makes two sweeps the same sweep, wherever they ran: the name and the matrix (experiment
+ * file and contents, overrides, policies, seeds, axes), not the shard, the tags or the time.
+ * Shards of one sweep share it; merge unifies sweeps by it.
+ */
+export function sweepKey(name: string, m: Matrix): string {
+  const { file, raw, base, policies, seeds, axes } = m;
+  return createHash('sha256')
+    .update(JSON.stringify([name, file, raw, base, policies, seeds, axes]))
+    .digest('hex');
 }
 
 /** One run of a sweep. */

@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
 import { inTransaction, type Store } from '../store/db.js';
+import { allSweeps } from '../store/merge.js';
 import { type RunRow, takeLease, updateRun } from '../store/runs.js';
 import { findSweep, insertSweep, renewLeases, type SweepRow, sweepRuns } from '../store/sweeps.js';
 import { putSweepTags, sweepTagsOf, type Tags } from '../store/tags.js';
 import type { Experiment } from './experiment.js';
 import { planJobs } from './jobs.js';
 import { renewEveryMs, thisHolder } from './lease.js';
-import { type Cell, expandMatrix, type Matrix } from './matrix.js';
+import { type Cell, expandMatrix, type Matrix, sweepKey } from './matrix.js';
 import { recordedExperiment } from './policy_label.js';
 import { type Outcome, type PoolHandlers, runPool } from './pool.js';
 import { reproCommand } from './prepare.js';
@@ -16,6 +17,7 @@ import type { RunResult } from './record.js';
 import { newRunRow, type RunLabels } from './run.js';
 import { effectiveStatus } from './runs.js';
 import { removeShard, shardPath } from './shard_run.js';
+import { shardCells } from './shards.js';
 import type { WorkerTask } from './sweep_worker.js';
 
 /** A cell with the run that holds it. */
@@ -57,10 +59,11 @@ export function planLoneRuns(store: Store, cells: Cell[]): PlannedRun[] {
 
 /**
  * A new sweep: its row (with its tags and note) and one run row per cell, in expansion order (ids
- * follow the matrix); each run is named after the sweep and gets its tags and note.
+ * follow the matrix); each run is named after the sweep and gets its tags and note. A shard's
+ * sweep (matrix.shard) holds the cells of its slice only, keeping their matrix positions.
  */
 export function createSweep(store: Store, name: string, matrix: Matrix, labels: { tags?: Tags; note?: string | null } = {}): SweepPlan {
-  const cells = expandMatrix(matrix);
+  const cells = shardCells(expandMatrix(matrix), matrix.shard);
   return inTransaction(
     store,
     () => {
@@ -79,6 +82,22 @@ export function createSweep(store: Store, name: string, matrix: Matrix, labels: 
     },
     true,
   );
+}
+
+/**
+ * The sweep of this database with the same name and matrix (shard aside) as `matrix`, if any: a
+ * shard's sweep command run again (a resubmitted array task) resumes it instead of making another.
+ */
+export function findSameSweep(store: Store, name: string, matrix: Matrix): SweepRow | undefined {
+  const key = sweepKey(name, matrix);
+  const keyOf = (s: SweepRow) => {
+    try {
+      return sweepKey(s.name, JSON.parse(s.matrix) as Matrix);
+    } catch {
+      return undefined; // a damaged matrix matches nothing
+    }
+  };
+  return allSweeps(store).find((s) => keyOf(s) === key);
 }
 
 export function getSweep(store: Store, id: number): SweepRow {
@@ -100,7 +119,7 @@ export function planResume(store: Store, id: number): SweepPlan {
       const sweep = getSweep(store, id);
       const labels = sweepLabels(store, sweep);
       const matrix = JSON.parse(sweep.matrix) as Matrix;
-      const cells = expandMatrix(matrix);
+      const cells = shardCells(expandMatrix(matrix), matrix.shard);
       const byCell = new Map<number, RunRow>();
       for (const r of sweepRuns(store, id)) if (r.sweepCell !== null && !byCell.has(r.sweepCell)) byCell.set(r.sweepCell, r);
       const planned: PlannedRun[] = [];

@@ -3,14 +3,15 @@ import { LabError } from '../../errors.js';
 import { loadExperimentFile } from '../../lab/experiment.js';
 import { type Matrix, parseSeeds, parseSets } from '../../lab/matrix.js';
 import { runViews } from '../../lab/run_view.js';
-import { createSweep, planResume, type SweepPlan } from '../../lab/sweep.js';
+import { parseShard, type Shard, shardDbPath, shardFromEnv, shardLabel } from '../../lab/shards.js';
+import { createSweep, findSameSweep, planResume, type SweepPlan } from '../../lab/sweep.js';
 import { resolveTracePath } from '../../lab/trace_file.js';
 import { defaultExperimentPath } from '../../lab/version.js';
 import { MGLRU_REPARENT_MODES, POLICY_NAMES } from '../../policy/policies.js';
 import { closeStore, openStore } from '../../store/db.js';
 import { runsByIds } from '../../store/sweeps.js';
 import { sweepTagsOf } from '../../store/tags.js';
-import { addDbOption, collect, dbPath, parseIntArg } from '../common.js';
+import { addDbOption, collect, dbPath, defaultDbPath, parseIntArg } from '../common.js';
 import { escapeControl } from '../escape.js';
 import { printJson, table } from '../output.js';
 import { failures, parseJobs, runParallel } from '../parallel.js';
@@ -30,21 +31,35 @@ export function registerSweep(program: Command): void {
     .option('--set <path=v1,v2,…>', 'override a field; several comma-separated values make an axis of the matrix (repeatable)', collect, [])
     .option('--jobs <n>', 'worker processes (default: the number of cores)')
     .option('--resume <sweep>', 'run what a killed sweep left undone (interrupted runs resume from their last snapshot)')
+    .option(
+      '--shard <i/N>',
+      'run shard i (0..N-1) of N of the matrix, into its own database (default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)',
+    )
     .option('--json', 'print one JSON object: the sweep, its cells, and its runs (the run object show --json prints)');
   addLabelOptions(cmd, 'sweep and each of its runs');
   cmd.addHelpText(
     'after',
     '\nCells are expanded in a fixed order: the --set axes as given (the first outermost, values in order), ' +
-      'then the policies as given, then the seeds. Run ids follow that order.',
+      'then the policies as given, then the seeds. Run ids follow that order.\n\n' +
+      'Shards: --shard i/N runs the cells whose sha256(policy, seed, --set values) is i modulo N (adding a seed moves no ' +
+      'other run). Without --shard, a Slurm array task is shard (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN) / ' +
+      'SLURM_ARRAY_TASK_STEP of SLURM_ARRAY_TASK_COUNT, and a Kubernetes Indexed Job pod shard JOB_COMPLETION_INDEX of ' +
+      "MEMCGLAB_SHARD_COUNT (set it to the Job's completions). A shard writes --db, or memcglab.shard-i-of-N.db next to " +
+      'the default database; run again, it resumes its sweep. Bring the shards together with: memcglab merge … --into all.db',
   );
   addDbOption(cmd).action(async (file: string | undefined, opts) => {
     const jobs = parseJobs(opts.jobs);
     if (opts.resume !== undefined && (opts.name !== undefined || opts.tag.length || opts.note !== undefined))
       throw new LabError("sweep --resume keeps the sweep's name, tags and note; --name, --tag and --note are for a new sweep");
-    const store = openStore(dbPath(opts));
+    if (opts.resume !== undefined && opts.shard !== undefined)
+      throw new LabError('sweep --resume runs the shard the sweep was made for; leave out --shard');
+    // a shard (given, or the array task's) is checked before any file is opened
+    const shard = opts.resume !== undefined ? undefined : opts.shard !== undefined ? parseShard(opts.shard) : shardFromEnv(process.env);
+    const store = openStore(shard && opts.db === undefined ? shardDbPath(defaultDbPath(), shard) : dbPath(opts));
     try {
       const t0 = Date.now();
-      const plan = opts.resume !== undefined ? planResume(store, parseIntArg('--resume', opts.resume)!) : newSweep(store, file, opts);
+      const plan =
+        opts.resume !== undefined ? planResume(store, parseIntArg('--resume', opts.resume)!) : newSweep(store, file, opts, shard);
       const label = `sweep ${plan.sweep.id}`;
       const outcomes = await runParallel(store, plan.todo, plan.matrix.file, plan.matrix.base, jobs, !!opts.json, label);
       const secs = (Date.now() - t0) / 1000;
@@ -57,7 +72,7 @@ export function registerSweep(program: Command): void {
   });
 }
 
-function newSweep(store: ReturnType<typeof openStore>, file: string | undefined, opts: Record<string, unknown>): SweepPlan {
+function newSweep(store: ReturnType<typeof openStore>, file: string | undefined, opts: Record<string, unknown>, shard?: Shard): SweepPlan {
   const path = file ?? defaultExperimentPath();
   const policies = String(opts.policies)
     .split(',')
@@ -66,9 +81,21 @@ function newSweep(store: ReturnType<typeof openStore>, file: string | undefined,
   if (!policies.length) throw new LabError('--policies is empty; e.g. --policies legacy,same-gen,tail,age-order');
   const { base, axes } = parseSets(opts.set as string[]);
   const raw = resolveTracePath(loadExperimentFile(path), path); // a trace from any directory on --resume
-  const matrix: Matrix = { file: path, raw, base, policies, seeds: parseSeeds(String(opts.seeds)), axes };
+  const matrix: Matrix = { file: path, raw, base, policies, seeds: parseSeeds(String(opts.seeds)), axes, ...(shard ? { shard } : {}) };
   const labels = parseLabels(opts as { name?: string; tag?: string[]; note?: string });
   const name = labels.name ?? String((raw as { name?: unknown })?.name ?? 'sweep');
+  if (shard) {
+    // an array task run again (resubmitted, or after a kill) goes on with its sweep
+    const same = findSameSweep(store, name, matrix);
+    if (same) {
+      const held = (JSON.parse(same.matrix) as Matrix).shard;
+      if (held?.index !== shard.index || held?.count !== shard.count)
+        throw new LabError(
+          `${store.path} holds sweep ${same.id} as ${held ? `shard ${shardLabel(held)}` : 'a whole sweep'}, not shard ${shardLabel(shard)}; give each shard its own database (--db, or leave it out)`,
+        );
+      return planResume(store, same.id);
+    }
+  }
   return createSweep(store, name, matrix, labels);
 }
 
@@ -86,6 +113,10 @@ function report(store: ReturnType<typeof openStore>, plan: SweepPlan, json: bool
     ' × ',
   );
   const s = plan.sweep;
+  const all = m.axes.reduce((n, a) => n * a.values.length, m.policies.length * m.seeds.length);
+  const what = m.shard
+    ? `shard ${shardLabel(m.shard)}: ${runs.length} of the ${all} runs of ${shape} (${store.path})`
+    : `${runs.length} runs = ${shape}`;
   if (json)
     return printJson({
       id: s.id,
@@ -95,13 +126,15 @@ function report(store: ReturnType<typeof openStore>, plan: SweepPlan, json: bool
       tags: sweepTagsOf(store, s.id),
       note: s.note,
       seconds: secs,
+      ...(m.shard ? { shard: m.shard } : {}),
+      db: store.path,
       ran: plan.todo.length,
       cells: plan.cells.map(({ cell, runId }) => ({ cell: cell.index, run: runId, policy: cell.policy, seed: cell.seed, set: cell.sets })),
       runs,
     });
   const done = runs.filter((r) => r.status === 'done').length;
   process.stdout.write(
-    `sweep ${s.id}: ${escapeControl(s.name)} (${escapeControl(m.file)}), ${runs.length} runs = ${shape}\n` +
+    `sweep ${s.id}: ${escapeControl(s.name)} (${escapeControl(m.file)}), ${escapeControl(what)}\n` +
       table(
         ['cell', 'run', 'policy', 'seed', ...(m.axes.length ? ['set'] : []), 'status', 'events', 'state'],
         plan.cells.map(({ cell }, i) => [
@@ -116,6 +149,8 @@ function report(store: ReturnType<typeof openStore>, plan: SweepPlan, json: bool
         ]),
       ) +
       `${plan.todo.length} runs ran in ${secs.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}; ${done}/${runs.length} done. ` +
-      `Compare with: memcglab compare --sweep ${plan.sweep.id}\n`,
+      (m.shard
+        ? `When every shard is done, merge them with: memcglab merge <the shard databases> --into all.db\n`
+        : `Compare with: memcglab compare --sweep ${plan.sweep.id}\n`),
   );
 }
