@@ -29,14 +29,6 @@ const START_MS = 15_000;
 /** At most this often (ms) the waiting simulation thread checkpoints the WAL. */
 const CHECKPOINT_EVERY_MS = 20;
 
-/**
- * A pipelined run's LogWriter on the simulation thread: events go into float64 batches that are
- * transferred to the log writer thread (lab/writer_thread.ts), other writes ride along at their
- * place in the stream, so the writer repeats the one-thread writer's calls in the same order and
- * the database ends the same, row for row. The simulation runs ahead by at most MAX_IN_FLIGHT
- * batches (it waits on a shared counter), so memory stays bounded when SQLite is the slower side.
- * A failure of the writer (a full disk, a lost lease) is thrown here at the next hand-over.
- */
 /** The process's log writer thread: started by the first pipelined run, kept for the next ones (unref'd: it never holds the process). */
 interface WriterThread {
   worker: Worker;
@@ -155,7 +147,12 @@ export class PipedLogWriter implements LogWriter {
     this.n = 0;
     this.data = [];
     this.op({ k: 'rollback' });
-    this.finish(false);
+    try {
+      this.finish(false);
+    } catch {
+      // the thread never started or stopped answering: it wrote nothing past the last commit it
+      // made, and SQLite rolls back its open transaction when the process ends
+    }
   }
 
   close(): void {
