@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type { Event } from '../kernel/events.js';
 import type { ChainRow } from '../store/chain.js';
 import type { RunRow } from '../store/runs.js';
+import { packColumns } from './event_pack.js';
 
 /**
  * The hash chain that makes a run's record tamper-evident (schema.ts `chain`).
@@ -41,13 +42,7 @@ export class EventHasher {
   add(e: Event): void {
     const o = this.n * F;
     const v = this.nums;
-    v[o] = e.seq;
-    v[o + 1] = e.tick;
-    v[o + 2] = e.type;
-    v[o + 3] = e.memcg;
-    v[o + 4] = e.folio;
-    v[o + 5] = e.a;
-    v[o + 6] = e.b;
+    packColumns(v, o, e);
     if (e.data === null) v[o + 7] = -1;
     else {
       v[o + 7] = e.data.length;

@@ -8,6 +8,7 @@ import type { LogRows, LogTable, MemcgRow, ProjectionSink, SampleRow } from '../
 import type { RunUpdate } from '../store/runs.js';
 import type { EncodedSnapshot } from '../store/snapshots.js';
 import { checkpointWal } from '../store/writer_open.js';
+import { packColumns } from './event_pack.js';
 import { LeaseLost } from './run_lease.js';
 import {
   BATCH_EVENTS,
@@ -107,13 +108,7 @@ export class PipedLogWriter implements LogWriter {
   append(e: Event): void {
     const o = this.n * EVENT_SLOTS;
     const v = this.events;
-    v[o] = e.seq;
-    v[o + 1] = e.tick;
-    v[o + 2] = e.type;
-    v[o + 3] = e.memcg;
-    v[o + 4] = e.folio;
-    v[o + 5] = e.a;
-    v[o + 6] = e.b;
+    packColumns(v, o, e);
     if (e.data === null) v[o + 7] = -1;
     else {
       v[o + 7] = this.data.length;
