@@ -46,7 +46,7 @@ export function serveStore(store: Store, opts: ServeOptions): Server {
     const hostname = (req.headers.host ?? '').replace(/:\d+$/, '');
     if (loopbackOnly && !LOOPBACK.has(hostname))
       throw new HttpError(403, `host '${hostname.slice(0, 60)}' is not this server's; open it as http://127.0.0.1 or http://localhost`);
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = new URL(`http://localhost${req.url ?? '/'}`); // as a path: '//x' is not a host here
     if (url.pathname.startsWith('/api/')) {
       const out = await api.handle(url.pathname, url.searchParams);
       if ('json' in out) return sendJson(res, 200, out.json, head);

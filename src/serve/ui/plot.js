@@ -6,11 +6,12 @@
 function withCursor(spec, cursor) {
   return {
     ...spec,
-    width: 300,
-    height: 110,
+    width: 270,
+    height: 90,
     params: [{ name: 'cursor', value: cursor }],
     layer: [
-      ...spec.layer,
+      // one run: its policy is in the page's head and the title names the metric, so no legend
+      ...spec.layer.map((l) => (l.encoding?.color ? { ...l, encoding: { ...l.encoding, color: { ...l.encoding.color, legend: null } } } : l)),
       {
         data: { values: [{}] },
         transform: [{ calculate: 'cursor', as: 'at' }],

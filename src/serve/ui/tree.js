@@ -33,7 +33,7 @@ const BYTE_KEYS = new Set(['anon', 'file', 'shmem', 'file_mapped', 'file_dirty',
 /** MGLRU generations of each node as bars per type (anon, file), oldest first as the debugfs file prints them. */
 function lruGen(g) {
   const max = Math.max(1, ...g.nodes.flatMap((n) => n.gens.flatMap((x) => [x.anon, x.file])));
-  const bar = (v, type) => `<span class="bar ${type}" style="width:${(100 * v) / max}%"></span><span class="n">${v}</span>`;
+  const bar = (v, type) => `<span class="bar ${type}" style="width:${(75 * v) / max}%"></span><span class="n">${v}</span>`;
   return `<div class="file"><h3>lru_gen</h3>${g.nodes
     .map(
       (n) => `<table class="lrugen" data-node="${n.node}"><thead><tr><th>node ${n.node} seq</th><th class="num">age ms</th><th>anon</th><th>file</th></tr></thead><tbody>
@@ -52,7 +52,7 @@ function lists(l) {
   return `<div class="file"><h3>LRU lists (pages)</h3><table class="lrugen">${Object.entries(l)
     .map(
       ([k, v]) =>
-        `<tr data-list="${k}" data-pages="${v}"><td>${k}</td><td class="barcell"><span class="bar ${k.endsWith('anon') ? 'anon' : 'file'}" style="width:${(100 * v) / max}%"></span><span class="n">${v}</span></td></tr>`,
+        `<tr data-list="${k}" data-pages="${v}"><td>${k}</td><td class="barcell"><span class="bar ${k.endsWith('anon') ? 'anon' : 'file'}" style="width:${(75 * v) / max}%"></span><span class="n">${v}</span></td></tr>`,
     )
     .join('')}</table></div>`;
 }
