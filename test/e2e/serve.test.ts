@@ -172,15 +172,12 @@ describe.skipIf(skipBrowser)('memcglab serve in a real browser (chromium via pla
       page.on('request', (r) => {
         if (!r.url().startsWith(base)) errors.push(`request off the server: ${r.url()}`);
       });
-      const step = (what: string) => console.log(`serve browser test: ${what}`);
       await page.goto(`${base}/`);
-      step('runs page');
       await page.click('tr[data-run="1"] a');
       const ready = '#timeline[data-ready="1"]';
       await page.waitForSelector(ready);
       expect(await page.getAttribute('#timeline', 'data-seq')).toBe(String(cliJson(['show', '1', '--db', db]).events));
       await page.waitForSelector('figure.plot svg g[class*="role-mark"] path');
-      step('timeline');
 
       // drag the thumb from the end to 40 % of the way
       const box = (await page.locator('#scrubber').boundingBox())!;
@@ -193,7 +190,6 @@ describe.skipIf(skipBrowser)('memcglab serve in a real browser (chromium via pla
         return t.dataset.ready === '1' && Number(t.dataset.seq) < 40_000;
       });
       const seq = Number(await page.getAttribute('#timeline', 'data-seq'));
-      step(`dragged to seq ${seq}`);
       expect(page.url()).toContain(`#/run/1?seq=${seq}`);
       const replay = cliJson(['replay', '1', '--seq', String(seq), '--db', db]);
       const rows = await page.$$eval('#tree tr[data-memcg]', (trs) =>
