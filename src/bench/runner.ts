@@ -10,6 +10,7 @@ import { benchMemory } from './memory.js';
 import { benchPointInTime } from './pit.js';
 import { benchReplay } from './replay.js';
 import { benchRun } from './run.js';
+import { benchServe } from './serve.js';
 import { benchSize } from './size.js';
 import { benchSweep } from './sweep.js';
 import { timeMs } from './timing.js';
@@ -43,6 +44,7 @@ export const FIGURES: readonly { name: string; run: (ctx: BenchContext) => Bench
   { name: 'memory', run: benchMemory },
   { name: 'point-in-time', run: benchPointInTime },
   { name: 'sweep', run: benchSweep },
+  { name: 'serve', run: benchServe },
 ];
 
 /** Run every figure next to its baseline; temp databases live in a private folder removed at the end. */

@@ -18,6 +18,7 @@ import { registerReport } from './commands/report.js';
 import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
+import { registerServe } from './commands/serve.js';
 import { registerShow } from './commands/show.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerVerify } from './commands/verify.js';
@@ -89,6 +90,7 @@ registerQuery(program);
 registerExport(program);
 registerDelete(program);
 registerReport(program);
+registerServe(program);
 registerBench(program);
 
 async function main(): Promise<number> {

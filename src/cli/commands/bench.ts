@@ -11,7 +11,7 @@ export function registerBench(program: Command): void {
     .option('--keep', 'keep the temporary databases and print where they are')
     .option(
       '--only <figures>',
-      'run only these figures (comma-separated: run, append, replay, verify, export, size, memory, point-in-time, sweep)',
+      'run only these figures (comma-separated: run, append, replay, verify, export, size, memory, point-in-time, sweep, serve)',
     )
     .option('--check', 'exit 1 when a goal is not met (CI runs --quick without it: speed is not a test)')
     .option('--json', 'print one JSON object')
