@@ -1,7 +1,14 @@
 // Compare: the table `memcglab compare --runs` prints, and the report's plots for the same runs.
-import { esc, errorBox, get, qs } from './api.js';
+import { errorBox, esc, get, qs } from './api.js';
 
-const num = (v) => (v === null || v === undefined ? '-' : typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toPrecision(4)) : esc(v));
+const num = (v) =>
+  v === null || v === undefined
+    ? '-'
+    : typeof v === 'number'
+      ? Number.isInteger(v)
+        ? v.toLocaleString('en-US')
+        : v.toPrecision(4)
+      : esc(v);
 
 function statsTable(s) {
   const policies = s.groups.map((g) => g.policy);
@@ -13,7 +20,8 @@ function statsTable(s) {
           .map((p) => {
             const m = byPolicy[p];
             const ci = m.ci95 === null ? '' : ` ± ${num(m.ci95)}`;
-            const ratio = m.ratio === null || p === s.baseline ? '' : ` <span class="muted">×${m.ratio.toFixed(2)}${m.withinNoise ? ' ~' : ''}</span>`;
+            const ratio =
+              m.ratio === null || p === s.baseline ? '' : ` <span class="muted">×${m.ratio.toFixed(2)}${m.withinNoise ? ' ~' : ''}</span>`;
             return `<td class="num">${num(m.mean)}${ci}${ratio}</td>`;
           })
           .join('')}</tr>`,

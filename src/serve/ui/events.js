@@ -1,6 +1,6 @@
 // The events around a point (filter by type, memcg, folio) and a folio's life story; every seq
 // links back to the timeline.
-import { esc, errorBox, get, qs } from './api.js';
+import { errorBox, esc, get, qs } from './api.js';
 
 let types;
 const filter = { type: '', memcg: '', folio: '' };

@@ -11,7 +11,9 @@ function withCursor(spec, cursor) {
     params: [{ name: 'cursor', value: cursor }],
     layer: [
       // one run: its policy is in the page's head and the title names the metric, so no legend
-      ...spec.layer.map((l) => (l.encoding?.color ? { ...l, encoding: { ...l.encoding, color: { ...l.encoding.color, legend: null } } } : l)),
+      ...spec.layer.map((l) =>
+        l.encoding?.color ? { ...l, encoding: { ...l.encoding, color: { ...l.encoding.color, legend: null } } } : l,
+      ),
       {
         data: { values: [{}] },
         transform: [{ calculate: 'cursor', as: 'at' }],

@@ -1,6 +1,6 @@
 // The runs page: runs and sweeps, filtered as `memcglab runs` filters them, with their tags;
 // tick several runs to compare them.
-import { esc, errorBox, get, qs } from './api.js';
+import { errorBox, esc, get, qs } from './api.js';
 
 const FILTERS = [
   ['name', 'name (glob)'],

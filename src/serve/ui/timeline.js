@@ -1,6 +1,6 @@
 // A run's timeline: the metric curves over cycles with a scrubber; each position is replayed by the
 // server (GET /api/runs/<id>/tree) and the tree, the chosen cgroup and the events there follow it.
-import { esc, errorBox, get, qs } from './api.js';
+import { errorBox, esc, get, qs } from './api.js';
 import { showEvents } from './events.js';
 import { renderChart, setCursor } from './plot.js';
 import { renderCgroup, renderTree } from './tree.js';

@@ -23,12 +23,28 @@ export function renderTree(el, at, selected, onSelect) {
 function keyed(title, values, asBytes = new Set()) {
   if (!values) return '';
   const rows = Object.entries(values)
-    .map(([k, v]) => `<tr><td>${esc(k)}</td><td class="num">${asBytes.has(k) ? `${bytes(v)} <span class="muted">${v}</span>` : esc(v)}</td></tr>`)
+    .map(
+      ([k, v]) =>
+        `<tr><td>${esc(k)}</td><td class="num">${asBytes.has(k) ? `${bytes(v)} <span class="muted">${v}</span>` : esc(v)}</td></tr>`,
+    )
     .join('');
   return `<div class="file"><h3>${esc(title)}</h3><table class="kv">${rows}</table></div>`;
 }
 
-const BYTE_KEYS = new Set(['anon', 'file', 'shmem', 'file_mapped', 'file_dirty', 'file_writeback', 'swapcached', 'inactive_anon', 'active_anon', 'inactive_file', 'active_file', 'unevictable']);
+const BYTE_KEYS = new Set([
+  'anon',
+  'file',
+  'shmem',
+  'file_mapped',
+  'file_dirty',
+  'file_writeback',
+  'swapcached',
+  'inactive_anon',
+  'active_anon',
+  'inactive_file',
+  'active_file',
+  'unevictable',
+]);
 
 /** MGLRU generations of each node as bars per type (anon, file), oldest first as the debugfs file prints them. */
 function lruGen(g) {
@@ -36,7 +52,9 @@ function lruGen(g) {
   const bar = (v, type) => `<span class="bar ${type}" style="width:${(75 * v) / max}%"></span><span class="n">${v}</span>`;
   return `<div class="file"><h3>lru_gen</h3>${g.nodes
     .map(
-      (n) => `<table class="lrugen" data-node="${n.node}"><thead><tr><th>node ${n.node} seq</th><th class="num">age ms</th><th>anon</th><th>file</th></tr></thead><tbody>
+      (
+        n,
+      ) => `<table class="lrugen" data-node="${n.node}"><thead><tr><th>node ${n.node} seq</th><th class="num">age ms</th><th>anon</th><th>file</th></tr></thead><tbody>
       ${n.gens
         .map(
           (x) =>
@@ -58,8 +76,11 @@ function lists(l) {
 }
 
 export function renderCgroup(el, c, runId) {
-  const at = (seq, what) => (seq === null || seq === undefined ? '' : `<a href="#/run/${runId}?seq=${seq}&memcg=${c.memcg}">${what} at seq ${seq}</a>`);
-  const life = c.life ? [at(c.life.createdSeq, 'mkdir'), at(c.life.offlineSeq, 'rmdir'), at(c.life.freedSeq, 'freed')].filter(Boolean).join(' · ') : 'made by the machine';
+  const at = (seq, what) =>
+    seq === null || seq === undefined ? '' : `<a href="#/run/${runId}?seq=${seq}&memcg=${c.memcg}">${what} at seq ${seq}</a>`;
+  const life = c.life
+    ? [at(c.life.createdSeq, 'mkdir'), at(c.life.offlineSeq, 'rmdir'), at(c.life.freedSeq, 'freed')].filter(Boolean).join(' · ')
+    : 'made by the machine';
   if (c.state === 'freed' || c.state === 'not created') {
     el.innerHTML = `<p class="muted">${esc(c.path)} is ${c.state} at seq ${c.seq}.</p><p>${life}</p>`;
     return;
