@@ -16,6 +16,7 @@ export function reportFailure(e: unknown, debug: boolean, command?: string): num
     writeLine(usageLine(e.message, command));
     return 1;
   }
+  if ((e as { code?: unknown })?.code === 'EPIPE') return 0; // stdout's reader went away: nothing to say
   if (e instanceof LabErrors) {
     // several errors found at once (an experiment's validation): a header, then one line each
     for (const line of [e.header, ...e.lines]) writeLine(line);

@@ -22,6 +22,7 @@ import { registerServe } from './commands/serve.js';
 import { registerShow } from './commands/show.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerVerify } from './commands/verify.js';
+import { exitQuietlyOnEpipe } from './epipe.js';
 import { reportFailure } from './fail.js';
 import { packageVersion } from './version.js';
 
@@ -111,6 +112,8 @@ async function main(): Promise<number> {
   await program.parseAsync(argv);
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }
+
+exitQuietlyOnEpipe();
 
 main().then(
   (code) => {

@@ -6,6 +6,7 @@
 import { noteDatabase } from '../store/errors.js';
 import { openForQuery } from '../store/open.js';
 import { readOnlyQuery } from '../store/query.js';
+import { exitQuietlyOnEpipe } from './epipe.js';
 import { reportFailure } from './fail.js';
 import { type RowFormat, streamRows } from './stream.js';
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   }
 }
 
+exitQuietlyOnEpipe();
 main().catch((e: unknown) => {
   process.exitCode = reportFailure(e, process.env.MEMCGLAB_DEBUG === '1');
 });

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, cliJson, tempDir } from '../helpers.js';
+import { CLI, cli, cliJson, tempDir } from '../helpers.js';
 
 const dir = tempDir();
 const small = ['--set', 'workload.cycles=20', '--set', 'workload.accessesPerCycle=300'];
@@ -89,6 +90,25 @@ describe('memcglab run (end to end, real CLI, real SQLite file)', () => {
     expect(types.map((t) => t.type)).toContain('memcg_offline');
     const human = cli(['runs', '--db', db]);
     expect(human.stdout).toMatch(/policy/);
+  });
+});
+
+describe('a reader that stops early (… | head)', () => {
+  it('query, export and replay end quietly with exit 0 when stdout is closed mid-output', async () => {
+    const db = join(dir, 'lab.db'); // the runs above: thousands of rows
+    for (const args of [
+      ['query', 'SELECT * FROM events'],
+      ['query', 'SELECT * FROM events', '--csv'],
+      ['export', '1'],
+      ['replay', '1', '--json'],
+    ]) {
+      const child = spawn(process.execPath, [CLI, ...args, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.stdout.once('data', () => child.stdout.destroy()); // the first chunk, then the reader is gone
+      const code = await new Promise<number | null>((res) => child.on('close', res));
+      expect([args.join(' '), code, stderr]).toEqual([args.join(' '), 0, '']);
+    }
   });
 });
 
