@@ -1,0 +1,370 @@
+import { LRU_UNEVICTABLE } from '../constants.js';
+import { decodeSplice, type Event, SPLICE_MGLRU } from '../events.js';
+import { lruGenIndex } from '../mmzone.js';
+import { lruvecOf, nidOf } from '../node.js';
+import { SPLICE_NID_UNIT } from '../reparent.js';
+import { checkInvariants } from '../invariants.js';
+import type { FolioView, KernelView } from '../state.js';
+import { checkCgroupTree } from './charge.js';
+import { checkFolio, checkNeighbour } from './inc_folio.js';
+import { checkLruvec, walkList, walkLruvec } from './inc_lruvec.js';
+import { checkObjcg, checkObjcgLists, MemcgCounters } from './inc_memcg.js';
+import { RANK, type Scope } from './inc_types.js';
+import { checkMemcgLru } from './memcg_lru.js';
+import { checkReclaimIters } from './swap.js';
+import { MOVED, NODE_KEY, RECHARGED, Tallies } from './tally.js';
+import { TOUCH, Touch } from './inc_events.js';
+import type { Census, Report, Violation } from './types.js';
+
+const NO_CENSUS: Census = { local: new Map(), objcgPages: new Map(), locked: new Set() };
+const NONE: Violation[] = [];
+
+interface Ranked {
+  rank: number;
+  invariant: string;
+  detail: string;
+}
+
+/**
+ * The kernel invariants checked after each event in O(what it touched) rather than O(state)
+ * (checkInvariants): built from a state with one census (the tallies of every folio, the
+ * counters of every memcg), then told about each event — `before` it is applied and `after` —
+ * it re-counts the folios the event touched, moves their tallies, and checks the invariants of
+ * the folio, its lruvec, the memcgs and objcgs whose counters the event changed (inc_events.ts
+ * says which). Events that move whole lists walk the lists they moved. Pure and deterministic;
+ * it reads the state and never writes it. Reports in the order checkInvariants would.
+ */
+export class IncrementalChecker {
+  private t: Tallies;
+  private mc: MemcgCounters;
+  private readonly sc: Scope;
+  private out: Ranked[] = [];
+  private readonly lruvecs: number[] = [];
+  private readonly memcgs: number[] = [];
+  private readonly objcgs: number[] = [];
+  private nodesChanged = false;
+  private queuesChanged = false;
+  private prev: FolioView | null = null;
+  private next: FolioView | null = null;
+  private readonly reports: Report[];
+
+  constructor(private readonly s: KernelView) {
+    this.t = new Tallies(s);
+    this.mc = new MemcgCounters(s);
+    const bad = (rank: number, invariant: string, detail: string) => void this.out.push({ rank, invariant, detail });
+    this.sc = { s, t: this.t, bad, locked: (id) => this.locked(id) };
+    this.reports = Object.values(RANK).map((rank) => (invariant: string, detail: string) => bad(rank, invariant, detail));
+  }
+
+  /** Before evolve applies e: where the event's folio sits now, and whether its links hold there. */
+  before(e: Event): void {
+    this.prev = this.next = null;
+    if (!e.folio) return;
+    const f = this.s.folios.get(e.folio);
+    if (!f) return;
+    this.prev = f.prev;
+    this.next = f.next;
+    if ((f.prev && f.prev.next !== f) || (f.next && f.next.prev !== f)) this.sc.bad(RANK.lists, 'list-links', `folio ${f.id}: broken link`);
+  }
+
+  /** After evolve applied e: the invariants of what it touched. Empty when they hold. */
+  after(e: Event): Violation[] {
+    const s = this.s;
+    switch (TOUCH[e.type]) {
+      case Touch.none:
+        break;
+      case Touch.folio:
+        this.folio(e.folio);
+        break;
+      case Touch.refault: {
+        this.folio(e.folio);
+        const f = s.folios.get(e.folio);
+        if (f) this.memcg(this.t.memcgOf(f.owner));
+        break;
+      }
+      case Touch.swapOut: {
+        this.folio(e.folio);
+        const id = s.swapEntries.get(e.folio);
+        if (id !== undefined) {
+          this.mc.swapOut(e.folio, id);
+          this.memcgUp(id);
+        }
+        if (s.swapEntries.size > s.vm.swapPages) this.sc.bad(RANK.swap, 'swap-slots', `${s.swapEntries.size} swap entries on a ${s.vm.swapPages}-page device`);
+        break;
+      }
+      case Touch.swapFree: {
+        const id = this.mc.swapFree(e.folio);
+        if (id !== undefined) this.memcgUp(id);
+        if (s.folios.has(e.folio)) this.folio(e.folio);
+        break;
+      }
+      case Touch.stock:
+        this.memcgUp(e.memcg);
+        break;
+      case Touch.create:
+        this.created(e.memcg);
+        break;
+      case Touch.offline:
+        this.memcgUp(e.memcg);
+        this.lifecycle();
+        break;
+      case Touch.free:
+        this.freed(e.memcg);
+        break;
+      case Touch.objcgReparent:
+        this.reparented(e.memcg, e.a, e.b);
+        break;
+      case Touch.objcgRelease:
+        this.objcgs.push(e.a);
+        break;
+      case Touch.splice:
+        this.spliced(e);
+        break;
+      case Touch.unlocks:
+        for (const id of [e.memcg, e.a]) this.rewalk(id);
+        break;
+      case Touch.age:
+        this.rewalk(e.memcg, nidOf(e.a));
+        break;
+      case Touch.window:
+        this.lruvec(e.memcg, nidOf(e.a));
+        break;
+      case Touch.walkStart:
+      case Touch.walkFlush:
+        this.memcg(e.memcg);
+        this.lruvec(e.memcg, e.a);
+        break;
+      case Touch.walkForward: {
+        const nid = s.walk?.nid ?? 0;
+        this.lruvec(e.memcg, nid);
+        this.lruvec(e.a, nid);
+        break;
+      }
+      case Touch.memcg:
+        this.memcg(e.memcg);
+        break;
+      case Touch.memcgLru:
+        checkMemcgLru(s, NO_CENSUS, this.reports[RANK.memcgLru]);
+        break;
+      default:
+        return this.full();
+    }
+    return this.finish();
+  }
+
+  /** The whole state checked, and the checker rebuilt from it (the setup events, an unknown event). */
+  private full(): Violation[] {
+    this.t = this.sc.t = new Tallies(this.s);
+    this.mc = new MemcgCounters(this.s);
+    this.clear();
+    this.out = [];
+    return checkInvariants(this.s);
+  }
+
+  private locked(id: number): boolean {
+    const held = this.s.reparentLocked;
+    if (held.size === 0) return false;
+    for (const [c, p] of held) if (c === id || p === id) return true;
+    return false;
+  }
+
+  private lruvec(memcg: number, nid: number): void {
+    const k = memcg * NODE_KEY + nid;
+    if (!this.lruvecs.includes(k)) this.lruvecs.push(k);
+  }
+
+  private memcg(id: number): void {
+    if (id >= 0 && !this.memcgs.includes(id)) this.memcgs.push(id);
+  }
+
+  /** A memcg and its ancestors: what a page counter change (memory, swap) reaches. */
+  private memcgUp(id: number): void {
+    this.memcg(id);
+    for (let m = this.s.memcgs.get(id); m && m.parent; m = this.s.memcgs.get(m.parent)) this.memcg(m.parent);
+  }
+
+  /** Where a folio's contribution was or is: its lruvec, and on a charge change its memcgs, objcg, node. */
+  private placed(owner: number, nid: number, changed: number): void {
+    const m = this.t.memcgOf(owner);
+    if (m >= 0) this.lruvec(m, nid);
+    if (!(changed & RECHARGED)) return;
+    if (m >= 0) this.memcgUp(m);
+    if (this.s.objcgCharging) this.objcgs.push(owner);
+    this.nodesChanged = true;
+  }
+
+  /** Re-count a folio the event touched (or freed) and check it, its old neighbours, its lruvec. */
+  private folio(id: number): void {
+    const s = this.s;
+    const f = s.folios.get(id);
+    const changed = this.t.sync(id, f);
+    if (changed) {
+      this.queuesChanged = true;
+      const old = this.t.old;
+      if (old) this.placed(old.owner, old.nid, changed);
+      if (!f && old && old.key >= 0 && s.pageCache.get(old.key) === id)
+        this.sc.bad(RANK.pageCache, 'page-cache', `page-cache key ${old.key} maps to folio ${id}, which is gone`);
+    }
+    if (f) {
+      this.placed(f.owner, f.nid, changed);
+      checkFolio(this.sc, f, changed !== 0);
+    }
+    if (changed & MOVED) {
+      if (this.prev && s.folios.get(this.prev.id) === this.prev) checkNeighbour(this.sc, this.prev);
+      if (this.next && s.folios.get(this.next.id) === this.next) checkNeighbour(this.sc, this.next);
+    }
+  }
+
+  /** A folio a list walk saw: re-counted, and if its charge changed, its memcgs checked. */
+  private readonly seen = (f: FolioView): void => {
+    const changed = this.t.sync(f.id, f);
+    if (!changed) return;
+    const old = this.t.old;
+    if (old) this.placed(old.owner, old.nid, changed);
+    this.placed(f.owner, f.nid, changed);
+    this.queuesChanged = true;
+  };
+
+  /** Walk a memcg's lruvecs (every node, or one) and re-check its counters. */
+  private rewalk(id: number, only?: number): void {
+    const m = this.s.memcgs.get(id);
+    if (!m) return;
+    for (let nid = 0; nid < m.nodeinfo.length; nid++) {
+      if (only !== undefined && nid !== only) continue;
+      walkLruvec(this.sc, m, nid, this.seen);
+      this.lruvec(id, nid);
+    }
+    this.memcg(id);
+  }
+
+  /** memcg_create: its shadow counters, its objcgs, its lruvecs; the tree-wide invariants it changes. */
+  private created(id: number): void {
+    const m = this.s.memcgs.get(id);
+    if (!m) return;
+    for (const pn of m.nodeinfo) if (pn.objcg) this.t.ownerMemcg.set(pn.objcg, m.id);
+    this.memcgUp(id);
+    for (let nid = 0; nid < m.nodeinfo.length; nid++) this.lruvec(id, nid);
+    checkObjcgLists(this.sc, [id]);
+    this.lifecycle();
+  }
+
+  /** memcg_free: nothing may still point at it; its parent took its counters. */
+  private freed(id: number): void {
+    const s = this.s;
+    const parent = this.mc.parentOf(id);
+    const nodes = s.nodes.length;
+    const p = this.t.pages(this.t.byMemcg, id, nodes);
+    if (p.anon + p.file) this.sc.bad(RANK.owners, 'freed-owns-nothing', `${p.anon + p.file} folios belong to memcg ${id}, which was freed`);
+    if (this.mc.heldBy(id)) this.sc.bad(RANK.swap, 'swap-id', `${this.mc.heldBy(id)} swap entries record memcg ${id}, which was freed`);
+    checkObjcgLists(this.sc, [id]);
+    this.mc.sync(id, undefined);
+    this.t.drop(this.t.byMemcg, id, nodes);
+    if (!s.objcgCharging) this.t.drop(this.t.byOwner, id, nodes);
+    if (parent !== undefined) {
+      this.memcgUp(parent);
+      for (let nid = 0; nid < nodes; nid++) this.lruvec(parent, nid);
+    }
+    this.lifecycle();
+  }
+
+  /** objcg_reparent: the objcgs now pointing at the parent move their tallies there at once. */
+  private reparented(child: number, parent: number, nid: number): void {
+    const p = this.s.memcgs.get(parent);
+    if (p && this.s.objcgCharging) {
+      for (const pn of p.nodeinfo) {
+        for (const id of pn.objcgList) {
+          const o = this.s.objcgs.get(id);
+          if (!o || this.t.memcgOf(id) === o.memcg) continue;
+          this.t.repoint(id, o.memcg, this.s.nodes.length);
+          this.objcgs.push(id);
+        }
+      }
+    }
+    this.memcgUp(child);
+    this.memcgUp(parent);
+    this.lruvec(child, nid);
+    this.lruvec(parent, nid);
+    checkObjcgLists(this.sc, [child, parent]);
+  }
+
+  /** splice: the parent's list that received the child's walked (its folios may have new gens), both lruvecs' counters. */
+  private spliced(e: Event): void {
+    const nid = Math.floor(e.b / SPLICE_NID_UNIT);
+    const b = e.b % SPLICE_NID_UNIT;
+    const parent = this.s.memcgs.get(e.a);
+    if (parent && nid < parent.nodeinfo.length) {
+      const lv = lruvecOf(parent, nid);
+      if (b < SPLICE_MGLRU) {
+        if (b !== LRU_UNEVICTABLE && lv.lists[b]) walkList(this.sc, parent, nid, lv.lists[b], b, this.seen);
+      } else {
+        const { parentGen, type } = decodeSplice(b);
+        const idx = lruGenIndex(parentGen, type);
+        walkList(this.sc, parent, nid, lv.lrugen.lists[idx], idx, this.seen);
+      }
+    }
+    this.lruvec(e.memcg, nid);
+    this.lruvec(e.a, nid);
+  }
+
+  /** The tree-wide invariants a memcg's birth, offline or death changes: cgroup.stat, the memcg LRU, the iterators. */
+  private lifecycle(): void {
+    checkMemcgLru(this.s, NO_CENSUS, this.reports[RANK.memcgLru]);
+    checkCgroupTree(this.s, NO_CENSUS, this.reports[RANK.tree]);
+    checkReclaimIters(this.s, NO_CENSUS, this.reports[RANK.iters]);
+  }
+
+  /** Check everything the event marked, then the O(1) machine-wide rules. */
+  private finish(): Violation[] {
+    const { s, sc, t } = this;
+    for (const k of this.lruvecs) {
+      const m = s.memcgs.get(Math.floor(k / NODE_KEY));
+      const nid = k % NODE_KEY;
+      if (m && nid < m.nodeinfo.length) checkLruvec(sc, m, nid);
+    }
+    if (this.memcgs.length) {
+      for (const id of this.memcgs) this.mc.sync(id, s.memcgs.get(id));
+      for (const id of this.memcgs) {
+        const m = s.memcgs.get(id);
+        if (m) this.mc.check(sc, m);
+      }
+      this.mc.checkStockTotal(sc);
+    }
+    for (const id of this.objcgs) checkObjcg(sc, id);
+    if (this.nodesChanged) {
+      for (let nid = 0; nid < s.nodes.length; nid++) {
+        if (s.nodes[nid].nrFolios !== t.nodeFolios[nid])
+          sc.bad(RANK.nodes, 'node-folios', `node ${nid} counts ${s.nodes[nid].nrFolios} folios but ${t.nodeFolios[nid]} are on it`);
+      }
+    }
+    if (this.queuesChanged) {
+      if (s.dirtyQueue.size !== t.dirty) sc.bad(RANK.dirty, 'dirty-queue', `${s.dirtyQueue.size} queued dirty, ${t.dirty} dirty folios`);
+      if (s.writebackQueue.size !== t.writeback)
+        sc.bad(RANK.dirty, 'writeback-queue', `${s.writebackQueue.size} queued under writeback, ${t.writeback} folios`);
+    }
+    if (s.freedReads.length) {
+      const r = s.freedReads[0];
+      sc.bad(RANK.freedReads, 'use-after-free', `memcg ${r.memcg} (read from folio ${r.folio}) dereferenced at seq ${r.seq} after it was freed`);
+    }
+    if (s.wrongLocks.length) {
+      const r = s.wrongLocks[0];
+      sc.bad(
+        RANK.wrongLocks,
+        'wrong-lock',
+        `folio ${r.folio} activated at seq ${r.seq} under memcg ${r.locked}'s lruvec lock, but it is on memcg ${r.owner}'s lruvec`,
+      );
+    }
+    this.clear();
+    if (!this.out.length) return NONE;
+    const found = this.out.sort((a, b) => a.rank - b.rank).map(({ invariant, detail }) => ({ invariant, detail }));
+    this.out = [];
+    return found;
+  }
+
+  private clear(): void {
+    this.lruvecs.length = 0;
+    this.memcgs.length = 0;
+    this.objcgs.length = 0;
+    this.nodesChanged = this.queuesChanged = false;
+    this.prev = this.next = null;
+  }
+}
