@@ -44,12 +44,15 @@ export function checkLinks(sc: Scope, f: FolioView, l: ListView | undefined, str
 export function checkFolioState(sc: Scope, f: FolioView): MemcgView | undefined {
   const { s, bad } = sc;
   let m: MemcgView | undefined;
-  if (s.objcgCharging && !s.objcgs.has(f.owner)) bad(RANK.owners, 'owner', `folio ${f.id} owned by missing objcg ${f.owner}`);
+  const o = s.objcgCharging ? s.objcgs.get(f.owner) : undefined;
+  if (s.objcgCharging && !o) bad(RANK.owners, 'owner', `folio ${f.id} owned by missing objcg ${f.owner}`);
   else {
-    m = liveMemcg(s, f);
-    if (!m) bad(RANK.owners, 'freed-owns-nothing', `folio ${f.id} belongs to memcg ${folioMemcgId(s, f)}, which is not live`);
+    const id = o ? o.memcg : f.owner;
+    m = s.memcgs.get(id);
+    if (!m) bad(RANK.owners, 'freed-owns-nothing', `folio ${f.id} belongs to memcg ${id}, which is not live`);
   }
-  if (f.file && s.pageCache.get(f.key) !== f.id) bad(RANK.pageCache, 'page-cache', `file folio ${f.id} is not in the page cache at its key`);
+  if (f.file && s.pageCache.get(f.key) !== f.id)
+    bad(RANK.pageCache, 'page-cache', `file folio ${f.id} is not in the page cache at its key`);
   if (f.nid < 0 || f.nid >= s.nodes.length) bad(RANK.lists, 'folio-node', `folio ${f.id} is on node ${f.nid}, which does not exist`);
   if (f.list < 0) bad(RANK.lists, 'one-list', `folio ${f.id} is on no list`);
   if (f.swapcache && (f.file || !s.swapEntries.has(f.id)))
@@ -71,7 +74,8 @@ export function checkListFlags(sc: Scope, f: FolioView, idx: number, g: LruGenVi
   if (s.mglru) {
     if (lruGenIndexType(idx) !== folioType(f)) bad(RANK.genWindow, 'gen-type', `folio ${f.id} on a type ${lruGenIndexType(idx)} list`);
     if (f.active) bad(RANK.genWindow, 'PG_active', `folio ${f.id} has PG_active on an MGLRU list`);
-    if (window && !inWindow(g, folioType(f), f.gen)) bad(RANK.genWindow, 'gen-window', `folio ${f.id} has flags gen ${f.gen} outside its window`);
+    if (window && !inWindow(g, folioType(f), f.gen))
+      bad(RANK.genWindow, 'gen-window', `folio ${f.id} has flags gen ${f.gen} outside its window`);
   } else if (folioLruList(f) !== idx) bad(RANK.classic, 'list-flags', `folio ${f.id} on list ${idx} but its flags say ${folioLruList(f)}`);
 }
 
@@ -81,13 +85,13 @@ export function checkListFlags(sc: Scope, f: FolioView, idx: number, g: LruGenVi
  * of the same memcg and node. Unless a reparent holds its memcg locked (folios of the child sit on
  * the parent's lists until the objcgs are re-pointed): then only the links that exist are checked.
  */
-export function checkFolio(sc: Scope, f: FolioView, deep: boolean): void {
+export function checkFolio(sc: Scope, f: FolioView, deep: boolean): MemcgView | undefined {
   const m = checkFolioState(sc, f);
-  if (!m || f.list < 0) return;
+  if (!m || f.list < 0) return undefined;
   const l = recordedList(sc.s, m, f);
   if (!l) {
     if (f.nid >= 0 && f.nid < m.nodeinfo.length) sc.bad(RANK.lists, 'list-index', `folio ${f.id} records list ${f.list}, which is no list`);
-    return;
+    return undefined;
   }
   const locked = sc.locked(m.id);
   checkLinks(sc, f, l, !locked);
@@ -95,12 +99,15 @@ export function checkFolio(sc: Scope, f: FolioView, deep: boolean): void {
   if (deep && !locked) {
     for (const n of [f.prev, f.next]) {
       if (!n) continue;
-      if (n.list !== f.list) sc.bad(RANK.lists, 'list-index', `folio ${n.id} is next to folio ${f.id} on list ${f.list} but records list ${n.list}`);
+      if (n.list !== f.list)
+        sc.bad(RANK.lists, 'list-index', `folio ${n.id} is next to folio ${f.id} on list ${f.list} but records list ${n.list}`);
       if (n.nid !== f.nid) sc.bad(RANK.lists, 'folio-node', `folio ${n.id} of node ${n.nid} is next to folio ${f.id} of node ${f.nid}`);
       const nm = folioMemcgId(sc.s, n);
-      if (nm !== m.id) sc.bad(RANK.lists, 'folio_memcg==lruvec_memcg', `folio ${n.id} (memcg ${nm}) is next to folio ${f.id} on ${m.path}'s lruvec`);
+      if (nm !== m.id)
+        sc.bad(RANK.lists, 'folio_memcg==lruvec_memcg', `folio ${n.id} (memcg ${nm}) is next to folio ${f.id} on ${m.path}'s lruvec`);
     }
   }
+  return m;
 }
 
 /** A folio next to a touched one, after the event: its links, where its own memcg says it is. */

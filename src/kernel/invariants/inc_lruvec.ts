@@ -1,5 +1,5 @@
 import { ANON_AND_FILE, LRU_UNEVICTABLE, MAX_NR_GENS, MIN_NR_GENS, NR_EVICTABLE_LRU, NR_LRU_LISTS } from '../constants.js';
-import { genClassicList, getNrGens } from '../lru_gen.js';
+import { folioType, genClassicList, getNrGens } from '../lru_gen.js';
 import { lruGenIndex } from '../mmzone.js';
 import { lruvecOf } from '../node.js';
 import { type FolioView, folioMemcgId, type ListView, type MemcgView } from '../state.js';
@@ -64,7 +64,8 @@ export function checkLruvec(sc: Scope, m: MemcgView, nid: number): void {
       if (l.count && !inw) bad(RANK.genWindow, 'gen-window', `${m.path}: list of gen ${gen} type ${type} is outside [min_seq, max_seq]`);
       sizes[genClassicList(g, type, gen)] += g.nrPages[i];
       if (locked) continue;
-      if (l.count !== byList[i]) bad(RANK.lists, 'list-count', `${m.path} gen ${gen} type ${type}: count ${l.count} but ${byList[i]} folios record it`);
+      if (l.count !== byList[i])
+        bad(RANK.lists, 'list-count', `${m.path} gen ${gen} type ${type}: count ${l.count} but ${byList[i]} folios record it`);
       if (!inw && byGen[i]) bad(RANK.genWindow, 'gen-window', `${byGen[i]} folios of ${m.path} have flags gen ${gen} outside the window`);
       const batched = pending ? pending[i] : 0;
       const byFlags = inw ? byGen[i] : 0;
@@ -78,7 +79,46 @@ export function checkLruvec(sc: Scope, m: MemcgView, nid: number): void {
   }
   if (locked) return;
   for (let lru = 0; lru < NR_EVICTABLE_LRU; lru++) {
-    if (lv.size[lru] !== sizes[lru]) bad(RANK.nrPages, 'active-inactive', `${m.path} list ${lru}: counter ${lv.size[lru]} but gens hold ${sizes[lru]}`);
+    if (lv.size[lru] !== sizes[lru])
+      bad(RANK.nrPages, 'active-inactive', `${m.path} list ${lru}: counter ${lv.size[lru]} but gens hold ${sizes[lru]}`);
+  }
+}
+
+/**
+ * The counters of the one list slot a folio sits in, for an event that touched the folio without
+ * moving it: the list's count and ends, its lru_zone_size (classic) or its flags gen's nr_pages (MGLRU).
+ */
+export function checkSlot(sc: Scope, m: MemcgView, f: FolioView): void {
+  const { s, bad } = sc;
+  if (sc.locked(m.id)) return;
+  const lv = lruvecOf(m, f.nid);
+  const t = sc.t.peek(sc.t.byMemcg, m.id, f.nid);
+  const i = f.list;
+  if (s.mglru) {
+    const g = lv.lrugen;
+    const l = g.lists[i];
+    checkEnds(sc, m, l, `gen list ${i}`);
+    if (l.count !== (t ? t.list[i] : 0))
+      bad(RANK.lists, 'list-count', `${m.path} gen list ${i}: count ${l.count} but ${t ? t.list[i] : 0} folios record it`);
+    const type = folioType(f);
+    if (!inWindow(g, type, f.gen)) return; // checkListFlags reported it
+    const k = lruGenIndex(f.gen, type);
+    const walk = s.walk;
+    const batched = walk && walk.home === m.id && walk.nid === f.nid ? walk.delta[k] : 0;
+    const byFlags = t ? t.gen[k] : 0;
+    if (g.nrPages[k] + batched !== byFlags)
+      bad(
+        RANK.nrPages,
+        'nr_pages',
+        `${m.path} gen ${f.gen} type ${type}: nr_pages ${g.nrPages[k]}${batched ? ` + ${batched} batched` : ''} but ${byFlags} folios have that flags gen`,
+      );
+  } else {
+    const l = lv.lists[i];
+    checkEnds(sc, m, l, `list ${i}`);
+    if (l.count !== (t ? t.list[i] : 0))
+      bad(RANK.lists, 'list-count', `${m.path} list ${i}: count ${l.count} but ${t ? t.list[i] : 0} folios record it`);
+    if (i !== LRU_UNEVICTABLE && lv.size[i] !== l.count)
+      bad(RANK.classic, 'lru-size', `${m.path} ${i}: lru_zone_size ${lv.size[i]} but ${l.count} folios listed`);
   }
 }
 
@@ -97,7 +137,8 @@ export function walkList(sc: Scope, m: MemcgView, nid: number, l: ListView, idx:
     if (f.list !== idx) bad(RANK.lists, 'list-index', `folio ${f.id} is on ${name} but records list ${f.list}`);
     if (f.nid !== nid) bad(RANK.lists, 'folio-node', `folio ${f.id} of node ${f.nid} is on ${m.path}'s node ${nid} lruvec`);
     const fm = folioMemcgId(s, f);
-    if (fm !== m.id && !locked) bad(RANK.lists, 'folio_memcg==lruvec_memcg', `folio ${f.id} on ${m.path}'s lruvec but folio_memcg is ${fm}`);
+    if (fm !== m.id && !locked)
+      bad(RANK.lists, 'folio_memcg==lruvec_memcg', `folio ${f.id} on ${m.path}'s lruvec but folio_memcg is ${fm}`);
     checkFolioState(sc, f);
     checkListFlags(sc, f, idx, g, true);
     seen(f);

@@ -88,7 +88,8 @@ export class MemcgCounters {
 
   /** stockPages = Σ stocks (checkChargeStock's machine total). */
   checkStockTotal(sc: Scope): void {
-    if (sc.s.stockPages !== this.stockTotal) sc.bad(RANK.stock, 'charge-stock', `stocks hold ${this.stockTotal} pages, the machine counts ${sc.s.stockPages}`);
+    if (sc.s.stockPages !== this.stockTotal)
+      sc.bad(RANK.stock, 'charge-stock', `stocks hold ${this.stockTotal} pages, the machine counts ${sc.s.stockPages}`);
   }
 
   /** Every counter of one live memcg against its folios (the tallies), its children and its swap entries. */
@@ -105,7 +106,8 @@ export class MemcgCounters {
       }
     }
     const sum = anon + file + m.stock + (this.childMemory.get(m.id) ?? 0);
-    if (m.memory !== sum) bad(RANK.charge, 'hierarchical-charge', `${m.path}: memory.current ${m.memory} pages, its folios, stock and children hold ${sum}`);
+    if (m.memory !== sum)
+      bad(RANK.charge, 'hierarchical-charge', `${m.path}: memory.current ${m.memory} pages, its folios, stock and children hold ${sum}`);
     if (m.stock < 0 || m.stock > MEMCG_CHARGE_BATCH) bad(RANK.stock, 'charge-stock', `${m.path}: stock ${m.stock} pages`);
     if (m.stock && m.state !== MEMCG_ONLINE) bad(RANK.stock, 'charge-stock', `${m.path} is offline with ${m.stock} stocked pages`);
     if (!sc.locked(m.id) && (m.stat[Stat.anon] !== anon || m.stat[Stat.file] !== file))
@@ -115,7 +117,8 @@ export class MemcgCounters {
     if (m.cssRefs !== pins) bad(RANK.css, 'css-refs', `${m.path}: ${m.cssRefs} css refs, expected ${pins}`);
     const held = this.heldBy(m.id);
     const swap = held + (this.childSwap.get(m.id) ?? 0);
-    if (m.swap !== swap) bad(RANK.swap, 'swap-charge', `${m.path}: memory.swap.current ${m.swap} pages, its and its children's entries ${swap}`);
+    if (m.swap !== swap)
+      bad(RANK.swap, 'swap-charge', `${m.path}: memory.swap.current ${m.swap} pages, its and its children's entries ${swap}`);
     const ids = (m.state === MEMCG_ONLINE ? 1 : 0) + held;
     if (m.idRef !== ids) bad(RANK.swap, 'id-ref', `${m.path}: id.ref ${m.idRef}, expected ${ids}`);
     checkIters(sc, m);
@@ -126,7 +129,12 @@ export class MemcgCounters {
     for (let k = 0; k < NODE_EVENT_STATS.length; k++) {
       let n = 0;
       for (const pn of m.nodeinfo) n += pn.lruvecStat[k];
-      if (n !== m.stat[NODE_EVENT_STATS[k]]) bad(RANK.nodes, 'node-stat', `${m.path}: stat ${NODE_EVENT_STATS[k]} is ${m.stat[NODE_EVENT_STATS[k]]} but its nodes add up to ${n}`);
+      if (n !== m.stat[NODE_EVENT_STATS[k]])
+        bad(
+          RANK.nodes,
+          'node-stat',
+          `${m.path}: stat ${NODE_EVENT_STATS[k]} is ${m.stat[NODE_EVENT_STATS[k]]} but its nodes add up to ${n}`,
+        );
     }
   }
 }
@@ -179,6 +187,7 @@ export function checkObjcgLists(sc: Scope, memcgs: readonly number[]): void {
     if (!memcgs.includes(o.memcg)) continue;
     const m = s.memcgs.get(o.memcg);
     if (!m) bad(RANK.objcgs, 'freed-owns-nothing', `objcg ${o.id} points at memcg ${o.memcg}, which is not live`);
-    else if ((onLists.get(o.id) ?? 0) !== 1) bad(RANK.objcgs, 'objcg-list', `objcg ${o.id} points at ${m.path} but is on ${onLists.get(o.id) ?? 0} of its node lists, not one`);
+    else if ((onLists.get(o.id) ?? 0) !== 1)
+      bad(RANK.objcgs, 'objcg-list', `objcg ${o.id} points at ${m.path} but is on ${onLists.get(o.id) ?? 0} of its node lists, not one`);
   }
 }

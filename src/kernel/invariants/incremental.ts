@@ -1,19 +1,19 @@
 import { LRU_UNEVICTABLE } from '../constants.js';
 import { decodeSplice, type Event, SPLICE_MGLRU } from '../events.js';
+import { checkInvariants } from '../invariants.js';
 import { lruGenIndex } from '../mmzone.js';
 import { lruvecOf, nidOf } from '../node.js';
 import { SPLICE_NID_UNIT } from '../reparent.js';
-import { checkInvariants } from '../invariants.js';
 import type { FolioView, KernelView } from '../state.js';
 import { checkCgroupTree } from './charge.js';
+import { TOUCH, Touch } from './inc_events.js';
 import { checkFolio, checkNeighbour } from './inc_folio.js';
-import { checkLruvec, walkList, walkLruvec } from './inc_lruvec.js';
+import { checkLruvec, checkSlot, walkList, walkLruvec } from './inc_lruvec.js';
 import { checkObjcg, checkObjcgLists, MemcgCounters } from './inc_memcg.js';
 import { RANK, type Scope } from './inc_types.js';
 import { checkMemcgLru } from './memcg_lru.js';
 import { checkReclaimIters } from './swap.js';
 import { MOVED, NODE_KEY, RECHARGED, Tallies } from './tally.js';
-import { TOUCH, Touch } from './inc_events.js';
 import type { Census, Report, Violation } from './types.js';
 
 const NO_CENSUS: Census = { local: new Map(), objcgPages: new Map(), locked: new Set() };
@@ -39,9 +39,13 @@ export class IncrementalChecker {
   private mc: MemcgCounters;
   private readonly sc: Scope;
   private out: Ranked[] = [];
+  // what the event marked, as stacks (cleared by resetting their lengths, not reallocated)
   private readonly lruvecs: number[] = [];
+  private nLruvecs = 0;
   private readonly memcgs: number[] = [];
+  private nMemcgs = 0;
   private readonly objcgs: number[] = [];
+  private nObjcgs = 0;
   private nodesChanged = false;
   private queuesChanged = false;
   private prev: FolioView | null = null;
@@ -89,7 +93,8 @@ export class IncrementalChecker {
           this.mc.swapOut(e.folio, id);
           this.memcgUp(id);
         }
-        if (s.swapEntries.size > s.vm.swapPages) this.sc.bad(RANK.swap, 'swap-slots', `${s.swapEntries.size} swap entries on a ${s.vm.swapPages}-page device`);
+        if (s.swapEntries.size > s.vm.swapPages)
+          this.sc.bad(RANK.swap, 'swap-slots', `${s.swapEntries.size} swap entries on a ${s.vm.swapPages}-page device`);
         break;
       }
       case Touch.swapFree: {
@@ -115,7 +120,7 @@ export class IncrementalChecker {
         this.reparented(e.memcg, e.a, e.b);
         break;
       case Touch.objcgRelease:
-        this.objcgs.push(e.a);
+        this.objcg(e.a);
         break;
       case Touch.splice:
         this.spliced(e);
@@ -170,11 +175,19 @@ export class IncrementalChecker {
 
   private lruvec(memcg: number, nid: number): void {
     const k = memcg * NODE_KEY + nid;
-    if (!this.lruvecs.includes(k)) this.lruvecs.push(k);
+    for (let i = 0; i < this.nLruvecs; i++) if (this.lruvecs[i] === k) return;
+    this.lruvecs[this.nLruvecs++] = k;
   }
 
   private memcg(id: number): void {
-    if (id >= 0 && !this.memcgs.includes(id)) this.memcgs.push(id);
+    if (id < 0) return;
+    for (let i = 0; i < this.nMemcgs; i++) if (this.memcgs[i] === id) return;
+    this.memcgs[this.nMemcgs++] = id;
+  }
+
+  private objcg(id: number): void {
+    for (let i = 0; i < this.nObjcgs; i++) if (this.objcgs[i] === id) return;
+    this.objcgs[this.nObjcgs++] = id;
   }
 
   /** A memcg and its ancestors: what a page counter change (memory, swap) reaches. */
@@ -189,7 +202,7 @@ export class IncrementalChecker {
     if (m >= 0) this.lruvec(m, nid);
     if (!(changed & RECHARGED)) return;
     if (m >= 0) this.memcgUp(m);
-    if (this.s.objcgCharging) this.objcgs.push(owner);
+    if (this.s.objcgCharging) this.objcg(owner);
     this.nodesChanged = true;
   }
 
@@ -198,16 +211,22 @@ export class IncrementalChecker {
     const s = this.s;
     const f = s.folios.get(id);
     const changed = this.t.sync(id, f);
-    if (changed) {
-      this.queuesChanged = true;
-      const old = this.t.old;
-      if (old) this.placed(old.owner, old.nid, changed);
-      if (!f && old && old.key >= 0 && s.pageCache.get(old.key) === id)
-        this.sc.bad(RANK.pageCache, 'page-cache', `page-cache key ${old.key} maps to folio ${id}, which is gone`);
+    if (!changed) {
+      // touched in place (flags, refs, PTE bits): the folio, and the counters of its list slot
+      if (f) {
+        const m = checkFolio(this.sc, f, false);
+        if (m) checkSlot(this.sc, m, f);
+      }
+      return;
     }
+    this.queuesChanged = true;
+    const old = this.t.old;
+    if (old) this.placed(old.owner, old.nid, changed);
+    if (!f && old && old.key >= 0 && s.pageCache.get(old.key) === id)
+      this.sc.bad(RANK.pageCache, 'page-cache', `page-cache key ${old.key} maps to folio ${id}, which is gone`);
     if (f) {
       this.placed(f.owner, f.nid, changed);
-      checkFolio(this.sc, f, changed !== 0);
+      checkFolio(this.sc, f, true);
     }
     if (changed & MOVED) {
       if (this.prev && s.folios.get(this.prev.id) === this.prev) checkNeighbour(this.sc, this.prev);
@@ -276,7 +295,7 @@ export class IncrementalChecker {
           const o = this.s.objcgs.get(id);
           if (!o || this.t.memcgOf(id) === o.memcg) continue;
           this.t.repoint(id, o.memcg, this.s.nodes.length);
-          this.objcgs.push(id);
+          this.objcg(id);
         }
       }
     }
@@ -316,20 +335,21 @@ export class IncrementalChecker {
   /** Check everything the event marked, then the O(1) machine-wide rules. */
   private finish(): Violation[] {
     const { s, sc, t } = this;
-    for (const k of this.lruvecs) {
+    for (let i = 0; i < this.nLruvecs; i++) {
+      const k = this.lruvecs[i];
       const m = s.memcgs.get(Math.floor(k / NODE_KEY));
       const nid = k % NODE_KEY;
       if (m && nid < m.nodeinfo.length) checkLruvec(sc, m, nid);
     }
-    if (this.memcgs.length) {
-      for (const id of this.memcgs) this.mc.sync(id, s.memcgs.get(id));
-      for (const id of this.memcgs) {
-        const m = s.memcgs.get(id);
+    if (this.nMemcgs) {
+      for (let i = 0; i < this.nMemcgs; i++) this.mc.sync(this.memcgs[i], s.memcgs.get(this.memcgs[i]));
+      for (let i = 0; i < this.nMemcgs; i++) {
+        const m = s.memcgs.get(this.memcgs[i]);
         if (m) this.mc.check(sc, m);
       }
       this.mc.checkStockTotal(sc);
     }
-    for (const id of this.objcgs) checkObjcg(sc, id);
+    for (let i = 0; i < this.nObjcgs; i++) checkObjcg(sc, this.objcgs[i]);
     if (this.nodesChanged) {
       for (let nid = 0; nid < s.nodes.length; nid++) {
         if (s.nodes[nid].nrFolios !== t.nodeFolios[nid])
@@ -343,7 +363,11 @@ export class IncrementalChecker {
     }
     if (s.freedReads.length) {
       const r = s.freedReads[0];
-      sc.bad(RANK.freedReads, 'use-after-free', `memcg ${r.memcg} (read from folio ${r.folio}) dereferenced at seq ${r.seq} after it was freed`);
+      sc.bad(
+        RANK.freedReads,
+        'use-after-free',
+        `memcg ${r.memcg} (read from folio ${r.folio}) dereferenced at seq ${r.seq} after it was freed`,
+      );
     }
     if (s.wrongLocks.length) {
       const r = s.wrongLocks[0];
@@ -361,9 +385,7 @@ export class IncrementalChecker {
   }
 
   private clear(): void {
-    this.lruvecs.length = 0;
-    this.memcgs.length = 0;
-    this.objcgs.length = 0;
+    this.nLruvecs = this.nMemcgs = this.nObjcgs = 0;
     this.nodesChanged = this.queuesChanged = false;
     this.prev = this.next = null;
   }
