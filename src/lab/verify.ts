@@ -1,4 +1,5 @@
 import { LabError } from '../errors.js';
+import { EVENT_SCHEMA_VERSION } from '../kernel/events.js';
 import { deserializeState, stateHash } from '../kernel/serialize.js';
 import type { KernelState } from '../kernel/state.js';
 import type { Store } from '../store/db.js';
@@ -109,15 +110,21 @@ function verifyWith(
   let complete = false;
   const notes: string[] = [];
   try {
+    // The fold's read of the log feeds the chain's segment hashes too (rows as stored: only when
+    // the fold does not upcast them), so verify reads the log once.
+    const read = chain.segments && run.schemaVersion === EVENT_SCHEMA_VERSION ? chain.segments : null;
     const first = foldChecked(
       store,
       run,
       {},
       { full: (e) => e.seq % every === 0 || e.seq === end.seq, incremental: checks.incremental },
-      (e, s) => {
-        observer.observe(e, s);
-        while (next < snapshots.length && snapshots[next].seq === s.seq) checkSnapshot(s);
-        if (opts.onProgress && (s.seq & 0x3fff) === 0) opts.onProgress(s.seq, end.seq);
+      {
+        read: read ? (e) => read.add(e) : undefined,
+        each: (e, s) => {
+          observer.observe(e, s);
+          while (next < snapshots.length && snapshots[next].seq === s.seq) checkSnapshot(s);
+          if (opts.onProgress && (s.seq & 0x3fff) === 0) opts.onProgress(s.seq, end.seq);
+        },
       },
     );
     ({ s, broken } = first);
@@ -134,9 +141,11 @@ function verifyWith(
   } catch (e) {
     if (!(e instanceof LabError)) throw e;
     violations.push({ seq: 0, type: 'events', invariant: 'fold', detail: e.message });
+    chain.segments?.finish();
     return result(chain.violations, violations, 0, '', chain.notes);
   }
 
+  chain.segments?.finish();
   if (complete) {
     for (; next < snapshots.length; next++) {
       const snap = snapshots[next];

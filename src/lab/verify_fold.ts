@@ -15,6 +15,14 @@ export interface CheckPlan {
   incremental: boolean;
 }
 
+/** What else the verifying fold does with each event. */
+export interface FoldHooks {
+  /** every row the fold reads, before evolve applies it (even one it refuses): the chain's segment hashes */
+  read?: (e: Event) => void;
+  /** after every event that broke nothing */
+  each?: (e: Event, s: KernelState) => void;
+}
+
 export interface Checked {
   s: KernelState;
   /** what broke at the first event that broke anything (empty: nothing) */
@@ -30,15 +38,16 @@ export interface Checked {
  * or that evolve refuses. What the incremental checker finds is confirmed by a full check at the
  * same event, whose violations are reported (the same text as a full check alone would give);
  * if the full check finds nothing, the disagreement is noted and the checker is rebuilt from the
- * state. `each` runs after every event that broke nothing.
+ * state.
  */
 export function foldChecked(
   store: Store,
   run: RunRow,
   range: Pick<FoldOptions, 'from' | 'to'>,
   plan: CheckPlan,
-  each?: (e: Event, s: KernelState) => void,
+  hooks: FoldHooks = {},
 ): Checked {
+  const { read, each } = hooks;
   let broken: VerifyViolation[] = [];
   let exact = false;
   const notes: string[] = [];
@@ -46,12 +55,15 @@ export function foldChecked(
   try {
     const s = foldRun(store, run, {
       ...range,
-      before: plan.incremental
-        ? (e, s) => {
-            inc ??= new IncrementalChecker(s);
-            inc.before(e);
-          }
-        : undefined,
+      before:
+        plan.incremental || read
+          ? (e, s) => {
+              read?.(e);
+              if (!plan.incremental) return;
+              inc ??= new IncrementalChecker(s);
+              inc.before(e);
+            }
+          : undefined,
       observe: (e, s) => {
         const found = inc ? inc.after(e) : null;
         const flagged = found !== null && found.length > 0;

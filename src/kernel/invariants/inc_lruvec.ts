@@ -32,7 +32,7 @@ export function checkLruvec(sc: Scope, m: MemcgView, nid: number): void {
   const { s, bad } = sc;
   const lv = lruvecOf(m, nid);
   const locked = sc.locked(m.id);
-  const t: Tally | undefined = sc.t.peek(sc.t.byMemcg, m.id, nid);
+  const t: Tally | undefined = sc.t.byMemcg.peek(m.id, nid);
   const byList = t ? t.list : ZERO;
   for (let lru = 0; lru < NR_LRU_LISTS; lru++) {
     const l = lv.lists[lru];
@@ -92,7 +92,7 @@ export function checkSlot(sc: Scope, m: MemcgView, f: FolioView): void {
   const { s, bad } = sc;
   if (sc.locked(m.id)) return;
   const lv = lruvecOf(m, f.nid);
-  const t = sc.t.peek(sc.t.byMemcg, m.id, f.nid);
+  const t = sc.t.byMemcg.peek(m.id, f.nid);
   const i = f.list;
   if (s.mglru) {
     const g = lv.lrugen;

@@ -96,15 +96,7 @@ export class MemcgCounters {
   check(sc: Scope, m: MemcgView): void {
     const { s, t, bad } = sc;
     const nodes = s.nodes.length;
-    let anon = 0;
-    let file = 0;
-    for (let nid = 0; nid < nodes; nid++) {
-      const x = t.peek(t.byMemcg, m.id, nid);
-      if (x) {
-        anon += x.anon;
-        file += x.file;
-      }
-    }
+    const { anon, file } = t.byMemcg.pages(m.id);
     const sum = anon + file + m.stock + (this.childMemory.get(m.id) ?? 0);
     if (m.memory !== sum)
       bad(RANK.charge, 'hierarchical-charge', `${m.path}: memory.current ${m.memory} pages, its folios, stock and children hold ${sum}`);
@@ -158,7 +150,7 @@ function checkIters(sc: Scope, m: MemcgView): void {
 export function checkObjcg(sc: Scope, id: number): void {
   const { s, t, bad } = sc;
   const o = s.objcgs.get(id);
-  const p = t.pages(t.byOwner, id, s.nodes.length);
+  const p = t.byOwner.pages(id);
   if (!o) {
     if (s.objcgCharging && p.anon + p.file) bad(RANK.owners, 'owner', `${p.anon + p.file} folios owned by missing objcg ${id}`);
     return;

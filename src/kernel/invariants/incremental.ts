@@ -120,7 +120,9 @@ export class IncrementalChecker {
         this.reparented(e.memcg, e.a, e.b);
         break;
       case Touch.objcgRelease:
-        this.objcg(e.a);
+        checkObjcg(this.sc, e.a);
+        this.t.byOwner.drop(e.a);
+        this.t.setOwnerMemcg(e.a, undefined);
         break;
       case Touch.splice:
         this.spliced(e);
@@ -260,7 +262,7 @@ export class IncrementalChecker {
   private created(id: number): void {
     const m = this.s.memcgs.get(id);
     if (!m) return;
-    for (const pn of m.nodeinfo) if (pn.objcg) this.t.ownerMemcg.set(pn.objcg, m.id);
+    for (const pn of m.nodeinfo) if (pn.objcg) this.t.setOwnerMemcg(pn.objcg, m.id);
     this.memcgUp(id);
     for (let nid = 0; nid < m.nodeinfo.length; nid++) this.lruvec(id, nid);
     checkObjcgLists(this.sc, [id]);
@@ -272,13 +274,13 @@ export class IncrementalChecker {
     const s = this.s;
     const parent = this.mc.parentOf(id);
     const nodes = s.nodes.length;
-    const p = this.t.pages(this.t.byMemcg, id, nodes);
+    const p = this.t.byMemcg.pages(id);
     if (p.anon + p.file) this.sc.bad(RANK.owners, 'freed-owns-nothing', `${p.anon + p.file} folios belong to memcg ${id}, which was freed`);
     if (this.mc.heldBy(id)) this.sc.bad(RANK.swap, 'swap-id', `${this.mc.heldBy(id)} swap entries record memcg ${id}, which was freed`);
     checkObjcgLists(this.sc, [id]);
     this.mc.sync(id, undefined);
-    this.t.drop(this.t.byMemcg, id, nodes);
-    if (!s.objcgCharging) this.t.drop(this.t.byOwner, id, nodes);
+    this.t.byMemcg.drop(id);
+    if (!s.objcgCharging) this.t.byOwner.drop(id);
     if (parent !== undefined) {
       this.memcgUp(parent);
       for (let nid = 0; nid < nodes; nid++) this.lruvec(parent, nid);

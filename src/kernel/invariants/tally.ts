@@ -8,8 +8,11 @@ import type { FolioView, KernelView } from '../state.js';
 // Counters the kernel keeps (nr_pages, lru sizes, memory.stat, objcg charges) are compared with
 // these sums, so an event only has to re-count the folios it touched.
 
-/** Node ids fold into tally keys as owner * NODE_KEY + nid. */
+/** Node ids fold into the checker's lruvec keys as memcg * NODE_KEY + nid. */
 export const NODE_KEY = 1024;
+/** Ids (folio, objcg, memcg) index arrays; one beyond this (a damaged state) is counted nowhere. */
+const MAX_ID = 1 << 30;
+const isId = (id: number) => Number.isInteger(id) && id >= 0 && id < MAX_ID;
 /** Slots of Tally.list / Tally.gen: classic lists 0..4, MGLRU lruGenIndex 0..7. */
 export const TALLY_SLOTS = 8;
 
@@ -44,55 +47,81 @@ function newTally(): Tally {
   return { anon: 0, file: 0, list: new Int32Array(TALLY_SLOTS), gen: new Int32Array(TALLY_SLOTS) };
 }
 
+/** Tallies by id and node, in arrays indexed by id (ids are small dense integers: faster than a Map on every event). */
+export class TallyTable {
+  private readonly rows: (Tally[] | undefined)[] = [];
+
+  peek(id: number, nid: number): Tally | undefined {
+    return this.rows[id]?.[nid];
+  }
+
+  get(id: number, nid: number): Tally {
+    if (!isId(id) || !isId(nid)) return newTally(); // a damaged id: counted nowhere (its folio's checks report it)
+    let row = this.rows[id];
+    if (!row) row = this.rows[id] = [];
+    let t = row[nid];
+    if (!t) t = row[nid] = newTally();
+    return t;
+  }
+
+  /** Pages (anon, file) of one id over every node. */
+  pages(id: number): { anon: number; file: number } {
+    let anon = 0;
+    let file = 0;
+    for (const t of this.rows[id] ?? []) {
+      if (!t) continue;
+      anon += t.anon;
+      file += t.file;
+    }
+    return { anon, file };
+  }
+
+  /** Forget an id that is gone. */
+  drop(id: number): void {
+    if (this.rows[id]) this.rows[id] = undefined;
+  }
+}
+
 const slot = (i: number) => i >= 0 && i < TALLY_SLOTS;
 
 export class Tallies {
-  /** owner * NODE_KEY + nid → tally (owner: the objcg, or the memcg under legacy charging) */
-  readonly byOwner = new Map<number, Tally>();
-  /** memcg * NODE_KEY + nid → tally: the owners' tallies summed by the memcg each owner points at */
-  readonly byMemcg = new Map<number, Tally>();
-  /** objcg → the memcg it pointed at when last seen (objcg charging) */
-  readonly ownerMemcg = new Map<number, number>();
-  readonly folios = new Map<number, FolioShadow>();
+  /** owner (the objcg, or the memcg under legacy charging) → tallies by node */
+  readonly byOwner = new TallyTable();
+  /** memcg → tallies by node: the owners' tallies summed by the memcg each owner points at */
+  readonly byMemcg = new TallyTable();
+  /** objcg → the memcg it pointed at when last seen (objcg charging), by objcg id */
+  private readonly ownerMemcg: (number | undefined)[] = [];
+  /** folio id → its shadow */
+  private readonly folios: (FolioShadow | undefined)[] = [];
   readonly nodeFolios: number[];
   dirty = 0;
   writeback = 0;
 
   constructor(private readonly s: KernelView) {
     this.nodeFolios = s.nodes.map(() => 0);
-    if (s.objcgCharging) for (const o of s.objcgs.values()) this.ownerMemcg.set(o.id, o.memcg);
+    if (s.objcgCharging) for (const o of s.objcgs.values()) this.setOwnerMemcg(o.id, o.memcg);
     for (const f of s.folios.values()) this.sync(f.id, f);
   }
 
   /** The memcg an owner's folios count for (-1: a missing objcg). */
   memcgOf(owner: number): number {
     if (!this.s.objcgCharging) return owner;
-    const m = this.ownerMemcg.get(owner);
+    const m = this.ownerMemcg[owner];
     if (m !== undefined) return m;
     const o = this.s.objcgs.get(owner); // an objcg not seen yet (memcg_create registers them)
     if (!o) return -1;
-    this.ownerMemcg.set(owner, o.memcg);
+    this.setOwnerMemcg(owner, o.memcg);
     return o.memcg;
   }
 
-  tally(map: Map<number, Tally>, id: number, nid: number): Tally {
-    const k = id * NODE_KEY + nid;
-    let t = map.get(k);
-    if (!t) {
-      t = newTally();
-      map.set(k, t);
-    }
-    return t;
-  }
-
-  peek(map: Map<number, Tally>, id: number, nid: number): Tally | undefined {
-    return map.get(id * NODE_KEY + nid);
+  setOwnerMemcg(objcg: number, memcg: number | undefined): void {
+    if (isId(objcg)) this.ownerMemcg[objcg] = memcg;
   }
 
   private count(sh: FolioShadow, d: number): void {
     const m = this.memcgOf(sh.owner);
-    this.add(this.tally(this.byOwner, sh.owner, sh.nid), sh, d);
-    if (m >= 0) this.add(this.tally(this.byMemcg, m, sh.nid), sh, d);
+    this.add(this.byOwner.get(sh.owner, sh.nid), sh, d);
+    if (m >= 0) this.add(this.byMemcg.get(m, sh.nid), sh, d);
     if (sh.nid >= 0 && sh.nid < this.nodeFolios.length) this.nodeFolios[sh.nid] += d;
     if (sh.dirty) this.dirty += d;
     if (sh.writeback) this.writeback += d;
@@ -105,35 +134,39 @@ export class Tallies {
     if (slot(sh.gen)) t.gen[sh.gen] += d;
   }
 
+  /** Folios counted (the shadows held). */
+  size = 0;
+
   /**
    * Re-count one folio (f: undefined once it is gone): its old contribution out, the new one in.
    * Returns what changed (MOVED | RECHARGED, 0: nothing) and leaves the old shadow in `this.old`.
    */
   sync(id: number, f: FolioView | undefined): number {
-    const sh = this.folios.get(id);
+    if (!isId(id)) return 0;
+    const sh = this.folios[id];
     if (!f) {
       if (!sh) return 0;
       this.count(sh, -1);
-      this.folios.delete(id);
+      this.folios[id] = undefined;
+      this.size--;
       this.old = sh;
       return RECHARGED | MOVED;
     }
-    const file = folioSizeStat(f) === Stat.file;
     const gen = f.gen >= 0 ? lruGenIndex(f.gen, folioType(f)) : -1;
-    if (sh) {
-      if (
-        sh.list === f.list &&
-        sh.gen === gen &&
-        sh.owner === f.owner &&
-        sh.nid === f.nid &&
-        sh.file === file &&
-        sh.dirty === f.dirty &&
-        sh.writeback === f.writeback &&
-        sh.key === f.key
-      )
-        return 0;
-      this.count(sh, -1);
-    }
+    if (
+      sh &&
+      sh.list === f.list &&
+      sh.gen === gen &&
+      sh.owner === f.owner &&
+      sh.nid === f.nid &&
+      sh.dirty === f.dirty &&
+      sh.writeback === f.writeback &&
+      sh.key === f.key &&
+      sh.file === (folioSizeStat(f) === Stat.file)
+    )
+      return 0;
+    const file = folioSizeStat(f) === Stat.file;
+    if (sh) this.count(sh, -1);
     const changed = !sh ? RECHARGED | MOVED : (sh.owner !== f.owner || sh.nid !== f.nid || sh.file !== file ? RECHARGED : 0) | MOVED;
     this.old = sh ? { ...sh } : null;
     const next: FolioShadow = sh ?? { owner: 0, nid: 0, file, list: -1, gen: -1, key: -1, dirty: false, writeback: false };
@@ -145,7 +178,10 @@ export class Tallies {
     next.key = f.key;
     next.dirty = f.dirty;
     next.writeback = f.writeback;
-    if (!sh) this.folios.set(id, next);
+    if (!sh) {
+      this.folios[id] = next;
+      this.size++;
+    }
     this.count(next, 1);
     return changed;
   }
@@ -161,12 +197,12 @@ export class Tallies {
     const was = this.memcgOf(objcg);
     if (was === memcg) return;
     for (let nid = 0; nid < nodes; nid++) {
-      const t = this.peek(this.byOwner, objcg, nid);
+      const t = this.byOwner.peek(objcg, nid);
       if (!t) continue;
-      if (was >= 0) this.move(t, this.tally(this.byMemcg, was, nid), -1);
-      this.move(t, this.tally(this.byMemcg, memcg, nid), 1);
+      if (was >= 0) this.move(t, this.byMemcg.get(was, nid), -1);
+      this.move(t, this.byMemcg.get(memcg, nid), 1);
     }
-    this.ownerMemcg.set(objcg, memcg);
+    this.setOwnerMemcg(objcg, memcg);
   }
 
   private move(from: Tally, to: Tally, d: number): void {
@@ -176,24 +212,5 @@ export class Tallies {
       to.list[i] += d * from.list[i];
       to.gen[i] += d * from.gen[i];
     }
-  }
-
-  /** Pages (anon + file) an owner or memcg holds on every node. */
-  pages(map: Map<number, Tally>, id: number, nodes: number): { anon: number; file: number } {
-    let anon = 0;
-    let file = 0;
-    for (let nid = 0; nid < nodes; nid++) {
-      const t = this.peek(map, id, nid);
-      if (t) {
-        anon += t.anon;
-        file += t.file;
-      }
-    }
-    return { anon, file };
-  }
-
-  /** Forget an owner or memcg that is gone (its tallies must be empty by then). */
-  drop(map: Map<number, Tally>, id: number, nodes: number): void {
-    for (let nid = 0; nid < nodes; nid++) map.delete(id * NODE_KEY + nid);
   }
 }
