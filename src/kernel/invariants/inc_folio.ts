@@ -40,8 +40,12 @@ export function checkLinks(sc: Scope, f: FolioView, l: ListView | undefined, str
   if (!prevOk || !nextOk) sc.bad(RANK.lists, 'list-links', `folio ${f.id}: broken ${prevOk ? 'next' : 'prev'} link`);
 }
 
-/** What holds for a folio wherever it sits: a live owner, its page-cache slot, its node, dirty/writeback/swap flags. */
-export function checkFolioState(sc: Scope, f: FolioView): MemcgView | undefined {
+/**
+ * What holds for a folio wherever it sits: a live owner, its node, dirty/writeback/swap flags;
+ * with `cached`, its page-cache slot (only a charge or a free changes that: an event that did
+ * not recharge the folio skips the lookup).
+ */
+export function checkFolioState(sc: Scope, f: FolioView, cached = true): MemcgView | undefined {
   const { s, bad } = sc;
   let m: MemcgView | undefined;
   const o = s.objcgCharging ? s.objcgs.get(f.owner) : undefined;
@@ -51,7 +55,7 @@ export function checkFolioState(sc: Scope, f: FolioView): MemcgView | undefined 
     m = s.memcgs.get(id);
     if (!m) bad(RANK.owners, 'freed-owns-nothing', `folio ${f.id} belongs to memcg ${id}, which is not live`);
   }
-  if (f.file && s.pageCache.get(f.key) !== f.id)
+  if (cached && f.file && s.pageCache.get(f.key) !== f.id)
     bad(RANK.pageCache, 'page-cache', `file folio ${f.id} is not in the page cache at its key`);
   if (f.nid < 0 || f.nid >= s.nodes.length) bad(RANK.lists, 'folio-node', `folio ${f.id} is on node ${f.nid}, which does not exist`);
   if (f.list < 0) bad(RANK.lists, 'one-list', `folio ${f.id} is on no list`);
@@ -86,7 +90,7 @@ export function checkListFlags(sc: Scope, f: FolioView, idx: number, g: LruGenVi
  * the parent's lists until the objcgs are re-pointed): then only the links that exist are checked.
  */
 export function checkFolio(sc: Scope, f: FolioView, deep: boolean): MemcgView | undefined {
-  const m = checkFolioState(sc, f);
+  const m = checkFolioState(sc, f, deep);
   if (!m || f.list < 0) return undefined;
   const l = recordedList(sc.s, m, f);
   if (!l) {

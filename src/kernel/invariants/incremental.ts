@@ -47,6 +47,8 @@ export class IncrementalChecker {
   private readonly objcgs: number[] = [];
   private nObjcgs = 0;
   private nodesChanged = false;
+  /** the event changes what few events change of a memcg: per-node stats, iterators, nodeinfo */
+  private memcgsAll = false;
   private queuesChanged = false;
   private prev: FolioView | null = null;
   private next: FolioView | null = null;
@@ -81,6 +83,7 @@ export class IncrementalChecker {
         this.folio(e.folio);
         break;
       case Touch.refault: {
+        this.memcgsAll = true;
         this.folio(e.folio);
         const f = s.folios.get(e.folio);
         if (f) this.memcg(this.t.memcgOf(f.owner));
@@ -107,13 +110,16 @@ export class IncrementalChecker {
         this.memcgUp(e.memcg);
         break;
       case Touch.create:
+        this.memcgsAll = true;
         this.created(e.memcg);
         break;
       case Touch.offline:
+        this.memcgsAll = true;
         this.memcgUp(e.memcg);
         this.lifecycle();
         break;
       case Touch.free:
+        this.memcgsAll = true;
         this.freed(e.memcg);
         break;
       case Touch.objcgReparent:
@@ -128,6 +134,7 @@ export class IncrementalChecker {
         this.spliced(e);
         break;
       case Touch.unlocks:
+        this.memcgsAll = true;
         for (const id of [e.memcg, e.a]) this.rewalk(id);
         break;
       case Touch.age:
@@ -148,6 +155,7 @@ export class IncrementalChecker {
         break;
       }
       case Touch.memcg:
+        this.memcgsAll = true;
         this.memcg(e.memcg);
         break;
       case Touch.memcgLru:
@@ -274,8 +282,8 @@ export class IncrementalChecker {
     const s = this.s;
     const parent = this.mc.parentOf(id);
     const nodes = s.nodes.length;
-    const p = this.t.byMemcg.pages(id);
-    if (p.anon + p.file) this.sc.bad(RANK.owners, 'freed-owns-nothing', `${p.anon + p.file} folios belong to memcg ${id}, which was freed`);
+    const pages = this.t.byMemcg.anon(id) + this.t.byMemcg.file(id);
+    if (pages) this.sc.bad(RANK.owners, 'freed-owns-nothing', `${pages} folios belong to memcg ${id}, which was freed`);
     if (this.mc.heldBy(id)) this.sc.bad(RANK.swap, 'swap-id', `${this.mc.heldBy(id)} swap entries record memcg ${id}, which was freed`);
     checkObjcgLists(this.sc, [id]);
     this.mc.sync(id, undefined);
@@ -347,7 +355,7 @@ export class IncrementalChecker {
       for (let i = 0; i < this.nMemcgs; i++) this.mc.sync(this.memcgs[i], s.memcgs.get(this.memcgs[i]));
       for (let i = 0; i < this.nMemcgs; i++) {
         const m = s.memcgs.get(this.memcgs[i]);
-        if (m) this.mc.check(sc, m);
+        if (m) this.mc.check(sc, m, this.memcgsAll);
       }
       this.mc.checkStockTotal(sc);
     }
@@ -388,7 +396,7 @@ export class IncrementalChecker {
 
   private clear(): void {
     this.nLruvecs = this.nMemcgs = this.nObjcgs = 0;
-    this.nodesChanged = this.queuesChanged = false;
+    this.nodesChanged = this.queuesChanged = this.memcgsAll = false;
     this.prev = this.next = null;
   }
 }

@@ -64,16 +64,20 @@ export class TallyTable {
     return t;
   }
 
-  /** Pages (anon, file) of one id over every node. */
-  pages(id: number): { anon: number; file: number } {
-    let anon = 0;
-    let file = 0;
-    for (const t of this.rows[id] ?? []) {
-      if (!t) continue;
-      anon += t.anon;
-      file += t.file;
-    }
-    return { anon, file };
+  /** Anon pages of one id over every node. */
+  anon(id: number): number {
+    const row = this.rows[id];
+    let n = 0;
+    if (row) for (let nid = 0; nid < row.length; nid++) n += row[nid]?.anon ?? 0;
+    return n;
+  }
+
+  /** File pages (shmem included) of one id over every node. */
+  file(id: number): number {
+    const row = this.rows[id];
+    let n = 0;
+    if (row) for (let nid = 0; nid < row.length; nid++) n += row[nid]?.file ?? 0;
+    return n;
   }
 
   /** Forget an id that is gone. */
