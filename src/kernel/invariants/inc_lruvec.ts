@@ -22,6 +22,25 @@ function checkEnds(sc: Scope, m: MemcgView, l: ListView, name: string): void {
   else if (!l.head && l.count !== 0) sc.bad(RANK.lists, 'list-count', `${m.path} ${name}: count ${l.count} but 0 linked`);
 }
 
+const NOOP = () => {};
+
+/**
+ * A list whose count differs from the folios that record it (by the tallies): walk it, so what is
+ * reported is what the full check's walk of it reports (a broken link, a folio of another memcg,
+ * a count that is off); if the walk finds nothing wrong, a folio recording this list of this
+ * memcg sits on another lruvec (where the full check's walk finds it). Only on a violation.
+ */
+function countMismatch(sc: Scope, m: MemcgView, nid: number, l: ListView, idx: number, recorded: number): void {
+  const before = sc.reported();
+  walkList(sc, m, nid, l, idx, NOOP);
+  if (sc.reported() === before)
+    sc.bad(
+      RANK.lists,
+      'folio_memcg==lruvec_memcg',
+      `${m.path} list ${idx}: ${recorded} folios of this memcg record it but ${l.count} are on it: the others sit on another lruvec`,
+    );
+}
+
 /**
  * The counters of memcg m's lruvec on node nid: list counts = folios recorded on them, classic
  * lru_zone_size = list counts, MGLRU nr_pages[gen][type] (+ a pending walk batch) = folios of that
@@ -40,8 +59,7 @@ export function checkLruvec(sc: Scope, m: MemcgView, nid: number): void {
     if (s.mglru) {
       if (l.count) bad(RANK.classic, 'mglru-classic-lists', `${m.path}: classic list ${lru} is in use under MGLRU`);
     } else if (!locked) {
-      if (l.count !== byList[lru])
-        bad(RANK.lists, 'list-count', `${m.path} list ${lru}: count ${l.count} but ${byList[lru]} folios record it`);
+      if (l.count !== byList[lru]) countMismatch(sc, m, nid, l, lru, byList[lru]);
       if (lru !== LRU_UNEVICTABLE && lv.size[lru] !== l.count)
         bad(RANK.classic, 'lru-size', `${m.path} ${lru}: lru_zone_size ${lv.size[lru]} but ${l.count} folios listed`);
     }
@@ -52,6 +70,9 @@ export function checkLruvec(sc: Scope, m: MemcgView, nid: number): void {
   const walk = s.walk;
   const pending = walk && walk.home === m.id && walk.nid === nid ? walk.delta : null;
   const byGen = t ? t.gen : ZERO;
+  // a list that holds other folios than its memcg's tallies say: the tallies cannot vouch for nr_pages
+  let trusted = !locked;
+  for (let i = 0; trusted && i < MAX_NR_GENS * ANON_AND_FILE; i++) trusted = g.lists[i].count === byList[i];
   sizes.fill(0);
   for (let type = 0; type < ANON_AND_FILE; type++) {
     const nr = getNrGens(g, type);
@@ -64,8 +85,8 @@ export function checkLruvec(sc: Scope, m: MemcgView, nid: number): void {
       if (l.count && !inw) bad(RANK.genWindow, 'gen-window', `${m.path}: list of gen ${gen} type ${type} is outside [min_seq, max_seq]`);
       sizes[genClassicList(g, type, gen)] += g.nrPages[i];
       if (locked) continue;
-      if (l.count !== byList[i])
-        bad(RANK.lists, 'list-count', `${m.path} gen ${gen} type ${type}: count ${l.count} but ${byList[i]} folios record it`);
+      if (l.count !== byList[i]) countMismatch(sc, m, nid, l, i, byList[i]);
+      if (!trusted) continue;
       if (!inw && byGen[i]) bad(RANK.genWindow, 'gen-window', `${byGen[i]} folios of ${m.path} have flags gen ${gen} outside the window`);
       const batched = pending ? pending[i] : 0;
       const byFlags = inw ? byGen[i] : 0;
@@ -98,8 +119,7 @@ export function checkSlot(sc: Scope, m: MemcgView, f: FolioView): void {
     const g = lv.lrugen;
     const l = g.lists[i];
     checkEnds(sc, m, l, `gen list ${i}`);
-    if (l.count !== (t ? t.list[i] : 0))
-      bad(RANK.lists, 'list-count', `${m.path} gen list ${i}: count ${l.count} but ${t ? t.list[i] : 0} folios record it`);
+    if (l.count !== (t ? t.list[i] : 0)) return countMismatch(sc, m, f.nid, l, i, t ? t.list[i] : 0);
     const type = folioType(f);
     if (!inWindow(g, type, f.gen)) return; // checkListFlags reported it
     const k = lruGenIndex(f.gen, type);
@@ -115,8 +135,7 @@ export function checkSlot(sc: Scope, m: MemcgView, f: FolioView): void {
   } else {
     const l = lv.lists[i];
     checkEnds(sc, m, l, `list ${i}`);
-    if (l.count !== (t ? t.list[i] : 0))
-      bad(RANK.lists, 'list-count', `${m.path} list ${i}: count ${l.count} but ${t ? t.list[i] : 0} folios record it`);
+    if (l.count !== (t ? t.list[i] : 0)) countMismatch(sc, m, f.nid, l, i, t ? t.list[i] : 0);
     if (i !== LRU_UNEVICTABLE && lv.size[i] !== l.count)
       bad(RANK.classic, 'lru-size', `${m.path} ${i}: lru_zone_size ${lv.size[i]} but ${l.count} folios listed`);
   }

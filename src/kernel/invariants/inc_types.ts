@@ -35,6 +35,8 @@ export interface Scope {
   s: KernelView;
   t: Tallies;
   bad: RankedReport;
+  /** how many violations were reported so far (for the checks that look closer when something is off) */
+  reported(): number;
   /** a reparent holds this memcg's lruvec locks (child or parent): its counters may be mid-move */
   locked(memcg: number): boolean;
 }

@@ -58,7 +58,7 @@ export class IncrementalChecker {
     this.t = new Tallies(s);
     this.mc = new MemcgCounters(s);
     const bad = (rank: number, invariant: string, detail: string) => void this.out.push({ rank, invariant, detail });
-    this.sc = { s, t: this.t, bad, locked: (id) => this.locked(id) };
+    this.sc = { s, t: this.t, bad, reported: () => this.out.length, locked: (id) => this.locked(id) };
     this.reports = Object.values(RANK).map((rank) => (invariant: string, detail: string) => bad(rank, invariant, detail));
   }
 
