@@ -7,7 +7,7 @@ import { type EventCode, EventType, type EventTypeName } from '../events.js';
 export const Touch = {
   /** nothing the invariants read (marks, counters no invariant covers, the lab's bookkeeping) */
   none: 0,
-  /** the folio (column folio): its flags, list, gen, owner or existence; its lruvec; on a charge change its memcg and ancestors, objcg, node */
+  /** the folio (column folio), which stays: its flags, list, gen; its lruvec */
   folio: 1,
   /** refault: the folio, and its memcg's workingset counters (node-stat) */
   refault: 2,
@@ -47,6 +47,8 @@ export const Touch = {
   memcgLru: 19,
   /** machine, sysctl: the setup, before any folio; checked in full */
   full: 20,
+  /** charge, uncharge, evict: the folio comes or goes: its lruvec, its memcg and ancestors, objcg, node, page-cache slot */
+  life: 21,
 } as const;
 
 const BY_NAME: Record<EventTypeName, number> = {
@@ -57,12 +59,12 @@ const BY_NAME: Record<EventTypeName, number> = {
   memcg_free: Touch.free,
   objcg_reparent: Touch.objcgReparent,
   objcg_release: Touch.objcgRelease,
-  charge: Touch.folio,
-  uncharge: Touch.folio,
+  charge: Touch.life,
+  uncharge: Touch.life,
   access: Touch.folio,
   activate: Touch.folio,
   deactivate: Touch.folio,
-  evict: Touch.folio,
+  evict: Touch.life,
   refault: Touch.refault,
   gen_update: Touch.folio,
   sort: Touch.folio,

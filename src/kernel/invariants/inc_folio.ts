@@ -47,14 +47,11 @@ export function checkLinks(sc: Scope, f: FolioView, l: ListView | undefined, str
  */
 export function checkFolioState(sc: Scope, f: FolioView, cached = true): MemcgView | undefined {
   const { s, bad } = sc;
-  let m: MemcgView | undefined;
-  const o = s.objcgCharging ? s.objcgs.get(f.owner) : undefined;
-  if (s.objcgCharging && !o) bad(RANK.owners, 'owner', `folio ${f.id} owned by missing objcg ${f.owner}`);
-  else {
-    const id = o ? o.memcg : f.owner;
-    m = s.memcgs.get(id);
-    if (!m) bad(RANK.owners, 'freed-owns-nothing', `folio ${f.id} belongs to memcg ${id}, which is not live`);
-  }
+  // folio_memcg() through the checker's own maps (kept by the objcg and memcg events): no Map lookup
+  const id = sc.t.memcgOf(f.owner);
+  const m = id < 0 ? undefined : sc.t.memcg(id);
+  if (id < 0) bad(RANK.owners, 'owner', `folio ${f.id} owned by missing objcg ${f.owner}`);
+  else if (!m) bad(RANK.owners, 'freed-owns-nothing', `folio ${f.id} belongs to memcg ${id}, which is not live`);
   if (cached && f.file && s.pageCache.get(f.key) !== f.id)
     bad(RANK.pageCache, 'page-cache', `file folio ${f.id} is not in the page cache at its key`);
   if (f.nid < 0 || f.nid >= s.nodes.length) bad(RANK.lists, 'folio-node', `folio ${f.id} is on node ${f.nid}, which does not exist`);

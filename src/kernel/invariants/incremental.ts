@@ -50,6 +50,8 @@ export class IncrementalChecker {
   /** the event changes what few events change of a memcg: per-node stats, iterators, nodeinfo */
   private memcgsAll = false;
   private queuesChanged = false;
+  /** the event's folio as before() found it (null: none) */
+  private f: FolioView | null = null;
   private prev: FolioView | null = null;
   private next: FolioView | null = null;
   private readonly reports: Report[];
@@ -64,10 +66,11 @@ export class IncrementalChecker {
 
   /** Before evolve applies e: where the event's folio sits now, and whether its links hold there. */
   before(e: Event): void {
-    this.prev = this.next = null;
+    this.f = this.prev = this.next = null;
     if (!e.folio) return;
     const f = this.s.folios.get(e.folio);
     if (!f) return;
+    this.f = f;
     this.prev = f.prev;
     this.next = f.next;
     if ((f.prev && f.prev.next !== f) || (f.next && f.next.prev !== f)) this.sc.bad(RANK.lists, 'list-links', `folio ${f.id}: broken link`);
@@ -80,17 +83,21 @@ export class IncrementalChecker {
       case Touch.none:
         break;
       case Touch.folio:
-        this.folio(e.folio);
+        // the folio object stays (evolve changes it in place): no second lookup
+        this.folio(e.folio, this.f ?? s.folios.get(e.folio));
+        break;
+      case Touch.life:
+        this.folio(e.folio, s.folios.get(e.folio));
         break;
       case Touch.refault: {
         this.memcgsAll = true;
-        this.folio(e.folio);
+        this.folio(e.folio, s.folios.get(e.folio));
         const f = s.folios.get(e.folio);
         if (f) this.memcg(this.t.memcgOf(f.owner));
         break;
       }
       case Touch.swapOut: {
-        this.folio(e.folio);
+        this.folio(e.folio, s.folios.get(e.folio));
         const id = s.swapEntries.get(e.folio);
         if (id !== undefined) {
           this.mc.swapOut(e.folio, id);
@@ -103,7 +110,7 @@ export class IncrementalChecker {
       case Touch.swapFree: {
         const id = this.mc.swapFree(e.folio);
         if (id !== undefined) this.memcgUp(id);
-        if (s.folios.has(e.folio)) this.folio(e.folio);
+        if (s.folios.has(e.folio)) this.folio(e.folio, s.folios.get(e.folio));
         break;
       }
       case Touch.stock:
@@ -217,9 +224,8 @@ export class IncrementalChecker {
   }
 
   /** Re-count a folio the event touched (or freed) and check it, its old neighbours, its lruvec. */
-  private folio(id: number): void {
+  private folio(id: number, f: FolioView | undefined): void {
     const s = this.s;
-    const f = s.folios.get(id);
     const changed = this.t.sync(id, f);
     if (!changed) {
       // touched in place (flags, refs, PTE bits): the folio, and the counters of its list slot
@@ -270,6 +276,7 @@ export class IncrementalChecker {
   private created(id: number): void {
     const m = this.s.memcgs.get(id);
     if (!m) return;
+    this.t.setLive(id, m);
     for (const pn of m.nodeinfo) if (pn.objcg) this.t.setOwnerMemcg(pn.objcg, m.id);
     this.memcgUp(id);
     for (let nid = 0; nid < m.nodeinfo.length; nid++) this.lruvec(id, nid);
@@ -287,6 +294,7 @@ export class IncrementalChecker {
     if (this.mc.heldBy(id)) this.sc.bad(RANK.swap, 'swap-id', `${this.mc.heldBy(id)} swap entries record memcg ${id}, which was freed`);
     checkObjcgLists(this.sc, [id]);
     this.mc.sync(id, undefined);
+    this.t.setLive(id, undefined);
     this.t.byMemcg.drop(id);
     if (!s.objcgCharging) this.t.byOwner.drop(id);
     if (parent !== undefined) {
@@ -397,6 +405,6 @@ export class IncrementalChecker {
   private clear(): void {
     this.nLruvecs = this.nMemcgs = this.nObjcgs = 0;
     this.nodesChanged = this.queuesChanged = this.memcgsAll = false;
-    this.prev = this.next = null;
+    this.f = this.prev = this.next = null;
   }
 }

@@ -1,7 +1,7 @@
 import { folioType } from '../lru_gen.js';
 import { lruGenIndex } from '../mmzone.js';
 import { folioSizeStat, Stat } from '../stat.js';
-import type { FolioView, KernelView } from '../state.js';
+import type { FolioView, KernelView, MemcgView } from '../state.js';
 
 // The incremental checker's own count of the folios (incremental.ts): what each folio contributed
 // when it was last seen, and the sums of those contributions per owner and per memcg, by node.
@@ -97,12 +97,15 @@ export class Tallies {
   private readonly ownerMemcg: (number | undefined)[] = [];
   /** folio id → its shadow */
   private readonly folios: (FolioShadow | undefined)[] = [];
+  /** memcg id → the live memcg (memcg_create adds, memcg_free drops): folio_memcg() without a Map lookup */
+  private readonly live: (MemcgView | undefined)[] = [];
   readonly nodeFolios: number[];
   dirty = 0;
   writeback = 0;
 
   constructor(private readonly s: KernelView) {
     this.nodeFolios = s.nodes.map(() => 0);
+    for (const m of s.memcgs.values()) this.setLive(m.id, m);
     if (s.objcgCharging) for (const o of s.objcgs.values()) this.setOwnerMemcg(o.id, o.memcg);
     for (const f of s.folios.values()) this.sync(f.id, f);
   }
@@ -116,6 +119,15 @@ export class Tallies {
     if (!o) return -1;
     this.setOwnerMemcg(owner, o.memcg);
     return o.memcg;
+  }
+
+  /** The live memcg of an id, as the memcg events left it (undefined: freed or never created). */
+  memcg(id: number): MemcgView | undefined {
+    return this.live[id];
+  }
+
+  setLive(id: number, m: MemcgView | undefined): void {
+    if (isId(id)) this.live[id] = m;
   }
 
   setOwnerMemcg(objcg: number, memcg: number | undefined): void {
