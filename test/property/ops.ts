@@ -198,7 +198,7 @@ export function runOps(
           if (ctx.s.folios.has(f.id)) markAccessed(ctx, ctx.s.folios.get(f.id)!);
           for (let i = 0; i < o.spins; i++) ctx.advance();
           const m = ctx.s.memcgs.get(memcg);
-          const leaf = m && m.children.every((c) => ctx.s.memcgs.get(c)!.state !== MEMCG_ONLINE);
+          const leaf = m?.children.every((c) => ctx.s.memcgs.get(c)!.state !== MEMCG_ONLINE);
           if (m && m.id !== ROOT_MEMCG && m.state === MEMCG_ONLINE && m.nrTasks === 0 && leaf) rmdir(ctx, m.id);
           break;
         }

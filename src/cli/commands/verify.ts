@@ -9,7 +9,8 @@ export function registerVerify(program: Command): void {
     .command('verify')
     .description(
       "check a run's record: the hash chain over its events, snapshots and identity; a rebuild from the log with every invariant " +
-        'checked; every projection (samples, memcgs, the run row, snapshots) compared with the rebuild',
+        'checked after every event (incrementally, and in full every n events); every projection (samples, memcgs, the run row, ' +
+        'snapshots) compared with the rebuild; progress with rate and ETA on stderr',
     )
     .argument('<run>', 'run id')
     .option(

@@ -1,15 +1,13 @@
-import { LRU_UNEVICTABLE } from '../constants.js';
-import { decodeSplice, type Event, SPLICE_MGLRU } from '../events.js';
+import type { Event } from '../events.js';
 import { checkInvariants } from '../invariants.js';
-import { lruGenIndex } from '../mmzone.js';
-import { lruvecOf, nidOf } from '../node.js';
-import { SPLICE_NID_UNIT } from '../reparent.js';
+import { nidOf } from '../node.js';
 import type { FolioView, KernelView } from '../state.js';
 import { checkCgroupTree } from './charge.js';
 import { TOUCH, Touch } from './inc_events.js';
 import { checkFolio, checkNeighbour } from './inc_folio.js';
-import { checkLruvec, checkSlot, walkList, walkLruvec } from './inc_lruvec.js';
-import { checkObjcg, checkObjcgLists, MemcgCounters } from './inc_memcg.js';
+import { created, freed, reparented, spliced, type Touched } from './inc_lifecycle.js';
+import { checkLruvec, checkSlot, walkLruvec } from './inc_lruvec.js';
+import { checkObjcg, MemcgCounters } from './inc_memcg.js';
 import { RANK, type Scope } from './inc_types.js';
 import { checkMemcgLru } from './memcg_lru.js';
 import { checkReclaimIters } from './swap.js';
@@ -62,7 +60,23 @@ export class IncrementalChecker {
     const bad = (rank: number, invariant: string, detail: string) => void this.out.push({ rank, invariant, detail });
     this.sc = { s, t: this.t, bad, reported: () => this.out.length, locked: (id) => this.locked(id) };
     this.reports = Object.values(RANK).map((rank) => (invariant: string, detail: string) => bad(rank, invariant, detail));
+    const self = this;
+    this.touched = {
+      sc: this.sc,
+      get mc() {
+        return self.mc;
+      },
+      lruvec: (memcg: number, nid: number) => this.lruvec(memcg, nid),
+      memcg: (id: number) => this.memcg(id),
+      memcgUp: (id: number) => this.memcgUp(id),
+      objcg: (id: number) => this.objcg(id),
+      seen: this.seen,
+      lifecycle: () => this.lifecycle(),
+    };
   }
+
+  /** What the lifecycle and reparent handlers (inc_lifecycle.ts) mark. */
+  private readonly touched: Touched;
 
   /** Before evolve applies e: where the event's folio sits now, and whether its links hold there. */
   before(e: Event): void {
@@ -118,7 +132,7 @@ export class IncrementalChecker {
         break;
       case Touch.create:
         this.memcgsAll = true;
-        this.created(e.memcg);
+        created(this.touched, e.memcg);
         break;
       case Touch.offline:
         this.memcgsAll = true;
@@ -127,10 +141,10 @@ export class IncrementalChecker {
         break;
       case Touch.free:
         this.memcgsAll = true;
-        this.freed(e.memcg);
+        freed(this.touched, e.memcg);
         break;
       case Touch.objcgReparent:
-        this.reparented(e.memcg, e.a, e.b);
+        reparented(this.touched, e.memcg, e.a, e.b);
         break;
       case Touch.objcgRelease:
         checkObjcg(this.sc, e.a);
@@ -138,7 +152,7 @@ export class IncrementalChecker {
         this.t.setOwnerMemcg(e.a, undefined);
         break;
       case Touch.splice:
-        this.spliced(e);
+        spliced(this.touched, e);
         break;
       case Touch.unlocks:
         this.memcgsAll = true;
@@ -210,7 +224,7 @@ export class IncrementalChecker {
   /** A memcg and its ancestors: what a page counter change (memory, swap) reaches. */
   private memcgUp(id: number): void {
     this.memcg(id);
-    for (let m = this.s.memcgs.get(id); m && m.parent; m = this.s.memcgs.get(m.parent)) this.memcg(m.parent);
+    for (let m = this.s.memcgs.get(id); m?.parent; m = this.s.memcgs.get(m.parent)) this.memcg(m.parent);
   }
 
   /** Where a folio's contribution was or is: its lruvec, and on a charge change its memcgs, objcg, node. */
@@ -270,77 +284,6 @@ export class IncrementalChecker {
       this.lruvec(id, nid);
     }
     this.memcg(id);
-  }
-
-  /** memcg_create: its shadow counters, its objcgs, its lruvecs; the tree-wide invariants it changes. */
-  private created(id: number): void {
-    const m = this.s.memcgs.get(id);
-    if (!m) return;
-    this.t.setLive(id, m);
-    for (const pn of m.nodeinfo) if (pn.objcg) this.t.setOwnerMemcg(pn.objcg, m.id);
-    this.memcgUp(id);
-    for (let nid = 0; nid < m.nodeinfo.length; nid++) this.lruvec(id, nid);
-    checkObjcgLists(this.sc, [id]);
-    this.lifecycle();
-  }
-
-  /** memcg_free: nothing may still point at it; its parent took its counters. */
-  private freed(id: number): void {
-    const s = this.s;
-    const parent = this.mc.parentOf(id);
-    const nodes = s.nodes.length;
-    const pages = this.t.byMemcg.anon(id) + this.t.byMemcg.file(id);
-    if (pages) this.sc.bad(RANK.owners, 'freed-owns-nothing', `${pages} folios belong to memcg ${id}, which was freed`);
-    if (this.mc.heldBy(id)) this.sc.bad(RANK.swap, 'swap-id', `${this.mc.heldBy(id)} swap entries record memcg ${id}, which was freed`);
-    checkObjcgLists(this.sc, [id]);
-    this.mc.sync(id, undefined);
-    this.t.setLive(id, undefined);
-    this.t.byMemcg.drop(id);
-    if (!s.objcgCharging) this.t.byOwner.drop(id);
-    if (parent !== undefined) {
-      this.memcgUp(parent);
-      for (let nid = 0; nid < nodes; nid++) this.lruvec(parent, nid);
-    }
-    this.lifecycle();
-  }
-
-  /** objcg_reparent: the objcgs now pointing at the parent move their tallies there at once. */
-  private reparented(child: number, parent: number, nid: number): void {
-    const p = this.s.memcgs.get(parent);
-    if (p && this.s.objcgCharging) {
-      for (const pn of p.nodeinfo) {
-        for (const id of pn.objcgList) {
-          const o = this.s.objcgs.get(id);
-          if (!o || this.t.memcgOf(id) === o.memcg) continue;
-          this.t.repoint(id, o.memcg, this.s.nodes.length);
-          this.objcg(id);
-        }
-      }
-    }
-    this.memcgUp(child);
-    this.memcgUp(parent);
-    this.lruvec(child, nid);
-    this.lruvec(parent, nid);
-    checkObjcgLists(this.sc, [child, parent]);
-  }
-
-  /** splice: the parent's list that received the child's walked (its folios may have new gens), both lruvecs' counters. */
-  private spliced(e: Event): void {
-    const nid = Math.floor(e.b / SPLICE_NID_UNIT);
-    const b = e.b % SPLICE_NID_UNIT;
-    const parent = this.s.memcgs.get(e.a);
-    if (parent && nid < parent.nodeinfo.length) {
-      const lv = lruvecOf(parent, nid);
-      if (b < SPLICE_MGLRU) {
-        if (b !== LRU_UNEVICTABLE && lv.lists[b]) walkList(this.sc, parent, nid, lv.lists[b], b, this.seen);
-      } else {
-        const { parentGen, type } = decodeSplice(b);
-        const idx = lruGenIndex(parentGen, type);
-        walkList(this.sc, parent, nid, lv.lrugen.lists[idx], idx, this.seen);
-      }
-    }
-    this.lruvec(e.memcg, nid);
-    this.lruvec(e.a, nid);
   }
 
   /** The tree-wide invariants a memcg's birth, offline or death changes: cgroup.stat, the memcg LRU, the iterators. */
