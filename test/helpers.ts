@@ -11,6 +11,7 @@ import { lruvecOf } from '../src/kernel/node.js';
 import { createState, type KernelState } from '../src/kernel/state.js';
 import { Simulation } from '../src/lab/simulation.js';
 import { getPolicy, type Policy } from '../src/policy/policies.js';
+import type { ConcurrencyOptions } from '../src/policy/tasks.js';
 import type { Store } from '../src/store/db.js';
 import { truncateRunAfter } from '../src/store/truncate.js';
 
@@ -66,9 +67,10 @@ export class TestCtx extends Simulation {
     policy: Policy = getPolicy('reparent'),
     private readonly check = true,
     seed = 1,
+    concurrency?: ConcurrencyOptions,
   ) {
     const log: Event[] = [];
-    super(policy, seed, (e) => log.push(e), { checkInvariants: check });
+    super(policy, seed, (e) => log.push(e), { checkInvariants: check, concurrency });
     this.log = log;
   }
 

@@ -20,6 +20,8 @@ export interface FoldOptions {
   from?: Point;
   /** stop at this point; omitted: the end of the log */
   to?: Point;
+  /** before each event is applied, with the state right before it (the incremental checker notes what the event will touch) */
+  before?: (e: Event, s: KernelState) => void;
   /** after each event is applied, with the state right after it; returning false stops the fold */
   observe?: (e: Event, s: KernelState) => unknown;
 }
@@ -46,6 +48,7 @@ export function foldRun(store: Store, run: { id: number; schemaVersion: number }
   if (to?.key === 'cycle' && s.cycle === to.value) return s; // snapshots sit at step ends, right after a cycle event
   for (const e of runEvents(store, run, s.seq, to?.key === 'seq' ? to.value : undefined)) {
     if (to?.key === 'tick' && e.tick > to.value) break;
+    opts.before?.(e, s);
     try {
       evolve(s, e);
     } catch (err) {

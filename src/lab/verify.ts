@@ -1,6 +1,5 @@
 import { LabError } from '../errors.js';
-import { EVENT_NAMES, type Event } from '../kernel/events.js';
-import { checkInvariants } from '../kernel/invariants.js';
+import { EVENT_SCHEMA_VERSION } from '../kernel/events.js';
 import { deserializeState, stateHash } from '../kernel/serialize.js';
 import type { KernelState } from '../kernel/state.js';
 import type { Store } from '../store/db.js';
@@ -9,12 +8,12 @@ import { logEnd } from '../store/reader.js';
 import { type SnapshotRecord, snapshotBlob, snapshotRecords } from '../store/snapshots.js';
 import { type SealData, sha256 } from './chain.js';
 import { type Experiment, memcgSizeBytes, storedExperiment } from './experiment.js';
-import { FoldError, type FoldOptions, foldRun } from './fold.js';
 import { computeMetrics } from './metrics.js';
 import { RunProjections } from './projections.js';
 import type { RunRow } from './runs.js';
 import { getRun } from './runs.js';
 import { checkChain } from './verify_chain.js';
+import { foldChecked, narrowDown } from './verify_fold.js';
 import { ProjectionCheck } from './verify_projections.js';
 import { short, type VerifyViolation } from './verify_types.js';
 
@@ -29,13 +28,28 @@ export interface VerifyResult {
   notes?: string[];
 }
 
+/**
+ * The full check's default cadence alongside the incremental checker: one full check (O(state))
+ * per million events costs well under 1% of the fold even for a state of 100,000 folios, and
+ * bounds how far back a finding of the full check alone (a blind spot of the incremental
+ * checker) has to be narrowed down.
+ */
+export const FULL_CHECK_EVERY = 1_000_000;
+
 export interface VerifyOptions {
   /**
-   * Check the invariants after every n-th event (default 1: every event). Each check walks the
-   * whole state, so big runs may take a larger n; a failed check is then narrowed down to the
-   * exact event by folding again, event by event, from the last snapshot that matched.
+   * The full check (checkInvariants, which walks the whole state) after every n-th event and
+   * after the last. Default: FULL_CHECK_EVERY with the incremental checker, 1 without it. A
+   * failed full check that the incremental checker did not see coming is narrowed down to the
+   * exact event by folding again from the last check that held.
    */
   checkEvery?: number;
+  /**
+   * The incremental checker after every event (default true): each event's folio, lruvec and
+   * memcgs checked in O(what it touched). What it finds is confirmed by a full check there.
+   * Off with checkEvery 1 (the full check after every event already covers it).
+   */
+  incremental?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -43,7 +57,8 @@ export interface VerifyOptions {
  * Check everything a run's record holds against its log and the log's hash chain:
  *   1. the chain: the genesis against the run's identity columns, each row's digest, each
  *      segment of event rows against its hash (a differing row is named), no gaps;
- *   2. a rebuild from the log alone, the kernel invariants checked after every (n-th) event;
+ *   2. a rebuild from the log alone, the kernel invariants checked after every event
+ *      (incrementally, with a full check every n-th event and at the end; or in full every n-th);
  *   3. every snapshot (hash, tick, cycle, runner state) against the rebuild and the chain, and
  *      its blob against its hash;
  *   4. every projection (samples, memcgs, cycles, evictions, refaults, splices) against the rows the rebuild produces;
@@ -52,13 +67,14 @@ export interface VerifyOptions {
  * Any difference names the table and the row (seq, memcg id, or column of `runs`).
  */
 export function verifyRun(store: Store, runId: number, opts: VerifyOptions = {}): VerifyResult {
-  const every = opts.checkEvery ?? 1;
+  const incremental = opts.incremental ?? true;
+  const every = opts.checkEvery ?? (incremental ? FULL_CHECK_EVERY : 1);
   if (!Number.isInteger(every) || every < 1) throw new LabError(`--check-every must be a positive integer (got ${every})`);
   const run = getRun(store, runId);
   const exp = storedExperiment(run);
   const projections = new ProjectionCheck((table) => storedSeqRows(store, table, runId));
   try {
-    return verifyWith(store, run, exp, projections, every, opts);
+    return verifyWith(store, run, exp, projections, { full: every, incremental: incremental && every > 1 }, opts);
   } finally {
     projections.close();
   }
@@ -69,9 +85,10 @@ function verifyWith(
   run: RunRow,
   exp: Experiment,
   projections: ProjectionCheck,
-  every: number,
+  checks: { full: number; incremental: boolean },
   opts: VerifyOptions,
 ): VerifyResult {
+  const every = checks.full;
   const runId = run.id;
   const chain = checkChain(store, run);
   const violations: VerifyViolation[] = [];
@@ -91,39 +108,44 @@ function verifyWith(
   let s: KernelState;
   let broken: VerifyViolation[];
   let complete = false;
+  const notes: string[] = [];
   try {
-    ({ s, broken } = foldChecked(
+    // The fold's read of the log feeds the chain's segment hashes too (rows as stored: only when
+    // the fold does not upcast them), so verify reads the log once.
+    const read = chain.segments && run.schemaVersion === EVENT_SCHEMA_VERSION ? chain.segments : null;
+    const first = foldChecked(
       store,
       run,
       {},
-      (e) => e.seq % every === 0 || e.seq === end.seq,
-      (e, s) => {
-        observer.observe(e, s);
-        while (next < snapshots.length && snapshots[next].seq === s.seq) checkSnapshot(s);
-        if (opts.onProgress && (s.seq & 0x3fff) === 0) opts.onProgress(s.seq, end.seq);
+      { full: (e) => e.seq % every === 0 || e.seq === end.seq, incremental: checks.incremental },
+      {
+        read: read ? (e) => read.add(e) : undefined,
+        each: (e, s) => {
+          observer.observe(e, s);
+          while (next < snapshots.length && snapshots[next].seq === s.seq) checkSnapshot(s);
+          if (opts.onProgress && (s.seq & 0x3fff) === 0) opts.onProgress(s.seq, end.seq);
+        },
       },
-    ));
-    // Unchecked events before the failure may have broken an invariant first: find the exact one,
-    // checking only the events after the last check that held (the fold starts at a snapshot).
-    if (broken.length && every > 1) {
+    );
+    ({ s, broken } = first);
+    notes.push(...first.notes);
+    // A full check found what no check before it saw: an unchecked event before it may have broken
+    // the invariant first. Narrow it down from the last full check that held (the fold starts at a
+    // snapshot at or before it: a later one may already hold the damage).
+    if (broken.length && !first.exact && every > 1) {
       const lastHeld = Math.floor((broken[0].seq - 1) / every) * every;
-      const exact = foldChecked(
-        store,
-        run,
-        // from a snapshot at or before the last check that held (a later one may already hold the damage)
-        { from: { key: 'seq', value: Math.min(lastGood, lastHeld) }, to: { key: 'seq', value: broken[0].seq } },
-        (e) => e.seq > lastHeld,
-      ).broken;
-      if (exact.length) broken = exact;
+      broken = narrowDown(store, run, lastGood, lastHeld, first, every).broken;
     }
     violations.push(...broken);
     complete = !broken.length;
   } catch (e) {
     if (!(e instanceof LabError)) throw e;
     violations.push({ seq: 0, type: 'events', invariant: 'fold', detail: e.message });
+    chain.segments?.finish();
     return result(chain.violations, violations, 0, '', chain.notes);
   }
 
+  chain.segments?.finish();
   if (complete) {
     for (; next < snapshots.length; next++) {
       const snap = snapshots[next];
@@ -151,7 +173,7 @@ function verifyWith(
     }
     violations.push(...finalViolations(run, s, memcgSizeBytes(exp), chain.end));
   }
-  return result(chain.violations, violations, s.seq, stateHash(s), chain.notes);
+  return result(chain.violations, violations, s.seq, stateHash(s), [...chain.notes, ...notes]);
 }
 
 function result(
@@ -237,41 +259,3 @@ function snapshotViolations(
   }
   return out;
 }
-
-/**
- * Fold with the invariants checked after the events `check` picks; stops at the first event that
- * breaks one, or that evolve refuses. `each` runs after every event that broke nothing.
- */
-function foldChecked(
-  store: Store,
-  run: RunRow,
-  range: Pick<FoldOptions, 'from' | 'to'>,
-  check: (e: Event) => boolean,
-  each?: (e: Event, s: KernelState) => void,
-): { s: KernelState; broken: VerifyViolation[] } {
-  let broken: VerifyViolation[] = [];
-  try {
-    const s = foldRun(store, run, {
-      ...range,
-      observe: (e, s) => {
-        if (check(e))
-          broken = checkInvariants(s).map((v) => ({
-            seq: e.seq,
-            type: typeName(e),
-            invariant: v.invariant,
-            detail: `${v.detail} (${where(e)})`,
-          }));
-        if (broken.length) return false;
-        each?.(e, s);
-      },
-    });
-    return { s, broken };
-  } catch (err) {
-    if (!(err instanceof FoldError)) throw err;
-    const e = err.event;
-    return { s: err.state, broken: [{ seq: e.seq, type: typeName(e), invariant: 'evolve', detail: `${err.message} (${where(e)})` }] };
-  }
-}
-
-const typeName = (e: Event) => EVENT_NAMES[e.type] ?? `type ${e.type}`;
-const where = (e: Event) => `memcg ${e.memcg}, folio ${e.folio}, a ${e.a}, b ${e.b}`;

@@ -19,17 +19,20 @@ export interface ChainCheck {
   sealedTo: number;
   notes: string[];
   chained: boolean;
+  /** the event rows against the segment hashes: fed by the caller's own pass over the log, then finished (null: no chain) */
+  segments: SegmentCheck | null;
 }
 
 /**
  * Check a run's hash chain: the genesis against the run's identity columns, every row against its
- * digest, and the event rows against each row's segment hash (one pass over the log, which also
- * finds gaps). A segment that does not match is narrowed to its first differing row by running the
+ * digest; and with `segments`, the event rows against each row's segment hash (one pass over the
+ * log, which also finds gaps; verify feeds it from the fold's own read of the log, so the log is
+ * read once). A segment that does not match is narrowed to its first differing row by running the
  * run's experiment again (deterministic: the same code makes the same events) when this build
  * wrote it.
  */
 export function checkChain(store: Store, run: RunRow): ChainCheck {
-  const out: ChainCheck = { violations: [], seals: new Map(), sealedTo: 0, notes: [], chained: false };
+  const out: ChainCheck = { violations: [], seals: new Map(), sealedTo: 0, notes: [], chained: false, segments: null };
   const v = (x: VerifyViolation) => out.violations.push(x);
   const rows = chainRows(store, run.id);
   if (!rows.length) {
@@ -99,70 +102,91 @@ export function checkChain(store: Store, run: RunRow): ChainCheck {
   const last = links.at(-1);
   out.sealedTo = last?.seq ?? 0;
   out.end = last ? out.seals.get(last.seq)?.end : undefined;
-  checkSegments(store, run, links, genesis, out);
+  out.segments = new SegmentCheck(store, run, links, genesis, out);
   return out;
 }
 
-/** One pass over the event rows: gaps, and each segment's hash against its chain row. */
-function checkSegments(store: Store, run: RunRow, links: ChainRow[], genesis: Identity | undefined, out: ChainCheck): void {
-  const hasher = new EventHasher();
-  const bad: { from: number; to: number }[] = [];
-  let want = 1;
-  let idx = 0;
-  let boundary = 0;
-  let lastSeq = 0;
-  let gap = false;
-  let tail = 0;
-  for (const e of readEvents(store, run.id)) {
-    if (e.seq !== want && !gap) {
-      out.violations.push({
-        seq: want,
+/**
+ * One pass over the event rows, in seq order: gaps, and each segment's hash against its chain
+ * row. `add` takes the rows as the caller reads them; `finish` reads whatever the caller did not
+ * get to (a fold that stopped early) and reports.
+ */
+export class SegmentCheck {
+  private readonly hasher = new EventHasher();
+  private readonly bad: { from: number; to: number }[] = [];
+  private want = 1;
+  private idx = 0;
+  private boundary = 0;
+  private lastSeq = 0;
+  private gap = false;
+  private tail = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly run: RunRow,
+    private readonly links: ChainRow[],
+    private readonly genesis: Identity | undefined,
+    private readonly out: ChainCheck,
+  ) {}
+
+  add(e: Event): void {
+    if (e.seq <= this.lastSeq) return; // a row seen already (a fold that read on from a snapshot)
+    const links = this.links;
+    if (e.seq !== this.want && !this.gap) {
+      this.out.violations.push({
+        seq: this.want,
         type: 'events',
         invariant: 'gap',
-        detail: `events row seq ${want} of run ${run.id} is missing (the next row is seq ${e.seq})`,
+        detail: `events row seq ${this.want} of run ${this.run.id} is missing (the next row is seq ${e.seq})`,
       });
-      gap = true;
+      this.gap = true;
     }
-    want = e.seq + 1;
-    lastSeq = e.seq;
-    hasher.add(e);
-    if (idx >= links.length) tail++;
-    while (idx < links.length && links[idx].seq <= e.seq) {
-      const seg = hasher.segment();
-      if (seg !== links[idx].events) bad.push({ from: boundary, to: links[idx].seq });
-      boundary = links[idx].seq;
-      idx++;
+    this.want = e.seq + 1;
+    this.lastSeq = e.seq;
+    this.hasher.add(e);
+    if (this.idx >= links.length) this.tail++;
+    while (this.idx < links.length && links[this.idx].seq <= e.seq) {
+      const seg = this.hasher.segment();
+      if (seg !== links[this.idx].events) this.bad.push({ from: this.boundary, to: links[this.idx].seq });
+      this.boundary = links[this.idx].seq;
+      this.idx++;
     }
   }
-  if (idx < links.length) {
-    out.violations.push({
-      seq: lastSeq + 1,
-      type: 'events',
-      invariant: 'chain',
-      detail: `the log of run ${run.id} ends at seq ${lastSeq}, but chain row seq ${links[links.length - 1].seq} seals events up to there: events rows after seq ${lastSeq} are missing`,
-    });
-    if (hasher.count) bad.push({ from: boundary, to: links[idx].seq });
-  }
-  if (tail) {
-    if (out.end) {
+
+  /** Read the rows after the last one added, then report: rows missing at the end, rows after the end seal, segments that differ. */
+  finish(): void {
+    for (const e of readEvents(this.store, this.run.id, this.lastSeq)) this.add(e);
+    const { hasher, bad, idx, boundary, lastSeq, tail, links, out, store, run, genesis } = this;
+    if (idx < links.length) {
       out.violations.push({
-        seq: boundary + 1,
+        seq: lastSeq + 1,
         type: 'events',
         invariant: 'chain',
-        detail: `events rows seq ${boundary + 1}..${lastSeq} come after the run's end seal (chain row seq ${boundary})`,
+        detail: `the log of run ${run.id} ends at seq ${lastSeq}, but chain row seq ${links[links.length - 1].seq} seals events up to there: events rows after seq ${lastSeq} are missing`,
       });
-    } else {
-      out.notes.push(`${tail} events after seq ${boundary} are not sealed by the chain yet (an interrupted run: resume replaces them)`);
+      if (hasher.count) bad.push({ from: boundary, to: links[idx].seq });
     }
-  }
-  if (bad.length) localize(store, run, genesis, bad[0], out);
-  for (const b of bad.slice(1)) {
-    out.violations.push({
-      seq: b.from + 1,
-      type: 'events',
-      invariant: 'chain',
-      detail: `events rows seq ${b.from + 1}..${b.to} do not match the hash in chain row seq ${b.to}`,
-    });
+    if (tail) {
+      if (out.end) {
+        out.violations.push({
+          seq: boundary + 1,
+          type: 'events',
+          invariant: 'chain',
+          detail: `events rows seq ${boundary + 1}..${lastSeq} come after the run's end seal (chain row seq ${boundary})`,
+        });
+      } else {
+        out.notes.push(`${tail} events after seq ${boundary} are not sealed by the chain yet (an interrupted run: resume replaces them)`);
+      }
+    }
+    if (bad.length) localize(store, run, genesis, bad[0], out);
+    for (const b of bad.slice(1)) {
+      out.violations.push({
+        seq: b.from + 1,
+        type: 'events',
+        invariant: 'chain',
+        detail: `events rows seq ${b.from + 1}..${b.to} do not match the hash in chain row seq ${b.to}`,
+      });
+    }
   }
 }
 
