@@ -13,10 +13,11 @@ export const BATCH_EVENTS = 4096;
 /** float64 slots per event: seq, tick, type, memcg, folio, a, b, index into `data` (-1: null) */
 export const EVENT_SLOTS = 8;
 /**
- * Batches handed over and not yet written before the simulation waits: bounds memory (32 × 256 KiB)
- * and lets the simulation run ~130,000 events ahead while the writer thread starts.
+ * Batches handed over and not yet written before the simulation waits: bounds memory (8 × 256 KiB)
+ * and the tail a run waits for at its end (~33,000 events, ~20 ms of the writer), the bubble
+ * between two runs of a sweep worker.
  */
-export const MAX_IN_FLIGHT = 32;
+export const MAX_IN_FLIGHT = 8;
 
 export type WriteOp =
   | { k: 'begin' }
