@@ -160,6 +160,7 @@ function resealed(rows: ChainRow[], run: RunRow): ChainRow[] {
 /** Why a done run's record cannot be merged: its chain does not check, or its end seal is not its row. */
 function chainProblem(store: Store, r: RunRow): string | undefined {
   const c = checkChain(store, r);
+  c.segments?.finish(); // the event rows against each segment's hash (verify feeds them from its fold; here they are read once)
   if (c.violations.length) return c.violations[0].detail;
   const end = c.end;
   if (!end) return `run ${r.id}'s hash chain has no end seal: it was not sealed done`;

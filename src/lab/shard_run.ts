@@ -147,6 +147,8 @@ function markFailed(main: Store, runId: number, e: unknown): void {
  * nothing waits for its write lock. An interrupted run resumes from its last snapshot there.
  */
 export function runInMain(main: Store, task: ShardTask, opts: RunOptions = {}): RunResult {
+  // a sweep killed while it had several workers left this run's shard: go on from it (and move it in)
+  if (!runHasEvents(main, task.runId) && existsSync(shardPath(main.path, task.runId))) return runInShard(main, task, opts);
   const taken = takeRun(main, task.runId);
   if (runHasEvents(main, task.runId)) {
     // ours to resume: release the lease we just took so resume takes it over as from an expired writer
