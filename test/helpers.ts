@@ -31,12 +31,17 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the built CLI as a child process, as a user would. */
+/**
+ * Run the built CLI as a child process, as a user would. One core per command (MEMCGLAB_JOBS=1,
+ * unless the test sets it or passes --jobs): the suite already keeps every core busy, where a
+ * writer thread per run only adds CPU. The default, pipelined path is what test/reliability (its
+ * own runCli), pipeline.test.ts and the sweep tests run.
+ */
 export function cli(args: string[], env: Record<string, string> = {}): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    env: { MEMCGLAB_JOBS: '1', ...process.env, ...env },
     maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
