@@ -1,7 +1,7 @@
 import { writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { collect, parseIntArg } from '../common.js';
-import { parseJobs } from '../parallel.js';
+import { parseJobs } from '../jobs_option.js';
 
 const EXPLORE_HELP = `
 Each schedule is the experiment under one seed: the seed drives the workload and the scheduler

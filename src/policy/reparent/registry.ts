@@ -1,6 +1,7 @@
 import { ageOrder } from './age_order.js';
 import { classic } from './classic.js';
 import { legacy } from './legacy.js';
+import * as NAMES from './names.js';
 import { sameGen } from './same_gen.js';
 import { tail } from './tail.js';
 import type { ReparentMode } from './types.js';
@@ -33,6 +34,13 @@ export const POLICY_NAMES = unique(REPARENT_MODES.map((m) => m.policy)) as unkno
 export const MGLRU_REPARENT_MODES = REPARENT_MODES.filter((m) => m.lru === 'mglru').map(
   (m) => m.name,
 ) as unknown as NonEmpty<MglruReparentMode>;
+
+// names.ts lists the same names for help texts (loaded without the modes): they must agree
+if (POLICY_NAMES.join() !== NAMES.POLICY_NAMES.join() || MGLRU_REPARENT_MODES.join() !== NAMES.MGLRU_REPARENT_MODES.join()) {
+  throw new Error(
+    `src/policy/reparent/names.ts lists ${[...NAMES.POLICY_NAMES, ...NAMES.MGLRU_REPARENT_MODES]}, the registry ${[...POLICY_NAMES, ...MGLRU_REPARENT_MODES]}: update names.ts`,
+  );
+}
 
 /** The mode a policy runs on one LRU kind (MGLRU: the one policyOptions.mglru names, if the policy has several). */
 export function reparentModeFor(policy: PolicyName, lru: 'classic' | 'mglru', mglru: MglruReparentMode): ReparentMode {
