@@ -1,15 +1,14 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { openPage, skipWithoutBrowser } from '../browser.js';
 import { cliJson, ROOT, tempDir } from '../helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const dir = tempDir();
 const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 // In CI the browser test must run (.ci/run installs chromium); elsewhere it is skipped, saying why.
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-if (skip) console.warn(`report browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium) and CI is not set`);
+const skip = skipWithoutBrowser('report');
 
 describe.skipIf(skip)('report in a real browser (chromium via playwright-core)', () => {
   it('a sweep report opens without console errors, every plot has marks; screenshot saved', async () => {
@@ -38,16 +37,8 @@ describe.skipIf(skip)('report in a real browser (chromium via playwright-core)',
     const html = readFileSync(out, 'utf8');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/); // self-contained: no script, nothing fetched
 
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const { browser, page, errors } = await openPage();
     try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      const errors: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
       await page.goto(pathToFileURL(out).href);
       const figures = await page.$$eval('figure.plot', (fs) =>
         fs.map((f) => ({

@@ -1,17 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveStore } from '../../src/serve/server.js';
 import { closeStore, openStore } from '../../src/store/db.js';
+import { openPage, skipWithoutBrowser } from '../browser.js';
 import { CLI, cliJson, ROOT, tempDir } from '../helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test', 'artifacts');
-const skipBrowser = !existsSync(CHROMIUM) && !process.env.CI;
-if (skipBrowser) console.warn(`serve browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium) and CI is not set`);
+const skipBrowser = skipWithoutBrowser('serve');
 
 const dir = tempDir();
 const db = join(dir, 'serve.db');
@@ -159,16 +158,8 @@ describe('memcglab serve: the API', () => {
 
 describe.skipIf(skipBrowser)('memcglab serve in a real browser (chromium via playwright-core)', () => {
   it('pick a run, drag the scrubber: the tree and lru_gen are what replay and cat say there; no console errors', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const { browser, page, errors } = await openPage();
     try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      const errors: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
       page.on('request', (r) => {
         if (!r.url().startsWith(base)) errors.push(`request off the server: ${r.url()}`);
       });
