@@ -25,7 +25,7 @@ export function registerCompare(program: Command): void {
     .option('--force', 'compare runs that differ in more than policy and seed (with a warning)')
     .option('--seed <n>', 'override the seed')
     .option('--set <path=value>', 'override any experiment field (repeatable)', collect, [])
-    .option('--jobs <n>', 'worker processes for the runs (default: the number of cores)')
+    .option('--jobs <n>', 'cores for the runs, as sweep --jobs (default: $MEMCGLAB_JOBS, else the number of cores)')
     .option('--csv', 'print CSV (runs or sweep)')
     .option('--json', 'print one JSON object');
   addHumanOption(cmd);

@@ -38,7 +38,7 @@ export function registerExplore(program: Command): void {
     .option('--seed <s>', "the first seed (default: the experiment's)")
     .option('--policy <name>', 'override the policy')
     .option('--set <path=value>', 'override a field (repeatable)', collect, [])
-    .option('--jobs <n>', 'worker processes (default: the number of cores)')
+    .option('--jobs <n>', 'worker processes (default: $MEMCGLAB_JOBS, else the number of cores)')
     .option('--shrink', 'make a failing schedule smaller (same seed, a shorter, smaller experiment that breaks the same invariant)')
     .option('--json', 'print one JSON object (keys below)')
     .addHelpText('after', EXPLORE_HELP)

@@ -15,7 +15,10 @@ export function registerSweep(program: Command): void {
     )
     .option('--seeds <list>', 'seeds: N, A..B, or a comma-separated list of them', '1..3')
     .option('--set <path=v1,v2,…>', 'override a field; several comma-separated values make an axis of the matrix (repeatable)', collect, [])
-    .option('--jobs <n>', 'worker processes (default: the number of cores)')
+    .option(
+      '--jobs <n>',
+      'cores: 1 runs one worker on one thread; 2k runs k workers, each writing its logs on a second thread (default: $MEMCGLAB_JOBS, else the number of cores)',
+    )
     .option('--resume <sweep>', 'run what a killed sweep left undone (interrupted runs resume from their last snapshot)')
     .option(
       '--shard <i/N>',

@@ -1,6 +1,7 @@
 import type { OptionValues } from 'commander';
 import { LabError } from '../../errors.js';
 import { loadExperimentFile } from '../../lab/experiment.js';
+import { type JobPlan, planJobs } from '../../lab/jobs.js';
 import { type Matrix, parseSeeds, parseSets } from '../../lab/matrix.js';
 import { runViews } from '../../lab/run_view.js';
 import { parseShard, type Shard, shardDbPath, shardFromEnv, shardLabel } from '../../lab/shards.js';
@@ -31,7 +32,7 @@ export async function sweepAction(file: string | undefined, opts: OptionValues):
     const label = `sweep ${plan.sweep.id}`;
     const outcomes = await runParallel(store, plan.todo, plan.matrix.file, plan.matrix.base, jobs, !!opts.json, label);
     const secs = (Date.now() - t0) / 1000;
-    report(store, plan, opts.json, secs, Math.min(jobs, plan.todo.length));
+    report(store, plan, opts.json, secs, planJobs(jobs, plan.todo.length));
     const bad = failures(plan.todo, outcomes);
     if (bad) throw new LabError(`${bad}; run them again with: memcglab sweep --resume ${plan.sweep.id} --db ${store.path}`);
   } finally {
@@ -66,7 +67,7 @@ function newSweep(store: ReturnType<typeof openStore>, file: string | undefined,
   return createSweep(store, name, matrix, labels);
 }
 
-function report(store: ReturnType<typeof openStore>, plan: SweepPlan, json: boolean, secs: number, workers: number): void {
+function report(store: ReturnType<typeof openStore>, plan: SweepPlan, json: boolean, secs: number, jobs: JobPlan): void {
   // the outcome of every cell, read back from the database (a resumed sweep includes earlier runs)
   const runs = runViews(
     store,
@@ -115,7 +116,7 @@ function report(store: ReturnType<typeof openStore>, plan: SweepPlan, json: bool
           runs[i].stateHash?.slice(0, 16) ?? '-',
         ]),
       ) +
-      `${plan.todo.length} runs ran in ${secs.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}; ${done}/${runs.length} done. ` +
+      `${plan.todo.length} runs ran in ${secs.toFixed(1)} s on ${jobs.workers} worker${jobs.workers === 1 ? '' : 's'}${jobs.pipeline ? ' (logs written on a second thread)' : ''}; ${done}/${runs.length} done. ` +
       (m.shard
         ? `When every shard is done, merge them with: memcglab merge <the shard databases> --into all.db\n`
         : `Compare with: memcglab compare --sweep ${plan.sweep.id}\n`),
