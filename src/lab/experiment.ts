@@ -4,6 +4,7 @@ import { LabError } from '../errors.js';
 import { DEFAULT_MEMCG_LAYOUT, MEMCG_LAYOUTS, type MemcgSizeParts, memcgSizeParts, sumParts } from '../kernel/memcg_size.js';
 import { DEFAULT_KERNEL, KERNELS, OVERRIDABLE_SWITCHES, SWITCHES, type SwitchName } from '../kernel/series.js';
 import { BUG_NAMES, BUGS, bugMismatch } from '../policy/bugs.js';
+import { PCT_HELP } from '../policy/pct.js';
 import { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES } from '../policy/policies.js';
 import { cgroupPath, LimitsSchema, size } from '../workload/options.js';
 import { RestartCyclesSchema, restartCycles } from '../workload/restart_cycles.js';
@@ -135,27 +136,9 @@ export const ExperimentSchema = z.strictObject({
             .max(1)
             .default(0.25)
             .describe("the chance a task runs its next step at each of the workload's preemption points (the run's PRNG decides)"),
-          scheduler: z
-            .enum(['random', 'pct'])
-            .optional()
-            .describe(
-              'random (default): each task steps with stepProbability at each preemption point; pct: PCT priorities with depth − 1 change points per workload step (stepProbability unused)',
-            ),
-          pctDepth: z
-            .number()
-            .int()
-            .min(1)
-            .max(16)
-            .optional()
-            .describe('PCT: the ordering constraints a bug may need; depth − 1 priority change points per workload step (default 3)'),
-          pctSteps: z
-            .number()
-            .int()
-            .min(1)
-            .optional()
-            .describe(
-              'PCT: how many scheduling units (workload operations and task steps) of each workload step the change points are drawn among (default 1000; about the operations of one step)',
-            ),
+          scheduler: z.enum(['random', 'pct']).optional().describe(PCT_HELP.scheduler),
+          pctDepth: z.number().int().min(1).max(16).optional().describe(PCT_HELP.pctDepth),
+          pctSteps: z.number().int().min(1).optional().describe(PCT_HELP.pctSteps),
         })
         .prefault({})
         .describe('kernel work interleaved with the workload by a deterministic scheduler (issue 13); off: everything runs inline'),

@@ -96,3 +96,12 @@ export class PctScheduler {
 /** Defaults: three ordering constraints, change points among a step's first 1,000 units. */
 export const PCT_DEPTH = 3;
 export const PCT_STEPS = 1000;
+
+/** The experiment fields' descriptions (the schema and the JSON Schema editors show). */
+export const PCT_HELP = {
+  scheduler:
+    'random (default): each task steps with stepProbability at each preemption point; pct: PCT priorities with depth − 1 change points per workload step (stepProbability unused)',
+  pctDepth: 'PCT: the ordering constraints a bug may need; depth − 1 priority change points per workload step (default 3)',
+  pctSteps:
+    'PCT: how many scheduling units (workload operations and task steps) of each workload step the change points are drawn among (default 1000; about the operations of one step)',
+} as const;
