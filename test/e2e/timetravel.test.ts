@@ -157,6 +157,8 @@ describe('replay, cat, verify and rebuild through the CLI', () => {
     const human = cli(['verify', String(run), '--db', bad]);
     expect(human.code).toBe(1);
     expect(human.stdout).toMatch(new RegExp(`FAILED at seq ${seq} \\(memcg_offline\\)`));
+    // and where to look at it: serve's timeline at that seq
+    expect(human.stdout).toContain(`memcglab serve --db ${bad}, then http://127.0.0.1:8080/#/run/${run}?seq=${seq}`);
   });
 
   it('rebuild regenerates the projections', () => {

@@ -43,6 +43,9 @@ export function registerVerify(program: Command): void {
       const more = res.violations.length > 1 ? ` (and ${res.violations.length - 1} more)` : '';
       let text = `run ${runId}: FAILED at seq ${v.seq} (${v.type}): ${v.invariant}: ${v.detail}${more}\n`;
       for (const x of res.violations.slice(1, 50)) text += `  seq ${x.seq} (${x.type}): ${x.invariant}: ${x.detail}\n`;
+      // the state there, in the browser (memcglab serve's default address)
+      if (v.seq > 0)
+        text += `see it: memcglab serve${opts.db ? ` --db ${opts.db}` : ''}, then http://127.0.0.1:8080/#/run/${runId}?seq=${v.seq}\n`;
       process.stdout.write(escapeControl(text, true));
     }
     if (!res.ok) process.exitCode = 1;
