@@ -15,7 +15,7 @@ import type { Store } from '../store/db.js';
 import { freedAt, type MemcgLife, memcgLife } from '../store/serve.js';
 import { VIEWS } from '../views/index.js';
 import type { LruGenValues } from '../views/lru_gen.js';
-import { hierarchicalStat, localStat, statValues } from '../views/memory_stat.js';
+import { hierarchicalStat, localStat, MEMORY_STAT_KEYS, statValues } from '../views/memory_stat.js';
 import type { PointState } from './point.js';
 
 /** One live cgroup in the tree at a point (sizes in bytes, hierarchical as memory.stat prints them). */
@@ -90,6 +90,8 @@ export interface CgroupAt {
   path: string;
   state: 'online' | 'dying' | 'freed' | 'not created';
   files: Record<string, unknown>;
+  /** the memory.stat keys that are bytes (the rest are counts): from the view, so the page never keeps its own list */
+  byteKeys: string[];
   /** MGLRU: this memcg's part of /sys/kernel/debug/lru_gen; classic: null */
   lru_gen: LruGenValues[number] | null;
   lists: LruLists | null;
@@ -97,13 +99,15 @@ export interface CgroupAt {
   life: MemcgLife | null;
 }
 
+const BYTE_KEYS = MEMORY_STAT_KEYS.filter((k) => k.bytes).map((k) => k.key);
+
 const FILES = ['memory.current', 'memory.stat', 'memory.events', 'memory.events.local', 'cgroup.stat', 'memory.max', 'memory.high'];
 
 export function cgroupAt(store: Store, p: PointState, memcg: number): CgroupAt {
   const { s } = p;
   const life = memcgLife(store, p.run.id, memcg) ?? null;
   const m = s.memcgs.get(memcg);
-  const base = { runId: p.run.id, seq: s.seq, memcg, life };
+  const base = { runId: p.run.id, seq: s.seq, memcg, life, byteKeys: BYTE_KEYS };
   if (!m) {
     const state = life && life.createdSeq <= s.seq ? 'freed' : 'not created';
     return { ...base, path: life?.path ?? '?', state, files: {}, lru_gen: null, lists: null };

@@ -145,6 +145,11 @@ describe('memcglab serve: the API', () => {
     const cat = cliJson(['cat', '1', '/system.slice/memory.stat', '--seq', String(seq), '--db', db]);
     const served = (await api(`/api/runs/1/cat?seq=${seq}&path=/system.slice/memory.stat`)).body;
     expect(served.content).toEqual(cat.content);
+    // a cgroup's files, with which memory.stat keys are bytes (the page formats those; counts stay counts)
+    const cg = (await api(`/api/runs/1/cgroups/2?seq=${seq}`)).body;
+    expect(cg.files['memory.stat']).toEqual(cat.content);
+    expect(cg.byteKeys).toContain('file');
+    expect(cg.byteKeys).not.toContain('pgscan');
     const ev = (await api(`/api/runs/1/events?seq=${seq}&limit=5&type=access`)).body;
     expect(ev.before.length).toBe(5);
     expect(ev.before.every((e: { type: string; seq: number }) => e.type === 'access' && e.seq <= seq)).toBe(true);

@@ -31,21 +31,6 @@ function keyed(title, values, asBytes = new Set()) {
   return `<div class="file"><h3>${esc(title)}</h3><table class="kv">${rows}</table></div>`;
 }
 
-const BYTE_KEYS = new Set([
-  'anon',
-  'file',
-  'shmem',
-  'file_mapped',
-  'file_dirty',
-  'file_writeback',
-  'swapcached',
-  'inactive_anon',
-  'active_anon',
-  'inactive_file',
-  'active_file',
-  'unevictable',
-]);
-
 /** MGLRU generations of each node as bars per type (anon, file), oldest first as the debugfs file prints them. */
 function lruGen(g) {
   const max = Math.max(1, ...g.nodes.flatMap((n) => n.gens.flatMap((x) => [x.anon, x.file])));
@@ -89,7 +74,7 @@ export function renderCgroup(el, c, runId) {
   el.innerHTML = `<p class="life">${life}</p>
     <div class="files">
       ${c.lru_gen ? lruGen(c.lru_gen) : ''}${c.lists ? lists(c.lists) : ''}
-      ${keyed('memory.stat', f['memory.stat'], BYTE_KEYS)}
+      ${keyed('memory.stat', f['memory.stat'], new Set(c.byteKeys))}
       ${keyed('memory.events', f['memory.events'])}
       ${keyed('cgroup.stat', f['cgroup.stat'])}
       ${f['memory.current'] !== undefined ? keyed('memory.current, max, high', { 'memory.current': f['memory.current'], 'memory.max': f['memory.max'], 'memory.high': f['memory.high'] }, new Set(['memory.current'])) : ''}
