@@ -7,6 +7,7 @@ import {
   OLDEST_FORMAT_VERSION,
   STATE_FORMAT_VERSION,
   TRAILER_FREED_READS,
+  TRAILER_OFFLINING,
   TRAILER_RCU,
   TRAILER_WALK,
   TRAILER_WRONG_LOCKS,
@@ -79,6 +80,7 @@ export function deserializeState(buf: Uint8Array): KernelState {
     rcuReaders: 0,
     freedReads: [],
     wrongLocks: [],
+    offlining: 0,
     swapEntries: new Map(),
     dirtyQueue: new Map(),
     writebackQueue: new Map(),
@@ -187,7 +189,8 @@ export function deserializeState(buf: Uint8Array): KernelState {
       for (let n = r.u(); n > 0; n--) s.freedReads.push({ seq: r.u(), memcg: r.u(), folio: r.u() });
     } else if (tag === TRAILER_WRONG_LOCKS) {
       for (let n = r.u(); n > 0; n--) s.wrongLocks.push({ seq: r.u(), folio: r.u(), locked: r.u(), owner: r.u() });
-    } else throw new Error('snapshot has trailing bytes');
+    } else if (tag === TRAILER_OFFLINING) s.offlining = r.u();
+    else throw new Error('snapshot has trailing bytes');
   }
   return s;
 }

@@ -3,7 +3,7 @@ import { TASKS } from './event_values.js';
 
 // The catalogue's events of tasks beside the workload (machine.concurrency, issue 13): the MGLRU
 // page-table walk as a task, RCU read sections, a reader's dereference, folio_lruvec_lock's
-// retry. Part of CATALOGUE (events.ts); codes never reused.
+// retry, the offline worker's css ref. Part of CATALOGUE (events.ts); codes never reused.
 
 export const TASK_EVENTS = {
   walk_start: {
@@ -45,5 +45,15 @@ export const TASK_EVENTS = {
     code: 63,
     what: "a task dereferences the memcg it took from folio's memcg_data earlier (page_cgroup_ino: the first online ancestor's cgroup ino)",
     args: [folio, memcg('the memcg it read from the folio'), { col: 'a', means: 'task', values: TASKS }],
+  },
+  kill_css: {
+    code: 75,
+    what: 'kill_css(): rmdir takes a css ref on memcg that css_killed_work_fn() puts after offline_css(), so a memcg is never freed while its offline runs (machine.concurrency.offlineWorker)',
+    args: [memcg()],
+  },
+  offline_css_done: {
+    code: 76,
+    what: 'css_killed_work_fn(): offline_css() returned; the css ref kill_css() took is put',
+    args: [memcg()],
   },
 } as const satisfies Record<string, EventDecl>;

@@ -26,6 +26,7 @@ export const TRAILER_WALK = 1;
 export const TRAILER_RCU = 2;
 export const TRAILER_FREED_READS = 3;
 export const TRAILER_WRONG_LOCKS = 4;
+export const TRAILER_OFFLINING = 9;
 
 export function serializeState(s: KernelView): Buffer {
   const multi = s.nodes.length > 1;
@@ -139,7 +140,8 @@ export function serializeState(s: KernelView): Buffer {
   w.u(s.stockPages);
   // What only concurrent runs have (machine.concurrency), as tagged trailers: states without them
   // encode exactly as before they existed. 1: a pending walk (mid-step only), 2: RCU readers
-  // (mid-step only), 3: reads of freed memcgs, 4: operations under the wrong lruvec lock.
+  // (mid-step only), 3: reads of freed memcgs, 4: operations under the wrong lruvec lock, 9: a running
+  // offline worker (mid-step only).
   const walk = s.walk;
   if (walk) {
     w.u(TRAILER_WALK);
@@ -159,6 +161,10 @@ export function serializeState(s: KernelView): Buffer {
     w.u(TRAILER_WRONG_LOCKS);
     w.u(s.wrongLocks.length);
     for (const r of s.wrongLocks) for (const v of [r.seq, r.folio, r.locked, r.owner]) w.u(v);
+  }
+  if (s.offlining) {
+    w.u(TRAILER_OFFLINING);
+    w.u(s.offlining);
   }
   return w.bytes();
 }

@@ -257,6 +257,8 @@ export interface KernelState {
   freedReads: { seq: number; memcg: number; folio: number }[];
   /** LRU operations done under another lruvec's lock than the folio's (the no-recheck bug): the invariant reports the first */
   wrongLocks: { seq: number; folio: number; locked: number; owner: number }[];
+  /** the memcg whose offline (css_killed_work_fn) is running and holds kill_css()'s css ref, or 0 (machine.concurrency.offlineWorker; mid-step only) */
+  offlining: number;
   /** swap entries: keyed by the id of the anon folio they were allocated for (its page-table slot), value = the memcg ID recorded (swap_cgroup_record) */
   swapEntries: Map<number, number>;
   /** dirty file folios in the order they were dirtied (the inode's b_dirty list): folio id → tick dirtied */

@@ -130,6 +130,18 @@ export const ExperimentSchema = z.strictObject({
             .describe(
               'folio_activate() goes through the per-CPU folio batch, drained by a task that takes each folio lruvec lock with folio_lruvec_lock() (classic LRU)',
             ),
+          kswapd: z
+            .boolean()
+            .optional()
+            .describe(
+              'kswapd runs as a task of its own, one balance_pgdat() priority pass per step, instead of inline after the charge that woke it',
+            ),
+          offlineWorker: z
+            .boolean()
+            .optional()
+            .describe(
+              'memcg offline (the reparent) can be preempted between max_lru_gen_memcg and taking the lruvec locks, and between nodes: other tasks run there',
+            ),
           stepProbability: z
             .number()
             .gt(0)
@@ -250,11 +262,12 @@ function concurrencyErrors(raw: unknown): FieldError[] {
           allowed: 'a PCT setting: needs machine.concurrency.scheduler "pct"',
         });
     }
-  } else if (!c.agingWalk && !c.cgroupReader && !c.lruBatch) {
+  } else if (!c.agingWalk && !c.cgroupReader && !c.lruBatch && !c.kswapd && !c.offlineWorker) {
     out.push({
       path: ['machine', 'concurrency', 'scheduler'],
       got: 'got "pct"',
-      allowed: 'schedules tasks: needs one of machine.concurrency.agingWalk, cgroupReader or lruBatch on (or leave it out)',
+      allowed:
+        'schedules tasks: needs one of machine.concurrency.agingWalk, cgroupReader, lruBatch, kswapd or offlineWorker on (or leave it out)',
     });
   }
   return out;

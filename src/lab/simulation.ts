@@ -34,7 +34,9 @@ export class Simulation implements Ctx {
     this.clock = this.s.tick;
     const c = opts.concurrency;
     this.tasks =
-      c && (c.agingWalk || c.cgroupReader || c.lruBatch) ? new Tasks(c, policy.bug === 'no-rcu', policy.bug === 'no-recheck') : null;
+      c && (c.agingWalk || c.cgroupReader || c.lruBatch || c.kswapd || c.offlineWorker)
+        ? new Tasks(c, policy.bug === 'no-rcu', policy.bug === 'no-recheck')
+        : null;
   }
 
   readonly tasks: Tasks | null;
@@ -43,6 +45,10 @@ export class Simulation implements Ctx {
   advance(): void {
     this.clock++;
     this.tasks?.preempt(this);
+  }
+
+  yieldPoint(): void {
+    if (this.tasks?.opts.offlineWorker) this.tasks.preempt(this);
   }
 
   /** The end of a workload step: every task runs to its end. */

@@ -25,8 +25,13 @@ export function rmdir(ctx: Ctx, memcg: number): void {
   // mem_cgroup_css_offline() → drain_all_stock(memcg): the charge stock goes first here, so the
   // offline → free window of the log holds the reparent alone (the kernel drains after it).
   if (m.stock > 0) ctx.emit(E.memcgStock(memcg, -m.stock));
+  // kill_css() pins the css until css_killed_work_fn() is done: tasks that run while the offline
+  // worker is preempted (machine.concurrency.offlineWorker) can drop every other ref meanwhile
+  const worker = ctx.tasks?.opts.offlineWorker === true;
+  if (worker) ctx.emit(E.killCss(memcg));
   ctx.emit(E.memcgOffline(memcg, ctx.s.mglru ? ctx.rng.int(MEMCG_NR_BINS) : 0));
   offlineMode(ctx.policy, ctx.s.mglru).offline(ctx, memcg, parent);
+  if (worker) ctx.emit(E.offlineCssDone(memcg));
   // The node objcgs were killed by the reparent; with nothing charged to one, its last ref goes now.
   for (const objcg of objcgs) {
     const o = ctx.s.objcgs.get(objcg);

@@ -28,6 +28,11 @@ export interface Ctx {
    * the log (and a resume) sees the wake-up time.
    */
   sleep(ms: number): number;
+  /**
+   * A point inside a kernel path of the workload where it can be preempted (no time passes):
+   * with machine.concurrency.offlineWorker the other tasks may run a step here.
+   */
+  yieldPoint(): void;
   /** kernel work running beside the workload (machine.concurrency), or null: everything runs inline */
   readonly tasks: Tasks | null;
 }

@@ -23,6 +23,10 @@ export interface ConcurrencyOptions {
   cgroupReader: boolean;
   /** folio_activate() goes through the per-CPU folio batch, drained by a task (classic LRU) */
   lruBatch: boolean;
+  /** kswapd runs as a task of its own, one balance_pgdat() priority pass per step (vmscan/kswapd.ts) */
+  kswapd?: boolean;
+  /** memcg offline yields where the kernel can be preempted: after max_lru_gen_memcg, before the locks, and between nodes */
+  offlineWorker?: boolean;
   /** the chance a waiting task runs its next step at each preemption point of the workload */
   stepProbability: number;
   /** 'pct': a PCT priority scheduler (policy/pct.ts) instead of the coin per task and point */
@@ -37,6 +41,8 @@ export class Tasks {
   private readonly running: Task[] = [];
   /** the kpagecgroup reader running, if any (one at a time, a new one when it is done) */
   private reader: Task | null = null;
+  /** each node's kswapd task while it runs (kswapd0, kswapd1, …: one per node) */
+  private readonly kswapds = new Map<number, Task>();
 
   /** folios waiting in the activate batch (folio_activate() takes a folio off the LRU flag once) */
   private readonly activating = new Set<number>();
@@ -59,6 +65,14 @@ export class Tasks {
     this.activating.add(folio);
     this.running.push(new LruActivateTask(folio, !this.lockWithoutRecheck, () => this.activating.delete(folio)));
     return true;
+  }
+
+  /** Node nid's kswapd was woken: its task, unless it is running already. */
+  kswapd(nid: number, make: () => Task): void {
+    if (this.kswapds.has(nid)) return;
+    const t = make();
+    this.kswapds.set(nid, t);
+    this.running.push(t);
   }
 
   spawn(t: Task): void {
@@ -113,6 +127,7 @@ export class Tasks {
   private finish(i: number): void {
     this.pct?.forget(this.running[i]);
     if (this.running[i] === this.reader) this.reader = null;
+    for (const [nid, t] of this.kswapds) if (t === this.running[i]) this.kswapds.delete(nid);
     this.running.splice(i, 1);
   }
 }

@@ -65,6 +65,28 @@ describe('explore and the stale aging batch', () => {
     expect([first.seq, first.invariant]).toEqual([sh.seq, 'use-after-free']);
   });
 
+  it('kswapd and the offline worker as tasks: the series rechecks and retries when kswapd empties the parent oldest gen in between', () => {
+    // seed 1 retries once, at cycle 33 (README, Concurrency); the run stops there
+    const retry = join('experiments', 'race-reparent-retry.json');
+    const run = cliJson(['run', retry, '--set', 'workload.cycles=33', '--db', db]);
+    expect(run.metrics.reparent_retries).toBe(1);
+    expect(cli(['verify', String(run.id), '--db', db]).code).toBe(0);
+    // the retry's unlock (b = 1) comes after kswapd evicted between the aging and the first locks
+    const rows = cliJson([
+      'query',
+      `SELECT t.name, e.b FROM events e JOIN event_types t ON t.code = e.type WHERE run = ${run.id} AND t.name IN ('kill_css','reparent_locks','evict','inc_min_seq','reparent_unlocks','offline_css_done') AND seq >= (SELECT max(seq) FROM events WHERE run = ${run.id} AND type = (SELECT code FROM event_types WHERE name = 'kill_css')) ORDER BY seq`,
+      '--json',
+      '--db',
+      db,
+    ]).map((x: { name: string; b: number }) => (x.name === 'reparent_unlocks' ? `unlocks ${x.b % 256}` : x.name));
+    const names = [...new Set(rows)];
+    expect(names[0]).toBe('kill_css');
+    expect(rows.indexOf('evict')).toBeLessThan(rows.indexOf('reparent_locks'));
+    expect(rows.filter((n: string) => n === 'reparent_locks')).toHaveLength(2);
+    expect(rows.indexOf('unlocks 1')).toBeLessThan(rows.lastIndexOf('reparent_locks'));
+    expect(rows.at(-1)).toBe('offline_css_done');
+  });
+
   it('bad arguments: one line, exit 1', () => {
     for (const args of [
       ['--schedules', '0'],

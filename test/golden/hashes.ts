@@ -55,50 +55,50 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     log: '8a0574a19da17c3cae3a0cb39db69012b132d867d911391813a13d3b5ae74899',
     stateHash: '9041f7bea326e381e5164d1b814beb268754e93485ce9528f6772bb5b1f923bc',
   },
-  'mglru-reparent.json reparent/same-gen': {
-    events: 106944,
-    log: '07470e0d5d69e26c357345e03ed775663adb9cde2f528c049cf67cd319731e50',
-    stateHash: 'd79e0823dd9a3eecf5d0cc2c197bf8ba41065b22b1d6b246ff2146886698fd78',
-  },
-  'mglru-reparent.json reparent/tail': {
-    events: 103300,
-    log: '01be9a18d84c628a557290c5aa5482b2bf249e6bdbddcd6655ca25a6c70986fa',
-    stateHash: '7d34beb9c08be6c67f13dc45045cfbf2f9cb4f0e81e7a5d701af7937e4c25172',
-  },
   'mglru-reparent.json reparent/age-order': {
     events: 112995,
     log: '3cad2956671a10dbd21101e84ebe7ed5c4f2e9bb4e2b8bc7362e9b202325108d',
     stateHash: 'a5cc6bb7ac27033ab7d48182bc544b2c0a4f473bcb591e508a758e0cf8b1150b',
+  },
+  'mglru-reparent.json reparent/same-gen': {
+    events: 106944,
+    log: '07470e0d5d69e26c357345e03ed775663adb9cde2f528c049cf67cd319731e50',
+    stateHash: 'd79e0823dd9a3eecf5d0cc2c197bf8ba41065b22b1d6b246ff2146886698fd78',
   },
   'mglru-reparent.json reparent/same-gen kernel=v1': {
     events: 108828,
     log: 'c93ac2c8fa4c5efad48ff7d048b67f4d8194af03cd8f337603b2a638a9bc6f2f',
     stateHash: '455577f63fb72c60d1b6dd9bd49d568e063a825f39e2b9dfcd6ad687e7ddea3c',
   },
+  'mglru-reparent.json reparent/tail': {
+    events: 103300,
+    log: '01be9a18d84c628a557290c5aa5482b2bf249e6bdbddcd6655ca25a6c70986fa',
+    stateHash: '7d34beb9c08be6c67f13dc45045cfbf2f9cb4f0e81e7a5d701af7937e4c25172',
+  },
   'numa-2node.json legacy': {
     events: 108008,
     log: 'bc5d5c5bca438c2259707fc6134e14a2e6959716746504bec0ddfe7ae04268e3',
     stateHash: '4647eb9a40bbd74f5eff5bc9d87c2012c522cdf40e93b0626d84f57b58fadfec',
-  },
-  'numa-2node.json reparent/same-gen': {
-    events: 114920,
-    log: '09096cd3c282d6947c50167aac271a3c791866f8668970f1abb417bbb443282d',
-    stateHash: 'a5dc885b9ea5831b59f07b71d11bd09de413a0deb6cdb45afd1cd69613528c2b',
-  },
-  'numa-2node.json reparent/tail': {
-    events: 105027,
-    log: '300bd64a6d30923a29d9b40cfe3b6d1cbdece39a13923eeb5f77945f1e16d715',
-    stateHash: 'f7c861fcbd9beb6f622aefecf6d4beb1864e1aa5df9dbe1cccb26c0617144da6',
   },
   'numa-2node.json reparent/age-order': {
     events: 114630,
     log: '209b2465a15f7627b517e4a907cca9f00b1c8d8c42969cfc3fde5adf40fa6d8c',
     stateHash: 'd80cc26b21df59ca6b3b49f694ba3127098820f93873a533c4a84810961abbee',
   },
+  'numa-2node.json reparent/same-gen': {
+    events: 114920,
+    log: '09096cd3c282d6947c50167aac271a3c791866f8668970f1abb417bbb443282d',
+    stateHash: 'a5dc885b9ea5831b59f07b71d11bd09de413a0deb6cdb45afd1cd69613528c2b',
+  },
   'numa-2node.json reparent/same-gen kernel=v1': {
     events: 114817,
     log: '865fcc7443cad07f1216faed878e7aeef016630cdf6b7de7fb2f5e08932471fe',
     stateHash: '00225d2fd53483a16ace76cf7d6704ef547fac20236445901774eb4354675f9e',
+  },
+  'numa-2node.json reparent/tail': {
+    events: 105027,
+    log: '300bd64a6d30923a29d9b40cfe3b6d1cbdece39a13923eeb5f77945f1e16d715',
+    stateHash: 'f7c861fcbd9beb6f622aefecf6d4beb1864e1aa5df9dbe1cccb26c0617144da6',
   },
   'race-aging-batch.json race': {
     events: 229022,
@@ -109,6 +109,31 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     events: 229030,
     log: '4c942fff54e25e9ac2b1d19b2422b3e3f31e51ac6ff9413f50088847773c4f6c',
     stateHash: '184ddebdf53ab098d25a341cd028368c0732fd39811d0c3174ed0a1c7a88a872',
+  },
+  'race-reparent-retry.json legacy': {
+    events: 98895,
+    log: 'f6f7eba7378f8a992cbf2cd8631f49ef67734362968130eceedaf927d3cffb55',
+    stateHash: '1d616cf4edd4126e4e9cec6e8f31f4667ca0437fde99bec296e64b12b4c91201',
+  },
+  'race-reparent-retry.json reparent/age-order': {
+    events: 107052,
+    log: '26abfe62995c74e3a7be293a95c0cbff0de3505fc81f91b4c51bb68d07184306',
+    stateHash: 'd4e5d3153d0ba2964cff699fd8e75094893912ce5dfec83b6b81f6e1665f910d',
+  },
+  'race-reparent-retry.json reparent/same-gen': {
+    events: 101689,
+    log: 'aecc9b6328fe23f0564fac7b41391b96353fca33d97a3735e6af318252d6492d',
+    stateHash: '81cf3ef6c5ad182ba4cfc7757b640fc77973a48ddc424a3227b0f90bfe0f0f29',
+  },
+  'race-reparent-retry.json reparent/same-gen kernel=v1': {
+    events: 105879,
+    log: 'c063e2a3fbff6ffdba99682f01cf23e19b584010bcaf383180e78ac99377714e',
+    stateHash: '30c92471a7facb534571ab5e81e7574640e5cf76c314b42ae54f6f4288a58c66',
+  },
+  'race-reparent-retry.json reparent/tail': {
+    events: 97921,
+    log: 'b2c7cce3b0ff85891b67374e42e4250ea920148ea913b0825780eae52ac3b2b8',
+    stateHash: 'c5f186f45fb769128c5d3eada638c4b930fae0f91c3b9541b9e22cf81528e3ab',
   },
   'repro-gushchin-2019.json legacy': {
     events: 11702,

@@ -57,6 +57,13 @@ const CASES: Case[] = [
   { name: 'reparent, MGLRU age-order (gens rewritten under the lock)', policy: 'reparent', lru: 'age-order' },
   { name: 'reparent, MGLRU tail, the aging walk as a task', policy: 'reparent', lru: 'tail', concurrency: { agingWalk: true } },
   {
+    name: 'reparent, MGLRU same-gen, two nodes, kswapd and the offline worker as tasks',
+    policy: 'reparent',
+    lru: 'same-gen',
+    nodes: 2,
+    concurrency: { kswapd: true, offlineWorker: true },
+  },
+  {
     name: 'bug stale-active-stats (MGLRU same-gen)',
     policy: 'reparent',
     lru: 'same-gen',

@@ -5,7 +5,7 @@ import type { Handler } from './guards.js';
 import { memcgMemoryEvent, memcgOverHigh, memcgStock, memcgThrottle, memoryReclaim, memoryReclaimEnd, oomKill } from './limits.js';
 import { age, genUpdate, incMinSeqEvent, memcgLruRotateEvent, sort } from './lru_gen.js';
 import { cycle, jobExit, jobStart, limitSet, machine } from './machine.js';
-import { memcgCreate, memcgFree, memcgOffline, objcgRelease, objcgReparent } from './memcg.js';
+import { killCss, memcgCreate, memcgFree, memcgOffline, objcgRelease, objcgReparent, offlineCssDone } from './memcg.js';
 import { lruvecLockRetry, memcgDeref, rcuReadLock, rcuReadUnlock } from './rcu.js';
 import { evict, reclaimBegin, reclaimEnd, scan, shadowReclaim } from './reclaim.js';
 import { reparentLocks, reparentUnlocks, spliceEvent } from './reparent.js';
@@ -43,6 +43,8 @@ const BY_NAME: Record<EventTypeName, Handler> = {
   inc_min_seq: incMinSeqEvent,
   gen_update: genUpdate,
   walk_start: walkStart,
+  kill_css: killCss,
+  offline_css_done: offlineCssDone,
   walk_flush: walkFlush,
   walk_forward: walkForward,
   walk_end: walkEnd,

@@ -124,3 +124,21 @@ export function objcgRelease(s: KernelState, e: Event): void {
   pn.objcgList.splice(pn.objcgList.indexOf(o.id), 1);
   s.objcgs.delete(o.id);
 }
+
+/** kill_css(): the offline worker's css ref (css_get), held until offline_css_done. */
+export function killCss(s: KernelState, e: Event): void {
+  const m = getMemcg(s, e.memcg);
+  if (m.state !== MEMCG_ONLINE) throw new EvolveError(e, `kill_css of ${m.path}, which is not online`);
+  if (s.offlining) throw new EvolveError(e, `the offline of memcg ${s.offlining} is still running`);
+  m.cssRefs++;
+  s.offlining = m.id;
+}
+
+/** css_killed_work_fn(): after offline_css(), the ref kill_css() took is put. */
+export function offlineCssDone(s: KernelState, e: Event): void {
+  const m = getMemcg(s, e.memcg);
+  if (m.state !== MEMCG_DYING) throw new EvolveError(e, `${m.path} ends its offline without being offline`);
+  if (s.offlining !== m.id) throw new EvolveError(e, `no offline of ${m.path} is running`);
+  m.cssRefs--;
+  s.offlining = 0;
+}

@@ -39,16 +39,20 @@ export function checkLocalSize(s: KernelView, c: Census, bad: Report): void {
   }
 }
 
+/** The css refs tasks hold on memcg `id`: the walk's (mem_cgroup_iter), the running offline's (kill_css). */
+export function taskCssRefs(s: KernelView, id: number): number {
+  return (s.walk?.memcg === id ? 1 : 0) + (s.offlining === id ? 1 : 0);
+}
+
 /**
  * css refs: one while the ID has refs (online, or swap entries), plus one per charged folio when
- * folios pin the memcg (legacy), plus the walk task's (mem_cgroup_iter) on the memcg it walks.
+ * folios pin the memcg (legacy), plus the ones tasks hold (taskCssRefs).
  */
 export function checkCssRefs(s: KernelView, c: Census, bad: Report): void {
   for (const m of preOrder(s)) {
     const l = c.local.get(m.id)!;
     const id = m.idRef > 0 ? 1 : 0;
-    const walker = s.walk?.memcg === m.id ? 1 : 0;
-    const pins = (s.objcgCharging ? id : id + l.anon + l.file) + walker;
+    const pins = (s.objcgCharging ? id : id + l.anon + l.file) + taskCssRefs(s, m.id);
     if (m.cssRefs !== pins) bad('css-refs', `${m.path}: ${m.cssRefs} css refs, expected ${pins}`);
   }
 }

@@ -86,6 +86,8 @@ const BY_NAME: Record<EventTypeName, number> = {
   walk_flush: Touch.walkFlush,
   walk_forward: Touch.walkForward,
   walk_end: Touch.memcg,
+  kill_css: Touch.memcg,
+  offline_css_done: Touch.memcg,
   memcg_iter: Touch.memcg,
   memcg_lru_rotate: Touch.memcgLru,
   // memory_reclaim*, limits, tasks, cycles, scans, kswapd, costs: counters no invariant reads

@@ -1,6 +1,7 @@
 import { MEMCG_CHARGE_BATCH } from '../constants.js';
 import { NODE_EVENT_STATS, Stat } from '../stat.js';
 import { type KernelView, MEMCG_ONLINE, type MemcgView } from '../state.js';
+import { taskCssRefs } from './charge.js';
 import { RANK, type Scope } from './inc_types.js';
 
 // The counters of one memcg and its objcgs (incremental.ts): checkHierarchicalCharge,
@@ -110,7 +111,7 @@ export class MemcgCounters {
     if (!sc.locked(m.id) && (m.stat[Stat.anon] !== anon || m.stat[Stat.file] !== file))
       bad(RANK.local, 'local-size', `${m.path}: anon/file ${m.stat[Stat.anon]}/${m.stat[Stat.file]} but folios ${anon}/${file}`);
     const id = m.idRef > 0 ? 1 : 0;
-    const pins = (s.objcgCharging ? id : id + anon + file) + (s.walk?.memcg === m.id ? 1 : 0);
+    const pins = (s.objcgCharging ? id : id + anon + file) + taskCssRefs(s, m.id);
     if (m.cssRefs !== pins) bad(RANK.css, 'css-refs', `${m.path}: ${m.cssRefs} css refs, expected ${pins}`);
     const held = this.heldBy(m.id);
     const swap = held + (this.childSwap.get(m.id) ?? 0);

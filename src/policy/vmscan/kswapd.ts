@@ -13,6 +13,7 @@ import { subtreeIds } from '../../kernel/tree.js';
 import { WMARK_HIGH, watermarks, zoneFreePages } from '../../kernel/watermark.js';
 import type { Ctx } from '../context.js';
 import { inactiveIsLow, inactiveIsLowSizes } from '../reclaim_classic.js';
+import type { Task } from '../tasks.js';
 import { newScanControl, type ScanControl } from './scan_control.js';
 import { canAgeAnonPages, shrinkActiveList } from './shrink_list.js';
 import { shrinkNode } from './shrink_node.js';
@@ -34,12 +35,17 @@ export function wakeupKswapd(ctx: Ctx, nid = 0): void {
 }
 
 /**
- * kswapd, run to completion when woken. It is not one of the tasks machine.concurrency runs, so each awake
- * node's kswapd (kswapd0, kswapd1, …) runs synchronously right after the charge that woke it,
- * before the workload's next step, balancing its own node only.
+ * kswapd when woken. Inline (the default), each awake node's kswapd (kswapd0, kswapd1, …) runs to
+ * completion right after the charge that woke it, before the workload's next step, balancing its
+ * own node only. With machine.concurrency.kswapd it is a task of its own (KswapdTask): one
+ * priority pass per step, so the workload (and the offline worker) run between its passes.
  */
 export function runKswapdIfAwake(ctx: Ctx): void {
-  for (let nid = 0; nid < ctx.s.nodes.length; nid++) if (nodeData(ctx.s, nid).kswapdAwake) balancePgdat(ctx, nid);
+  for (let nid = 0; nid < ctx.s.nodes.length; nid++) {
+    if (!nodeData(ctx.s, nid).kswapdAwake) continue;
+    if (ctx.tasks?.opts.kswapd) ctx.tasks.kswapd(nid, () => new KswapdTask(nid));
+    else balancePgdat(ctx, nid);
+  }
 }
 
 /**
@@ -49,15 +55,47 @@ export function runKswapdIfAwake(ctx: Ctx): void {
  * than nr_to_reclaim or reclaimed nothing. A run that reclaimed nothing counts a kswapd failure.
  */
 export function balancePgdat(ctx: Ctx, nid: number): void {
-  const nrToReclaim = Math.max(watermarks(ctx.s, nid)[WMARK_HIGH], SWAP_CLUSTER_MAX);
-  const sc = newScanControl(ROOT_MEMCG, nrToReclaim, RECLAIMER_KSWAPD, ctx.s.vm.swappiness);
-  sc.nid = nid;
-  ctx.emit(E.reclaimBegin(ROOT_MEMCG, nrToReclaim));
-  let balanced = false;
-  while (sc.priority >= 1) {
-    if (pgdatBalanced(ctx.s, nid)) {
-      balanced = true;
-      break;
+  const b = new Balance(ctx, nid);
+  while (b.pass(ctx));
+  b.end(ctx);
+}
+
+/** kswapd as a task (machine.concurrency.kswapd): balance_pgdat() one priority pass per step. */
+export class KswapdTask implements Task {
+  private b: Balance | null = null;
+
+  constructor(readonly nid: number) {}
+
+  step(ctx: Ctx): boolean {
+    this.b ??= new Balance(ctx, this.nid);
+    if (this.b.pass(ctx)) return false;
+    this.b.end(ctx);
+    return true;
+  }
+}
+
+/** One balance_pgdat() call: its scan_control, between the passes of its priority loop. */
+class Balance {
+  private readonly sc: ScanControl;
+  private balanced = false;
+
+  constructor(
+    ctx: Ctx,
+    private readonly nid: number,
+  ) {
+    const nrToReclaim = Math.max(watermarks(ctx.s, nid)[WMARK_HIGH], SWAP_CLUSTER_MAX);
+    this.sc = newScanControl(ROOT_MEMCG, nrToReclaim, RECLAIMER_KSWAPD, ctx.s.vm.swappiness);
+    this.sc.nid = nid;
+    ctx.emit(E.reclaimBegin(ROOT_MEMCG, nrToReclaim));
+  }
+
+  /** One pass of the priority loop; false when the loop is over (balanced, or priority 0). */
+  pass(ctx: Ctx): boolean {
+    const sc = this.sc;
+    if (sc.priority < 1) return false;
+    if (pgdatBalanced(ctx.s, this.nid)) {
+      this.balanced = true;
+      return false;
     }
     kswapdAgeNode(ctx, sc);
     sc.nrScanned = 0;
@@ -65,11 +103,16 @@ export function balancePgdat(ctx: Ctx, nid: number): void {
     shrinkNode(ctx, sc); // kswapd_shrink_node()
     const raisePriority = Math.max(sc.nrScanned, sc.nrReclaimed - before) < sc.nrToReclaim;
     if (raisePriority || sc.nrReclaimed === before) sc.priority--;
+    return true;
   }
-  if (!ctx.s.mglru) ctx.emit(E.snapshotRefaults(ROOT_MEMCG, nid));
-  ctx.emit(E.reclaimEnd(ROOT_MEMCG, sc.lruvecsVisited, sc.nrReclaimed));
-  shrinkShadows(ctx);
-  ctx.emit(E.kswapdSleep(nid, !balanced && sc.nrReclaimed === 0));
+
+  end(ctx: Ctx): void {
+    const sc = this.sc;
+    if (!ctx.s.mglru) ctx.emit(E.snapshotRefaults(ROOT_MEMCG, this.nid));
+    ctx.emit(E.reclaimEnd(ROOT_MEMCG, sc.lruvecsVisited, sc.nrReclaimed));
+    shrinkShadows(ctx);
+    ctx.emit(E.kswapdSleep(this.nid, !this.balanced && sc.nrReclaimed === 0));
+  }
 }
 
 /**
