@@ -52,6 +52,9 @@ export function benchSweep(ctx: BenchContext): BenchResult[] {
   const one = best.get(1)!;
   const two = best.get(2)!;
   const ratio = round(two / one);
+  // quick: 4 of the runs (start-up dominates them anyway); the ratio is what it compares
+  const lanes = laneCeiling(ctx, sweepRuns(exp, cycles).slice(0, ctx.quick ? 4 : 6));
+  const ceiling = round(lanes.parallelMs / lanes.serialMs);
   return [
     {
       name: 'sweep',
@@ -64,5 +67,40 @@ export function benchSweep(ctx: BenchContext): BenchResult[] {
         `memcglab sweep experiments/mglru-reparent.json --policies legacy,same-gen,tail --seeds 1,2 --set workload.cycles=${cycles}: ` +
         `6 runs, ${events} events; --jobs 2 vs --jobs 1 wall time (child processes, start-up included), best of ${rounds}`,
     },
+    {
+      name: 'sweep.lanes',
+      value: round(lanes.parallelMs / 1000, 2),
+      unit: 's wall, 2 lanes',
+      baseline: round(lanes.serialMs / 1000, 2),
+      ratio: ceiling,
+      goal: null,
+      met: null,
+      note:
+        `the machine's ceiling for the sweep figure: ${ctx.quick ? '4 of the' : 'the same 6'} runs as independent one-thread 'memcglab run' processes, each into its own file ` +
+        '(no shared database, no writer thread), two lanes at once vs one after another; a sweep on one database cannot do much better than this ratio',
+    },
   ];
+}
+
+/** The sweep's 6 runs as `run` argument lists (policy, mode, seed). */
+function sweepRuns(exp: string, cycles: number): string[][] {
+  const modes: string[][] = [
+    ['--policy', 'legacy'],
+    ['--policy', 'reparent', '--set', 'policyOptions.mglru=same-gen'],
+    ['--policy', 'reparent', '--set', 'policyOptions.mglru=tail'],
+  ];
+  const runs: string[][] = [];
+  for (const seed of [1, 2]) for (const m of modes) runs.push([exp, ...m, '--seed', String(seed), '--set', `workload.cycles=${cycles}`]);
+  return runs;
+}
+
+function laneCeiling(ctx: BenchContext, runs: string[][]): { serialMs: number; parallelMs: number } {
+  ctx.log(`sweep.lanes: ${runs.length} of the runs as separate processes and files, serial then 2 lanes`);
+  const probe = join(ctx.root, 'dist', 'src', 'bench', 'lanes_probe.js');
+  const p = spawnSync(process.execPath, [probe, ctx.cli, ctx.dir, '2', JSON.stringify(runs)], {
+    cwd: ctx.root,
+    encoding: 'utf8',
+  });
+  if (p.status !== 0) throw new Error(`lanes probe failed (${p.status}): ${p.stderr.trim().split('\n')[0]}`);
+  return JSON.parse(p.stdout) as { serialMs: number; parallelMs: number };
 }
