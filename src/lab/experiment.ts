@@ -136,6 +136,12 @@ export const ExperimentSchema = z.strictObject({
             .describe(
               'kswapd runs as a task of its own, one balance_pgdat() priority pass per step, instead of inline after the charge that woke it',
             ),
+          memoryReclaim: z
+            .boolean()
+            .optional()
+            .describe(
+              "the workload's memory.reclaim agents (workload.proactive) run as tasks, one reclaim pass per step, instead of to the end before the cycle's exits",
+            ),
           offlineWorker: z
             .boolean()
             .optional()
@@ -241,6 +247,13 @@ function concurrencyErrors(raw: unknown): FieldError[] {
   if (!machine.success) return [];
   const { concurrency: c, lru } = machine.data;
   const out: FieldError[] = [];
+  const w = o.workload as { proactive?: unknown } | undefined;
+  if (c.memoryReclaim && !(Array.isArray(w?.proactive) && w.proactive.length))
+    out.push({
+      path: ['machine', 'concurrency', 'memoryReclaim'],
+      got: 'got true',
+      allowed: "runs the workload's memory.reclaim agents as tasks: needs workload.proactive entries (or false)",
+    });
   if (c.agingWalk && lru !== 'mglru')
     out.push({
       path: ['machine', 'concurrency', 'agingWalk'],
@@ -262,12 +275,12 @@ function concurrencyErrors(raw: unknown): FieldError[] {
           allowed: 'a PCT setting: needs machine.concurrency.scheduler "pct"',
         });
     }
-  } else if (!c.agingWalk && !c.cgroupReader && !c.lruBatch && !c.kswapd && !c.offlineWorker) {
+  } else if (!c.agingWalk && !c.cgroupReader && !c.lruBatch && !c.kswapd && !c.offlineWorker && !c.memoryReclaim) {
     out.push({
       path: ['machine', 'concurrency', 'scheduler'],
       got: 'got "pct"',
       allowed:
-        'schedules tasks: needs one of machine.concurrency.agingWalk, cgroupReader, lruBatch, kswapd or offlineWorker on (or leave it out)',
+        'schedules tasks: needs one of machine.concurrency.agingWalk, cgroupReader, lruBatch, kswapd, offlineWorker or memoryReclaim on (or leave it out)',
     });
   }
   return out;

@@ -34,7 +34,7 @@ export class Simulation implements Ctx {
     this.clock = this.s.tick;
     const c = opts.concurrency;
     this.tasks =
-      c && (c.agingWalk || c.cgroupReader || c.lruBatch || c.kswapd || c.offlineWorker)
+      c && (c.agingWalk || c.cgroupReader || c.lruBatch || c.kswapd || c.offlineWorker || c.memoryReclaim)
         ? new Tasks(c, policy.bug === 'no-rcu', policy.bug === 'no-recheck')
         : null;
   }

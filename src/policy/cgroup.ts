@@ -22,6 +22,7 @@ export function rmdir(ctx: Ctx, memcg: number): void {
   if (!m) throw new Error(`rmdir of memcg ${memcg}, which is not live`);
   const parent = m.parent;
   const objcgs = m.nodeinfo.map((pn) => pn.objcg);
+  ctx.tasks?.drainWritesTo(ctx, memcg); // kernfs_remove(): a memory.reclaim write in progress ends first
   // mem_cgroup_css_offline() → drain_all_stock(memcg): the charge stock goes first here, so the
   // offline → free window of the log holds the reparent alone (the kernel drains after it).
   if (m.stock > 0) ctx.emit(E.memcgStock(memcg, -m.stock));

@@ -20,9 +20,18 @@ export function tryToFreeMemCgroupPages(ctx: Ctx, memcg: number, nrPages: number
  * MAX_RECLAIM_RETRIES, and with none left the write fails with -EAGAIN:
  *   `if (!reclaimed && !nr_retries--) return -EAGAIN;`
  * The write may over-reclaim. Returns whether it succeeded (0) rather than -EAGAIN. Only an online
- * memcg has the file (a removed cgroup's directory is gone), so reclaim cannot free it meanwhile.
+ * memcg has the file (a removed cgroup's directory is gone), and rmdir waits for a write in
+ * progress (kernfs_drain), so reclaim cannot free it meanwhile.
  */
 export function memoryReclaim(ctx: Ctx, memcg: number, nrToReclaim: number, swappiness?: number): boolean {
+  return runToEnd(memoryReclaimSteps(ctx, memcg, nrToReclaim, swappiness));
+}
+
+/**
+ * memoryReclaim() one pass at a time: it yields after each pass, where a write running as a task
+ * (machine.concurrency.memoryReclaim) lets the others run. Inline, the same passes in one go.
+ */
+export function* memoryReclaimSteps(ctx: Ctx, memcg: number, nrToReclaim: number, swappiness?: number): Generator<void, boolean> {
   if (ctx.s.memcgs.get(memcg)?.state !== MEMCG_ONLINE) throw new Error(`memory.reclaim of memcg ${memcg}, which is not online`);
   ctx.emit(E.memoryReclaim(memcg, nrToReclaim, swappiness ?? -1));
   let nrRetries = MAX_RECLAIM_RETRIES;
@@ -37,7 +46,16 @@ export function memoryReclaim(ctx: Ctx, memcg: number, nrToReclaim: number, swap
       return false;
     }
     nrReclaimed += reclaimed;
+    if (nrReclaimed < nrToReclaim) yield;
   }
   ctx.emit(E.memoryReclaimEnd(memcg, nrReclaimed, RECLAIM_OK));
   return true;
+}
+
+/** Run a stepwise kernel path to its end (inline) and return what it returns. */
+export function runToEnd<T>(g: Generator<void, T>): T {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
 }

@@ -25,6 +25,8 @@ export interface ConcurrencyOptions {
   lruBatch: boolean;
   /** kswapd runs as a task of its own, one balance_pgdat() priority pass per step (vmscan/kswapd.ts) */
   kswapd?: boolean;
+  /** the workload's memory.reclaim agents (workload.proactive) run as tasks, one reclaim pass per step */
+  memoryReclaim?: boolean;
   /** memcg offline yields where the kernel can be preempted: after max_lru_gen_memcg, before the locks, and between nodes */
   offlineWorker?: boolean;
   /** the chance a waiting task runs its next step at each preemption point of the workload */
@@ -43,6 +45,8 @@ export class Tasks {
   private reader: Task | null = null;
   /** each node's kswapd task while it runs (kswapd0, kswapd1, …: one per node) */
   private readonly kswapds = new Map<number, Task>();
+  /** memory.reclaim writes in progress: the task → the memcg whose file it writes */
+  private readonly writes = new Map<Task, number>();
 
   /** folios waiting in the activate batch (folio_activate() takes a folio off the LRU flag once) */
   private readonly activating = new Set<number>();
@@ -73,6 +77,25 @@ export class Tasks {
     const t = make();
     this.kswapds.set(nid, t);
     this.running.push(t);
+  }
+
+  /**
+   * A write to memcg's memory.reclaim, run a step (one reclaim pass) at a time. The writer is
+   * already running on its CPU: its first pass runs now, the rest when the scheduler picks it.
+   */
+  writeTo(memcg: number, steps: Generator<void, unknown>): void {
+    if (steps.next().done) return;
+    const t: Task = { step: () => steps.next().done === true };
+    this.writes.set(t, memcg);
+    this.running.push(t);
+  }
+
+  /** rmdir → kernfs_remove() → kernfs_drain(): writes in progress to the cgroup's files finish first. */
+  drainWritesTo(ctx: Ctx, memcg: number): void {
+    for (let i = 0; i < this.running.length; ) {
+      if (this.writes.get(this.running[i]) !== memcg) i++;
+      else if (this.running[i].step(ctx)) this.finish(i);
+    }
   }
 
   spawn(t: Task): void {
@@ -128,6 +151,7 @@ export class Tasks {
     this.pct?.forget(this.running[i]);
     if (this.running[i] === this.reader) this.reader = null;
     for (const [nid, t] of this.kswapds) if (t === this.running[i]) this.kswapds.delete(nid);
+    this.writes.delete(this.running[i]);
     this.running.splice(i, 1);
   }
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PAGE_SIZE } from '../kernel/constants.js';
 import { type KernelView, MEMCG_ONLINE } from '../kernel/state.js';
 import type { Ctx } from '../policy/context.js';
-import { memoryReclaim } from '../policy/memcg_reclaim.js';
+import { memoryReclaimSteps, runToEnd } from '../policy/memcg_reclaim.js';
 import { cgroupPath, size } from './options.js';
 
 /**
@@ -62,15 +62,26 @@ function memcgAt(s: KernelView, path: string): number {
   return 0;
 }
 
-/** Run the proactive entries due at the end of `cycle`'s work. A cgroup that does not exist then is passed over (ENOENT). */
+/**
+ * Run the proactive entries due at the end of `cycle`'s work. A cgroup that does not exist then is
+ * passed over (ENOENT). With machine.concurrency.memoryReclaim each agent is a task of its own, a
+ * memory.reclaim pass per step, so the cycle's exits and rmdirs run while it reclaims.
+ */
 export function runProactive(ctx: Ctx, entries: readonly Proactive[], cycle: number): void {
   for (const p of entries) {
     if (!firesAt(p, cycle)) continue;
     const memcg = memcgAt(ctx.s, p.cgroup);
     if (!memcg) continue;
-    if (p.bytes !== undefined) memoryReclaim(ctx, memcg, Math.floor(p.bytes / PAGE_SIZE), p.swappiness);
-    else reclaimUntil(ctx, memcg, p.goal!, p.swappiness);
+    const agent = proactiveAgent(ctx, p, memcg);
+    if (ctx.tasks?.opts.memoryReclaim) ctx.tasks.writeTo(memcg, agent);
+    else runToEnd(agent);
   }
+}
+
+/** One agent's writes to memory.reclaim of `memcg`, a reclaim pass per step. */
+function* proactiveAgent(ctx: Ctx, p: Proactive, memcg: number): Generator<void, void> {
+  if (p.bytes !== undefined) yield* memoryReclaimSteps(ctx, memcg, Math.floor(p.bytes / PAGE_SIZE), p.swappiness);
+  else yield* reclaimUntil(ctx, memcg, p.goal!, p.swappiness);
 }
 
 /**
@@ -78,12 +89,12 @@ export function runProactive(ctx: Ctx, entries: readonly Proactive[], cycle: num
  * 3%; stop (the selftest fails) if an earlier write succeeded yet current is still off; else write
  * `current − goal` (bytes) to memory.reclaim; EAGAIN lets it try again.
  */
-function reclaimUntil(ctx: Ctx, memcg: number, goal: number, swappiness: number | undefined): void {
+function* reclaimUntil(ctx: Ctx, memcg: number, goal: number, swappiness: number | undefined): Generator<void, void> {
   let reclaimed = false;
   for (let tries = RECLAIM_UNTIL_TRIES; tries > 0; tries--) {
     const current = ctx.s.memcgs.get(memcg)!.memory * PAGE_SIZE;
     if (current < goal || valuesClose(current, goal, 3)) return;
     if (reclaimed) return;
-    if (memoryReclaim(ctx, memcg, Math.floor((current - goal) / PAGE_SIZE), swappiness)) reclaimed = true;
+    if (yield* memoryReclaimSteps(ctx, memcg, Math.floor((current - goal) / PAGE_SIZE), swappiness)) reclaimed = true;
   }
 }

@@ -6,10 +6,12 @@ import { getNrGens, lruGenFromSeq } from '../../src/kernel/lru_gen.js';
 import { lruGenIndex } from '../../src/kernel/mmzone.js';
 import { lruvecOf, nodeData } from '../../src/kernel/node.js';
 import { pageCacheKey } from '../../src/kernel/state.js';
+import { parseExperiment } from '../../src/lab/experiment.js';
 import { rmdir } from '../../src/policy/cgroup.js';
 import { readPage } from '../../src/policy/pagecache.js';
 import { getPolicy } from '../../src/policy/policies.js';
 import type { ConcurrencyOptions } from '../../src/policy/tasks.js';
+import { runProactive } from '../../src/workload/proactive.js';
 import { applyAll, TestCtx } from '../helpers.js';
 
 // kswapd and the memcg offline worker as tasks (machine.concurrency.kswapd / offlineWorker).
@@ -137,5 +139,45 @@ describe('the offline worker (kill_css … css_killed_work_fn)', () => {
     expect(ctx.s.lab.reparentRetries).toBe(1);
     expect(getNrGens(lruvecOf(ctx.s.memcgs.get(2)!, 0).lrugen, LRU_GEN_FILE)).toBe(MAX_NR_GENS);
     expect(ctx.log.filter((e) => e.type === EventType.reparent_locks)).toHaveLength(2);
+  });
+});
+
+describe('memory.reclaim writes as tasks (machine.concurrency.memoryReclaim)', () => {
+  const write = (cgroup: string) => [{ cgroup, everyCycles: 1, bytes: 64 * 4096 }];
+  function filled(concurrency?: ConcurrencyOptions): TestCtx {
+    const ctx = machine(concurrency, 4096, false);
+    for (let i = 0; i < 600; i++) readPage(ctx, 3, pageCacheKey(1, i));
+    return ctx;
+  }
+
+  it('drained at once, a write logs what the inline write logs', () => {
+    const inline = filled();
+    const task = filled(CONC({ memoryReclaim: true, stepProbability: 0.05 }));
+    for (const ctx of [inline, task]) {
+      runProactive(ctx, write('/system.slice'), 1);
+      ctx.endStep();
+    }
+    const n = inline.log.filter((e) => e.type === EventType.reclaim_begin).length;
+    expect(n).toBeGreaterThan(1); // more than one pass: the task really stepped
+    expect(names(task.log)).toEqual(names(inline.log));
+  });
+
+  it('rmdir of the cgroup written waits for the write to end (kernfs_drain), then offlines it', () => {
+    const ctx = filled(CONC({ memoryReclaim: true, stepProbability: 0.05 }));
+    runProactive(ctx, write('/system.slice/job@1.service'), 1);
+    const from = ctx.log.length;
+    expect(ctx.log.some((e) => e.type === EventType.memory_reclaim)).toBe(true);
+    expect(ctx.log.some((e) => e.type === EventType.memory_reclaim_end)).toBe(false); // still running
+    rmdir(ctx, 3);
+    const order = ctx.log.slice(from).map((e) => EVENT_NAMES[e.type]);
+    expect(order.indexOf('memory_reclaim_end')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('memory_reclaim_end')).toBeLessThan(order.indexOf('memcg_offline'));
+    expect(checkInvariants(ctx.s)).toEqual([]);
+  });
+
+  it('an experiment asking for it without memory.reclaim agents is refused, naming the field', () => {
+    expect(() => parseExperiment({ machine: { concurrency: { memoryReclaim: true } } })).toThrow(
+      /machine\.concurrency\.memoryReclaim.*needs workload\.proactive/,
+    );
   });
 });
