@@ -311,6 +311,7 @@ function bugErrors(raw: unknown): FieldError[] {
     lru: machine.data.lru,
     mglru: options.data.mglru,
     cgroupReader: machine.data.concurrency.cgroupReader,
+    agingWalk: machine.data.concurrency.agingWalk,
     lruBatch: machine.data.concurrency.lruBatch,
   });
   return why ? [{ path: ['policyOptions', 'bug'], got: `got ${showValue(bug)}`, allowed: why }] : [];

@@ -11,6 +11,7 @@ export interface BugSetting {
   mglru: string;
   cgroupReader: boolean;
   lruBatch: boolean;
+  agingWalk: boolean;
 }
 
 export const BUGS = {
@@ -20,6 +21,13 @@ export const BUGS = {
     source: 'Harry Yoo, review of v3; fixed in v4 26/31 ("fix LRU size update in lru_gen_reparent_memcg")',
     needs: 'policy reparent, machine.lru mglru and policyOptions.mglru same-gen',
     runs: (x: BugSetting) => x.policy === 'reparent' && x.lru === 'mglru' && x.mglru === 'same-gen',
+  },
+  'walk-batch-race': {
+    where: 'lru_gen_reparent_memcg() while an MGLRU page-table walk holds a batch for the child (machine.concurrency.agingWalk)',
+    what: "reset_batch_size() writes the walk's batched nr_pages into the child's lruvec after the reparent moved its folios and zeroed its sizes: 7.1 as merged; the variant keeps it even where the posted fix (switch mglru_batch_forwarding) is on",
+    source: 'Peiyang He, "[BUG] mm: mglru: stale aging batch" (linux-mm, June 2026); fix posted as 20260622073703.79258-1-qi.zheng@linux.dev',
+    needs: 'policy reparent, machine.lru mglru and machine.concurrency.agingWalk true',
+    runs: (x: BugSetting) => x.policy === 'reparent' && x.lru === 'mglru' && x.agingWalk,
   },
   'no-rcu': {
     where: "page_cgroup_ino() (/proc/kpagecgroup), the lab's folio_memcg() reader (machine.concurrency.cgroupReader)",

@@ -48,11 +48,25 @@ describe('policyOptions.bug = stale-active-stats (v3 lru_gen_reparent_memcg, Har
       expect(r.stderr).toMatch(/policyOptions\.bug: .*it needs policy reparent, machine\.lru mglru and policyOptions\.mglru same-gen/);
     }
     expect(
-      bugMismatch('stale-active-stats', { policy: 'reparent', lru: 'mglru', mglru: 'same-gen', cgroupReader: false, lruBatch: false }),
+      bugMismatch('stale-active-stats', {
+        policy: 'reparent',
+        lru: 'mglru',
+        mglru: 'same-gen',
+        cgroupReader: false,
+        lruBatch: false,
+        agingWalk: false,
+      }),
     ).toBeNull();
-    expect(bugMismatch('no-rcu', { policy: 'legacy', lru: 'classic', mglru: 'same-gen', cgroupReader: false, lruBatch: false })).toMatch(
-      /needs machine\.concurrency\.cgroupReader true/,
-    );
+    expect(
+      bugMismatch('no-rcu', {
+        policy: 'legacy',
+        lru: 'classic',
+        mglru: 'same-gen',
+        cgroupReader: false,
+        lruBatch: false,
+        agingWalk: false,
+      }),
+    ).toMatch(/needs machine\.concurrency\.cgroupReader true/);
   });
 
   it('the splice event carries the bug (bit 7), so replay applies it without the experiment', () => {

@@ -45,6 +45,30 @@ describe('explore and the stale aging batch', () => {
     expect(countEvents(db, run.id, 'walk_forward')).toBeGreaterThan(0);
   });
 
+  it('policyOptions.bug=walk-batch-race keeps the 7.1 code with the fix switched on: the same log, and verify breaks it', () => {
+    const seed = ['--seed', '2'];
+    const plain = cliJson(['run', exp, ...short, ...seed, '--db', db]);
+    const bug = cliJson(['run', exp, ...short, ...seed, ...fix, '--set', 'policyOptions.bug="walk-batch-race"', '--db', db]);
+    expect(bug.policy).toMatch(/\+walk-batch-race$/);
+    expect([bug.events, bug.stateHash]).toEqual([plain.events, plain.stateHash]);
+    const v = cli(['verify', String(bug.id), '--json', '--db', db]);
+    expect(v.code).toBe(1);
+    expect(JSON.parse(v.stdout).violations[0].invariant).toBe('nr_pages');
+    const off = cli([
+      'run',
+      exp,
+      ...short,
+      '--set',
+      'machine.concurrency.agingWalk=false',
+      '--set',
+      'policyOptions.bug="walk-batch-race"',
+      '--db',
+      db,
+    ]);
+    expect(off.code).toBe(1);
+    expect(off.stderr).toMatch(/needs policy reparent, machine\.lru mglru and machine\.concurrency\.agingWalk true/);
+  });
+
   it('--shrink: the same seed on a smaller experiment breaks the same invariant, and its printed run verifies to that seq', () => {
     const rcu = join('experiments', 'bug-no-rcu.json');
     const r = cli(['explore', rcu, '--schedules', '2', '--jobs', '1', '--shrink', '--json']);

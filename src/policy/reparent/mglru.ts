@@ -43,8 +43,10 @@ export function reparentLruGen(ctx: Ctx, child: number, parent: number, plan: Ge
         }
       }
       // the fix for the stale walk batch: lrugen->reparented, followed by lock_batch_lruvec()
+      // (policyOptions.bug walk-batch-race: 7.1 as merged, whatever the switch says)
       const w = ctx.s.walk;
-      if (ctx.policy.series.mglru_batch_forwarding && w && w.home === child && w.nid === nid) ctx.emit(E.walkForward(child, parent));
+      const forward = ctx.policy.series.mglru_batch_forwarding && ctx.policy.bug !== 'walk-batch-race';
+      if (forward && w && w.home === child && w.nid === nid) ctx.emit(E.walkForward(child, parent));
     },
   });
 }
