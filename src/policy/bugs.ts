@@ -11,6 +11,7 @@ export interface BugSetting {
   mglru: string;
   cgroupReader: boolean;
   lruBatch: boolean;
+  memcgGetter?: boolean;
 }
 
 export const BUGS = {
@@ -34,6 +35,14 @@ export const BUGS = {
     source: "the series' lock protocol (folio_lruvec_lock and friends recheck and retry since the objcg conversion)",
     needs: 'machine.concurrency.lruBatch true (classic LRU)',
     runs: (x: BugSetting) => x.lruBatch,
+  },
+  'unbounded-retry': {
+    where: "get_mem_cgroup_from_folio()'s retry loop (machine.concurrency.memcgGetter)",
+    what: 'css_tryget is retried on the memcg read first instead of re-reading folio_memcg() (the load hoisted out of the loop): after a reparent it never sees the parent and spins while the dead memcg refcount stays zero',
+    source:
+      "the AI review of v3 08/30 (Roman Gushchin, 7ia4ldikrbsj.fsf@castle.c.googlers.com) asked whether the loop is bounded; Shakeel Butt's answer: the offline work's css ref makes every failure follow the objcg's re-point",
+    needs: 'machine.concurrency.memcgGetter true',
+    runs: (x: BugSetting) => x.memcgGetter === true,
   },
 } as const;
 

@@ -1,6 +1,7 @@
 import { CgroupReaderTask } from './cgroup_reader.js';
 import type { Ctx } from './context.js';
 import { LruActivateTask } from './lru_batch.js';
+import { MemcgGetterTask } from './memcg_getter.js';
 import { PCT_DEPTH, PCT_STEPS, PctScheduler } from './pct.js';
 
 /**
@@ -23,6 +24,8 @@ export interface ConcurrencyOptions {
   cgroupReader: boolean;
   /** folio_activate() goes through the per-CPU folio batch, drained by a task (classic LRU) */
   lruBatch: boolean;
+  /** get_mem_cgroup_from_folio() runs beside the workload (policy/memcg_getter.ts) */
+  memcgGetter?: boolean;
   /** the chance a waiting task runs its next step at each preemption point of the workload */
   stepProbability: number;
   /** 'pct': a PCT priority scheduler (policy/pct.ts) instead of the coin per task and point */
@@ -37,6 +40,8 @@ export class Tasks {
   private readonly running: Task[] = [];
   /** the kpagecgroup reader running, if any (one at a time, a new one when it is done) */
   private reader: Task | null = null;
+  /** the get_mem_cgroup_from_folio() caller running, if any (one at a time, like the reader) */
+  private getter: Task | null = null;
 
   /** folios waiting in the activate batch (folio_activate() takes a folio off the LRU flag once) */
   private readonly activating = new Set<number>();
@@ -49,6 +54,8 @@ export class Tasks {
     private readonly readerWithoutRcu = false,
     /** policyOptions.bug = no-recheck: folio_lruvec_lock without the recheck */
     private readonly lockWithoutRecheck = false,
+    /** policyOptions.bug = unbounded-retry: the getter retries css_tryget without re-reading folio_memcg() */
+    private readonly getterWithoutReread = false,
   ) {
     this.pct = opts.scheduler === 'pct' ? new PctScheduler(opts.pctDepth ?? PCT_DEPTH, opts.pctSteps ?? PCT_STEPS) : null;
   }
@@ -70,6 +77,10 @@ export class Tasks {
     if (this.opts.cgroupReader && !this.reader) {
       this.reader = new CgroupReaderTask(!this.readerWithoutRcu);
       this.running.push(this.reader);
+    }
+    if (this.opts.memcgGetter && !this.getter) {
+      this.getter = new MemcgGetterTask(!this.getterWithoutReread);
+      this.running.push(this.getter);
     }
     if (this.pct) return this.preemptByPriority(ctx, this.pct);
     for (let i = 0; i < this.running.length; ) {
@@ -113,6 +124,7 @@ export class Tasks {
   private finish(i: number): void {
     this.pct?.forget(this.running[i]);
     if (this.running[i] === this.reader) this.reader = null;
+    if (this.running[i] === this.getter) this.getter = null;
     this.running.splice(i, 1);
   }
 }

@@ -41,14 +41,16 @@ export function checkLocalSize(s: KernelView, c: Census, bad: Report): void {
 
 /**
  * css refs: one while the ID has refs (online, or swap entries), plus one per charged folio when
- * folios pin the memcg (legacy), plus the walk task's (mem_cgroup_iter) on the memcg it walks.
+ * folios pin the memcg (legacy), plus the walk task's (mem_cgroup_iter) on the memcg it walks,
+ * plus the one get_mem_cgroup_from_folio() returned while its caller holds it.
  */
 export function checkCssRefs(s: KernelView, c: Census, bad: Report): void {
   for (const m of preOrder(s)) {
     const l = c.local.get(m.id)!;
     const id = m.idRef > 0 ? 1 : 0;
     const walker = s.walk?.memcg === m.id ? 1 : 0;
-    const pins = (s.objcgCharging ? id : id + l.anon + l.file) + walker;
+    const getter = s.memcgGet?.held && s.memcgGet.memcg === m.id ? 1 : 0;
+    const pins = (s.objcgCharging ? id : id + l.anon + l.file) + walker + getter;
     if (m.cssRefs !== pins) bad('css-refs', `${m.path}: ${m.cssRefs} css refs, expected ${pins}`);
   }
 }

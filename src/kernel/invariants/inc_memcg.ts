@@ -110,7 +110,8 @@ export class MemcgCounters {
     if (!sc.locked(m.id) && (m.stat[Stat.anon] !== anon || m.stat[Stat.file] !== file))
       bad(RANK.local, 'local-size', `${m.path}: anon/file ${m.stat[Stat.anon]}/${m.stat[Stat.file]} but folios ${anon}/${file}`);
     const id = m.idRef > 0 ? 1 : 0;
-    const pins = (s.objcgCharging ? id : id + anon + file) + (s.walk?.memcg === m.id ? 1 : 0);
+    const getter = s.memcgGet?.held && s.memcgGet.memcg === m.id ? 1 : 0;
+    const pins = (s.objcgCharging ? id : id + anon + file) + (s.walk?.memcg === m.id ? 1 : 0) + getter;
     if (m.cssRefs !== pins) bad(RANK.css, 'css-refs', `${m.path}: ${m.cssRefs} css refs, expected ${pins}`);
     const held = this.heldBy(m.id);
     const swap = held + (this.childSwap.get(m.id) ?? 0);
