@@ -143,7 +143,7 @@ describe('policyOptions.bug = no-recheck (folio_lruvec_lock without the recheck)
 
 describe('policyOptions.bug = unbounded-retry (get_mem_cgroup_from_folio() without re-reading folio_memcg())', () => {
   it("verify names the css_tryget past the bound; the series' loop re-reads, retries once and verifies clean", () => {
-    const short = ['--set', 'workload.cycles=3'];
+    const short = ['--set', 'workload.cycles=2'];
     const bad = cliJson(['run', join('experiments', 'bug-unbounded-retry.json'), ...short, '--db', db]);
     expect(bad.policy).toBe('reparent+unbounded-retry');
     const v = cli(['verify', String(bad.id), '--json', '--db', db]);
