@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   await lane(cli, dir, runs, 's');
   const serialMs = performance.now() - t0;
   const split: string[][][] = Array.from({ length: lanes }, () => []);
-  runs.forEach((r, i) => split[i % lanes].push(r));
+  for (const [i, r] of runs.entries()) split[i % lanes].push(r);
   t0 = performance.now();
   await Promise.all(split.map((rs, k) => lane(cli, dir, rs, `p${k}`)));
   const parallelMs = performance.now() - t0;

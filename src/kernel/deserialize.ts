@@ -7,8 +7,10 @@ import {
   OLDEST_FORMAT_VERSION,
   STATE_FORMAT_VERSION,
   TRAILER_FREED_READS,
+  TRAILER_MEMCG_GET,
   TRAILER_OFFLINING,
   TRAILER_RCU,
+  TRAILER_SPINS,
   TRAILER_WALK,
   TRAILER_WRONG_LOCKS,
 } from './serialize.js';
@@ -81,6 +83,9 @@ export function deserializeState(buf: Uint8Array): KernelState {
     freedReads: [],
     wrongLocks: [],
     offlining: 0,
+    memcgGet: null,
+    memcgGets: { calls: 0, giveups: 0, retries: 0, maxRetries: 0 },
+    spins: [],
     swapEntries: new Map(),
     dirtyQueue: new Map(),
     writebackQueue: new Map(),
@@ -189,6 +194,11 @@ export function deserializeState(buf: Uint8Array): KernelState {
       for (let n = r.u(); n > 0; n--) s.freedReads.push({ seq: r.u(), memcg: r.u(), folio: r.u() });
     } else if (tag === TRAILER_WRONG_LOCKS) {
       for (let n = r.u(); n > 0; n--) s.wrongLocks.push({ seq: r.u(), folio: r.u(), locked: r.u(), owner: r.u() });
+    } else if (tag === TRAILER_MEMCG_GET) {
+      s.memcgGets = { calls: r.u(), giveups: r.u(), retries: r.u(), maxRetries: r.u() };
+      if (r.bool()) s.memcgGet = { folio: r.u(), memcg: r.u(), retries: r.u(), bound: r.u(), held: r.u() === 1 };
+    } else if (tag === TRAILER_SPINS) {
+      for (let n = r.u(); n > 0; n--) s.spins.push({ seq: r.u(), folio: r.u(), memcg: r.u(), retries: r.u(), bound: r.u(), now: r.u() });
     } else if (tag === TRAILER_OFFLINING) s.offlining = r.u();
     else throw new Error('snapshot has trailing bytes');
   }

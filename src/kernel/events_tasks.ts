@@ -1,5 +1,5 @@
 import { type EventDecl, folio, memcg } from './event_decl.js';
-import { TASKS } from './event_values.js';
+import { MEMCG_GET_GIVEUPS, TASKS } from './event_values.js';
 
 // The catalogue's events of tasks beside the workload (machine.concurrency, issue 13): the MGLRU
 // page-table walk as a task, RCU read sections, a reader's dereference, folio_lruvec_lock's
@@ -46,6 +46,33 @@ export const TASK_EVENTS = {
     what: "a task dereferences the memcg it took from folio's memcg_data earlier (page_cgroup_ino: the first online ancestor's cgroup ino)",
     args: [folio, memcg('the memcg it read from the folio'), { col: 'a', means: 'task', values: TASKS }],
   },
+  // 65–69: the THP split queue; 70–74: get_mem_cgroup_from_folio() as a task (policy/memcg_getter.ts)
+  memcg_get_read: {
+    code: 70,
+    what: 'get_mem_cgroup_from_folio(): memcg = folio_memcg(folio) under rcu_read_lock (b = 0: the first read; n: the read after the n-th failed css_tryget)',
+    args: [folio, memcg('what folio_memcg() returned'), { col: 'a', means: 'task', values: TASKS }, { col: 'b', means: 'retry' }],
+  },
+  css_tryget: {
+    code: 71,
+    what: "css_tryget(&memcg->css): takes a css ref unless the refcount is already zero (b = 1 got it; 0 failed: the memcg's last ref is gone)",
+    args: [memcg(), folio, { col: 'a', means: 'task', values: TASKS }, { col: 'b', means: 'got the ref', bool: true }],
+  },
+  css_put: {
+    code: 72,
+    what: "css_put(): the getter's caller drops the ref css_tryget took",
+    args: [memcg(), { col: 'a', means: 'task', values: TASKS }],
+  },
+  memcg_get_giveup: {
+    code: 73,
+    what: 'the lab ends a get_mem_cgroup_from_folio() call without a memcg (the kernel would not: its caller holds the folio, and a spin goes on)',
+    args: [
+      memcg('the memcg last tried'),
+      folio,
+      { col: 'a', means: 'task', values: TASKS },
+      { col: 'b', means: 'why', values: MEMCG_GET_GIVEUPS },
+    ],
+  },
+  // 75–79: the offline worker as a task (policy/reparent/objcgs.ts, policy/cgroup.ts)
   kill_css: {
     code: 75,
     what: 'kill_css(): rmdir takes a css ref on memcg that css_killed_work_fn() puts after offline_css(), so a memcg is never freed while its offline runs (machine.concurrency.offlineWorker)',

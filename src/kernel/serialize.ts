@@ -26,6 +26,9 @@ export const TRAILER_WALK = 1;
 export const TRAILER_RCU = 2;
 export const TRAILER_FREED_READS = 3;
 export const TRAILER_WRONG_LOCKS = 4;
+// 5–6: the THP split queue
+export const TRAILER_MEMCG_GET = 7;
+export const TRAILER_SPINS = 8;
 export const TRAILER_OFFLINING = 9;
 
 export function serializeState(s: KernelView): Buffer {
@@ -161,6 +164,20 @@ export function serializeState(s: KernelView): Buffer {
     w.u(TRAILER_WRONG_LOCKS);
     w.u(s.wrongLocks.length);
     for (const r of s.wrongLocks) for (const v of [r.seq, r.folio, r.locked, r.owner]) w.u(v);
+  }
+  // 7: get_mem_cgroup_from_folio() as a task: its counters and the call in progress (mid-step only); 8: its spins
+  const gets = s.memcgGets;
+  if (gets.calls || gets.giveups || s.memcgGet) {
+    w.u(TRAILER_MEMCG_GET);
+    for (const v of [gets.calls, gets.giveups, gets.retries, gets.maxRetries]) w.u(v);
+    const g = s.memcgGet;
+    w.bool(g !== null);
+    if (g) for (const v of [g.folio, g.memcg, g.retries, g.bound, g.held ? 1 : 0]) w.u(v);
+  }
+  if (s.spins.length) {
+    w.u(TRAILER_SPINS);
+    w.u(s.spins.length);
+    for (const r of s.spins) for (const v of [r.seq, r.folio, r.memcg, r.retries, r.bound, r.now]) w.u(v);
   }
   if (s.offlining) {
     w.u(TRAILER_OFFLINING);

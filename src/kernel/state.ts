@@ -72,6 +72,19 @@ export interface Walk {
   delta: number[];
 }
 
+/** A get_mem_cgroup_from_folio() call in progress (machine.concurrency.memcgGetter; policy/memcg_getter.ts). */
+export interface MemcgGet {
+  folio: number;
+  /** the memcg folio_memcg() last returned: the one css_tryget is tried on (and, once held, the ref) */
+  memcg: number;
+  /** failed css_trygets so far in this call */
+  retries: number;
+  /** the most it may fail: the depth of the memcg first read (one retry per ancestor that dies meanwhile; the root never does) */
+  bound: number;
+  /** css_tryget succeeded: the call holds a css ref on memcg until css_put */
+  held: boolean;
+}
+
 /** struct lru_gen_folio (include/linux/mmzone.h), one zone. */
 export interface LruGen {
   maxSeq: number;
@@ -257,6 +270,12 @@ export interface KernelState {
   freedReads: { seq: number; memcg: number; folio: number }[];
   /** LRU operations done under another lruvec's lock than the folio's (the no-recheck bug): the invariant reports the first */
   wrongLocks: { seq: number; folio: number; locked: number; owner: number }[];
+  /** get_mem_cgroup_from_folio() in progress (machine.concurrency.memcgGetter), or null */
+  memcgGet: MemcgGet | null;
+  /** the getter's calls so far: done (css_tryget got a ref), given up, failed css_trygets in all, the most in one call */
+  memcgGets: { calls: number; giveups: number; retries: number; maxRetries: number };
+  /** calls whose css_tryget failed more often than their bound (the unbounded-retry bug): the invariant reports the first */
+  spins: { seq: number; folio: number; memcg: number; retries: number; bound: number; now: number }[];
   /** the memcg whose offline (css_killed_work_fn) is running and holds kill_css()'s css ref, or 0 (machine.concurrency.offlineWorker; mid-step only) */
   offlining: number;
   /** swap entries: keyed by the id of the anon folio they were allocated for (its page-table slot), value = the memcg ID recorded (swap_cgroup_record) */

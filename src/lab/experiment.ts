@@ -4,6 +4,7 @@ import { LabError } from '../errors.js';
 import { DEFAULT_MEMCG_LAYOUT, MEMCG_LAYOUTS, type MemcgSizeParts, memcgSizeParts, sumParts } from '../kernel/memcg_size.js';
 import { DEFAULT_KERNEL, KERNELS, OVERRIDABLE_SWITCHES, SWITCHES, type SwitchName } from '../kernel/series.js';
 import { BUG_NAMES, BUGS, bugMismatch } from '../policy/bugs.js';
+import { MEMCG_GETTER_HELP } from '../policy/memcg_getter.js';
 import { PCT_HELP } from '../policy/pct.js';
 import { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES } from '../policy/policies.js';
 import { cgroupPath, LimitsSchema, size } from '../workload/options.js';
@@ -148,6 +149,7 @@ export const ExperimentSchema = z.strictObject({
             .describe(
               'memcg offline (the reparent) can be preempted between max_lru_gen_memcg and taking the lruvec locks, and between nodes: other tasks run there',
             ),
+          memcgGetter: z.boolean().default(false).describe(MEMCG_GETTER_HELP),
           stepProbability: z
             .number()
             .gt(0)
@@ -275,12 +277,12 @@ function concurrencyErrors(raw: unknown): FieldError[] {
           allowed: 'a PCT setting: needs machine.concurrency.scheduler "pct"',
         });
     }
-  } else if (!c.agingWalk && !c.cgroupReader && !c.lruBatch && !c.kswapd && !c.offlineWorker && !c.memoryReclaim) {
+  } else if (!c.agingWalk && !c.cgroupReader && !c.lruBatch && !c.kswapd && !c.offlineWorker && !c.memoryReclaim && !c.memcgGetter) {
     out.push({
       path: ['machine', 'concurrency', 'scheduler'],
       got: 'got "pct"',
       allowed:
-        'schedules tasks: needs one of machine.concurrency.agingWalk, cgroupReader, lruBatch, kswapd, offlineWorker or memoryReclaim on (or leave it out)',
+        'schedules tasks: needs one of machine.concurrency.agingWalk, cgroupReader, lruBatch, kswapd, offlineWorker, memoryReclaim or memcgGetter on (or leave it out)',
     });
   }
   return out;
@@ -313,6 +315,7 @@ function bugErrors(raw: unknown): FieldError[] {
     cgroupReader: machine.data.concurrency.cgroupReader,
     agingWalk: machine.data.concurrency.agingWalk,
     lruBatch: machine.data.concurrency.lruBatch,
+    memcgGetter: machine.data.concurrency.memcgGetter,
   });
   return why ? [{ path: ['policyOptions', 'bug'], got: `got ${showValue(bug)}`, allowed: why }] : [];
 }

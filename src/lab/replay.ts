@@ -53,6 +53,8 @@ export interface ReplaySummary {
   stateHash: string;
   nr_dying: number;
   memcgs: { id: number; path: string; state: 'online' | 'dying' | 'freed'; current: number }[];
+  /** a get_mem_cgroup_from_folio() call in progress there (machine.concurrency.memcgGetter), when there is one */
+  memcg_get?: { folio: number; memcg: number; retries: number; bound: number; held: boolean };
 }
 
 /**
@@ -74,5 +76,6 @@ export function summarize(store: Store, runId: number, s: KernelState): ReplaySu
     stateHash: stateHash(s),
     nr_dying: s.memcgs.get(1)!.nrDyingDescendants,
     memcgs,
+    ...(s.memcgGet ? { memcg_get: { ...s.memcgGet } } : {}),
   };
 }

@@ -34,8 +34,8 @@ export class Simulation implements Ctx {
     this.clock = this.s.tick;
     const c = opts.concurrency;
     this.tasks =
-      c && (c.agingWalk || c.cgroupReader || c.lruBatch || c.kswapd || c.offlineWorker || c.memoryReclaim)
-        ? new Tasks(c, policy.bug === 'no-rcu', policy.bug === 'no-recheck')
+      c && (c.agingWalk || c.cgroupReader || c.lruBatch || c.kswapd || c.offlineWorker || c.memoryReclaim || c.memcgGetter)
+        ? new Tasks(c, policy.bug === 'no-rcu', policy.bug === 'no-recheck', policy.bug === 'unbounded-retry')
         : null;
   }
 

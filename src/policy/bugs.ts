@@ -12,6 +12,7 @@ export interface BugSetting {
   cgroupReader: boolean;
   lruBatch: boolean;
   agingWalk: boolean;
+  memcgGetter?: boolean;
 }
 
 export const BUGS = {
@@ -25,7 +26,8 @@ export const BUGS = {
   'walk-batch-race': {
     where: 'lru_gen_reparent_memcg() while an MGLRU page-table walk holds a batch for the child (machine.concurrency.agingWalk)',
     what: "reset_batch_size() writes the walk's batched nr_pages into the child's lruvec after the reparent moved its folios and zeroed its sizes: 7.1 as merged; the variant keeps it even where the posted fix (switch mglru_batch_forwarding) is on",
-    source: 'Peiyang He, "[BUG] mm: mglru: stale aging batch" (linux-mm, June 2026); fix posted as 20260622073703.79258-1-qi.zheng@linux.dev',
+    source:
+      'Peiyang He, "[BUG] mm: mglru: stale aging batch" (linux-mm, June 2026); fix posted as 20260622073703.79258-1-qi.zheng@linux.dev',
     needs: 'policy reparent, machine.lru mglru and machine.concurrency.agingWalk true',
     runs: (x: BugSetting) => x.policy === 'reparent' && x.lru === 'mglru' && x.agingWalk,
   },
@@ -42,6 +44,14 @@ export const BUGS = {
     source: "the series' lock protocol (folio_lruvec_lock and friends recheck and retry since the objcg conversion)",
     needs: 'machine.concurrency.lruBatch true (classic LRU)',
     runs: (x: BugSetting) => x.lruBatch,
+  },
+  'unbounded-retry': {
+    where: "get_mem_cgroup_from_folio()'s retry loop (machine.concurrency.memcgGetter)",
+    what: 'css_tryget is retried on the memcg read first instead of re-reading folio_memcg() (the load hoisted out of the loop): after a reparent it never sees the parent and spins while the dead memcg refcount stays zero',
+    source:
+      "the AI review of v3 08/30 (Roman Gushchin, 7ia4ldikrbsj.fsf@castle.c.googlers.com) asked whether the loop is bounded; Shakeel Butt's answer: the offline work's css ref makes every failure follow the objcg's re-point",
+    needs: 'machine.concurrency.memcgGetter true',
+    runs: (x: BugSetting) => x.memcgGetter === true,
   },
 } as const;
 

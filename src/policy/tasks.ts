@@ -1,6 +1,7 @@
 import { CgroupReaderTask } from './cgroup_reader.js';
 import type { Ctx } from './context.js';
 import { LruActivateTask } from './lru_batch.js';
+import { MemcgGetterTask } from './memcg_getter.js';
 import { PCT_DEPTH, PCT_STEPS, PctScheduler } from './pct.js';
 
 /**
@@ -29,6 +30,8 @@ export interface ConcurrencyOptions {
   memoryReclaim?: boolean;
   /** memcg offline yields where the kernel can be preempted: after max_lru_gen_memcg, before the locks, and between nodes */
   offlineWorker?: boolean;
+  /** get_mem_cgroup_from_folio() runs beside the workload (policy/memcg_getter.ts) */
+  memcgGetter?: boolean;
   /** the chance a waiting task runs its next step at each preemption point of the workload */
   stepProbability: number;
   /** 'pct': a PCT priority scheduler (policy/pct.ts) instead of the coin per task and point */
@@ -47,6 +50,8 @@ export class Tasks {
   private readonly kswapds = new Map<number, Task>();
   /** memory.reclaim writes in progress: the task → the memcg whose file it writes */
   private readonly writes = new Map<Task, number>();
+  /** the get_mem_cgroup_from_folio() caller running, if any (one at a time, like the reader) */
+  private getter: Task | null = null;
 
   /** folios waiting in the activate batch (folio_activate() takes a folio off the LRU flag once) */
   private readonly activating = new Set<number>();
@@ -59,6 +64,8 @@ export class Tasks {
     private readonly readerWithoutRcu = false,
     /** policyOptions.bug = no-recheck: folio_lruvec_lock without the recheck */
     private readonly lockWithoutRecheck = false,
+    /** policyOptions.bug = unbounded-retry: the getter retries css_tryget without re-reading folio_memcg() */
+    private readonly getterWithoutReread = false,
   ) {
     this.pct = opts.scheduler === 'pct' ? new PctScheduler(opts.pctDepth ?? PCT_DEPTH, opts.pctSteps ?? PCT_STEPS) : null;
   }
@@ -108,6 +115,10 @@ export class Tasks {
       this.reader = new CgroupReaderTask(!this.readerWithoutRcu);
       this.running.push(this.reader);
     }
+    if (this.opts.memcgGetter && !this.getter) {
+      this.getter = new MemcgGetterTask(!this.getterWithoutReread);
+      this.running.push(this.getter);
+    }
     if (this.pct) return this.preemptByPriority(ctx, this.pct);
     for (let i = 0; i < this.running.length; ) {
       if (ctx.rng.float() < this.opts.stepProbability && this.running[i].step(ctx)) this.finish(i);
@@ -152,6 +163,7 @@ export class Tasks {
     if (this.running[i] === this.reader) this.reader = null;
     for (const [nid, t] of this.kswapds) if (t === this.running[i]) this.kswapds.delete(nid);
     this.writes.delete(this.running[i]);
+    if (this.running[i] === this.getter) this.getter = null;
     this.running.splice(i, 1);
   }
 }

@@ -154,3 +154,66 @@ describe('policyOptions.bug = no-recheck (folio_lruvec_lock without the recheck)
     expect(r.stderr).toMatch(/machine\.concurrency\.lruBatch: got true: .*needs machine\.lru "classic"/);
   });
 });
+
+describe('policyOptions.bug = unbounded-retry (get_mem_cgroup_from_folio() without re-reading folio_memcg())', () => {
+  it("verify names the css_tryget past the bound; the series' loop re-reads, retries once and verifies clean", () => {
+    const short = ['--set', 'workload.cycles=2'];
+    const bad = cliJson(['run', join('experiments', 'bug-unbounded-retry.json'), ...short, '--db', db]);
+    expect(bad.policy).toBe('reparent+unbounded-retry');
+    const v = cli(['verify', String(bad.id), '--json', '--db', db]);
+    expect(v.code).toBe(1);
+    const first = JSON.parse(v.stdout).violations[0];
+    expect([first.invariant, first.type]).toEqual(['bounded-retries', 'css_tryget']);
+    const [, memcg, bound] = /css_tryget on memcg (\d+) failed \d+ times by seq \d+, past its bound (\d+)/.exec(first.detail)!.map(Number);
+    const sql = (run: number, where: string) =>
+      cliJson([
+        'query',
+        `SELECT seq, t.name, memcg, b FROM events e JOIN event_types t ON t.code = e.type WHERE run = ${run} AND ${where} ORDER BY seq`,
+        '--json',
+        '--db',
+        db,
+      ]) as { seq: number; name: string; memcg: number; b: number }[];
+    // bound + 1 failures on the same memcg, the last one at the seq verify names
+    const fails = sql(bad.id, `t.name = 'css_tryget' AND b = 0 AND seq <= ${first.seq}`).slice(-(bound + 1));
+    expect(fails.map((r) => r.memcg)).toEqual(Array(bound + 1).fill(memcg));
+    expect(fails.at(-1)!.seq).toBe(first.seq);
+    // the same seed with the series' loop: the read after the first failure climbs to the parent and the call ends
+    const good = cliJson([
+      'run',
+      join('experiments', 'default.json'),
+      ...short,
+      '--set',
+      'machine.concurrency={"memcgGetter":true}',
+      '--db',
+      db,
+    ]);
+    expect(good.seed).toBe(bad.seed);
+    expect(cli(['verify', String(good.id), '--db', db]).code).toBe(0);
+    const at = sql(good.id, `seq BETWEEN ${fails[0].seq} AND ${fails[0].seq + 2}`).map((r) => `${r.name} ${r.b}`);
+    expect(at).toEqual(['css_tryget 0', 'memcg_get_read 1', 'css_tryget 1']);
+    // counted: failed css_trygets (retries) > 0, and no call retried more than once
+    const [n] = cliJson([
+      'query',
+      `SELECT sum(t.name = 'css_tryget' AND b = 0) AS retries, max(CASE WHEN t.name = 'memcg_get_read' THEN b END) AS most FROM events e JOIN event_types t ON t.code = e.type WHERE run = ${good.id}`,
+      '--json',
+      '--db',
+      db,
+    ]);
+    expect(n.retries).toBeGreaterThan(0);
+    expect(n.most).toBe(1);
+  });
+
+  it('is refused without the getter it lives in', () => {
+    const r = cli([
+      'run',
+      join('experiments', 'bug-unbounded-retry.json'),
+      '--set',
+      'machine.concurrency={"cgroupReader":true}',
+      '--db',
+      db,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/policyOptions\.bug: got "unbounded-retry": .*needs machine\.concurrency\.memcgGetter true/);
+  });
+});

@@ -30,6 +30,16 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     log: 'ffcde73b92e8da885bbb471f5bff2af0f43e0a78d89e7066189a49141c64197d',
     stateHash: 'da2f5e41a8442e9dd20133b0342ec1819578891f1609d7bc9cbd9992fd58ed75',
   },
+  'bug-unbounded-retry.json bug': {
+    events: 85710,
+    log: '258fefa1301bf359dec9cc0182fac374e4a570bb9fa3164f2f57a8dd0800aacd',
+    stateHash: '20ed8349580ecd3b60cab42d27276ec3b4aec36de58c2a00db29143aa20775ac',
+  },
+  'bug-unbounded-retry.json bug kernel=v1': {
+    events: 85710,
+    log: '4573cf3f3944ce7a5d99b39adecc855166b487ae1fca8e005e0d98cd6c3cebde',
+    stateHash: '20ed8349580ecd3b60cab42d27276ec3b4aec36de58c2a00db29143aa20775ac',
+  },
   'default.json legacy': {
     events: 61262,
     log: 'e5ec545c91758448da664520510ce63a631d670d1252de8a659baab036bf149f',

@@ -64,6 +64,20 @@ const CASES: Case[] = [
     concurrency: { kswapd: true, offlineWorker: true },
   },
   {
+    name: 'reparent, classic LRU, get_mem_cgroup_from_folio() as a task',
+    policy: 'reparent',
+    lru: 'classic',
+    concurrency: { memcgGetter: true },
+  },
+  {
+    name: 'bug unbounded-retry (get_mem_cgroup_from_folio() as a task)',
+    policy: 'reparent',
+    lru: 'classic',
+    bug: 'unbounded-retry',
+    concurrency: { memcgGetter: true, stepProbability: 0.3 },
+    breaks: true,
+  },
+  {
     name: 'bug stale-active-stats (MGLRU same-gen)',
     policy: 'reparent',
     lru: 'same-gen',

@@ -19,9 +19,14 @@ export function registerReplay(program: Command): void {
     const sum = await withStore(opts, true, (store) => summarize(store, runId, replayState(store, runId, target)));
     if (opts.json) return printJson(sum);
     const live = sum.memcgs.filter((m) => m.state !== 'freed');
+    const g = sum.memcg_get;
     process.stdout.write(
       `run ${runId} at seq ${sum.seq}, tick ${sum.tick}, after cycle ${sum.cycle}\n` +
-        `state ${sum.stateHash}\nnr_dying_descendants ${sum.nr_dying}, ${sum.memcgs.length - live.length} freed memcgs\n\n` +
+        `state ${sum.stateHash}\nnr_dying_descendants ${sum.nr_dying}, ${sum.memcgs.length - live.length} freed memcgs\n` +
+        (g
+          ? `get_mem_cgroup_from_folio(folio ${g.folio}) in progress: ${g.held ? `holds memcg ${g.memcg}` : `css_tryget on memcg ${g.memcg} failed ${g.retries} times (bound ${g.bound})`}\n`
+          : '') +
+        '\n' +
         table(
           ['id', 'path', 'state', 'memory.current'],
           live.map((m) => [m.id, m.path, m.state, opts.human ? formatBytes(m.current) : m.current]),

@@ -6,6 +6,7 @@ import { memcgMemoryEvent, memcgOverHigh, memcgStock, memcgThrottle, memoryRecla
 import { age, genUpdate, incMinSeqEvent, memcgLruRotateEvent, sort } from './lru_gen.js';
 import { cycle, jobExit, jobStart, limitSet, machine } from './machine.js';
 import { killCss, memcgCreate, memcgFree, memcgOffline, objcgRelease, objcgReparent, offlineCssDone } from './memcg.js';
+import { cssPut, cssTryget, memcgGetGiveup, memcgGetRead } from './memcg_get.js';
 import { lruvecLockRetry, memcgDeref, rcuReadLock, rcuReadUnlock } from './rcu.js';
 import { evict, reclaimBegin, reclaimEnd, scan, shadowReclaim } from './reclaim.js';
 import { reparentLocks, reparentUnlocks, spliceEvent } from './reparent.js';
@@ -52,6 +53,10 @@ const BY_NAME: Record<EventTypeName, Handler> = {
   rcu_read_unlock: rcuReadUnlock,
   memcg_deref: memcgDeref,
   lruvec_lock_retry: lruvecLockRetry,
+  memcg_get_read: memcgGetRead,
+  css_tryget: cssTryget,
+  css_put: cssPut,
+  memcg_get_giveup: memcgGetGiveup,
   sort,
   memcg_lru_rotate: memcgLruRotateEvent,
   shadow_reclaim: shadowReclaim,

@@ -39,9 +39,13 @@ export function checkLocalSize(s: KernelView, c: Census, bad: Report): void {
   }
 }
 
-/** The css refs tasks hold on memcg `id`: the walk's (mem_cgroup_iter), the running offline's (kill_css). */
+/**
+ * The css refs tasks hold on memcg `id`: the walk's (mem_cgroup_iter), the running offline's
+ * (kill_css), and the one get_mem_cgroup_from_folio() returned while its caller holds it.
+ */
 export function taskCssRefs(s: KernelView, id: number): number {
-  return (s.walk?.memcg === id ? 1 : 0) + (s.offlining === id ? 1 : 0);
+  const getter = s.memcgGet?.held && s.memcgGet.memcg === id ? 1 : 0;
+  return (s.walk?.memcg === id ? 1 : 0) + (s.offlining === id ? 1 : 0) + getter;
 }
 
 /**

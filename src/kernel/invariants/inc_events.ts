@@ -91,6 +91,10 @@ const BY_NAME: Record<EventTypeName, number> = {
   memcg_iter: Touch.memcg,
   memcg_lru_rotate: Touch.memcgLru,
   // memory_reclaim*, limits, tasks, cycles, scans, kswapd, costs: counters no invariant reads
+  css_tryget: Touch.memcg, // a css ref taken
+  css_put: Touch.memcg,
+  memcg_get_read: Touch.none, // bounded-retries is checked after every event
+  memcg_get_giveup: Touch.none,
   memcg_deref: Touch.none, // use-after-free is checked after every event
   rcu_read_lock: Touch.none,
   rcu_read_unlock: Touch.none,

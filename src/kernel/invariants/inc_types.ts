@@ -26,6 +26,8 @@ export const RANK = {
   nodes: 17,
   freedReads: 18,
   wrongLocks: 19,
+  // 20: the THP split queue
+  spins: 21,
 } as const;
 
 export type RankedReport = (rank: number, invariant: string, detail: string) => void;
