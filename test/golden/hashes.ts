@@ -40,6 +40,16 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     log: '4573cf3f3944ce7a5d99b39adecc855166b487ae1fca8e005e0d98cd6c3cebde',
     stateHash: '20ed8349580ecd3b60cab42d27276ec3b4aec36de58c2a00db29143aa20775ac',
   },
+  'bug-walk-batch-race.json bug': {
+    events: 229022,
+    log: 'bb898a0d6ffbdb9791e8462fe421f183d02fe3732440d48ce9b835d984cfa7de',
+    stateHash: 'b531b9fd22d4b7ee3ba152ee1e863765ad002d8eb429027da944b7d6bbc31901',
+  },
+  'bug-walk-batch-race.json bug kernel=v1': {
+    events: 228514,
+    log: '0617baec1fbf8a823a900db80f7baccd4dd8b0f0920ce15872828bf479544829',
+    stateHash: '803a75bb368f2f0f0d9d57157e596422a634fd2a8a97f4176406ebdc4a8a1670',
+  },
   'default.json legacy': {
     events: 61262,
     log: 'e5ec545c91758448da664520510ce63a631d670d1252de8a659baab036bf149f',
