@@ -137,6 +137,12 @@ export const ExperimentSchema = z.strictObject({
             .describe(
               'kswapd runs as a task of its own, one balance_pgdat() priority pass per step, instead of inline after the charge that woke it',
             ),
+          directReclaim: z
+            .boolean()
+            .optional()
+            .describe(
+              "the workload's direct reclaim (and memory.reclaim run inline) can be preempted between its priority passes: other tasks run there",
+            ),
           memoryReclaim: z
             .boolean()
             .optional()
@@ -277,12 +283,21 @@ function concurrencyErrors(raw: unknown): FieldError[] {
           allowed: 'a PCT setting: needs machine.concurrency.scheduler "pct"',
         });
     }
-  } else if (!c.agingWalk && !c.cgroupReader && !c.lruBatch && !c.kswapd && !c.offlineWorker && !c.memoryReclaim && !c.memcgGetter) {
+  } else if (
+    !c.agingWalk &&
+    !c.cgroupReader &&
+    !c.lruBatch &&
+    !c.kswapd &&
+    !c.offlineWorker &&
+    !c.memoryReclaim &&
+    !c.memcgGetter &&
+    !c.directReclaim
+  ) {
     out.push({
       path: ['machine', 'concurrency', 'scheduler'],
       got: 'got "pct"',
       allowed:
-        'schedules tasks: needs one of machine.concurrency.agingWalk, cgroupReader, lruBatch, kswapd, offlineWorker, memoryReclaim or memcgGetter on (or leave it out)',
+        'schedules tasks: needs one of machine.concurrency.agingWalk, cgroupReader, lruBatch, kswapd, offlineWorker, directReclaim, memoryReclaim or memcgGetter on (or leave it out)',
     });
   }
   return out;

@@ -34,7 +34,8 @@ export class Simulation implements Ctx {
     this.clock = this.s.tick;
     const c = opts.concurrency;
     this.tasks =
-      c && (c.agingWalk || c.cgroupReader || c.lruBatch || c.kswapd || c.offlineWorker || c.memoryReclaim || c.memcgGetter)
+      c &&
+      (c.agingWalk || c.cgroupReader || c.lruBatch || c.kswapd || c.offlineWorker || c.memoryReclaim || c.memcgGetter || c.directReclaim)
         ? new Tasks(c, policy.bug === 'no-rcu', policy.bug === 'no-recheck', policy.bug === 'unbounded-retry')
         : null;
   }
@@ -47,8 +48,9 @@ export class Simulation implements Ctx {
     this.tasks?.preempt(this);
   }
 
-  yieldPoint(): void {
-    if (this.tasks?.opts.offlineWorker) this.tasks.preempt(this);
+  yieldPoint(path: 'offline' | 'reclaim'): void {
+    const o = this.tasks?.opts;
+    if (o && (path === 'offline' ? o.offlineWorker : o.directReclaim)) this.tasks!.preempt(this);
   }
 
   /** The end of a workload step: every task runs to its end. */

@@ -29,10 +29,11 @@ export interface Ctx {
    */
   sleep(ms: number): number;
   /**
-   * A point inside a kernel path of the workload where it can be preempted (no time passes):
-   * with machine.concurrency.offlineWorker the other tasks may run a step here.
+   * A point inside a kernel path of the workload where it can be preempted (no time passes): in
+   * memcg offline (machine.concurrency.offlineWorker) or between the priority passes of its direct
+   * reclaim (machine.concurrency.directReclaim), the other tasks may run a step here.
    */
-  yieldPoint(): void;
+  yieldPoint(path: 'offline' | 'reclaim'): void;
   /** kernel work running beside the workload (machine.concurrency), or null: everything runs inline */
   readonly tasks: Tasks | null;
 }

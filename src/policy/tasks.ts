@@ -28,6 +28,8 @@ export interface ConcurrencyOptions {
   kswapd?: boolean;
   /** the workload's memory.reclaim agents (workload.proactive) run as tasks, one reclaim pass per step */
   memoryReclaim?: boolean;
+  /** the workload's direct reclaim yields between its priority passes (do_try_to_free_pages) */
+  directReclaim?: boolean;
   /** memcg offline yields where the kernel can be preempted: after max_lru_gen_memcg, before the locks, and between nodes */
   offlineWorker?: boolean;
   /** get_mem_cgroup_from_folio() runs beside the workload (policy/memcg_getter.ts) */

@@ -8,6 +8,7 @@ import { lruvecOf, nodeData } from '../../src/kernel/node.js';
 import { pageCacheKey } from '../../src/kernel/state.js';
 import { parseExperiment } from '../../src/lab/experiment.js';
 import { rmdir } from '../../src/policy/cgroup.js';
+import { tryToFreeMemCgroupPages } from '../../src/policy/memcg_reclaim.js';
 import { readPage } from '../../src/policy/pagecache.js';
 import { getPolicy } from '../../src/policy/policies.js';
 import type { ConcurrencyOptions } from '../../src/policy/tasks.js';
@@ -121,8 +122,8 @@ describe('the offline worker (kill_css … css_killed_work_fn)', () => {
     // fewer than MAX_NR_GENS: unlock, age again, lock (recheck_lru_gen_max_memcg).
     class Racing extends TestCtx {
       raced = false;
-      override yieldPoint(): void {
-        super.yieldPoint();
+      override yieldPoint(path: 'offline' | 'reclaim'): void {
+        super.yieldPoint(path);
         if (this.raced) return;
         this.raced = true;
         const g = lruvecOf(this.s.memcgs.get(2)!, 0).lrugen;
@@ -179,5 +180,40 @@ describe('memory.reclaim writes as tasks (machine.concurrency.memoryReclaim)', (
     expect(() => parseExperiment({ machine: { concurrency: { memoryReclaim: true } } })).toThrow(
       /machine\.concurrency\.memoryReclaim.*needs workload\.proactive/,
     );
+  });
+});
+
+describe('direct reclaim preemptible between its priority passes (machine.concurrency.directReclaim)', () => {
+  /** A reclaim that cannot reach its goal walks every priority: yield points between the passes. */
+  function reclaimAll(concurrency: ConcurrencyOptions): { yields: number; preempts: number } {
+    let yields = 0;
+    let preempts = 0;
+    class Counting extends TestCtx {
+      override yieldPoint(path: 'offline' | 'reclaim'): void {
+        if (path === 'reclaim') yields++;
+        super.yieldPoint(path);
+      }
+    }
+    const ctx = new Counting(getPolicy('reparent', 'same-gen'), false, 1, concurrency);
+    ctx.emit(E.machine(1024, MACHINE_MGLRU | MACHINE_OBJCG));
+    ctx.emit(E.memcgCreate(3, ROOT_MEMCG, 'job@1.service'));
+    for (let i = 0; i < 64; i++) readPage(ctx, 3, pageCacheKey(1, i));
+    const preempt = ctx.tasks!.preempt.bind(ctx.tasks);
+    ctx.tasks!.preempt = (c) => {
+      preempts++;
+      preempt(c);
+    };
+    tryToFreeMemCgroupPages(ctx, 3, 10_000, {});
+    expect(checkInvariants(ctx.s)).toEqual([]);
+    return { yields, preempts };
+  }
+
+  it('other tasks may run between passes only with the option on', () => {
+    const on = reclaimAll(CONC({ directReclaim: true }));
+    expect(on.yields).toBeGreaterThan(1);
+    expect(on.preempts).toBe(on.yields);
+    const off = reclaimAll(CONC({ kswapd: true }));
+    expect(off.yields).toBe(on.yields);
+    expect(off.preempts).toBe(0);
   });
 });

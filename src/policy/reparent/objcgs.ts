@@ -30,12 +30,12 @@ export function reparentObjcgs(ctx: Ctx, child: number, parent: number, step: No
   for (const group of byNode ? nodes.map((n) => [n]) : [nodes]) {
     // the record names the node whose locks are taken; all nodes at once (v1) is recorded at node 0
     const nid = group[0];
-    if (group !== nodes && nid > 0) ctx.yieldPoint(); // between two nodes' critical sections
+    if (group !== nodes && nid > 0) ctx.yieldPoint('offline'); // between two nodes' critical sections
     for (;;) {
       for (const n of group) step.prepare?.(n);
       // preemptible between max_lru_gen_memcg and the locks: a reclaimer may evict a parent gen
       // here, which is what the recheck under the locks is for
-      ctx.yieldPoint();
+      ctx.yieldPoint('offline');
       ctx.emit(E.reparentLocks(child, parent, withNid(order, nid)));
       if (group.every((n) => step.recheck?.(n) ?? true)) break;
       ctx.emit(E.reparentUnlocks(child, parent, withNid(1, nid)));

@@ -39,6 +39,7 @@ export function doTryToFreePages(ctx: Ctx, sc: ScanControl, preferredNid = 0): v
         shrinkNode(ctx, sc);
       }
       if (sc.nrReclaimed >= sc.nrToReclaim) break;
+      ctx.yieldPoint('reclaim'); // cond_resched() between passes: other CPUs' tasks run meanwhile
     }
     if (!ctx.s.mglru && ctx.s.memcgs.has(sc.target)) for (const nid of zl) ctx.emit(E.snapshotRefaults(sc.target, nid));
     if (sc.nrReclaimed || !nextRetry(sc)) return;
