@@ -8,6 +8,7 @@ import {
   STATE_FORMAT_VERSION,
   TRAILER_FREED_READS,
   TRAILER_RCU,
+  TRAILER_SPLIT_QUEUES,
   TRAILER_WALK,
   TRAILER_WRONG_LOCKS,
 } from './serialize.js';
@@ -79,6 +80,7 @@ export function deserializeState(buf: Uint8Array): KernelState {
     rcuReaders: 0,
     freedReads: [],
     wrongLocks: [],
+    splitQueues: new Map(),
     swapEntries: new Map(),
     dirtyQueue: new Map(),
     writebackQueue: new Map(),
@@ -187,6 +189,13 @@ export function deserializeState(buf: Uint8Array): KernelState {
       for (let n = r.u(); n > 0; n--) s.freedReads.push({ seq: r.u(), memcg: r.u(), folio: r.u() });
     } else if (tag === TRAILER_WRONG_LOCKS) {
       for (let n = r.u(); n > 0; n--) s.wrongLocks.push({ seq: r.u(), folio: r.u(), locked: r.u(), owner: r.u() });
+    } else if (tag === TRAILER_SPLIT_QUEUES) {
+      for (let n = r.u(); n > 0; n--) {
+        const memcg = r.u();
+        const len = r.u();
+        const reparented = r.bool();
+        s.splitQueues.set(memcg, { len, reparented, folios: Array.from({ length: r.u() }, () => r.u()) });
+      }
     } else throw new Error('snapshot has trailing bytes');
   }
   return s;

@@ -120,9 +120,10 @@ export const SPLICE_SAME_GEN_TAIL = 3;
 export const SPLICE_STALE_ACTIVE_STATS = 128;
 
 /** Tasks beside the workload (machine.concurrency), as events name them. */
-export const TASKS = { workload: 0, 'aging walk': 1, 'kpagecgroup reader': 2, 'lru activate batch': 3 } as const;
+export const TASKS = { workload: 0, 'aging walk': 1, 'kpagecgroup reader': 2, 'lru activate batch': 3, 'deferred split': 4 } as const;
 export const TASK_CGROUP_READER = TASKS['kpagecgroup reader'];
 export const TASK_LRU_BATCH = TASKS['lru activate batch'];
+export const TASK_DEFERRED_SPLIT = TASKS['deferred split'];
 
 /** gen_update.b: the size change waits in the walk batch (update_batch_size) */
 export const GEN_UPDATE_BATCHED = 1;

@@ -7,6 +7,7 @@ import { checkMemcgLru } from './invariants/memcg_lru.js';
 import { checkNodes } from './invariants/nodes.js';
 import { checkObjcgs } from './invariants/objcg.js';
 import { checkNoFreedReads, checkNoWrongLocks } from './invariants/rcu.js';
+import { checkSplitQueues } from './invariants/split_queue.js';
 import { checkDirtyWriteback, checkReclaimIters, checkSwap } from './invariants/swap.js';
 import type { Invariant, Violation } from './invariants/types.js';
 import type { KernelView } from './state.js';
@@ -35,6 +36,7 @@ export const INVARIANTS: readonly Invariant[] = [
   checkNodes,
   checkNoFreedReads,
   checkNoWrongLocks,
+  checkSplitQueues,
 ];
 
 /**

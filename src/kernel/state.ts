@@ -72,6 +72,19 @@ export interface Walk {
   delta: number[];
 }
 
+/**
+ * struct deferred_split (include/linux/mmzone.h) of a memcg. The lab's folios are order-0: a
+ * queued folio stands for a partially unmapped THP that deferred_split_folio() queued.
+ */
+export interface SplitQueue {
+  /** ds_queue->split_queue_len: kept by the events, not derived (the invariant compares it with the list) */
+  len: number;
+  /** ds_queue->split_queue: folio ids, head first (folio->_deferred_list) */
+  folios: number[];
+  /** reparent_deferred_split_queue() ran for this memcg (mem_cgroup_css_offline): nothing may join it since */
+  reparented: boolean;
+}
+
 /** struct lru_gen_folio (include/linux/mmzone.h), one zone. */
 export interface LruGen {
   maxSeq: number;
@@ -257,6 +270,12 @@ export interface KernelState {
   freedReads: { seq: number; memcg: number; folio: number }[];
   /** LRU operations done under another lruvec's lock than the folio's (the no-recheck bug): the invariant reports the first */
   wrongLocks: { seq: number; folio: number; locked: number; owner: number }[];
+  /**
+   * memcg->deferred_split_queue (machine.concurrency.thpSplitQueue), by memcg id, for memcgs whose
+   * queue was ever used; empty in every other run. The kernel has one queue per memcg (the nid of
+   * split_queue_lock(nid, memcg) picks a node's queue only when there is no memcg).
+   */
+  splitQueues: Map<number, SplitQueue>;
   /** swap entries: keyed by the id of the anon folio they were allocated for (its page-table slot), value = the memcg ID recorded (swap_cgroup_record) */
   swapEntries: Map<number, number>;
   /** dirty file folios in the order they were dirtied (the inode's b_dirty list): folio id → tick dirtied */

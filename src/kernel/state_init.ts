@@ -167,6 +167,7 @@ export function createState(nrNodes = NR_NODES): KernelState {
     rcuReaders: 0,
     freedReads: [],
     wrongLocks: [],
+    splitQueues: new Map(),
     swapEntries: new Map(),
     dirtyQueue: new Map(),
     writebackQueue: new Map(),

@@ -4,6 +4,7 @@ import { LabError } from '../errors.js';
 import { DEFAULT_MEMCG_LAYOUT, MEMCG_LAYOUTS, type MemcgSizeParts, memcgSizeParts, sumParts } from '../kernel/memcg_size.js';
 import { DEFAULT_KERNEL, KERNELS, OVERRIDABLE_SWITCHES, SWITCHES, type SwitchName } from '../kernel/series.js';
 import { BUG_NAMES, BUGS, bugMismatch } from '../policy/bugs.js';
+import { THP_SPLIT_QUEUE_HELP } from '../policy/deferred_split.js';
 import { PCT_HELP } from '../policy/pct.js';
 import { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES } from '../policy/policies.js';
 import { cgroupPath, LimitsSchema, size } from '../workload/options.js';
@@ -130,6 +131,7 @@ export const ExperimentSchema = z.strictObject({
             .describe(
               'folio_activate() goes through the per-CPU folio batch, drained by a task that takes each folio lruvec lock with folio_lruvec_lock() (classic LRU)',
             ),
+          thpSplitQueue: z.boolean().default(false).describe(THP_SPLIT_QUEUE_HELP),
           stepProbability: z
             .number()
             .gt(0)
@@ -241,6 +243,18 @@ function concurrencyErrors(raw: unknown): FieldError[] {
       got: 'got true',
       allowed: 'the activate batch is the classic LRU\'s (MGLRU never activates on access): needs machine.lru "classic" (or false)',
     });
+  if (c.thpSplitQueue && (o.policy ?? 'reparent') !== 'reparent')
+    out.push({
+      path: ['machine', 'concurrency', 'thpSplitQueue'],
+      got: 'got true',
+      allowed: 'the split queue reparent is the series\': needs policy "reparent" (or false)',
+    });
+  if (c.thpSplitQueue && (o.workload as { kind?: unknown } | undefined)?.kind !== 'restart-cycles')
+    out.push({
+      path: ['machine', 'concurrency', 'thpSplitQueue'],
+      got: 'got true',
+      allowed: 'the THP munmaps are restart-cycles\': needs workload.kind "restart-cycles" (or false)',
+    });
   if (c.scheduler !== 'pct') {
     for (const k of ['pctDepth', 'pctSteps'] as const) {
       if (c[k] !== undefined)
@@ -250,11 +264,11 @@ function concurrencyErrors(raw: unknown): FieldError[] {
           allowed: 'a PCT setting: needs machine.concurrency.scheduler "pct"',
         });
     }
-  } else if (!c.agingWalk && !c.cgroupReader && !c.lruBatch) {
+  } else if (!c.agingWalk && !c.cgroupReader && !c.lruBatch && !c.thpSplitQueue) {
     out.push({
       path: ['machine', 'concurrency', 'scheduler'],
       got: 'got "pct"',
-      allowed: 'schedules tasks: needs one of machine.concurrency.agingWalk, cgroupReader or lruBatch on (or leave it out)',
+      allowed: 'schedules tasks: needs one of machine.concurrency.agingWalk, cgroupReader, lruBatch or thpSplitQueue on (or leave it out)',
     });
   }
   return out;
@@ -286,6 +300,7 @@ function bugErrors(raw: unknown): FieldError[] {
     mglru: options.data.mglru,
     cgroupReader: machine.data.concurrency.cgroupReader,
     lruBatch: machine.data.concurrency.lruBatch,
+    thpSplitQueue: machine.data.concurrency.thpSplitQueue,
   });
   return why ? [{ path: ['policyOptions', 'bug'], got: `got ${showValue(bug)}`, allowed: why }] : [];
 }

@@ -34,7 +34,9 @@ export class Simulation implements Ctx {
     this.clock = this.s.tick;
     const c = opts.concurrency;
     this.tasks =
-      c && (c.agingWalk || c.cgroupReader || c.lruBatch) ? new Tasks(c, policy.bug === 'no-rcu', policy.bug === 'no-recheck') : null;
+      c && (c.agingWalk || c.cgroupReader || c.lruBatch || c.thpSplitQueue)
+        ? new Tasks(c, policy.bug === 'no-rcu', policy.bug === 'no-recheck', policy.bug === 'split-queue-no-recheck')
+        : null;
   }
 
   readonly tasks: Tasks | null;

@@ -11,6 +11,7 @@ export interface BugSetting {
   mglru: string;
   cgroupReader: boolean;
   lruBatch: boolean;
+  thpSplitQueue?: boolean;
 }
 
 export const BUGS = {
@@ -34,6 +35,15 @@ export const BUGS = {
     source: "the series' lock protocol (folio_lruvec_lock and friends recheck and retry since the objcg conversion)",
     needs: 'machine.concurrency.lruBatch true (classic LRU)',
     runs: (x: BugSetting) => x.lruBatch,
+  },
+  'split-queue-no-recheck': {
+    where:
+      'split_queue_lock() (mm/huge_memory.c) under deferred_split_folio() and the free-path unqueue (machine.concurrency.thpSplitQueue)',
+    what: "the split_queue_lock of the memcg read from the folio is taken without rechecking css_is_dying(): a folio queued after reparent_deferred_split_queue() lands on the dying child's queue, which nobody scans and which is freed with it",
+    source:
+      'Qi Zheng, "mm: thp: reparent the split queue during memcg offline" (v4 4/4; the recheck-and-retry Muchun Song asked for in review)',
+    needs: 'policy reparent and machine.concurrency.thpSplitQueue true',
+    runs: (x: BugSetting) => x.policy === 'reparent' && x.thpSplitQueue === true,
   },
 } as const;
 

@@ -1,5 +1,6 @@
 import { CgroupReaderTask } from './cgroup_reader.js';
 import type { Ctx } from './context.js';
+import { DeferredSplitTask } from './deferred_split.js';
 import { LruActivateTask } from './lru_batch.js';
 import { PCT_DEPTH, PCT_STEPS, PctScheduler } from './pct.js';
 
@@ -23,6 +24,8 @@ export interface ConcurrencyOptions {
   cgroupReader: boolean;
   /** folio_activate() goes through the per-CPU folio batch, drained by a task (classic LRU) */
   lruBatch: boolean;
+  /** THP deferred split queues per memcg, reparented on offline; deferred_split_folio() runs as a task (deferred_split.ts) */
+  thpSplitQueue?: boolean;
   /** the chance a waiting task runs its next step at each preemption point of the workload */
   stepProbability: number;
   /** 'pct': a PCT priority scheduler (policy/pct.ts) instead of the coin per task and point */
@@ -49,6 +52,8 @@ export class Tasks {
     private readonly readerWithoutRcu = false,
     /** policyOptions.bug = no-recheck: folio_lruvec_lock without the recheck */
     private readonly lockWithoutRecheck = false,
+    /** policyOptions.bug = split-queue-no-recheck: split_queue_lock without the css_is_dying recheck */
+    private readonly splitQueueWithoutRecheck = false,
   ) {
     this.pct = opts.scheduler === 'pct' ? new PctScheduler(opts.pctDepth ?? PCT_DEPTH, opts.pctSteps ?? PCT_STEPS) : null;
   }
@@ -59,6 +64,11 @@ export class Tasks {
     this.activating.add(folio);
     this.running.push(new LruActivateTask(folio, !this.lockWithoutRecheck, () => this.activating.delete(folio)));
     return true;
+  }
+
+  /** deferred_split_folio(folio) from a partial munmap, as a task (machine.concurrency.thpSplitQueue). */
+  deferredSplit(folio: number): void {
+    this.running.push(new DeferredSplitTask(folio, !this.splitQueueWithoutRecheck));
   }
 
   spawn(t: Task): void {

@@ -26,6 +26,7 @@ export const RANK = {
   nodes: 17,
   freedReads: 18,
   wrongLocks: 19,
+  splitQueue: 20,
 } as const;
 
 export type RankedReport = (rank: number, invariant: string, detail: string) => void;
