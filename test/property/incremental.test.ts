@@ -57,6 +57,12 @@ const CASES: Case[] = [
   { name: 'reparent, MGLRU age-order (gens rewritten under the lock)', policy: 'reparent', lru: 'age-order' },
   { name: 'reparent, MGLRU tail, the aging walk as a task', policy: 'reparent', lru: 'tail', concurrency: { agingWalk: true } },
   {
+    name: 'reparent, classic LRU, THP deferred split queues (deferred_split_folio as a task)',
+    policy: 'reparent',
+    lru: 'classic',
+    concurrency: { thpSplitQueue: true, stepProbability: 0.3 },
+  },
+  {
     name: 'bug stale-active-stats (MGLRU same-gen)',
     policy: 'reparent',
     lru: 'same-gen',
@@ -69,6 +75,14 @@ const CASES: Case[] = [
     lru: 'classic',
     bug: 'no-recheck',
     concurrency: { lruBatch: true, stepProbability: 0.05 },
+    breaks: true,
+  },
+  {
+    name: 'bug split-queue-no-recheck (deferred_split_folio as a task)',
+    policy: 'reparent',
+    lru: 'classic',
+    bug: 'split-queue-no-recheck',
+    concurrency: { thpSplitQueue: true, stepProbability: 0.3 },
     breaks: true,
   },
   {
