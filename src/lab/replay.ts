@@ -53,6 +53,8 @@ export interface ReplaySummary {
   stateHash: string;
   nr_dying: number;
   memcgs: { id: number; path: string; state: 'online' | 'dying' | 'freed'; current: number }[];
+  /** memcg deferred split queues (machine.concurrency.thpSplitQueue runs only): split_queue_len, the folios linked */
+  splitQueues?: { memcg: number; len: number; folios: number[]; reparented: boolean }[];
 }
 
 /**
@@ -74,5 +76,8 @@ export function summarize(store: Store, runId: number, s: KernelState): ReplaySu
     stateHash: stateHash(s),
     nr_dying: s.memcgs.get(1)!.nrDyingDescendants,
     memcgs,
+    ...(s.splitQueues.size
+      ? { splitQueues: [...s.splitQueues].map(([memcg, q]) => ({ memcg, len: q.len, folios: [...q.folios], reparented: q.reparented })) }
+      : {}),
   };
 }
