@@ -157,6 +157,10 @@ describe('policyOptions.bug = split-queue-no-recheck (split_queue_lock without t
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/deferred split queues[\s\S]*job@\d+\.service\s+1\s+\d+\s+yes/);
     expect(cli(['cat', String(bad.id), '/system.slice/memory.stat', '--seq', String(first.seq), '--db', db]).code).toBe(0);
+    // lockdep reads the split queue reparent too: child then parent (SINGLE_DEPTH_NESTING), no report
+    const ld = cli(['lockdep', String(bad.id), '--db', db]);
+    expect(ld.code).toBe(0);
+    expect(ld.stdout).toContain('split_queue_lock/0 -> split_queue_lock/1');
     // the same seed with the recheck: at that point a retry, then the folio goes on the parent's queue
     const good = cliJson(['run', exp, ...three, '--set', 'policyOptions={}', '--db', db]);
     expect(good.seed).toBe(bad.seed);

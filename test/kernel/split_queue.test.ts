@@ -4,6 +4,8 @@ import { deserializeState } from '../../src/kernel/deserialize.js';
 import { E, EVENT_NAMES, MACHINE_OBJCG, TASK_DEFERRED_SPLIT } from '../../src/kernel/events.js';
 import { IncrementalChecker } from '../../src/kernel/invariants/incremental.js';
 import { checkInvariants } from '../../src/kernel/invariants.js';
+import { splitQueueLockSequence } from '../../src/kernel/lock_order.js';
+import { Lockdep } from '../../src/kernel/lockdep.js';
 import { serializeState } from '../../src/kernel/serialize.js';
 import { mkdir, rmdir } from '../../src/policy/cgroup.js';
 import { DeferredSplitTask, splitQueueLock } from '../../src/policy/deferred_split.js';
@@ -145,5 +147,20 @@ describe('the split-queue invariant (membership vs sizes), full and incremental'
     const back = deserializeState(serializeState(ctx.s));
     expect([...back.splitQueues]).toEqual([...ctx.s.splitQueues]);
     expect(serializeState(back).equals(serializeState(ctx.s))).toBe(true);
+  });
+});
+
+describe('lockdep and the split queue locks', () => {
+  it('child then parent with SINGLE_DEPTH_NESTING is one dependency; the reverse nesting would be a circular one', () => {
+    const dep = new Lockdep();
+    dep.acquireAll(1, splitQueueLockSequence(3, 2));
+    dep.acquireAll(2, splitQueueLockSequence(4, 2));
+    expect(dep.reports).toEqual([]);
+    expect(dep.dependencies()).toEqual(['split_queue_lock/0 -> split_queue_lock/1']);
+    dep.acquireAll(3, [
+      { lock: 'split_queue_lock', memcg: 2, subclass: 1 },
+      { lock: 'split_queue_lock', memcg: 3, subclass: 0 },
+    ]);
+    expect(dep.reports.map((r) => [r.kind, r.held])).toEqual([['circular-dependency', 'split_queue_lock(2)/1, split_queue_lock(3)/0']]);
   });
 });
