@@ -4,7 +4,7 @@ import { LabError } from '../errors.js';
 import { DEFAULT_MEMCG_LAYOUT, MEMCG_LAYOUTS, type MemcgSizeParts, memcgSizeParts, sumParts } from '../kernel/memcg_size.js';
 import { DEFAULT_KERNEL, KERNELS, OVERRIDABLE_SWITCHES, SWITCHES, type SwitchName } from '../kernel/series.js';
 import { BUG_NAMES, BUGS, bugMismatch } from '../policy/bugs.js';
-import { THP_SPLIT_QUEUE_HELP } from '../policy/deferred_split.js';
+import { THP_SPLIT_QUEUE_HELP, thpSplitQueueMismatch } from '../policy/deferred_split.js';
 import { PCT_HELP } from '../policy/pct.js';
 import { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES } from '../policy/policies.js';
 import { cgroupPath, LimitsSchema, size } from '../workload/options.js';
@@ -243,18 +243,8 @@ function concurrencyErrors(raw: unknown): FieldError[] {
       got: 'got true',
       allowed: 'the activate batch is the classic LRU\'s (MGLRU never activates on access): needs machine.lru "classic" (or false)',
     });
-  if (c.thpSplitQueue && (o.policy ?? 'reparent') !== 'reparent')
-    out.push({
-      path: ['machine', 'concurrency', 'thpSplitQueue'],
-      got: 'got true',
-      allowed: 'the split queue reparent is the series\': needs policy "reparent" (or false)',
-    });
-  if (c.thpSplitQueue && (o.workload as { kind?: unknown } | undefined)?.kind !== 'restart-cycles')
-    out.push({
-      path: ['machine', 'concurrency', 'thpSplitQueue'],
-      got: 'got true',
-      allowed: 'the THP munmaps are restart-cycles\': needs workload.kind "restart-cycles" (or false)',
-    });
+  const thp = c.thpSplitQueue ? thpSplitQueueMismatch(o.policy ?? 'reparent', (o.workload as { kind?: unknown } | undefined)?.kind) : null;
+  if (thp) out.push({ path: ['machine', 'concurrency', 'thpSplitQueue'], got: 'got true', allowed: thp });
   if (c.scheduler !== 'pct') {
     for (const k of ['pctDepth', 'pctSteps'] as const) {
       if (c[k] !== undefined)

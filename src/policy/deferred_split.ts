@@ -87,3 +87,10 @@ export function unqueueDeferredSplit(ctx: Ctx, folio: number): void {
 /** machine.concurrency.thpSplitQueue's description in the experiment schema. */
 export const THP_SPLIT_QUEUE_HELP =
   'THP deferred split queues per memcg (a queued anon folio stands for a partially unmapped THP): the job queues some of its anon folios with deferred_split_folio() as a task, a helper process keeps some past the rmdir, and the offline reparents the queue (reparent_deferred_split_queue). Needs policy reparent and workload restart-cycles';
+
+/** Why machine.concurrency.thpSplitQueue cannot run with this policy and workload kind, or null. */
+export function thpSplitQueueMismatch(policy: unknown, workloadKind: unknown): string | null {
+  if (policy !== 'reparent') return 'the split queue reparent is the series\': needs policy "reparent" (or false)';
+  if (workloadKind !== 'restart-cycles') return 'the THP munmaps are restart-cycles\': needs workload.kind "restart-cycles" (or false)';
+  return null;
+}
