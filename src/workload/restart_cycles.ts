@@ -151,7 +151,7 @@ export class RestartCyclesWorkload implements Workload {
   private nextCycle = 1;
   /** instances started and not yet removed at the end of a step (only with overlap): the cursor's `live` */
   private live: Instance[] = [];
-  /** tmpfs files left behind and not yet removed, oldest first: [removeAt, ...folios] (the cursor's `leftovers`) */
+  /** tmpfs files left behind (and, with thpSplitQueue, a helper's THPs) not yet freed, oldest first: [removeAt, ...folios] (the cursor's `leftovers`) */
   private leftovers: Leftover[] = [];
 
   constructor(private readonly w: RestartCycles) {
