@@ -11,6 +11,7 @@ import {
   TRAILER_OFFLINING,
   TRAILER_RCU,
   TRAILER_SPINS,
+  TRAILER_SPLIT_QUEUES,
   TRAILER_WALK,
   TRAILER_WRONG_LOCKS,
 } from './serialize.js';
@@ -82,6 +83,7 @@ export function deserializeState(buf: Uint8Array): KernelState {
     rcuReaders: 0,
     freedReads: [],
     wrongLocks: [],
+    splitQueues: new Map(),
     offlining: 0,
     memcgGet: null,
     memcgGets: { calls: 0, giveups: 0, retries: 0, maxRetries: 0 },
@@ -194,6 +196,13 @@ export function deserializeState(buf: Uint8Array): KernelState {
       for (let n = r.u(); n > 0; n--) s.freedReads.push({ seq: r.u(), memcg: r.u(), folio: r.u() });
     } else if (tag === TRAILER_WRONG_LOCKS) {
       for (let n = r.u(); n > 0; n--) s.wrongLocks.push({ seq: r.u(), folio: r.u(), locked: r.u(), owner: r.u() });
+    } else if (tag === TRAILER_SPLIT_QUEUES) {
+      for (let n = r.u(); n > 0; n--) {
+        const memcg = r.u();
+        const len = r.u();
+        const reparented = r.bool();
+        s.splitQueues.set(memcg, { len, reparented, folios: Array.from({ length: r.u() }, () => r.u()) });
+      }
     } else if (tag === TRAILER_MEMCG_GET) {
       s.memcgGets = { calls: r.u(), giveups: r.u(), retries: r.u(), maxRetries: r.u() };
       if (r.bool()) s.memcgGet = { folio: r.u(), memcg: r.u(), retries: r.u(), bound: r.u(), held: r.u() === 1 };

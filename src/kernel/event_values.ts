@@ -120,10 +120,18 @@ export const SPLICE_SAME_GEN_TAIL = 3;
 export const SPLICE_STALE_ACTIVE_STATS = 128;
 
 /** Tasks beside the workload (machine.concurrency), as events name them. */
-export const TASKS = { workload: 0, 'aging walk': 1, 'kpagecgroup reader': 2, 'lru activate batch': 3, 'memcg getter': 4 } as const;
+export const TASKS = {
+  workload: 0,
+  'aging walk': 1,
+  'kpagecgroup reader': 2,
+  'lru activate batch': 3,
+  'memcg getter': 4,
+  'deferred split': 5,
+} as const;
 export const TASK_CGROUP_READER = TASKS['kpagecgroup reader'];
 export const TASK_LRU_BATCH = TASKS['lru activate batch'];
 export const TASK_MEMCG_GETTER = TASKS['memcg getter'];
+export const TASK_DEFERRED_SPLIT = TASKS['deferred split'];
 
 /** memcg_get_giveup.b: why a get_mem_cgroup_from_folio() call ended without a memcg (lab-only endings) */
 export const MEMCG_GET_GIVEUPS = { 'folio freed meanwhile': 0, 'spin cut by the lab': 1 } as const;

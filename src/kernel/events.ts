@@ -16,6 +16,7 @@ import {
   SYSCTLS,
 } from './event_values.js';
 import { TASK_EVENTS } from './events_tasks.js';
+import { THP_EVENTS } from './events_thp.js';
 
 /**
  * The event catalogue, declared once: each event's code, name, what it means, and what each of
@@ -302,6 +303,7 @@ export const CATALOGUE = {
     args: [memcg(), { col: 'a', means: 'pages reclaimed' }, { col: 'b', means: 'result', values: RECLAIM_RESULTS }],
   },
   ...TASK_EVENTS,
+  ...THP_EVENTS,
 } as const satisfies Record<string, EventDecl>;
 
 type Catalogue = typeof CATALOGUE;

@@ -8,6 +8,7 @@ import { checkNodes } from './invariants/nodes.js';
 import { checkObjcgs } from './invariants/objcg.js';
 import { checkNoFreedReads, checkNoWrongLocks } from './invariants/rcu.js';
 import { checkBoundedRetries } from './invariants/retry.js';
+import { checkSplitQueues } from './invariants/split_queue.js';
 import { checkDirtyWriteback, checkReclaimIters, checkSwap } from './invariants/swap.js';
 import type { Invariant, Violation } from './invariants/types.js';
 import type { KernelView } from './state.js';
@@ -36,6 +37,7 @@ export const INVARIANTS: readonly Invariant[] = [
   checkNodes,
   checkNoFreedReads,
   checkNoWrongLocks,
+  checkSplitQueues,
   checkBoundedRetries,
 ];
 

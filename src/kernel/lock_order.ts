@@ -5,8 +5,8 @@ import { LOCK_ORDER_ALL_NODES, LOCK_ORDER_PER_NODE } from './event_values.js';
 // (reparent_unlocks) drops them in the reverse order.
 
 export interface HeldLock {
-  /** objcg_lock (global spinlock, IRQs off) or a memcg's lruvec->lru_lock on one node */
-  readonly lock: 'objcg_lock' | 'lru_lock';
+  /** objcg_lock (global spinlock, IRQs off), a memcg's lruvec->lru_lock on one node, or its deferred_split_queue's lock */
+  readonly lock: 'objcg_lock' | 'lru_lock' | 'split_queue_lock';
   /** lru_lock: whose lruvec */
   readonly memcg?: number;
   readonly nid?: number;
@@ -40,5 +40,24 @@ export function lockSequence(order: number, child: number, parent: number, nids:
 
 /** The sequence as one line, e.g. `objcg_lock, lru_lock(7,N0)/1, lru_lock(2,N0)/2`. */
 export function formatLockSequence(locks: readonly HeldLock[]): string {
-  return locks.map((l) => (l.lock === 'objcg_lock' ? l.lock : `lru_lock(${l.memcg},N${l.nid})/${l.subclass}`)).join(', ');
+  return locks
+    .map((l) =>
+      l.lock === 'objcg_lock'
+        ? l.lock
+        : l.lock === 'split_queue_lock'
+          ? `split_queue_lock(${l.memcg})/${l.subclass}`
+          : `lru_lock(${l.memcg},N${l.nid})/${l.subclass}`,
+    )
+    .join(', ');
+}
+
+/**
+ * reparent_deferred_split_queue(): spin_lock_irq(&child->split_queue_lock), then
+ * spin_lock_nested(&parent->split_queue_lock, SINGLE_DEPTH_NESTING) (split_queue_reparent).
+ */
+export function splitQueueLockSequence(child: number, parent: number): HeldLock[] {
+  return [
+    { lock: 'split_queue_lock', memcg: child, subclass: 0 },
+    { lock: 'split_queue_lock', memcg: parent, subclass: 1 },
+  ];
 }

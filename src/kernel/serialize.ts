@@ -26,7 +26,8 @@ export const TRAILER_WALK = 1;
 export const TRAILER_RCU = 2;
 export const TRAILER_FREED_READS = 3;
 export const TRAILER_WRONG_LOCKS = 4;
-// 5–6: the THP split queue
+/** 5: memcg deferred split queues (machine.concurrency.thpSplitQueue) */
+export const TRAILER_SPLIT_QUEUES = 5;
 export const TRAILER_MEMCG_GET = 7;
 export const TRAILER_SPINS = 8;
 export const TRAILER_OFFLINING = 9;
@@ -143,8 +144,8 @@ export function serializeState(s: KernelView): Buffer {
   w.u(s.stockPages);
   // What only concurrent runs have (machine.concurrency), as tagged trailers: states without them
   // encode exactly as before they existed. 1: a pending walk (mid-step only), 2: RCU readers
-  // (mid-step only), 3: reads of freed memcgs, 4: operations under the wrong lruvec lock, 9: a running
-  // offline worker (mid-step only).
+  // (mid-step only), 3: reads of freed memcgs, 4: operations under the wrong lruvec lock, 5: memcg
+  // deferred split queues, 7: the memcg getter, 8: its spins, 9: a running offline worker (mid-step only).
   const walk = s.walk;
   if (walk) {
     w.u(TRAILER_WALK);
@@ -164,6 +165,17 @@ export function serializeState(s: KernelView): Buffer {
     w.u(TRAILER_WRONG_LOCKS);
     w.u(s.wrongLocks.length);
     for (const r of s.wrongLocks) for (const v of [r.seq, r.folio, r.locked, r.owner]) w.u(v);
+  }
+  if (s.splitQueues.size) {
+    w.u(TRAILER_SPLIT_QUEUES);
+    w.u(s.splitQueues.size);
+    for (const [memcg, q] of s.splitQueues) {
+      w.u(memcg);
+      w.u(q.len);
+      w.bool(q.reparented);
+      w.u(q.folios.length);
+      for (const f of q.folios) w.u(f);
+    }
   }
   // 7: get_mem_cgroup_from_folio() as a task: its counters and the call in progress (mid-step only); 8: its spins
   const gets = s.memcgGets;

@@ -85,6 +85,19 @@ export interface MemcgGet {
   held: boolean;
 }
 
+/**
+ * struct deferred_split (include/linux/mmzone.h) of a memcg. The lab's folios are order-0: a
+ * queued folio stands for a partially unmapped THP that deferred_split_folio() queued.
+ */
+export interface SplitQueue {
+  /** ds_queue->split_queue_len: kept by the events, not derived (the invariant compares it with the list) */
+  len: number;
+  /** ds_queue->split_queue: folio ids, head first (folio->_deferred_list) */
+  folios: number[];
+  /** reparent_deferred_split_queue() ran for this memcg (mem_cgroup_css_offline): nothing may join it since */
+  reparented: boolean;
+}
+
 /** struct lru_gen_folio (include/linux/mmzone.h), one zone. */
 export interface LruGen {
   maxSeq: number;
@@ -278,6 +291,12 @@ export interface KernelState {
   spins: { seq: number; folio: number; memcg: number; retries: number; bound: number; now: number }[];
   /** the memcg whose offline (css_killed_work_fn) is running and holds kill_css()'s css ref, or 0 (machine.concurrency.offlineWorker; mid-step only) */
   offlining: number;
+  /**
+   * memcg->deferred_split_queue (machine.concurrency.thpSplitQueue), by memcg id, for memcgs whose
+   * queue was ever used; empty in every other run. The kernel has one queue per memcg (the nid of
+   * split_queue_lock(nid, memcg) picks a node's queue only when there is no memcg).
+   */
+  splitQueues: Map<number, SplitQueue>;
   /** swap entries: keyed by the id of the anon folio they were allocated for (its page-table slot), value = the memcg ID recorded (swap_cgroup_record) */
   swapEntries: Map<number, number>;
   /** dirty file folios in the order they were dirtied (the inode's b_dirty list): folio id → tick dirtied */

@@ -171,6 +171,7 @@ export function createState(nrNodes = NR_NODES): KernelState {
     memcgGets: { calls: 0, giveups: 0, retries: 0, maxRetries: 0 },
     spins: [],
     offlining: 0,
+    splitQueues: new Map(),
     swapEntries: new Map(),
     dirtyQueue: new Map(),
     writebackQueue: new Map(),

@@ -4,6 +4,7 @@ import { LabError } from '../errors.js';
 import { DEFAULT_MEMCG_LAYOUT, MEMCG_LAYOUTS, type MemcgSizeParts, memcgSizeParts, sumParts } from '../kernel/memcg_size.js';
 import { DEFAULT_KERNEL, KERNELS, OVERRIDABLE_SWITCHES, SWITCHES, type SwitchName } from '../kernel/series.js';
 import { BUG_NAMES, BUGS, bugMismatch } from '../policy/bugs.js';
+import { THP_SPLIT_QUEUE_HELP, thpSplitQueueMismatch } from '../policy/deferred_split.js';
 import { MEMCG_GETTER_HELP } from '../policy/memcg_getter.js';
 import { PCT_HELP } from '../policy/pct.js';
 import { DEFAULT_MGLRU_REPARENT_MODE, MGLRU_REPARENT_MODES, POLICY_NAMES } from '../policy/policies.js';
@@ -156,6 +157,7 @@ export const ExperimentSchema = z.strictObject({
               'memcg offline (the reparent) can be preempted between max_lru_gen_memcg and taking the lruvec locks, and between nodes: other tasks run there',
             ),
           memcgGetter: z.boolean().default(false).describe(MEMCG_GETTER_HELP),
+          thpSplitQueue: z.boolean().default(false).describe(THP_SPLIT_QUEUE_HELP),
           stepProbability: z
             .number()
             .gt(0)
@@ -274,6 +276,8 @@ function concurrencyErrors(raw: unknown): FieldError[] {
       got: 'got true',
       allowed: 'the activate batch is the classic LRU\'s (MGLRU never activates on access): needs machine.lru "classic" (or false)',
     });
+  const thp = c.thpSplitQueue ? thpSplitQueueMismatch(o.policy ?? 'reparent', (o.workload as { kind?: unknown } | undefined)?.kind) : null;
+  if (thp) out.push({ path: ['machine', 'concurrency', 'thpSplitQueue'], got: 'got true', allowed: thp });
   if (c.scheduler !== 'pct') {
     for (const k of ['pctDepth', 'pctSteps'] as const) {
       if (c[k] !== undefined)
@@ -291,13 +295,14 @@ function concurrencyErrors(raw: unknown): FieldError[] {
     !c.offlineWorker &&
     !c.memoryReclaim &&
     !c.memcgGetter &&
-    !c.directReclaim
+    !c.directReclaim &&
+    !c.thpSplitQueue
   ) {
     out.push({
       path: ['machine', 'concurrency', 'scheduler'],
       got: 'got "pct"',
       allowed:
-        'schedules tasks: needs one of machine.concurrency.agingWalk, cgroupReader, lruBatch, kswapd, offlineWorker, directReclaim, memoryReclaim or memcgGetter on (or leave it out)',
+        'schedules tasks: needs one of machine.concurrency.agingWalk, cgroupReader, lruBatch, kswapd, offlineWorker, directReclaim, memoryReclaim, memcgGetter or thpSplitQueue on (or leave it out)',
     });
   }
   return out;
@@ -331,6 +336,7 @@ function bugErrors(raw: unknown): FieldError[] {
     agingWalk: machine.data.concurrency.agingWalk,
     lruBatch: machine.data.concurrency.lruBatch,
     memcgGetter: machine.data.concurrency.memcgGetter,
+    thpSplitQueue: machine.data.concurrency.thpSplitQueue,
   });
   return why ? [{ path: ['policyOptions', 'bug'], got: `got ${showValue(bug)}`, allowed: why }] : [];
 }

@@ -1,5 +1,5 @@
 import { EventType, LOCK_ORDER_PER_NODE } from '../kernel/events.js';
-import { lockSequence } from '../kernel/lock_order.js';
+import { lockSequence, splitQueueLockSequence } from '../kernel/lock_order.js';
 import { Lockdep, type LockdepReport } from '../kernel/lockdep.js';
 import { nidOf, withoutNid } from '../kernel/node.js';
 import type { Store } from '../store/db.js';
@@ -24,9 +24,14 @@ export function lockdepRun(store: Store, run: number): LockdepResult {
   const dep = new Lockdep();
   let nodes = 1;
   let steps = 0;
-  for (const e of readEventsOfTypes(store, run, [EventType.machine, EventType.reparent_locks])) {
+  for (const e of readEventsOfTypes(store, run, [EventType.machine, EventType.reparent_locks, EventType.split_queue_reparent])) {
     if (e.type === EventType.machine) {
       nodes = nidOf(e.b) + 1; // machine.b: flags + 256 × (nodes - 1)
+      continue;
+    }
+    if (e.type === EventType.split_queue_reparent) {
+      // thpSplitQueue runs: the child's then the parent's split_queue_lock (not a reparent step of the LRU)
+      dep.acquireAll(e.seq, splitQueueLockSequence(e.memcg, e.a));
       continue;
     }
     steps++;

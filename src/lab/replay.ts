@@ -55,6 +55,8 @@ export interface ReplaySummary {
   memcgs: { id: number; path: string; state: 'online' | 'dying' | 'freed'; current: number }[];
   /** a get_mem_cgroup_from_folio() call in progress there (machine.concurrency.memcgGetter), when there is one */
   memcg_get?: { folio: number; memcg: number; retries: number; bound: number; held: boolean };
+  /** memcg deferred split queues (machine.concurrency.thpSplitQueue runs only): split_queue_len, the folios linked */
+  splitQueues?: { memcg: number; len: number; folios: number[]; reparented: boolean }[];
 }
 
 /**
@@ -77,5 +79,8 @@ export function summarize(store: Store, runId: number, s: KernelState): ReplaySu
     nr_dying: s.memcgs.get(1)!.nrDyingDescendants,
     memcgs,
     ...(s.memcgGet ? { memcg_get: { ...s.memcgGet } } : {}),
+    ...(s.splitQueues.size
+      ? { splitQueues: [...s.splitQueues].map(([memcg, q]) => ({ memcg, len: q.len, folios: [...q.folios], reparented: q.reparented })) }
+      : {}),
   };
 }

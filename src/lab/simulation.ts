@@ -35,8 +35,22 @@ export class Simulation implements Ctx {
     const c = opts.concurrency;
     this.tasks =
       c &&
-      (c.agingWalk || c.cgroupReader || c.lruBatch || c.kswapd || c.offlineWorker || c.memoryReclaim || c.memcgGetter || c.directReclaim)
-        ? new Tasks(c, policy.bug === 'no-rcu', policy.bug === 'no-recheck', policy.bug === 'unbounded-retry')
+      (c.agingWalk ||
+        c.cgroupReader ||
+        c.lruBatch ||
+        c.kswapd ||
+        c.offlineWorker ||
+        c.memoryReclaim ||
+        c.memcgGetter ||
+        c.directReclaim ||
+        c.thpSplitQueue)
+        ? new Tasks(
+            c,
+            policy.bug === 'no-rcu',
+            policy.bug === 'no-recheck',
+            policy.bug === 'unbounded-retry',
+            policy.bug === 'split-queue-no-recheck',
+          )
         : null;
   }
 

@@ -13,6 +13,7 @@ export interface BugSetting {
   lruBatch: boolean;
   agingWalk: boolean;
   memcgGetter?: boolean;
+  thpSplitQueue?: boolean;
 }
 
 export const BUGS = {
@@ -52,6 +53,15 @@ export const BUGS = {
       "the AI review of v3 08/30 (Roman Gushchin, 7ia4ldikrbsj.fsf@castle.c.googlers.com) asked whether the loop is bounded; Shakeel Butt's answer: the offline work's css ref makes every failure follow the objcg's re-point",
     needs: 'machine.concurrency.memcgGetter true',
     runs: (x: BugSetting) => x.memcgGetter === true,
+  },
+  'split-queue-no-recheck': {
+    where:
+      'split_queue_lock() (mm/huge_memory.c) under deferred_split_folio() and the free-path unqueue (machine.concurrency.thpSplitQueue)',
+    what: "the split_queue_lock of the memcg read from the folio is taken without rechecking css_is_dying(): a folio queued after reparent_deferred_split_queue() lands on the dying child's queue, which nobody scans and which is freed with it",
+    source:
+      'Qi Zheng, "mm: thp: reparent the split queue during memcg offline" (v4 4/4; the recheck-and-retry Muchun Song asked for in review)',
+    needs: 'policy reparent and machine.concurrency.thpSplitQueue true',
+    runs: (x: BugSetting) => x.policy === 'reparent' && x.thpSplitQueue === true,
   },
 } as const;
 

@@ -1,6 +1,7 @@
 import { MEMCG_NR_BINS } from '../kernel/constants.js';
 import { E } from '../kernel/events.js';
 import type { Ctx } from './context.js';
+import { reparentDeferredSplitQueue } from './deferred_split.js';
 import { offlineMode } from './policies.js';
 import { freeIfUnpinned } from './release.js';
 
@@ -31,6 +32,7 @@ export function rmdir(ctx: Ctx, memcg: number): void {
   const worker = ctx.tasks?.opts.offlineWorker === true;
   if (worker) ctx.emit(E.killCss(memcg));
   ctx.emit(E.memcgOffline(memcg, ctx.s.mglru ? ctx.rng.int(MEMCG_NR_BINS) : 0));
+  if (ctx.tasks?.opts.thpSplitQueue) reparentDeferredSplitQueue(ctx, memcg, parent);
   offlineMode(ctx.policy, ctx.s.mglru).offline(ctx, memcg, parent);
   if (worker) ctx.emit(E.offlineCssDone(memcg));
   // The node objcgs were killed by the reparent; with nothing charged to one, its last ref goes now.

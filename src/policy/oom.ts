@@ -4,6 +4,7 @@ import { Stat } from '../kernel/stat.js';
 import { folioMemcgId, type KernelView } from '../kernel/state.js';
 import { subtreeIds } from '../kernel/tree.js';
 import type { Ctx } from './context.js';
+import { unqueueDeferredSplit } from './deferred_split.js';
 import { memcgMemoryEvent } from './memcg_event.js';
 import { releaseUnpinned } from './release.js';
 
@@ -83,6 +84,7 @@ function oomReap(ctx: Ctx, victim: number): void {
   const anon: { id: number; owner: number }[] = [];
   for (const f of ctx.s.folios.values()) if (!f.file && folioMemcgId(ctx.s, f) === victim) anon.push({ id: f.id, owner: f.owner });
   for (const f of anon) {
+    unqueueDeferredSplit(ctx, f.id);
     ctx.emit(E.uncharge(f.id));
     releaseUnpinned(ctx, victim, f.owner);
   }

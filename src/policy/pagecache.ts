@@ -15,6 +15,7 @@ import { type FolioView, folioMemcgId, type KernelView, MEMCG_ONLINE, type Shado
 import { subtree } from '../kernel/tree.js';
 import { chargePage } from './charge.js';
 import type { Ctx } from './context.js';
+import { unqueueDeferredSplit } from './deferred_split.js';
 import { memCgroupHandleOverHigh } from './memory_high.js';
 import { freeIfUnpinned, releaseUnpinned } from './release.js';
 import { runKswapdIfAwake } from './vmscan/kswapd.js';
@@ -188,6 +189,7 @@ export function freeFolio(ctx: Ctx, folio: number): void {
   if (f) {
     const owner = f.owner;
     const memcg = folioMemcgId(ctx.s, f)!;
+    unqueueDeferredSplit(ctx, folio);
     ctx.emit(E.uncharge(folio));
     releaseUnpinned(ctx, memcg, owner);
   }

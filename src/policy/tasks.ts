@@ -1,5 +1,6 @@
 import { CgroupReaderTask } from './cgroup_reader.js';
 import type { Ctx } from './context.js';
+import { DeferredSplitTask } from './deferred_split.js';
 import { LruActivateTask } from './lru_batch.js';
 import { MemcgGetterTask } from './memcg_getter.js';
 import { PCT_DEPTH, PCT_STEPS, PctScheduler } from './pct.js';
@@ -34,6 +35,8 @@ export interface ConcurrencyOptions {
   offlineWorker?: boolean;
   /** get_mem_cgroup_from_folio() runs beside the workload (policy/memcg_getter.ts) */
   memcgGetter?: boolean;
+  /** THP deferred split queues per memcg, reparented on offline; deferred_split_folio() runs as a task (deferred_split.ts) */
+  thpSplitQueue?: boolean;
   /** the chance a waiting task runs its next step at each preemption point of the workload */
   stepProbability: number;
   /** 'pct': a PCT priority scheduler (policy/pct.ts) instead of the coin per task and point */
@@ -68,6 +71,8 @@ export class Tasks {
     private readonly lockWithoutRecheck = false,
     /** policyOptions.bug = unbounded-retry: the getter retries css_tryget without re-reading folio_memcg() */
     private readonly getterWithoutReread = false,
+    /** policyOptions.bug = split-queue-no-recheck: split_queue_lock without the css_is_dying recheck */
+    private readonly splitQueueWithoutRecheck = false,
   ) {
     this.pct = opts.scheduler === 'pct' ? new PctScheduler(opts.pctDepth ?? PCT_DEPTH, opts.pctSteps ?? PCT_STEPS) : null;
   }
@@ -105,6 +110,11 @@ export class Tasks {
       if (this.writes.get(this.running[i]) !== memcg) i++;
       else if (this.running[i].step(ctx)) this.finish(i);
     }
+  }
+
+  /** deferred_split_folio(folio) from a partial munmap, as a task (machine.concurrency.thpSplitQueue). */
+  deferredSplit(folio: number): void {
+    this.running.push(new DeferredSplitTask(folio, !this.splitQueueWithoutRecheck));
   }
 
   spawn(t: Task): void {

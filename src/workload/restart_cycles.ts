@@ -10,6 +10,7 @@ import { AccessSchema, makeSampler, type Sampler } from './distribution.js';
 import { cgroupPath, count, LimitsSchema } from './options.js';
 import { ProactiveSchema, runProactive } from './proactive.js';
 import { ancestorsOf, bootMachine, setLimits } from './setup.js';
+import { helperKeepsThps, jobMunmapsThp } from './thp_munmap.js';
 import type { MachineSetup, Workload, WorkloadCursor, WorkloadKind } from './workload.js';
 
 /** The file every instance reads (a binary, its config). */
@@ -150,7 +151,7 @@ export class RestartCyclesWorkload implements Workload {
   private nextCycle = 1;
   /** instances started and not yet removed at the end of a step (only with overlap): the cursor's `live` */
   private live: Instance[] = [];
-  /** tmpfs files left behind and not yet removed, oldest first: [removeAt, ...folios] (the cursor's `leftovers`) */
+  /** tmpfs files left behind (and, with thpSplitQueue, a helper's THPs) not yet freed, oldest first: [removeAt, ...folios] (the cursor's `leftovers`) */
   private leftovers: Leftover[] = [];
 
   constructor(private readonly w: RestartCycles) {
@@ -283,9 +284,14 @@ export class RestartCyclesWorkload implements Workload {
     ctx.advance();
     if (w.mappedFraction > 0)
       for (let i = 0; i < w.sharedFilePages; i++) if (isMapped(i, w.mappedFraction)) unmapPage(ctx, pageCacheKey(SHARED_INODE, i));
-    for (const f of inst.anon) freeFolio(ctx, f);
+    const kept = helperKeepsThps(ctx, inst.anon); // machine.concurrency.thpSplitQueue only
+    for (const f of inst.anon) if (!kept.includes(f)) freeFolio(ctx, f);
     // removed later only when a cleanup runs; never-removed files need no bookkeeping
     if (inst.tmpfs?.length && w.tmpfsKeptCycles > 0) this.leftovers.push([cycle + w.tmpfsKeptCycles, ...inst.tmpfs]);
+    if (kept.length) {
+      const at = this.leftovers.findIndex((l) => l[0] > cycle + 1); // the helper exits next cycle: kept in order
+      this.leftovers.splice(at < 0 ? this.leftovers.length : at, 0, [cycle + 1, ...kept]);
+    }
     const tasks = inst.containers.length ? inst.containers : [inst.memcg];
     for (const t of tasks) ctx.emit(E.jobExit(t, inst.cycle));
     for (const c of [...inst.containers].reverse()) rmdir(ctx, c);
@@ -342,6 +348,7 @@ export class RestartCyclesWorkload implements Workload {
           else readPage(ctx, memcg, pageCacheKey(SHARED_INODE, i));
         }
         while (written < w.privateFilePages && (written + 0.5) * w.accessesPerCycle <= k + 1) writeLog();
+        jobMunmapsThp(ctx, anon, k);
       });
       if (stop) return;
     }

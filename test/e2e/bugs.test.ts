@@ -217,3 +217,53 @@ describe('policyOptions.bug = unbounded-retry (get_mem_cgroup_from_folio() witho
     expect(r.stderr).toMatch(/policyOptions\.bug: got "unbounded-retry": .*needs machine\.concurrency\.memcgGetter true/);
   });
 });
+
+describe('policyOptions.bug = split-queue-no-recheck (split_queue_lock without the css_is_dying recheck)', () => {
+  it("verify names the folio queued on the reparented child's split queue; the series' recheck retries to the parent and verifies clean", () => {
+    const three = ['--set', 'workload.cycles=3'];
+    const exp = join('experiments', 'bug-split-queue-no-recheck.json');
+    const bad = cliJson(['run', exp, ...three, '--db', db]);
+    expect(bad.policy).toBe('reparent+split-queue-no-recheck');
+    const v = cli(['verify', String(bad.id), '--json', '--db', db]);
+    expect(v.code).toBe(1);
+    const first = JSON.parse(v.stdout).violations[0];
+    expect([first.invariant, first.type]).toEqual(['split-queue', 'deferred_split_queue']);
+    expect(first.detail).toMatch(/deferred split queue was reparented, yet folio \d+ is on it/);
+    // replay and cat work there, and replay shows the queue the folio landed on
+    const r = cli(['replay', String(bad.id), '--seq', String(first.seq), '--db', db]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/deferred split queues[\s\S]*job@\d+\.service\s+1\s+\d+\s+yes/);
+    expect(cli(['cat', String(bad.id), '/system.slice/memory.stat', '--seq', String(first.seq), '--db', db]).code).toBe(0);
+    // lockdep reads the split queue reparent too: child then parent (SINGLE_DEPTH_NESTING), no report
+    const ld = cli(['lockdep', String(bad.id), '--db', db]);
+    expect(ld.code).toBe(0);
+    expect(ld.stdout).toContain('split_queue_lock/0 -> split_queue_lock/1');
+    // the same seed with the recheck: at that point a retry, then the folio goes on the parent's queue
+    const good = cliJson(['run', exp, ...three, '--set', 'policyOptions={}', '--db', db]);
+    expect(good.seed).toBe(bad.seed);
+    expect(cli(['verify', String(good.id), '--db', db]).code).toBe(0);
+    const rows = cliJson([
+      'query',
+      `SELECT t.name, e.memcg FROM events e JOIN event_types t ON t.code = e.type WHERE run = ${good.id} AND seq BETWEEN ${first.seq} AND ${first.seq + 1} ORDER BY seq`,
+      '--json',
+      '--db',
+      db,
+    ]);
+    expect(rows.map((x: { name: string }) => x.name)).toEqual(['split_queue_lock_retry', 'deferred_split_queue']);
+    expect(rows[1].memcg).toBe(2); // /system.slice
+    expect(countEvents(db, good.id, 'split_queue_reparent')).toBe(3);
+  });
+
+  it('is refused where the split queue is not modelled, in one line each', () => {
+    const exp = join('experiments', 'bug-split-queue-no-recheck.json');
+    const off = cli(['run', exp, '--set', 'machine.concurrency={"thpSplitQueue":false}', '--db', db]);
+    expect(off.code).toBe(1);
+    expect(off.stderr).toMatch(
+      /policyOptions\.bug: got "split-queue-no-recheck": .*needs policy reparent and machine\.concurrency\.thpSplitQueue true/,
+    );
+    const legacy = cli(['run', exp, '--policy', 'legacy', '--set', 'policyOptions={}', '--db', db]);
+    expect(legacy.code).toBe(1);
+    expect(legacy.stderr.trim().split('\n')).toHaveLength(1);
+    expect(legacy.stderr).toMatch(/machine\.concurrency\.thpSplitQueue: got true: .*needs policy "reparent"/);
+  });
+});

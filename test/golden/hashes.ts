@@ -20,6 +20,16 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     log: '6b86faab5904c0c74c7147c261cced4b5ba142926d48bac063ad69ea76042ba2',
     stateHash: '8fafdcb13156ff4c47fe2f31e5fb214968379192530665dbb311307e27ab37d0',
   },
+  'bug-split-queue-no-recheck.json bug': {
+    events: 15644,
+    log: 'e56f7e5a37701988933df7f76324b471b2ca92f1f84e8c4f4db1976322c8e277',
+    stateHash: '9e53b0a9f00ac32e129cc8c975604376e6758d06f58efd43ca9716759f6a8ef8',
+  },
+  'bug-split-queue-no-recheck.json bug kernel=v1': {
+    events: 15644,
+    log: '6418330d689856d80c418bb06cc750f2f5ad96d89dfe148416e02a74fb70a9c2',
+    stateHash: '9e53b0a9f00ac32e129cc8c975604376e6758d06f58efd43ca9716759f6a8ef8',
+  },
   'bug-stale-active-stats.json bug': {
     events: 106944,
     log: '1bd2ed73898c011eac560f94a3d14eb94d399f005cec617beabb1f6c3da9d1cf',

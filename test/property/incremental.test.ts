@@ -78,6 +78,12 @@ const CASES: Case[] = [
     breaks: true,
   },
   {
+    name: 'reparent, classic LRU, THP deferred split queues (deferred_split_folio as a task)',
+    policy: 'reparent',
+    lru: 'classic',
+    concurrency: { thpSplitQueue: true, stepProbability: 0.3 },
+  },
+  {
     name: 'bug stale-active-stats (MGLRU same-gen)',
     policy: 'reparent',
     lru: 'same-gen',
@@ -90,6 +96,14 @@ const CASES: Case[] = [
     lru: 'classic',
     bug: 'no-recheck',
     concurrency: { lruBatch: true, stepProbability: 0.05 },
+    breaks: true,
+  },
+  {
+    name: 'bug split-queue-no-recheck (deferred_split_folio as a task)',
+    policy: 'reparent',
+    lru: 'classic',
+    bug: 'split-queue-no-recheck',
+    concurrency: { thpSplitQueue: true, stepProbability: 0.3 },
     breaks: true,
   },
   {

@@ -114,7 +114,9 @@ export function runOps(
         }
         case 'anon': {
           const m = pick(nonRoot, o.memcg);
-          if (m) faultAnon(ctx, m.id);
+          const f = m && faultAnon(ctx, m.id);
+          // a partial munmap of it now and then (a deferred_split_folio task; machine.concurrency.thpSplitQueue)
+          if (f && ctx.tasks?.opts.thpSplitQueue && f % 2) ctx.tasks.deferredSplit(f);
           break;
         }
         case 'shmem': {
@@ -194,6 +196,7 @@ export function runOps(
           const f = ctx.s.folios.get(ids[ids.length - 1 - Math.min(o.back, ids.length - 1)]);
           if (!f) break;
           const memcg = folioMemcgId(ctx.s, f)!;
+          if (!f.file && !f.shmem && ctx.tasks?.opts.thpSplitQueue) ctx.tasks.deferredSplit(f.id); // a THP partially unmapped
           markAccessed(ctx, f);
           if (ctx.s.folios.has(f.id)) markAccessed(ctx, ctx.s.folios.get(f.id)!);
           for (let i = 0; i < o.spins; i++) ctx.advance();

@@ -33,5 +33,17 @@ export function registerReplay(program: Command): void {
           [true, false, false, true],
         ),
     );
+    const queues = sum.splitQueues?.filter((q) => q.len || q.folios.length || q.reparented) ?? [];
+    if (queues.length) {
+      const path = (id: number) => sum.memcgs.find((m) => m.id === id)?.path ?? '(freed)';
+      process.stdout.write(
+        `\ndeferred split queues (memcg->deferred_split_queue)\n` +
+          table(
+            ['id', 'path', 'split_queue_len', 'folios', 'reparented'],
+            queues.map((q) => [q.memcg, path(q.memcg), q.len, q.folios.join(' ') || '-', q.reparented ? 'yes' : 'no']),
+            [true, false, true, false, false],
+          ),
+      );
+    }
   });
 }

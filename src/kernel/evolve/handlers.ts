@@ -10,6 +10,7 @@ import { cssPut, cssTryget, memcgGetGiveup, memcgGetRead } from './memcg_get.js'
 import { lruvecLockRetry, memcgDeref, rcuReadLock, rcuReadUnlock } from './rcu.js';
 import { evict, reclaimBegin, reclaimEnd, scan, shadowReclaim } from './reclaim.js';
 import { reparentLocks, reparentUnlocks, spliceEvent } from './reparent.js';
+import { deferredSplitQueue, deferredSplitUnqueue, splitQueueLockRetry, splitQueueReparent } from './split_queue.js';
 import { swapFree, swapOut } from './swap.js';
 import { kswapdSleep, kswapdWake, lruNoteCost, memcgIter, snapshotRefaults, sysctl } from './vm.js';
 import { walkEnd, walkFlush, walkForward, walkStart } from './walk.js';
@@ -80,6 +81,10 @@ const BY_NAME: Record<EventTypeName, Handler> = {
   swap_free: swapFree,
   lru_note_cost: lruNoteCost,
   snapshot_refaults: snapshotRefaults,
+  deferred_split_queue: deferredSplitQueue,
+  split_queue_lock_retry: splitQueueLockRetry,
+  split_queue_reparent: splitQueueReparent,
+  deferred_split_unqueue: deferredSplitUnqueue,
 };
 
 /** The dispatch table, by event code. */

@@ -5,6 +5,7 @@ import { lruvecOf } from '../node.js';
 import { SIZE_STATS, Stat } from '../stat.js';
 import { getMemcg, type KernelState, MEMCG_DYING, MEMCG_FREED, MEMCG_ONLINE, type Memcg, newMemcg } from '../state.js';
 import { EvolveError } from './error.js';
+import { dropSplitQueue } from './split_queue.js';
 import { memcgIdPut } from './swap.js';
 import { invalidateReclaimIterators } from './vm.js';
 
@@ -80,6 +81,7 @@ export function memcgFree(s: KernelState, e: Event): void {
   parent.children.splice(parent.children.indexOf(m.id), 1);
   for (let x: Memcg | undefined = parent; x; x = s.memcgs.get(x.parent)) x.nrDyingDescendants--;
   m.state = MEMCG_FREED;
+  dropSplitQueue(s, m.id);
   s.memcgs.delete(m.id); // gone from the state: its history is in the log (and the memcgs table)
 }
 

@@ -98,6 +98,11 @@ const BY_NAME: Record<EventTypeName, number> = {
   memcg_deref: Touch.none, // use-after-free is checked after every event
   rcu_read_lock: Touch.none,
   rcu_read_unlock: Touch.none,
+  // the split queues are checked whole after every event while any exists (incremental.ts finish)
+  deferred_split_queue: Touch.none,
+  split_queue_lock_retry: Touch.none,
+  split_queue_reparent: Touch.none,
+  deferred_split_unqueue: Touch.none,
   scan: Touch.none,
   reclaim_begin: Touch.none,
   reclaim_end: Touch.none,

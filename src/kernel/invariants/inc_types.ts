@@ -26,7 +26,7 @@ export const RANK = {
   nodes: 17,
   freedReads: 18,
   wrongLocks: 19,
-  // 20: the THP split queue
+  splitQueue: 20,
   spins: 21,
 } as const;
 

@@ -11,6 +11,7 @@ import { checkObjcg, MemcgCounters } from './inc_memcg.js';
 import { RANK, type Scope } from './inc_types.js';
 import { checkMemcgLru } from './memcg_lru.js';
 import { checkBoundedRetries } from './retry.js';
+import { checkSplitQueues } from './split_queue.js';
 import { checkReclaimIters } from './swap.js';
 import { MOVED, NODE_KEY, RECHARGED, Tallies } from './tally.js';
 import type { Census, Report, Violation } from './types.js';
@@ -339,6 +340,8 @@ export class IncrementalChecker {
         `folio ${r.folio} activated at seq ${r.seq} under memcg ${r.locked}'s lruvec lock, but it is on memcg ${r.owner}'s lruvec`,
       );
     }
+    // O(queued folios), small: checked whole after every event while any queue exists (thpSplitQueue runs)
+    if (s.splitQueues.size) checkSplitQueues(s, NO_CENSUS, this.reports[RANK.splitQueue]);
     if (s.spins.length) checkBoundedRetries(s, NO_CENSUS, (invariant, detail) => sc.bad(RANK.spins, invariant, detail));
     this.clear();
     if (!this.out.length) return NONE;

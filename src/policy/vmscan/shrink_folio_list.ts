@@ -2,6 +2,7 @@ import { ROOT_MEMCG } from '../../kernel/constants.js';
 import { E, PUTBACK_ACTIVATE, PUTBACK_DIRTY, PUTBACK_KEEP, PUTBACK_SWAPFULL, PUTBACK_WRITEBACK } from '../../kernel/events.js';
 import { type FolioView, folioMemcgId, type KernelView } from '../../kernel/state.js';
 import type { Ctx } from '../context.js';
+import { unqueueDeferredSplit } from '../deferred_split.js';
 import { releaseUnpinned } from '../release.js';
 import { canReclaimAnonPages } from './get_scan_count.js';
 import type { ScanControl } from './scan_control.js';
@@ -94,6 +95,7 @@ export function shrinkFolioList(ctx: Ctx, folios: readonly FolioView[], sc: Scan
     if (f.mapped) ctx.emit(E.folioUnmap(f.id)); // try_to_unmap()
     const owner = f.owner;
     const fm = folioMemcgId(ctx.s, f)!;
+    unqueueDeferredSplit(ctx, f.id);
     ctx.emit(E.evict(f.id, sc.target, fm, sc.reclaimer));
     st.reclaimed++;
     releaseUnpinned(ctx, fm, owner);
