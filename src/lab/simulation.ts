@@ -7,7 +7,7 @@ import { Rng } from '../kernel/rng.js';
 import { createState, type KernelState } from '../kernel/state.js';
 import type { Ctx } from '../policy/context.js';
 import type { Policy } from '../policy/policies.js';
-import { type ConcurrencyOptions, Tasks } from '../policy/tasks.js';
+import { anyTask, type ConcurrencyOptions, Tasks } from '../policy/tasks.js';
 
 /** Thrown when an invariant breaks while running with checks on: names the event and how to repeat it. */
 export class InvariantError extends Error {}
@@ -34,16 +34,7 @@ export class Simulation implements Ctx {
     this.clock = this.s.tick;
     const c = opts.concurrency;
     this.tasks =
-      c &&
-      (c.agingWalk ||
-        c.cgroupReader ||
-        c.lruBatch ||
-        c.kswapd ||
-        c.offlineWorker ||
-        c.memoryReclaim ||
-        c.memcgGetter ||
-        c.directReclaim ||
-        c.thpSplitQueue)
+      c && anyTask(c)
         ? new Tasks(
             c,
             policy.bug === 'no-rcu',

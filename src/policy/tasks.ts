@@ -47,6 +47,23 @@ export interface ConcurrencyOptions {
   pctSteps?: number;
 }
 
+/** The options that each start a task; any one of them on starts the scheduler. */
+export const TASK_OPTIONS = [
+  'agingWalk',
+  'cgroupReader',
+  'lruBatch',
+  'memcgGetter',
+  'thpSplitQueue',
+  'kswapd',
+  'memoryReclaim',
+  'offlineWorker',
+  'directReclaim',
+] as const satisfies readonly (keyof ConcurrencyOptions)[];
+
+export function anyTask(c: Partial<ConcurrencyOptions>): boolean {
+  return TASK_OPTIONS.some((k) => c[k] === true);
+}
+
 export class Tasks {
   private readonly running: Task[] = [];
   /** the kpagecgroup reader running, if any (one at a time, a new one when it is done) */

@@ -33,6 +33,12 @@ function variants(file: string): [string, string[]][] {
       ['race', []],
       ['race fixed', ['--set', 'machine.switches={"mglru_batch_forwarding":true}']],
     ];
+  // kswapd and the offline worker as tasks: the series' mode, on both kernels (the retry is the series')
+  if (exp.machine?.concurrency?.offlineWorker)
+    return [
+      ['reparent/same-gen', []],
+      ['reparent/same-gen kernel=v1', ['--set', 'machine.kernel="v1"']],
+    ];
   const modes = exp.machine?.lru === 'mglru' ? ['same-gen', 'tail', 'age-order'] : [];
   // the series as posted (machine.kernel v1): tail splices and the v1 lock order, on the series' own mode
   const v1: [string, string[]][] = modes.length

@@ -140,16 +140,6 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     log: '4c942fff54e25e9ac2b1d19b2422b3e3f31e51ac6ff9413f50088847773c4f6c',
     stateHash: '184ddebdf53ab098d25a341cd028368c0732fd39811d0c3174ed0a1c7a88a872',
   },
-  'race-reparent-retry.json legacy': {
-    events: 98895,
-    log: 'f6f7eba7378f8a992cbf2cd8631f49ef67734362968130eceedaf927d3cffb55',
-    stateHash: '1d616cf4edd4126e4e9cec6e8f31f4667ca0437fde99bec296e64b12b4c91201',
-  },
-  'race-reparent-retry.json reparent/age-order': {
-    events: 107052,
-    log: '26abfe62995c74e3a7be293a95c0cbff0de3505fc81f91b4c51bb68d07184306',
-    stateHash: 'd4e5d3153d0ba2964cff699fd8e75094893912ce5dfec83b6b81f6e1665f910d',
-  },
   'race-reparent-retry.json reparent/same-gen': {
     events: 101689,
     log: 'aecc9b6328fe23f0564fac7b41391b96353fca33d97a3735e6af318252d6492d',
@@ -159,11 +149,6 @@ export const GOLDEN: Record<string, { events: number; log: string; stateHash: st
     events: 105879,
     log: 'c063e2a3fbff6ffdba99682f01cf23e19b584010bcaf383180e78ac99377714e',
     stateHash: '30c92471a7facb534571ab5e81e7574640e5cf76c314b42ae54f6f4288a58c66',
-  },
-  'race-reparent-retry.json reparent/tail': {
-    events: 97921,
-    log: 'b2c7cce3b0ff85891b67374e42e4250ea920148ea913b0825780eae52ac3b2b8',
-    stateHash: 'c5f186f45fb769128c5d3eada638c4b930fae0f91c3b9541b9e22cf81528e3ab',
   },
   'repro-gushchin-2019.json legacy': {
     events: 11702,
