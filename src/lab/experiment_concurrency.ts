@@ -30,6 +30,15 @@ export const ConcurrencySchema = z
       .describe(
         'kswapd runs as a task of its own, one balance_pgdat() priority pass per step, instead of inline after the charge that woke it',
       ),
+    neighbour: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 32 - 1)
+      .optional()
+      .describe(
+        'a second job on another CPU (/neighbour.slice) reads a random page of its own file of this many pages per step: its charges, kswapd wake-ups and direct reclaim run beside the workload',
+      ),
     directReclaim: z
       .boolean()
       .optional()
@@ -76,6 +85,13 @@ export function concurrencyErrors(c: z.output<typeof ConcurrencySchema>, lru: st
       path: ['machine', 'concurrency', 'memoryReclaim'],
       got: 'got true',
       allowed: "runs the workload's memory.reclaim agents as tasks: needs workload.proactive entries (or false)",
+    });
+  const kind = (o.workload as { kind?: unknown } | undefined)?.kind ?? 'restart-cycles';
+  if (c.neighbour && kind !== 'restart-cycles')
+    out.push({
+      path: ['machine', 'concurrency', 'neighbour'],
+      got: `got ${c.neighbour}`,
+      allowed: 'a trace owns every inode, the neighbour\'s file among them: needs workload.kind "restart-cycles" (or leave it out)',
     });
   if (c.agingWalk && lru !== 'mglru')
     out.push({

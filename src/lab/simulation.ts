@@ -50,6 +50,7 @@ export class Simulation implements Ctx {
   /** One tick on; a preemption point of the workload, where other tasks may run a step. */
   advance(): void {
     this.clock++;
+    this.tasks?.newOperation();
     this.tasks?.preempt(this);
   }
 

@@ -3,6 +3,7 @@ import type { Ctx } from './context.js';
 import { DeferredSplitTask } from './deferred_split.js';
 import { LruActivateTask } from './lru_batch.js';
 import { MemcgGetterTask } from './memcg_getter.js';
+import { NEIGHBOUR_READS_PER_OPERATION, NeighbourTask } from './neighbour.js';
 import { PCT_DEPTH, PCT_STEPS, PctScheduler } from './pct.js';
 
 /**
@@ -29,6 +30,8 @@ export interface ConcurrencyOptions {
   kswapd?: boolean;
   /** the workload's memory.reclaim agents (workload.proactive) run as tasks, one reclaim pass per step */
   memoryReclaim?: boolean;
+  /** a second job on another CPU reads random pages of its own file of this many pages (policy/neighbour.ts) */
+  neighbour?: number;
   /** the workload's direct reclaim yields between its priority passes (do_try_to_free_pages) */
   directReclaim?: boolean;
   /** memcg offline yields where the kernel can be preempted: after max_lru_gen_memcg, before the locks, and between nodes */
@@ -58,10 +61,11 @@ export const TASK_OPTIONS = [
   'memoryReclaim',
   'offlineWorker',
   'directReclaim',
+  'neighbour',
 ] as const satisfies readonly (keyof ConcurrencyOptions)[];
 
 export function anyTask(c: Partial<ConcurrencyOptions>): boolean {
-  return TASK_OPTIONS.some((k) => c[k] === true);
+  return TASK_OPTIONS.some((k) => Boolean(c[k]));
 }
 
 export class Tasks {
@@ -74,6 +78,12 @@ export class Tasks {
   private readonly writes = new Map<Task, number>();
   /** the get_mem_cgroup_from_folio() caller running, if any (one at a time, like the reader) */
   private getter: Task | null = null;
+  /** the neighbour's next read, if it is waiting to run (one at a time) */
+  private neighbour: Task | null = null;
+  /** reads the neighbour may still start before the workload's next operation */
+  private neighbourBudget = NEIGHBOUR_READS_PER_OPERATION;
+  /** a task is running a step (preempt() inside it does nothing) */
+  private stepping = false;
 
   /** folios waiting in the activate batch (folio_activate() takes a folio off the LRU flag once) */
   private readonly activating = new Set<number>();
@@ -125,7 +135,7 @@ export class Tasks {
   drainWritesTo(ctx: Ctx, memcg: number): void {
     for (let i = 0; i < this.running.length; ) {
       if (this.writes.get(this.running[i]) !== memcg) i++;
-      else if (this.running[i].step(ctx)) this.finish(i);
+      else if (this.run(this.running[i], ctx)) this.finish(i);
     }
   }
 
@@ -138,11 +148,27 @@ export class Tasks {
     this.running.push(t);
   }
 
+  /**
+   * The workload starts its next operation (Ctx.advance). The neighbour runs at most
+   * NEIGHBOUR_READS_PER_OPERATION reads per workload operation, however many yield points that
+   * operation has: a CPU as fast as the workload's, not one that can take every page the
+   * workload's reclaim frees (that would be a livelock the lab made, not the kernel).
+   */
+  newOperation(): void {
+    this.neighbourBudget = NEIGHBOUR_READS_PER_OPERATION;
+  }
+
   /** A preemption point of the workload: each task may run one step (one draw per task). */
   preempt(ctx: Ctx): void {
+    if (this.stepping) return;
     if (this.opts.cgroupReader && !this.reader) {
       this.reader = new CgroupReaderTask(!this.readerWithoutRcu);
       this.running.push(this.reader);
+    }
+    if (this.opts.neighbour && !this.neighbour && this.neighbourBudget > 0) {
+      this.neighbourBudget--;
+      this.neighbour = new NeighbourTask(this.opts.neighbour);
+      this.running.push(this.neighbour);
     }
     if (this.opts.memcgGetter && !this.getter) {
       this.getter = new MemcgGetterTask(!this.getterWithoutReread);
@@ -150,7 +176,7 @@ export class Tasks {
     }
     if (this.pct) return this.preemptByPriority(ctx, this.pct);
     for (let i = 0; i < this.running.length; ) {
-      if (ctx.rng.float() < this.opts.stepProbability && this.running[i].step(ctx)) this.finish(i);
+      if (ctx.rng.float() < this.opts.stepProbability && this.run(this.running[i], ctx)) this.finish(i);
       else i++;
     }
   }
@@ -171,7 +197,7 @@ export class Tasks {
       }
       if (best < 0) return;
       const t = this.running[best];
-      const done = t.step(ctx);
+      const done = this.run(t, ctx);
       pct.ran(t, ctx.rng);
       if (done) this.finish(best);
     }
@@ -184,7 +210,20 @@ export class Tasks {
 
   /** Run every task to its end (end of a workload step, or a path that must wait for one). */
   drain(ctx: Ctx): void {
-    while (this.running.length) if (this.running[0].step(ctx)) this.finish(0);
+    while (this.running.length) if (this.run(this.running[0], ctx)) this.finish(0);
+  }
+
+  /**
+   * One step of a task. A step is atomic: a yield point reached inside it (the neighbour's direct
+   * reclaim, say) schedules nobody, or a task would run inside its own step.
+   */
+  private run(t: Task, ctx: Ctx): boolean {
+    this.stepping = true;
+    try {
+      return t.step(ctx);
+    } finally {
+      this.stepping = false;
+    }
   }
 
   private finish(i: number): void {
@@ -193,6 +232,7 @@ export class Tasks {
     for (const [nid, t] of this.kswapds) if (t === this.running[i]) this.kswapds.delete(nid);
     this.writes.delete(this.running[i]);
     if (this.running[i] === this.getter) this.getter = null;
+    if (this.running[i] === this.neighbour) this.neighbour = null;
     this.running.splice(i, 1);
   }
 }

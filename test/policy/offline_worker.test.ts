@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LRU_GEN_FILE, MAX_NR_GENS, ROOT_MEMCG } from '../../src/kernel/constants.js';
 import { E, EVENT_NAMES, type Event, EventType, MACHINE_MGLRU, MACHINE_OBJCG } from '../../src/kernel/events.js';
@@ -5,10 +6,11 @@ import { checkInvariants } from '../../src/kernel/invariants.js';
 import { getNrGens, lruGenFromSeq } from '../../src/kernel/lru_gen.js';
 import { lruGenIndex } from '../../src/kernel/mmzone.js';
 import { lruvecOf, nodeData } from '../../src/kernel/node.js';
-import { pageCacheKey } from '../../src/kernel/state.js';
+import { folioMemcgId, pageCacheKey } from '../../src/kernel/state.js';
 import { parseExperiment } from '../../src/lab/experiment.js';
 import { rmdir } from '../../src/policy/cgroup.js';
 import { tryToFreeMemCgroupPages } from '../../src/policy/memcg_reclaim.js';
+import { NEIGHBOUR_CGROUP } from '../../src/policy/neighbour.js';
 import { readPage } from '../../src/policy/pagecache.js';
 import { getPolicy } from '../../src/policy/policies.js';
 import type { ConcurrencyOptions } from '../../src/policy/tasks.js';
@@ -215,5 +217,38 @@ describe('direct reclaim preemptible between its priority passes (machine.concur
     const off = reclaimAll(CONC({ kswapd: true }));
     expect(off.yields).toBe(on.yields);
     expect(off.preempts).toBe(0);
+  });
+});
+
+describe('a second job on another CPU (machine.concurrency.neighbour)', () => {
+  it('reads its own file in /neighbour.slice between the workload operations, and reclaims when memory is short', () => {
+    const ctx = new TestCtx(getPolicy('reparent', 'same-gen'), false, 1, CONC({ neighbour: 4096, stepProbability: 0.5 }));
+    ctx.emit(E.machine(1024, MACHINE_MGLRU | MACHINE_OBJCG));
+    ctx.emit(E.memcgCreate(2, ROOT_MEMCG, 'system.slice'));
+    ctx.emit(E.memcgCreate(3, 2, 'job@1.service'));
+    for (let i = 0; i < 2000; i++) {
+      ctx.advance();
+      readPage(ctx, 3, pageCacheKey(1, i % 700));
+    }
+    ctx.endStep();
+    expect(checkInvariants(ctx.s)).toEqual([]);
+    const nb = [...ctx.s.memcgs.values()].find((m) => m.path === `/${NEIGHBOUR_CGROUP}`)!;
+    expect(nb.parent).toBe(ROOT_MEMCG);
+    expect([...ctx.s.folios.values()].filter((f) => folioMemcgId(ctx.s, f) === nb.id).length).toBeGreaterThan(0);
+    // its charges come between the workload's: a neighbour charge right after a job charge, and the reverse
+    const owners = ctx.log.filter((e) => e.type === EventType.charge).map((e) => e.memcg);
+    expect(owners.some((m, i) => m === nb.id && owners[i - 1] === 3)).toBe(true);
+    expect(owners.some((m, i) => m === 3 && owners[i - 1] === nb.id)).toBe(true);
+    // memory is 1024 pages: someone evicted the other's folios (the two reclaim each other's page cache)
+    expect(ctx.log.filter((e) => e.type === EventType.evict).length).toBeGreaterThan(0);
+  });
+
+  it('is refused on a trace workload (the trace owns every inode), in one line naming the field', () => {
+    expect(() =>
+      parseExperiment(
+        { machine: { concurrency: { neighbour: 64 } }, workload: { kind: 'trace', file: resolve('experiments/trace/example.csv') } },
+        'exp',
+      ),
+    ).toThrow(/machine\.concurrency\.neighbour: got 64: .*needs workload\.kind "restart-cycles"/);
   });
 });

@@ -64,6 +64,12 @@ const CASES: Case[] = [
     concurrency: { kswapd: true, offlineWorker: true },
   },
   {
+    name: 'reparent, classic LRU, a neighbour job reclaiming beside the workload, direct reclaim preemptible',
+    policy: 'reparent',
+    lru: 'classic',
+    concurrency: { neighbour: 96, directReclaim: true, memoryReclaim: true },
+  },
+  {
     name: 'reparent, classic LRU, get_mem_cgroup_from_folio() as a task',
     policy: 'reparent',
     lru: 'classic',
