@@ -1,7 +1,7 @@
 import { E, TASK_CGROUP_READER } from '../kernel/events.js';
 import { type FolioView, folioMemcgId, type KernelView } from '../kernel/state.js';
 import type { Ctx } from './context.js';
-import { freeAfterGracePeriod } from './release.js';
+import { rcuReadUnlock } from './release.js';
 import type { Task } from './tasks.js';
 
 /** How far back from the newest folio the reader looks for a live one (it reads the running job's pages). */
@@ -31,8 +31,7 @@ export class CgroupReaderTask implements Task {
     }
     ctx.emit(E.memcgDeref(this.folio, this.memcg, TASK_CGROUP_READER));
     if (this.rcu) {
-      ctx.emit(E.rcuReadUnlock(TASK_CGROUP_READER));
-      if (ctx.s.rcuReaders === 0) freeAfterGracePeriod(ctx); // the grace period is over
+      rcuReadUnlock(ctx, TASK_CGROUP_READER);
     }
     return true;
   }

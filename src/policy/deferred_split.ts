@@ -2,7 +2,7 @@ import { E, TASK_DEFERRED_SPLIT, TASKS } from '../kernel/events.js';
 import { queuedOn } from '../kernel/evolve/split_queue.js';
 import { folioMemcgId, MEMCG_ONLINE } from '../kernel/state.js';
 import type { Ctx } from './context.js';
-import { freeAfterGracePeriod } from './release.js';
+import { rcuReadUnlock } from './release.js';
 import type { Task } from './tasks.js';
 
 // The THP deferred split queue (mm/huge_memory.c) with the series' reparenting of it (Qi Zheng,
@@ -56,8 +56,7 @@ export class DeferredSplitTask implements Task {
       const held = splitQueueLock(ctx, f.id, this.memcg, this.recheck, TASK_DEFERRED_SPLIT);
       ctx.emit(E.deferredSplitQueue(f.id, held, TASK_DEFERRED_SPLIT));
     }
-    ctx.emit(E.rcuReadUnlock(TASK_DEFERRED_SPLIT));
-    if (ctx.s.rcuReaders === 0) freeAfterGracePeriod(ctx); // the grace period is over
+    rcuReadUnlock(ctx, TASK_DEFERRED_SPLIT);
     return true;
   }
 }

@@ -1,7 +1,7 @@
 import { E, TASK_LRU_BATCH } from '../kernel/events.js';
 import { folioMemcgId } from '../kernel/state.js';
 import type { Ctx } from './context.js';
-import { freeAfterGracePeriod } from './release.js';
+import { rcuReadUnlock } from './release.js';
 import type { Task } from './tasks.js';
 
 /**
@@ -39,8 +39,7 @@ export class LruActivateTask implements Task {
     }
     // lru_activate(): a folio still on an LRU list and inactive (reclaim may have taken or activated it)
     if (f && f.list >= 0 && !f.active) ctx.emit(E.activate(f.id, this.locked));
-    ctx.emit(E.rcuReadUnlock(TASK_LRU_BATCH));
-    if (ctx.s.rcuReaders === 0) freeAfterGracePeriod(ctx);
+    rcuReadUnlock(ctx, TASK_LRU_BATCH);
     return this.finish();
   }
 

@@ -1,7 +1,7 @@
 import { E, MEMCG_GET_GIVEUPS, TASK_MEMCG_GETTER } from '../kernel/events.js';
 import { type FolioView, folioMemcgId, type KernelView } from '../kernel/state.js';
 import type { Ctx } from './context.js';
-import { freeAfterGracePeriod, freeIfUnpinned } from './release.js';
+import { freeIfUnpinned, rcuReadUnlock } from './release.js';
 import type { Task } from './tasks.js';
 
 /** The getter asks about one of this many newest page-cache folios (the running job's log pages, once written). */
@@ -86,8 +86,7 @@ export class MemcgGetterTask implements Task {
   }
 
   private unlock(ctx: Ctx): void {
-    ctx.emit(E.rcuReadUnlock(TASK_MEMCG_GETTER));
-    if (ctx.s.rcuReaders === 0) freeAfterGracePeriod(ctx); // the grace period is over
+    rcuReadUnlock(ctx, TASK_MEMCG_GETTER);
   }
 }
 

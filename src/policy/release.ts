@@ -40,3 +40,12 @@ export function freeAfterGracePeriod(ctx: Ctx): void {
     .map((m) => m.id);
   for (const id of waiting) freeIfUnpinned(ctx, id);
 }
+
+/**
+ * rcu_read_unlock() by a task: when the last reader leaves, the grace period is over and every
+ * dying memcg that waited for it is freed (freeAfterGracePeriod).
+ */
+export function rcuReadUnlock(ctx: Ctx, task: number): void {
+  ctx.emit(E.rcuReadUnlock(task));
+  if (ctx.s.rcuReaders === 0) freeAfterGracePeriod(ctx);
+}

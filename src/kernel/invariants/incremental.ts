@@ -342,7 +342,7 @@ export class IncrementalChecker {
     }
     // O(queued folios), small: checked whole after every event while any queue exists (thpSplitQueue runs)
     if (s.splitQueues.size) checkSplitQueues(s, NO_CENSUS, this.reports[RANK.splitQueue]);
-    if (s.spins.length) checkBoundedRetries(s, NO_CENSUS, (invariant, detail) => sc.bad(RANK.spins, invariant, detail));
+    if (s.spins.length) checkBoundedRetries(s, NO_CENSUS, this.reports[RANK.spins]);
     this.clear();
     if (!this.out.length) return NONE;
     const found = this.out.sort((a, b) => a.rank - b.rank).map(({ invariant, detail }) => ({ invariant, detail }));
